@@ -1,0 +1,85 @@
+/*
+ * almanac/diag.h - diagnostics as values.
+ *
+ * Every problem found in an input is recorded in an almanac_diagnostics list
+ * with its severity, the byte offset of the offending value in the input
+ * text, its JSON Pointer and a message that says how to fix it. Nothing in
+ * the library prints or exits: the caller decides what to do with the list.
+ *
+ * Ownership: the list owns every string in it; almanac_diagnostics_free()
+ * releases all of them. Callers never free individual entries.
+ */
+#ifndef ALMANAC_DIAG_H
+#define ALMANAC_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef enum {
+    ALMANAC_WARNING,
+    ALMANAC_ERROR
+} almanac_severity;
+
+/* Offset meaning "no particular place in the file". */
+#define ALMANAC_NO_OFFSET SIZE_MAX
+
+typedef struct {
+    almanac_severity severity;
+    size_t offset;   /* byte offset into the input, or ALMANAC_NO_OFFSET */
+    unsigned line;   /* 1-based; 0 until almanac_diagnostics_locate() */
+    unsigned column; /* 1-based, in characters (code points) */
+    char *pointer;   /* JSON Pointer such as "/events/4/end", or "" */
+    char *message;
+} almanac_diagnostic;
+
+typedef struct {
+    almanac_diagnostic *items;
+    size_t count;
+    size_t capacity;
+    size_t error_count;
+    size_t warning_count;
+    size_t dropped; /* not recorded because the list was full */
+} almanac_diagnostics;
+
+/* At most this many diagnostics are kept; a hostile file with millions of
+ * errors gets the first ones and a count of the rest. */
+enum { ALMANAC_DIAGNOSTICS_MAX = 1000 };
+
+void almanac_diagnostics_init(almanac_diagnostics *list);
+void almanac_diagnostics_free(almanac_diagnostics *list);
+
+/* Records one diagnostic; FORMAT is printf-style. POINTER may be NULL.
+ * Out of memory is recorded as a dropped diagnostic, never a crash. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 6)))
+#endif
+void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severity,
+                             size_t offset, const char *pointer,
+                             const char *format, ...);
+
+/* Turns byte offsets into line:column for TEXT (LENGTH bytes) in one pass,
+ * then sorts the list by position (diagnostics with no offset first). */
+void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
+                                size_t length);
+
+/* Treats every warning as an error (--strict). */
+void almanac_diagnostics_promote_warnings(almanac_diagnostics *list);
+
+bool almanac_diagnostics_has_errors(const almanac_diagnostics *list);
+
+typedef enum {
+    ALMANAC_DIAG_TEXT,
+    ALMANAC_DIAG_JSON
+} almanac_diag_format;
+
+/* Prints the list, then (text format) a summary line such as
+ * "2 errors, 1 warning". FILENAME is what the user called the input.
+ * COLOR adds ANSI colour to the severities. Returns 0, or -1 on a write
+ * error. */
+int almanac_diagnostics_print(const almanac_diagnostics *list, FILE *stream,
+                              const char *filename, almanac_diag_format format,
+                              bool color);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * almanac/load.h - from the bytes of events.json to a checked document.
+ *
+ * almanac_load() parses the JSON (with cJSON), checks the document's shape
+ * key by key and builds the model; almanac_validate() then checks what
+ * needs the whole document (unique ids, references, date order, timezones).
+ * Both report into a diagnostics list and carry on, so one run finds every
+ * problem. Offsets in the diagnostics refer to TEXT; call
+ * almanac_diagnostics_locate() with the same text to get line:column.
+ */
+#ifndef ALMANAC_LOAD_H
+#define ALMANAC_LOAD_H
+
+#include <stddef.h>
+
+#include "almanac/diag.h"
+#include "almanac/model.h"
+
+/* Limits that keep a hostile file from hurting the machine. */
+enum {
+    ALMANAC_MAX_FILE_BYTES = 256 * 1024 * 1024,
+    ALMANAC_MAX_DEPTH = 32,           /* our format needs 5 */
+    ALMANAC_MAX_EVENTS = 2000000,
+    ALMANAC_MAX_FEEDS = 1000,
+    ALMANAC_MAX_LIST_ITEMS = 1000,    /* tags, participants, sources, related */
+    ALMANAC_MAX_TITLE_BYTES = 1000,
+    ALMANAC_MAX_TEXT_BYTES = 100000,  /* descriptions */
+    ALMANAC_MAX_SHORT_BYTES = 2000    /* every other string */
+};
+
+/* Parses TEXT (LENGTH bytes, need not be NUL-terminated) into a new
+ * document. Returns NULL when the text is not usable at all (not JSON, not
+ * an object, out of memory); otherwise a document the caller frees with
+ * almanac_document_free(), which may still have errors recorded in DIAGS:
+ * check almanac_diagnostics_has_errors() before using it. */
+almanac_document *almanac_load(const char *text, size_t length,
+                               almanac_diagnostics *diags);
+
+/* Cross-checks a loaded document: ids unique and slugs, related ids exist,
+ * end not before start, timezones exist in the tz database (TZDIR or
+ * /usr/share/zoneinfo), feeds select tags that some event uses. */
+void almanac_validate(const almanac_document *document,
+                      almanac_diagnostics *diags);
+
+/* Reads PATH ("-" is standard input) into a malloc'ed buffer with a NUL
+ * after the last byte. Returns 0, or -1 with a diagnostic recorded (too
+ * large, unreadable). The caller frees *TEXT. */
+int almanac_read_file(const char *path, char **text, size_t *length,
+                      almanac_diagnostics *diags);
+
+#endif

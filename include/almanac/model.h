@@ -1,0 +1,140 @@
+/*
+ * almanac/model.h - the validated events document.
+ *
+ * An almanac_document is what events.json says, in C: the calendar's
+ * settings, the feeds it declares and its events, with every string owned by
+ * the document (nothing points into the JSON text or the cJSON tree). Each
+ * value that later checks may complain about carries the byte offset of its
+ * place in the input ("at" fields), so a diagnostic can name line:column.
+ *
+ * Ownership: almanac_document_free() releases the document and everything in
+ * it; strings and arrays inside are never freed one by one. Renderers take
+ * `const almanac_document *` and never change it.
+ */
+#ifndef ALMANAC_MODEL_H
+#define ALMANAC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "almanac/date.h"
+
+typedef enum {
+    ALMANAC_STATUS_CONFIRMED,
+    ALMANAC_STATUS_TENTATIVE, /* planned, proposed, not yet fixed */
+    ALMANAC_STATUS_CANCELLED
+} almanac_status;
+
+/* How a feed shows an event known only to the month or the year. */
+typedef enum {
+    ALMANAC_PARTIAL_SPAN,      /* all-day across the whole month / year */
+    ALMANAC_PARTIAL_FIRST_DAY, /* a one-day marker on its first day */
+    ALMANAC_PARTIAL_OMIT       /* left out of feeds (kept in the timeline) */
+} almanac_partial_policy;
+
+/* A list of strings with the input offset of each. */
+typedef struct {
+    char **items;
+    size_t *at;
+    size_t count;
+} almanac_strings;
+
+typedef struct {
+    char *title;
+    char *publisher;
+    char *url;
+    bool has_date;
+    almanac_date date;
+} almanac_source;
+
+typedef struct {
+    char *name;    /* "Samarkand" */
+    char *country; /* "Uzbekistan" */
+    bool has_geo;
+    double latitude;
+    double longitude;
+} almanac_location;
+
+typedef struct {
+    char *id;
+    char *title;
+    almanac_date start;
+    bool has_end;
+    almanac_date end;   /* inclusive, same kind as start */
+    char *timezone;     /* the event's own, or NULL: use the calendar's */
+    almanac_status status;
+    bool has_location;
+    almanac_location location;
+    almanac_strings tags;
+    almanac_strings participants;
+    char *description;
+    char *url;
+    almanac_source *sources;
+    size_t source_count;
+    almanac_strings related; /* ids of other events */
+
+    size_t index;       /* its place in the file's "events" array */
+    bool complete;      /* every field read without error; only documents
+                           without errors reach the renderers */
+    size_t at;          /* the event object */
+    size_t at_id, at_start, at_end, at_timezone;
+} almanac_event;
+
+typedef struct {
+    char *id;
+    char *name;
+    char *description;
+    almanac_strings tags; /* an event belongs when it has any of these */
+    size_t index;         /* its place in the file's "feeds" array */
+    size_t at;
+    size_t at_id;
+} almanac_feed;
+
+typedef struct {
+    char *id;          /* makes UIDs globally unique */
+    char *name;
+    char *description;
+    char *timezone;    /* default for timed events; may be NULL */
+    char *url;         /* where out/ is published; may be NULL */
+    char *refresh;     /* ISO 8601 duration text, "P1D" by default */
+    long refresh_seconds;
+    char *color;       /* CSS colour name (RFC 7986 COLOR); may be NULL */
+    almanac_partial_policy month_policy;
+    almanac_partial_policy year_policy;
+    size_t at_timezone;
+} almanac_calendar;
+
+struct almanac_arena;
+
+typedef struct {
+    almanac_calendar calendar;
+    almanac_feed *feeds;
+    size_t feed_count;
+    almanac_event *events;
+    size_t event_count;
+    struct almanac_arena *arena; /* owns all of the above */
+} almanac_document;
+
+void almanac_document_free(almanac_document *document);
+
+/* The timezone that applies to EVENT: its own, else the calendar's; NULL
+ * for untimed events or when neither is set. */
+const char *almanac_event_timezone(const almanac_document *document,
+                                   const almanac_event *event);
+
+bool almanac_event_has_tag(const almanac_event *event, const char *tag);
+
+/* Whether EVENT belongs in FEED (NULL FEED: the full calendar). */
+bool almanac_feed_selects(const almanac_feed *feed, const almanac_event *event);
+
+const almanac_feed *almanac_document_find_feed(const almanac_document *document,
+                                               const char *id);
+
+const char *almanac_status_name(almanac_status status);
+
+/* Indexes of DOCUMENT's events in timeline order (almanac_date_compare on
+ * start, then end, then id). Returns a malloc'ed array the caller frees, or
+ * NULL when out of memory (or there are no events: check event_count). */
+size_t *almanac_document_sorted(const almanac_document *document);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * almanac/render.h - from a validated document to feeds and timelines.
+ *
+ * Every renderer takes a document that almanac_load() and almanac_validate()
+ * accepted without errors, never changes it, and writes to a stdio stream.
+ * Content cannot make a renderer fail; only the stream can, and then the
+ * renderer returns -1 (check errno / ferror).
+ */
+#ifndef ALMANAC_RENDER_H
+#define ALMANAC_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "almanac/model.h"
+
+#define ALMANAC_VERSION "0.1.0"
+
+/* When an event last changed, as kept in the build state. */
+typedef struct {
+    unsigned sequence;  /* RFC 5545 SEQUENCE: bumped on every change */
+    int64_t modified;   /* Unix seconds of the change: LAST-MODIFIED, DTSTAMP */
+} almanac_event_stamp;
+
+typedef struct {
+    const almanac_feed *feed;           /* NULL: the full calendar */
+    /* One stamp per document event (same index), or NULL: every event then
+     * gets sequence 0 and DEFAULT_MODIFIED. */
+    const almanac_event_stamp *stamps;
+    int64_t default_modified;
+    int64_t calendar_modified;          /* the feed's LAST-MODIFIED; 0: none */
+} almanac_ics_options;
+
+/* Writes the feed as an iCalendar object (RFC 5545 + RFC 7986), streaming
+ * event by event. Returns 0, or -1 on a write error. */
+int almanac_render_ics(const almanac_document *document,
+                       const almanac_ics_options *options, FILE *out);
+
+/* Writes EVENT alone as a VEVENT with sequence 0 and no timestamps, the
+ * form whose hash tells whether an event changed between builds; returns a
+ * malloc'ed string the caller frees, or NULL when the event is not in any
+ * feed (an omitted partial date) or out of memory. */
+char *almanac_render_ics_event_content(const almanac_document *document,
+                                       const almanac_event *event);
+
+/* The feed's file name: "all.ics" for NULL, else "<id>.ics". */
+void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);
+
+typedef struct {
+    unsigned width;  /* columns to wrap to; 0 means 80 */
+} almanac_text_options;
+
+/* Writes the chronological timeline as plain text. Returns 0 or -1. */
+int almanac_render_text(const almanac_document *document,
+                        const almanac_text_options *options, FILE *out);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * arena.h - one allocation pool per document.
+ *
+ * A document holds hundreds of thousands of small strings and arrays that
+ * all live exactly as long as the document; an arena makes that one free
+ * and keeps allocation cheap. Memory is never returned piecemeal.
+ */
+#ifndef ALMANAC_ARENA_H
+#define ALMANAC_ARENA_H
+
+#include <stddef.h>
+
+typedef struct almanac_arena almanac_arena;
+
+almanac_arena *arena_new(void);
+void arena_free(almanac_arena *arena); /* accepts NULL */
+
+/* Zeroed, max-aligned memory owned by ARENA; NULL when out of memory. */
+void *arena_alloc(almanac_arena *arena, size_t size);
+
+/* Zeroed array of COUNT items of SIZE bytes; NULL on overflow or OOM. */
+void *arena_array(almanac_arena *arena, size_t count, size_t size);
+
+/* A NUL-terminated copy of LENGTH bytes of TEXT; NULL when out of memory. */
+char *arena_strndup(almanac_arena *arena, const char *text, size_t length);
+
+#endif

@@ -1,0 +1,394 @@
+/*
+ * build.c - stamps from the build state, and the atomic build of out/
+ * (see build.h).
+ *
+ * State file format, one record a line, fields separated by tabs:
+ *   event <id> <content hash, 16 hex digits> <sequence> <unix seconds>
+ *   feed <file name> <content hash> <sequence> <unix seconds>
+ * Lines starting with '#' are comments. Records are sorted, so the file
+ * diffs well in version control.
+ */
+#include "almanac/build.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "almanac/load.h"
+#include "atomic.h"
+
+typedef struct {
+    bool is_feed;
+    const char *key;
+    uint64_t hash;
+    almanac_event_stamp stamp;
+} state_record;
+
+typedef struct {
+    state_record *records;
+    size_t count;
+    char *text; /* the file's bytes; keys point into it */
+} build_state;
+
+/* FNV-1a, 64 bits: a change detector, not a security boundary. */
+static uint64_t hash_bytes(uint64_t hash, const void *data, size_t length)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < length; i++) {
+        hash ^= p[i];
+        hash *= UINT64_C(1099511628211);
+    }
+    return hash;
+}
+
+static uint64_t hash_string(uint64_t hash, const char *s)
+{
+    /* include the NUL so "ab"+"c" and "a"+"bc" differ */
+    return hash_bytes(hash, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
+}
+
+static const uint64_t HASH_SEED = UINT64_C(14695981039346656037);
+
+static int compare_records(const void *a, const void *b)
+{
+    const state_record *x = a, *y = b;
+    if (x->is_feed != y->is_feed)
+        return x->is_feed ? 1 : -1;
+    return strcmp(x->key, y->key);
+}
+
+static const state_record *find_record(const build_state *s, bool is_feed, const char *key)
+{
+    state_record probe = {.is_feed = is_feed, .key = key};
+    if (s->count == 0)
+        return NULL;
+    return bsearch(&probe, s->records, s->count, sizeof *s->records, compare_records);
+}
+
+/* Parses one line in place; false when it is not a record. */
+static bool parse_record(char *line, state_record *r)
+{
+    char *fields[5];
+    for (int i = 0; i < 5; i++) {
+        fields[i] = line;
+        line = i < 4 ? strchr(line, '\t') : NULL;
+        if (i < 4 && line == NULL)
+            return false;
+        if (line != NULL)
+            *line++ = '\0';
+    }
+    char *end;
+    r->is_feed = strcmp(fields[0], "feed") == 0;
+    if (!r->is_feed && strcmp(fields[0], "event") != 0)
+        return false;
+    r->key = fields[1];
+    r->hash = strtoull(fields[2], &end, 16);
+    if (*end != '\0' || strlen(fields[2]) != 16)
+        return false;
+    unsigned long sequence = strtoul(fields[3], &end, 10);
+    if (*end != '\0' || sequence > 1000000000UL)
+        return false;
+    r->stamp.sequence = (unsigned)sequence;
+    long long modified = strtoll(fields[4], &end, 10);
+    if (*end != '\0' || modified < 0)
+        return false;
+    r->stamp.modified = modified;
+    return true;
+}
+
+static int read_state(const char *dir, build_state *s, almanac_diagnostics *diags)
+{
+    memset(s, 0, sizeof *s);
+    size_t size = strlen(dir) + sizeof ALMANAC_STATE_FILE + 2;
+    char *path = malloc(size);
+    if (path == NULL)
+        return -1;
+    snprintf(path, size, "%s/%s", dir, ALMANAC_STATE_FILE);
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        free(path);
+        return 0; /* first build */
+    }
+    size_t length;
+    almanac_diagnostics local;
+    almanac_diagnostics_init(&local);
+    int result = almanac_read_file(path, &s->text, &length, &local);
+    if (result != 0)
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "cannot read the build state %s: %s", path,
+                                local.count ? local.items[0].message : "error");
+    almanac_diagnostics_free(&local);
+    if (result != 0) {
+        free(path);
+        return -1;
+    }
+    size_t lines = 1;
+    for (size_t i = 0; i < length; i++)
+        lines += s->text[i] == '\n';
+    s->records = calloc(lines, sizeof *s->records);
+    if (s->records == NULL) {
+        free(path);
+        return -1;
+    }
+    char *line = s->text;
+    for (size_t number = 1; line != NULL && *line != '\0'; number++) {
+        char *next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        if (line[0] != '#' && line[0] != '\0') {
+            if (parse_record(line, &s->records[s->count]))
+                s->count++;
+            else
+                almanac_diagnostics_add(diags, ALMANAC_WARNING, ALMANAC_NO_OFFSET, NULL,
+                                        "%s:%zu: ignoring a damaged build-state record; the "
+                                        "events it described get a new SEQUENCE", path, number);
+        }
+        line = next;
+    }
+    free(path);
+    qsort(s->records, s->count, sizeof *s->records, compare_records);
+    return 0;
+}
+
+static void free_state(build_state *s)
+{
+    free(s->records);
+    free(s->text);
+}
+
+/* The stamp for content HASH given what the state remembers: unchanged
+ * content keeps its stamp; changed content gets the next SEQUENCE and NOW,
+ * or one second after the previous change if the clock is behind it. */
+static almanac_event_stamp next_stamp(const state_record *previous, uint64_t hash, int64_t now)
+{
+    if (previous == NULL)
+        return (almanac_event_stamp){0, now};
+    if (previous->hash == hash)
+        return previous->stamp;
+    int64_t modified = now > previous->stamp.modified ? now : previous->stamp.modified + 1;
+    return (almanac_event_stamp){previous->stamp.sequence + 1, modified};
+}
+
+/* What the feed's header says, and which events it holds, as a hash. */
+static uint64_t feed_hash(const almanac_document *doc, const almanac_feed *feed,
+                          const uint64_t *event_hashes)
+{
+    const almanac_calendar *c = &doc->calendar;
+    uint64_t h = HASH_SEED;
+    h = hash_string(h, c->id);
+    h = hash_string(h, c->name);
+    h = hash_string(h, c->description);
+    h = hash_string(h, c->timezone);
+    h = hash_string(h, c->url);
+    h = hash_string(h, c->refresh);
+    h = hash_string(h, c->color);
+    h = hash_string(h, ALMANAC_VERSION);
+    if (feed != NULL) {
+        h = hash_string(h, feed->name);
+        h = hash_string(h, feed->description);
+    }
+    for (size_t i = 0; i < doc->event_count; i++) {
+        if (!almanac_feed_selects(feed, &doc->events[i]) || event_hashes[i] == 0)
+            continue;
+        h = hash_string(h, doc->events[i].id);
+        h = hash_bytes(h, &event_hashes[i], sizeof event_hashes[i]);
+    }
+    return h;
+}
+
+void almanac_stamps_free(almanac_stamps *stamps)
+{
+    free(stamps->events);
+    free(stamps->feeds);
+    free(stamps->event_hashes);
+    free(stamps->feed_hashes);
+    memset(stamps, 0, sizeof *stamps);
+}
+
+int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t now,
+                           almanac_stamps *stamps, almanac_diagnostics *diags)
+{
+    memset(stamps, 0, sizeof *stamps);
+    build_state state;
+    if (read_state(dir, &state, diags) != 0)
+        return -1;
+    size_t n = doc->event_count ? doc->event_count : 1, f = doc->feed_count + 1;
+    stamps->events = calloc(n, sizeof *stamps->events);
+    stamps->event_hashes = calloc(n, sizeof *stamps->event_hashes);
+    stamps->feeds = calloc(f, sizeof *stamps->feeds);
+    stamps->feed_hashes = calloc(f, sizeof *stamps->feed_hashes);
+    int result = stamps->events && stamps->event_hashes && stamps->feeds && stamps->feed_hashes
+                     ? 0 : -1;
+    for (size_t i = 0; result == 0 && i < doc->event_count; i++) {
+        const almanac_event *e = &doc->events[i];
+        char *content = almanac_render_ics_event_content(doc, e);
+        if (content == NULL)
+            continue; /* not in any feed: no stamp needed (hash stays 0) */
+        stamps->event_hashes[i] = hash_string(HASH_SEED, content);
+        free(content);
+        stamps->events[i] = next_stamp(find_record(&state, false, e->id),
+                                       stamps->event_hashes[i], now);
+    }
+    for (size_t k = 0; result == 0 && k < f; k++) {
+        const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
+        char name[256];
+        almanac_feed_file_name(feed, name, sizeof name);
+        stamps->feed_hashes[k] = feed_hash(doc, feed, stamps->event_hashes);
+        stamps->feeds[k] = next_stamp(find_record(&state, true, name),
+                                      stamps->feed_hashes[k], now);
+    }
+    free_state(&state);
+    if (result != 0) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while computing the build state");
+        almanac_stamps_free(stamps);
+    }
+    return result;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static int compare_event_ids(const void *a, const void *b)
+{
+    const almanac_event *x = *(const almanac_event *const *)a;
+    const almanac_event *y = *(const almanac_event *const *)b;
+    return strcmp(x->id, y->id);
+}
+
+static int write_state(const almanac_document *doc, const almanac_stamps *stamps, FILE *out)
+{
+    fputs("# almanac build state: per event and feed, a hash of its content, its SEQUENCE\n"
+          "# and when it last changed (Unix seconds). Keep it with the feeds; see README.\n",
+          out);
+    const almanac_event **sorted = malloc((doc->event_count ? doc->event_count : 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return -1;
+    for (size_t i = 0; i < doc->event_count; i++)
+        sorted[i] = &doc->events[i];
+    qsort(sorted, doc->event_count, sizeof *sorted, compare_event_ids);
+    for (size_t i = 0; i < doc->event_count; i++) {
+        size_t k = (size_t)(sorted[i] - doc->events);
+        if (stamps->event_hashes[k] == 0)
+            continue;
+        fprintf(out, "event\t%s\t%016" PRIx64 "\t%u\t%" PRId64 "\n", sorted[i]->id,
+                stamps->event_hashes[k], stamps->events[k].sequence, stamps->events[k].modified);
+    }
+    free(sorted);
+    /* all.ics sorts before the feeds only by chance; sort names explicitly */
+    for (size_t pass = 0; pass < 2; pass++) {
+        for (size_t k = 0; k <= doc->feed_count; k++) {
+            bool is_full = k == doc->feed_count;
+            if ((pass == 0) != is_full)
+                continue;
+            char name[256];
+            almanac_feed_file_name(is_full ? NULL : &doc->feeds[k], name, sizeof name);
+            fprintf(out, "feed\t%s\t%016" PRIx64 "\t%u\t%" PRId64 "\n", name,
+                    stamps->feed_hashes[k], stamps->feeds[k].sequence, stamps->feeds[k].modified);
+        }
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+typedef enum { OUTPUT_FEED, OUTPUT_TIMELINE, OUTPUT_STATE } output_kind;
+
+typedef struct {
+    output_kind kind;
+    const almanac_feed *feed;
+    size_t feed_index;
+    char name[256];
+    atomic_file file;
+} output;
+
+static int render_output(const almanac_document *doc, const almanac_stamps *stamps,
+                         output *o, int64_t now)
+{
+    FILE *out = o->file.stream;
+    switch (o->kind) {
+    case OUTPUT_FEED: {
+        almanac_ics_options options = {
+            .feed = o->feed, .stamps = stamps->events, .default_modified = now,
+            .calendar_modified = stamps->feeds[o->feed_index].modified};
+        return almanac_render_ics(doc, &options, out);
+    }
+    case OUTPUT_TIMELINE: {
+        almanac_text_options options = {.width = 80};
+        return almanac_render_text(doc, &options, out);
+    }
+    case OUTPUT_STATE:
+        return write_state(doc, stamps, out);
+    }
+    return -1;
+}
+
+static void io_error(almanac_diagnostics *diags, const char *what, const char *path)
+{
+    almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "%s %s: %s",
+                            what, path, strerror(errno));
+}
+
+static output *plan_outputs(const almanac_document *doc, size_t *count)
+{
+    *count = doc->feed_count + 3;
+    output *outputs = calloc(*count, sizeof *outputs);
+    if (outputs == NULL)
+        return NULL;
+    for (size_t k = 0; k <= doc->feed_count; k++) {
+        output *o = &outputs[k];
+        o->kind = OUTPUT_FEED;
+        o->feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
+        o->feed_index = k;
+        almanac_feed_file_name(o->feed, o->name, sizeof o->name);
+    }
+    outputs[doc->feed_count + 1].kind = OUTPUT_TIMELINE;
+    snprintf(outputs[doc->feed_count + 1].name, sizeof outputs->name, "timeline.txt");
+    /* The state goes last: it must never claim outputs that did not land. */
+    outputs[doc->feed_count + 2].kind = OUTPUT_STATE;
+    snprintf(outputs[doc->feed_count + 2].name, sizeof outputs->name, "%s", ALMANAC_STATE_FILE);
+    return outputs;
+}
+
+int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
+                  almanac_diagnostics *diags)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        io_error(diags, "cannot create the output directory", dir);
+        return -1;
+    }
+    almanac_stamps stamps;
+    if (almanac_stamps_compute(doc, dir, now, &stamps, diags) != 0)
+        return -1;
+    size_t count;
+    output *outputs = plan_outputs(doc, &count);
+    int result = outputs != NULL ? 0 : -1;
+    if (outputs == NULL)
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
+    /* Phase one: every output complete and on disk under a temporary name. */
+    for (size_t i = 0; result == 0 && i < count; i++) {
+        output *o = &outputs[i];
+        if (atomic_open(&o->file, dir, o->name) != 0) {
+            io_error(diags, "cannot create a file in", dir);
+            result = -1;
+        } else if (render_output(doc, &stamps, o, now) != 0 || atomic_close(&o->file) != 0) {
+            io_error(diags, "cannot write", o->file.path);
+            result = -1;
+        }
+    }
+    /* Phase two: rename them into place. */
+    for (size_t i = 0; result == 0 && i < count; i++) {
+        if (atomic_commit(&outputs[i].file) != 0) {
+            io_error(diags, "cannot replace", outputs[i].file.path);
+            result = -1;
+        }
+    }
+    if (result == 0 && atomic_sync_dir(dir) != 0) {
+        io_error(diags, "cannot sync the directory", dir);
+        result = -1;
+    }
+    for (size_t i = 0; outputs != NULL && i < count; i++)
+        atomic_discard(&outputs[i].file);
+    free(outputs);
+    almanac_stamps_free(&stamps);
+    return result;
+}

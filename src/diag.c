@@ -1,0 +1,211 @@
+/*
+ * diag.c - the diagnostics list and its one printer (see diag.h).
+ */
+#include "almanac/diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void almanac_diagnostics_init(almanac_diagnostics *list)
+{
+    memset(list, 0, sizeof *list);
+}
+
+void almanac_diagnostics_free(almanac_diagnostics *list)
+{
+    if (list == NULL)
+        return;
+    for (size_t i = 0; i < list->count; i++) {
+        free(list->items[i].pointer);
+        free(list->items[i].message);
+    }
+    free(list->items);
+    almanac_diagnostics_init(list);
+}
+
+static void count_severity(almanac_diagnostics *list, almanac_severity severity)
+{
+    if (severity == ALMANAC_ERROR)
+        list->error_count++;
+    else
+        list->warning_count++;
+}
+
+static bool reserve_one(almanac_diagnostics *list)
+{
+    if (list->count < list->capacity)
+        return true;
+    size_t capacity = list->capacity ? list->capacity * 2 : 16;
+    almanac_diagnostic *items = realloc(list->items, capacity * sizeof *items);
+    if (items == NULL)
+        return false;
+    list->items = items;
+    list->capacity = capacity;
+    return true;
+}
+
+void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severity,
+                             size_t offset, const char *pointer,
+                             const char *format, ...)
+{
+    count_severity(list, severity);
+    if (list->count >= ALMANAC_DIAGNOSTICS_MAX || !reserve_one(list)) {
+        list->dropped++;
+        return;
+    }
+    va_list args;
+    va_start(args, format);
+    va_list copy;
+    va_copy(copy, args);
+    int length = vsnprintf(NULL, 0, format, copy);
+    va_end(copy);
+    char *message = length >= 0 ? malloc((size_t)length + 1) : NULL;
+    if (message != NULL)
+        vsnprintf(message, (size_t)length + 1, format, args);
+    va_end(args);
+    char *pointer_copy = strdup(pointer != NULL ? pointer : "");
+    if (message == NULL || pointer_copy == NULL) {
+        free(message);
+        free(pointer_copy);
+        list->dropped++;
+        return;
+    }
+    list->items[list->count++] = (almanac_diagnostic){
+        .severity = severity, .offset = offset, .pointer = pointer_copy,
+        .message = message};
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const almanac_diagnostic *x = a, *y = b;
+    /* No-offset diagnostics are about the whole file: they come first. */
+    size_t ox = x->offset == ALMANAC_NO_OFFSET ? 0 : x->offset + 1;
+    size_t oy = y->offset == ALMANAC_NO_OFFSET ? 0 : y->offset + 1;
+    if (ox != oy)
+        return (ox > oy) - (ox < oy);
+    return (x->line > y->line) - (x->line < y->line); /* insertion order */
+}
+
+void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
+                                size_t length)
+{
+    /* qsort is not stable: keep insertion order among equal offsets by
+     * using the not-yet-computed line field as a sequence number. */
+    if (list->count == 0)
+        return;
+    for (size_t i = 0; i < list->count; i++)
+        list->items[i].line = (unsigned)i;
+    qsort(list->items, list->count, sizeof *list->items, by_offset);
+    unsigned line = 1, column = 1;
+    size_t position = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        almanac_diagnostic *d = &list->items[i];
+        if (d->offset == ALMANAC_NO_OFFSET) {
+            d->line = 0;
+            d->column = 0;
+            continue;
+        }
+        size_t target = d->offset < length ? d->offset : length;
+        for (; position < target; position++) {
+            unsigned char c = (unsigned char)text[position];
+            if (c == '\n') {
+                line++;
+                column = 1;
+            } else if ((c & 0xC0) != 0x80) {
+                column++; /* count code points, not continuation bytes */
+            }
+        }
+        d->line = line;
+        d->column = column;
+    }
+}
+
+void almanac_diagnostics_promote_warnings(almanac_diagnostics *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        list->items[i].severity = ALMANAC_ERROR;
+    list->error_count += list->warning_count;
+    list->warning_count = 0;
+}
+
+bool almanac_diagnostics_has_errors(const almanac_diagnostics *list)
+{
+    return list->error_count > 0;
+}
+
+static void print_json_string(FILE *stream, const char *s)
+{
+    fputc('"', stream);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fprintf(stream, "\\%c", *p);
+        else if (*p < 0x20)
+            fprintf(stream, "\\u%04x", *p);
+        else
+            fputc(*p, stream);
+    }
+    fputc('"', stream);
+}
+
+static void print_json(const almanac_diagnostics *list, FILE *stream,
+                       const char *filename)
+{
+    fputs("[", stream);
+    for (size_t i = 0; i < list->count; i++) {
+        const almanac_diagnostic *d = &list->items[i];
+        fputs(i ? ",\n " : "\n ", stream);
+        fputs("{\"file\": ", stream);
+        print_json_string(stream, filename);
+        fprintf(stream, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"pointer\": ",
+                d->line, d->column, d->severity == ALMANAC_ERROR ? "error" : "warning");
+        print_json_string(stream, d->pointer);
+        fputs(", \"message\": ", stream);
+        print_json_string(stream, d->message);
+        fputs("}", stream);
+    }
+    fputs(list->count ? "\n]\n" : "]\n", stream);
+}
+
+static void print_count(FILE *stream, size_t n, const char *noun)
+{
+    fprintf(stream, "%zu %s%s", n, noun, n == 1 ? "" : "s");
+}
+
+static void print_text(const almanac_diagnostics *list, FILE *stream,
+                       const char *filename, bool color)
+{
+    const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+    for (size_t i = 0; i < list->count; i++) {
+        const almanac_diagnostic *d = &list->items[i];
+        bool error = d->severity == ALMANAC_ERROR;
+        const char *hue = !color ? "" : error ? "\033[1;31m" : "\033[1;35m";
+        if (d->line > 0)
+            fprintf(stream, "%s%s:%u:%u:%s ", bold, filename, d->line, d->column, reset);
+        else
+            fprintf(stream, "%s%s:%s ", bold, filename, reset);
+        fprintf(stream, "%s%s:%s %s", hue, error ? "error" : "warning", reset, d->message);
+        if (d->pointer[0] != '\0')
+            fprintf(stream, " [%s]", d->pointer);
+        fputc('\n', stream);
+    }
+    if (list->dropped > 0)
+        fprintf(stream, "%s: %zu more not shown\n", filename, list->dropped);
+    if (list->error_count + list->warning_count == 0)
+        return;
+    print_count(stream, list->error_count, "error");
+    fputs(", ", stream);
+    print_count(stream, list->warning_count, "warning");
+    fputc('\n', stream);
+}
+
+int almanac_diagnostics_print(const almanac_diagnostics *list, FILE *stream,
+                              const char *filename, almanac_diag_format format,
+                              bool color)
+{
+    if (format == ALMANAC_DIAG_JSON)
+        print_json(list, stream, filename);
+    else
+        print_text(list, stream, filename, color);
+    return fflush(stream) == 0 && !ferror(stream) ? 0 : -1;
+}

@@ -1,0 +1,197 @@
+/*
+ * json_map.c - one pass over JSON text that cJSON accepted (see json_map.h).
+ *
+ * The scanner trusts the text's grammar (cJSON checked it) but never its
+ * bounds: every read is checked against LENGTH, so a disagreement between
+ * the two parsers ends the scan early instead of reading past the buffer.
+ */
+#include "json_map.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *text;
+    size_t length;
+    size_t at;
+    json_map *map;
+    size_t capacity;
+    size_t *open;        /* stack of entry indexes of open containers */
+    size_t open_count;
+    size_t open_capacity;
+} scanner;
+
+static void skip_space(scanner *s)
+{
+    while (s->at < s->length) {
+        char c = s->text[s->at];
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+            return;
+        s->at++;
+    }
+}
+
+static void note_problem(json_map *map, json_problem_kind kind, size_t offset,
+                         unsigned char byte)
+{
+    if (map->problem_count < JSON_MAP_MAX_PROBLEMS)
+        map->problems[map->problem_count++] = (json_problem){kind, offset, byte};
+}
+
+/* Skips a string starting at its opening quote. */
+static void skip_string(scanner *s)
+{
+    s->at++; /* opening quote */
+    while (s->at < s->length) {
+        unsigned char c = (unsigned char)s->text[s->at];
+        if (c == '"') {
+            s->at++;
+            return;
+        }
+        if (c == '\\') {
+            if (s->at + 6 <= s->length && memcmp(s->text + s->at, "\\u0000", 6) == 0)
+                note_problem(s->map, JSON_PROBLEM_NUL_ESCAPE, s->at, 0);
+            s->at += 2;
+            continue;
+        }
+        if (c < 0x20)
+            note_problem(s->map, JSON_PROBLEM_CONTROL_CHARACTER, s->at, c);
+        s->at++;
+    }
+}
+
+static bool push_entry(scanner *s, size_t key, size_t value)
+{
+    json_map *map = s->map;
+    if (map->count == s->capacity) {
+        size_t capacity = s->capacity ? s->capacity * 2 : 256;
+        json_map_entry *entries = realloc(map->entries, capacity * sizeof *entries);
+        if (entries == NULL)
+            return false;
+        map->entries = entries;
+        s->capacity = capacity;
+    }
+    map->entries[map->count++] = (json_map_entry){
+        .value = (uint32_t)value, .key = (uint32_t)key, .size = 1};
+    return true;
+}
+
+static bool push_open(scanner *s, size_t index)
+{
+    if (s->open_count == s->open_capacity) {
+        size_t capacity = s->open_capacity ? s->open_capacity * 2 : 32;
+        size_t *open = realloc(s->open, capacity * sizeof *open);
+        if (open == NULL)
+            return false;
+        s->open = open;
+        s->open_capacity = capacity;
+    }
+    s->open[s->open_count++] = index;
+    return true;
+}
+
+static void close_container(scanner *s)
+{
+    if (s->open_count == 0)
+        return;
+    size_t index = s->open[--s->open_count];
+    s->map->entries[index].size = (uint32_t)(s->map->count - index);
+}
+
+/* Skips a number, true, false or null. */
+static void skip_scalar(scanner *s)
+{
+    while (s->at < s->length) {
+        char c = s->text[s->at];
+        if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' ||
+            c == '\n' || c == '\r')
+            return;
+        s->at++;
+    }
+}
+
+static int scan(scanner *s)
+{
+    size_t key = SIZE_MAX;
+    skip_space(s);
+    while (s->at < s->length) {
+        char c = s->text[s->at];
+        if (c == ',' ) {
+            s->at++;
+        } else if (c == ']' || c == '}') {
+            close_container(s);
+            s->at++;
+            if (s->open_count == 0)
+                return 0;
+        } else if (c == '"' && s->open_count > 0 && key == SIZE_MAX &&
+                   s->text[s->map->entries[s->open[s->open_count - 1]].value] == '{') {
+            key = s->at; /* a member's key; its value follows the colon */
+            skip_string(s);
+            skip_space(s);
+            if (s->at < s->length && s->text[s->at] == ':')
+                s->at++;
+        } else {
+            size_t value = s->at;
+            if (!push_entry(s, key == SIZE_MAX ? value : key, value))
+                return -1;
+            key = SIZE_MAX;
+            if (c == '{' || c == '[') {
+                if (!push_open(s, s->map->count - 1))
+                    return -1;
+                s->at++;
+            } else {
+                if (c == '"')
+                    skip_string(s);
+                else
+                    skip_scalar(s);
+                if (s->open_count == 0)
+                    return 0;
+            }
+        }
+        skip_space(s);
+    }
+    return 0;
+}
+
+int json_map_build(json_map *map, const char *text, size_t length, size_t start)
+{
+    memset(map, 0, sizeof *map);
+    if (length > UINT32_MAX)
+        return -1;
+    scanner s = {.text = text, .length = length, .at = start, .map = map};
+    int result = scan(&s);
+    free(s.open);
+    if (result != 0)
+        json_map_free(map);
+    return result;
+}
+
+void json_map_free(json_map *map)
+{
+    free(map->entries);
+    memset(map, 0, sizeof *map);
+}
+
+size_t json_find_too_deep(const char *text, size_t length, size_t max_depth)
+{
+    size_t depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max_depth)
+                return i;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return SIZE_MAX;
+}

@@ -1,0 +1,59 @@
+/*
+ * json_map.h - where each JSON value sits in the text.
+ *
+ * cJSON builds a tree but forgets positions. This module walks the same text
+ * once and records, for every value in document order (pre-order: an object,
+ * then its members' values, depth first), the byte offset of the value, of
+ * its key when it is an object member, and how many values its subtree
+ * holds. Because cJSON keeps members in text order (duplicates included),
+ * the i-th value met walking the cJSON tree in pre-order is entry i here;
+ * the subtree sizes let a walker skip a child without visiting it.
+ *
+ * The scan also notes what cJSON lets through but JSON forbids or we refuse:
+ * raw control characters in strings and "\u0000" escapes (which cJSON uses to
+ * cut strings short).
+ */
+#ifndef ALMANAC_JSON_MAP_H
+#define ALMANAC_JSON_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint32_t value;   /* byte offset of the value's first character */
+    uint32_t key;     /* byte offset of its key's opening quote, or value */
+    uint32_t size;    /* values in the subtree, this one included */
+} json_map_entry;
+
+typedef enum {
+    JSON_PROBLEM_CONTROL_CHARACTER, /* raw byte < 0x20 inside a string */
+    JSON_PROBLEM_NUL_ESCAPE         /* \u0000 inside a string */
+} json_problem_kind;
+
+typedef struct {
+    json_problem_kind kind;
+    size_t offset;
+    unsigned char byte; /* the control character, for the message */
+} json_problem;
+
+enum { JSON_MAP_MAX_PROBLEMS = 100 };
+
+typedef struct {
+    json_map_entry *entries; /* malloc'ed; owned by the map */
+    size_t count;
+    json_problem problems[JSON_MAP_MAX_PROBLEMS];
+    size_t problem_count;
+} json_map;
+
+/* Scans TEXT (LENGTH bytes), which cJSON has already accepted as JSON
+ * starting at offset START (after any BOM). Returns 0, or -1 when out of
+ * memory or the text is longer than 4 GiB. Free with json_map_free(). */
+int json_map_build(json_map *map, const char *text, size_t length, size_t start);
+void json_map_free(json_map *map);
+
+/* Finds the first place where arrays and objects nest deeper than
+ * MAX_DEPTH, ignoring brackets inside strings; returns its offset, or
+ * SIZE_MAX when there is none. Safe on any text, valid JSON or not. */
+size_t json_find_too_deep(const char *text, size_t length, size_t max_depth);
+
+#endif

@@ -1,0 +1,962 @@
+/*
+ * load.c - events.json to almanac_document (see load.h).
+ *
+ * The only file that includes cJSON. cJSON parses; json_map.c tells where
+ * each value sits; this file walks both in step, checks every key and value
+ * against the format, and copies what it accepts into the document's arena.
+ * It reports and carries on: one run shows every problem in the file.
+ */
+#include "almanac/load.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "json_map.h"
+#include "text.h"
+
+/* A cJSON value together with its entry in the position map. */
+typedef struct {
+    const cJSON *json;
+    size_t index;
+} node;
+
+typedef struct {
+    const char *text;
+    size_t length;
+    json_map map;
+    almanac_diagnostics *diags;
+    almanac_arena *arena;
+    char *pointer;      /* JSON Pointer of the value being read */
+    size_t pointer_length;
+    size_t pointer_capacity;
+    bool out_of_memory;
+} loader;
+
+/* ---- positions and pointers ------------------------------------------ */
+
+static size_t value_offset(const loader *l, node n)
+{
+    return n.index < l->map.count ? l->map.entries[n.index].value : ALMANAC_NO_OFFSET;
+}
+
+static size_t key_offset(const loader *l, node n)
+{
+    return n.index < l->map.count ? l->map.entries[n.index].key : ALMANAC_NO_OFFSET;
+}
+
+/* The first child of N; walk on with next_sibling(). */
+static node first_child(node n)
+{
+    return (node){n.json->child, n.index + 1};
+}
+
+static node next_sibling(const loader *l, node n)
+{
+    size_t size = n.index < l->map.count ? l->map.entries[n.index].size : 1;
+    return (node){n.json->next, n.index + size};
+}
+
+/* Appends "/SEGMENT" (escaped per RFC 6901) to the current pointer and
+ * returns the old length, to give back to pointer_pop(). */
+static size_t pointer_push(loader *l, const char *segment)
+{
+    size_t old = l->pointer_length;
+    size_t need = old + 2 + 2 * strlen(segment);
+    if (need > l->pointer_capacity) {
+        size_t capacity = need * 2;
+        char *p = realloc(l->pointer, capacity);
+        if (p == NULL) {
+            l->out_of_memory = true;
+            return old;
+        }
+        l->pointer = p;
+        l->pointer_capacity = capacity;
+    }
+    char *out = l->pointer + old;
+    *out++ = '/';
+    for (const char *s = segment; *s; s++) {
+        if (*s == '~' || *s == '/') {
+            *out++ = '~';
+            *out++ = *s == '~' ? '0' : '1';
+        } else {
+            *out++ = *s;
+        }
+    }
+    *out = '\0';
+    l->pointer_length = (size_t)(out - l->pointer);
+    return old;
+}
+
+static size_t pointer_push_index(loader *l, size_t index)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%zu", index);
+    return pointer_push(l, digits);
+}
+
+static void pointer_pop(loader *l, size_t old)
+{
+    if (l->pointer != NULL) {
+        l->pointer_length = old;
+        l->pointer[old] = '\0';
+    }
+}
+
+static const char *pointer(const loader *l)
+{
+    return l->pointer != NULL ? l->pointer : "";
+}
+
+#define error_at(l, offset, ...) \
+    almanac_diagnostics_add((l)->diags, ALMANAC_ERROR, (offset), pointer(l), __VA_ARGS__)
+#define warning_at(l, offset, ...) \
+    almanac_diagnostics_add((l)->diags, ALMANAC_WARNING, (offset), pointer(l), __VA_ARGS__)
+
+/* ---- values ----------------------------------------------------------- */
+
+static const char *type_name(const cJSON *json)
+{
+    if (cJSON_IsString(json)) return "a string";
+    if (cJSON_IsNumber(json)) return "a number";
+    if (cJSON_IsBool(json))   return "a boolean";
+    if (cJSON_IsNull(json))   return "null";
+    if (cJSON_IsArray(json))  return "an array";
+    if (cJSON_IsObject(json)) return "an object";
+    return "an invalid value";
+}
+
+static bool expect_type(loader *l, node n, bool ok, const char *expected)
+{
+    if (!ok)
+        error_at(l, value_offset(l, n), "expected %s, found %s", expected,
+                 type_name(n.json));
+    return ok;
+}
+
+static char *copy_string(loader *l, const char *text, size_t length)
+{
+    char *copy = arena_strndup(l->arena, text, length);
+    if (copy == NULL)
+        l->out_of_memory = true;
+    return copy;
+}
+
+typedef enum {
+    TEXT_LINE,      /* one line: no control characters at all */
+    TEXT_MULTILINE  /* may hold newlines and tabs */
+} text_kind;
+
+/* Reads a string value: valid UTF-8, not empty, no control characters
+ * beyond what KIND allows, at most MAX_BYTES bytes. NULL after reporting. */
+static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
+{
+    if (!expect_type(l, n, cJSON_IsString(n.json), "a string"))
+        return NULL;
+    const char *s = n.json->valuestring;
+    size_t length = strlen(s);
+    size_t at = value_offset(l, n);
+    if (utf8_invalid_at(s, length) != SIZE_MAX) {
+        error_at(l, at, "the text is not valid UTF-8; save the file as UTF-8");
+        return NULL;
+    }
+    if (length > max_bytes) {
+        error_at(l, at, "the text is too long (%zu bytes, the limit is %zu); shorten it",
+                 length, max_bytes);
+        return NULL;
+    }
+    size_t first = 0;
+    while (first < length && (s[first] == ' ' || s[first] == '\t' || s[first] == '\n'))
+        first++;
+    if (first == length) {
+        error_at(l, at, "the text is empty; write a value or leave the key out");
+        return NULL;
+    }
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool control = c < 0x20 || c == 0x7F;
+        if (control && kind == TEXT_MULTILINE && (c == '\n' || c == '\t'))
+            continue;
+        if (control) {
+            error_at(l, at, "the text contains the control character U+%04X%s", c,
+                     kind == TEXT_LINE && (c == '\n' || c == '\r')
+                         ? "; a title or name must be one line"
+                         : "; remove it");
+            return NULL;
+        }
+    }
+    return copy_string(l, s, length);
+}
+
+static char *read_slug(loader *l, node n, const char *what)
+{
+    char *s = read_text(l, n, TEXT_LINE, 100);
+    if (s != NULL && !is_slug(s)) {
+        error_at(l, value_offset(l, n),
+                 "%s '%s' is not a slug: use lower-case letters, digits and single hyphens, "
+                 "like 'sco-summit-2022'", what, s);
+        return NULL;
+    }
+    return s;
+}
+
+/* An absolute http(s) URL of printable ASCII. libical writes URL values
+ * unescaped, so anything else could break the feed. */
+static char *read_url(loader *l, node n)
+{
+    char *s = read_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES);
+    if (s == NULL)
+        return NULL;
+    size_t at = value_offset(l, n);
+    const char *rest = NULL;
+    if (strncmp(s, "https://", 8) == 0)
+        rest = s + 8;
+    else if (strncmp(s, "http://", 7) == 0)
+        rest = s + 7;
+    if (rest == NULL || *rest == '\0' || *rest == '/') {
+        error_at(l, at, "'%s' is not an absolute http:// or https:// URL", s);
+        return NULL;
+    }
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c) != NULL) {
+            error_at(l, at, "the URL contains '%c' (or a non-ASCII or space character); "
+                     "percent-encode it (e.g. space as %%20)", c < 0x7F && c > 0x20 ? c : '?');
+            return NULL;
+        }
+    }
+    return s;
+}
+
+static bool read_date(loader *l, node n, almanac_date *date)
+{
+    if (!expect_type(l, n, cJSON_IsString(n.json), "a date string such as \"2022-10-18\""))
+        return false;
+    const char *s = n.json->valuestring;
+    almanac_date_error e = almanac_date_parse(s, strlen(s), date);
+    if (e != ALMANAC_DATE_OK) {
+        error_at(l, value_offset(l, n), "invalid date '%.40s': %s", s,
+                 almanac_date_error_text(e));
+        return false;
+    }
+    return true;
+}
+
+/* ---- objects ---------------------------------------------------------- */
+
+/* Looks up member M's key in KEYS, reporting unknown and repeated keys.
+ * Returns the key's index, or -1 when the member is to be skipped. */
+static int member_key(loader *l, node m, const char *const *keys, int count,
+                      uint32_t *seen)
+{
+    const char *key = m.json->string;
+    for (int i = 0; i < count; i++) {
+        if (strcmp(key, keys[i]) != 0)
+            continue;
+        if (*seen & (UINT32_C(1) << i)) {
+            error_at(l, key_offset(l, m),
+                     "duplicate key '%s'; each key may appear once in an object", key);
+            return -1;
+        }
+        *seen |= UINT32_C(1) << i;
+        return i;
+    }
+    const char *suggestion = closest_word(key, keys, (size_t)count);
+    if (suggestion != NULL)
+        error_at(l, key_offset(l, m), "unknown key '%.80s'; did you mean '%s'?", key, suggestion);
+    else
+        error_at(l, key_offset(l, m), "unknown key '%.80s'; known keys here are %s%s%s%s", key,
+                 keys[0], count > 1 ? ", " : "", count > 1 ? keys[1] : "",
+                 count > 2 ? " ..." : "");
+    return -1;
+}
+
+/* Reports each key in REQUIRED (a bit set over KEYS) that SEEN lacks. */
+static void require_keys(loader *l, node object, const char *const *keys,
+                         int count, uint32_t required, uint32_t seen, const char *what)
+{
+    for (int i = 0; i < count; i++)
+        if ((required & (UINT32_C(1) << i)) && !(seen & (UINT32_C(1) << i)))
+            error_at(l, value_offset(l, object), "%s is missing the required key '%s'",
+                     what, keys[i]);
+}
+
+#define BIT(k) (UINT32_C(1) << (k))
+
+/* Reads an array of strings, each read by READ_ITEM. */
+typedef char *(*item_reader)(loader *l, node n, const char *what);
+
+static char *read_line_item(loader *l, node n, const char *what)
+{
+    (void)what;
+    return read_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES);
+}
+
+static void read_string_list(loader *l, node n, almanac_strings *list,
+                             item_reader read_item, const char *what)
+{
+    if (!expect_type(l, n, cJSON_IsArray(n.json), "an array of strings"))
+        return;
+    size_t count = (size_t)cJSON_GetArraySize(n.json);
+    if (count > ALMANAC_MAX_LIST_ITEMS) {
+        error_at(l, value_offset(l, n), "too many items (%zu, the limit is %d)", count,
+                 ALMANAC_MAX_LIST_ITEMS);
+        return;
+    }
+    list->items = arena_array(l->arena, count, sizeof *list->items);
+    list->at = arena_array(l->arena, count, sizeof *list->at);
+    if (list->items == NULL || list->at == NULL) {
+        l->out_of_memory = true;
+        return;
+    }
+    size_t i = 0;
+    for (node item = first_child(n); item.json != NULL; item = next_sibling(l, item), i++) {
+        size_t old = pointer_push_index(l, i);
+        char *s = read_item(l, item, what);
+        if (s != NULL) {
+            list->items[list->count] = s;
+            list->at[list->count] = value_offset(l, item);
+            list->count++;
+        }
+        pointer_pop(l, old);
+    }
+}
+
+/* ---- the calendar ----------------------------------------------------- */
+
+/* Parses an ISO 8601 duration of weeks, days, hours, minutes and seconds
+ * ("P1D", "PT6H", "P1W"); months and years have no fixed length and are
+ * refused. Returns seconds, or -1. */
+static long parse_duration(const char *s)
+{
+    if (*s++ != 'P')
+        return -1;
+    long total = 0;
+    bool in_time = false, any = false;
+    while (*s) {
+        if (*s == 'T' && !in_time) {
+            in_time = true;
+            s++;
+            continue;
+        }
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (end == s || *s == '-' || *s == '+' || errno != 0 || v > 1000000)
+            return -1;
+        long unit;
+        switch (*end) {
+        case 'W': unit = in_time ? -1 : 604800; break;
+        case 'D': unit = in_time ? -1 : 86400; break;
+        case 'H': unit = in_time ? 3600 : -1; break;
+        case 'M': unit = in_time ? 60 : -1; break;
+        case 'S': unit = in_time ? 1 : -1; break;
+        default: unit = -1;
+        }
+        if (unit < 0)
+            return -1;
+        total += v * unit;
+        any = true;
+        s = end + 1;
+    }
+    return any ? total : -1;
+}
+
+static almanac_partial_policy read_policy(loader *l, node n, bool *ok)
+{
+    static const char *const names[] = {"span", "first-day", "omit"};
+    *ok = false;
+    if (!expect_type(l, n, cJSON_IsString(n.json), "\"span\", \"first-day\" or \"omit\""))
+        return ALMANAC_PARTIAL_SPAN;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(n.json->valuestring, names[i]) == 0) {
+            *ok = true;
+            return (almanac_partial_policy)i;
+        }
+    error_at(l, value_offset(l, n), "unknown policy '%.40s'; use \"span\", \"first-day\" or \"omit\"",
+             n.json->valuestring);
+    return ALMANAC_PARTIAL_SPAN;
+}
+
+static void read_partial_dates(loader *l, node n, almanac_calendar *calendar)
+{
+    static const char *const keys[] = {"month", "year"};
+    if (!expect_type(l, n, cJSON_IsObject(n.json), "an object like {\"month\": \"span\", \"year\": \"span\"}"))
+        return;
+    uint32_t seen = 0;
+    for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
+        size_t old = pointer_push(l, m.json->string);
+        int k = member_key(l, m, keys, 2, &seen);
+        bool ok;
+        if (k >= 0) {
+            almanac_partial_policy p = read_policy(l, m, &ok);
+            if (ok && k == 0)
+                calendar->month_policy = p;
+            else if (ok)
+                calendar->year_policy = p;
+        }
+        pointer_pop(l, old);
+    }
+}
+
+enum { CAL_ID, CAL_NAME, CAL_DESCRIPTION, CAL_TIMEZONE, CAL_URL, CAL_REFRESH,
+       CAL_COLOR, CAL_PARTIAL, CAL_KEYS };
+static const char *const calendar_keys[CAL_KEYS] = {
+    "id", "name", "description", "timezone", "url", "refresh", "color", "partial_dates"};
+
+static void read_calendar_member(loader *l, node m, int k, almanac_calendar *c)
+{
+    switch (k) {
+    case CAL_ID:          c->id = read_slug(l, m, "calendar id"); break;
+    case CAL_NAME:        c->name = read_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES); break;
+    case CAL_DESCRIPTION: c->description = read_text(l, m, TEXT_MULTILINE, ALMANAC_MAX_TEXT_BYTES); break;
+    case CAL_TIMEZONE:
+        c->timezone = read_text(l, m, TEXT_LINE, 128);
+        c->at_timezone = value_offset(l, m);
+        break;
+    case CAL_URL:         c->url = read_url(l, m); break;
+    case CAL_COLOR: {
+        char *color = read_text(l, m, TEXT_LINE, 40);
+        bool ok = color != NULL;
+        for (const char *p = color; ok && *p; p++)
+            ok = *p >= 'a' && *p <= 'z';
+        if (color != NULL && !ok)
+            error_at(l, value_offset(l, m), "color '%s' is not a CSS colour name such as \"teal\" "
+                     "(RFC 7986 takes names, not #hex)", color);
+        c->color = ok ? color : NULL;
+        break;
+    }
+    case CAL_REFRESH: {
+        char *text = read_text(l, m, TEXT_LINE, 40);
+        long seconds = text != NULL ? parse_duration(text) : -1;
+        if (text != NULL && seconds < 0)
+            error_at(l, value_offset(l, m), "refresh '%s' is not an ISO 8601 duration such as "
+                     "\"P1D\", \"PT6H\" or \"P1W\"", text);
+        else if (text != NULL && (seconds < 900 || seconds > 31 * 86400))
+            warning_at(l, value_offset(l, m), "refresh %s is outside 15 minutes to 31 days; "
+                       "calendar apps may ignore it", text);
+        if (seconds >= 0) {
+            c->refresh = text;
+            c->refresh_seconds = seconds;
+        }
+        break;
+    }
+    case CAL_PARTIAL:     read_partial_dates(l, m, c); break;
+    default: break;
+    }
+}
+
+static void read_calendar(loader *l, node n, almanac_calendar *calendar)
+{
+    if (!expect_type(l, n, cJSON_IsObject(n.json), "an object"))
+        return;
+    uint32_t seen = 0;
+    for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
+        size_t old = pointer_push(l, m.json->string);
+        int k = member_key(l, m, calendar_keys, CAL_KEYS, &seen);
+        if (k >= 0)
+            read_calendar_member(l, m, k, calendar);
+        pointer_pop(l, old);
+    }
+    require_keys(l, n, calendar_keys, CAL_KEYS, BIT(CAL_ID) | BIT(CAL_NAME), seen,
+                 "the calendar");
+}
+
+/* ---- feeds ------------------------------------------------------------ */
+
+enum { FEED_ID, FEED_NAME, FEED_DESCRIPTION, FEED_TAGS, FEED_KEYS };
+static const char *const feed_keys[FEED_KEYS] = {"id", "name", "description", "tags"};
+
+static void read_feed(loader *l, node n, almanac_feed *feed)
+{
+    feed->at = value_offset(l, n);
+    if (!expect_type(l, n, cJSON_IsObject(n.json), "a feed object"))
+        return;
+    uint32_t seen = 0;
+    for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
+        size_t old = pointer_push(l, m.json->string);
+        switch (member_key(l, m, feed_keys, FEED_KEYS, &seen)) {
+        case FEED_ID:
+            feed->id = read_slug(l, m, "feed id");
+            feed->at_id = value_offset(l, m);
+            break;
+        case FEED_NAME:
+            feed->name = read_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES);
+            break;
+        case FEED_DESCRIPTION:
+            feed->description = read_text(l, m, TEXT_MULTILINE, ALMANAC_MAX_TEXT_BYTES);
+            break;
+        case FEED_TAGS:
+            read_string_list(l, m, &feed->tags, read_slug, "tag");
+            if (cJSON_IsArray(m.json) && cJSON_GetArraySize(m.json) == 0)
+                error_at(l, value_offset(l, m), "a feed needs at least one tag to select events");
+            break;
+        default:
+            break;
+        }
+        pointer_pop(l, old);
+    }
+    require_keys(l, n, feed_keys, FEED_KEYS, BIT(FEED_ID) | BIT(FEED_NAME) | BIT(FEED_TAGS),
+                 seen, "the feed");
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+enum { LOC_NAME, LOC_COUNTRY, LOC_GEO, LOC_KEYS };
+static const char *const location_keys[LOC_KEYS] = {"name", "country", "geo"};
+
+static void read_geo(loader *l, node n, almanac_location *location)
+{
+    const char *expected = "an array [latitude, longitude] of two numbers";
+    if (!expect_type(l, n, cJSON_IsArray(n.json), expected))
+        return;
+    const cJSON *lat = cJSON_GetArrayItem(n.json, 0), *lon = cJSON_GetArrayItem(n.json, 1);
+    if (cJSON_GetArraySize(n.json) != 2 || !cJSON_IsNumber(lat) || !cJSON_IsNumber(lon)) {
+        error_at(l, value_offset(l, n), "expected %s", expected);
+        return;
+    }
+    double la = lat->valuedouble, lo = lon->valuedouble;
+    if (!(la >= -90.0 && la <= 90.0) || !(lo >= -180.0 && lo <= 180.0)) {
+        error_at(l, value_offset(l, n), "geo [%g, %g] is out of range: latitude goes from -90 "
+                 "to 90, longitude from -180 to 180 (is the order [latitude, longitude]?)", la, lo);
+        return;
+    }
+    location->has_geo = true;
+    location->latitude = la;
+    location->longitude = lo;
+}
+
+static bool read_location(loader *l, node n, almanac_location *location)
+{
+    if (!expect_type(l, n, cJSON_IsObject(n.json),
+                     "an object like {\"name\": \"Samarkand\", \"country\": \"Uzbekistan\"}"))
+        return false;
+    uint32_t seen = 0;
+    for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
+        size_t old = pointer_push(l, m.json->string);
+        switch (member_key(l, m, location_keys, LOC_KEYS, &seen)) {
+        case LOC_NAME:    location->name = read_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
+        case LOC_COUNTRY: location->country = read_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
+        case LOC_GEO:     read_geo(l, m, location); break;
+        default: break;
+        }
+        pointer_pop(l, old);
+    }
+    require_keys(l, n, location_keys, LOC_KEYS, BIT(LOC_NAME), seen, "the location");
+    return location->name != NULL;
+}
+
+enum { SRC_TITLE, SRC_PUBLISHER, SRC_DATE, SRC_URL, SRC_KEYS };
+static const char *const source_keys[SRC_KEYS] = {"title", "publisher", "date", "url"};
+
+static void read_source(loader *l, node n, almanac_source *source)
+{
+    if (!expect_type(l, n, cJSON_IsObject(n.json), "a source object"))
+        return;
+    uint32_t seen = 0;
+    for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
+        size_t old = pointer_push(l, m.json->string);
+        switch (member_key(l, m, source_keys, SRC_KEYS, &seen)) {
+        case SRC_TITLE:     source->title = read_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES); break;
+        case SRC_PUBLISHER: source->publisher = read_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
+        case SRC_DATE:
+            source->has_date = read_date(l, m, &source->date);
+            if (source->has_date && almanac_date_is_timed(&source->date)) {
+                error_at(l, value_offset(l, m), "a source date is a day, month or year, not a time");
+                source->has_date = false;
+            }
+            break;
+        case SRC_URL:       source->url = read_url(l, m); break;
+        default: break;
+        }
+        pointer_pop(l, old);
+    }
+    require_keys(l, n, source_keys, SRC_KEYS, BIT(SRC_TITLE), seen, "the source");
+}
+
+static void read_sources(loader *l, node n, almanac_event *event)
+{
+    if (!expect_type(l, n, cJSON_IsArray(n.json), "an array of source objects"))
+        return;
+    size_t count = (size_t)cJSON_GetArraySize(n.json);
+    if (count > ALMANAC_MAX_LIST_ITEMS) {
+        error_at(l, value_offset(l, n), "too many sources (%zu, the limit is %d)", count,
+                 ALMANAC_MAX_LIST_ITEMS);
+        return;
+    }
+    event->sources = arena_array(l->arena, count, sizeof *event->sources);
+    if (event->sources == NULL) {
+        l->out_of_memory = true;
+        return;
+    }
+    size_t i = 0;
+    for (node item = first_child(n); item.json != NULL; item = next_sibling(l, item), i++) {
+        size_t old = pointer_push_index(l, i);
+        almanac_source *source = &event->sources[event->source_count];
+        read_source(l, item, source);
+        if (source->title != NULL)
+            event->source_count++;
+        pointer_pop(l, old);
+    }
+}
+
+static almanac_status read_status(loader *l, node n)
+{
+    static const char *const names[] = {"confirmed", "tentative", "cancelled"};
+    if (!expect_type(l, n, cJSON_IsString(n.json), "\"confirmed\", \"tentative\" or \"cancelled\""))
+        return ALMANAC_STATUS_CONFIRMED;
+    for (int i = 0; i < 3; i++)
+        if (strcmp(n.json->valuestring, names[i]) == 0)
+            return (almanac_status)i;
+    const char *suggestion = closest_word(n.json->valuestring, names, 3);
+    if (strcmp(n.json->valuestring, "planned") == 0)
+        suggestion = "tentative";
+    error_at(l, value_offset(l, n), "unknown status '%.40s'; use \"confirmed\", \"tentative\" "
+             "(planned) or \"cancelled\"%s%s%s", n.json->valuestring,
+             suggestion ? " (did you mean '" : "", suggestion ? suggestion : "",
+             suggestion ? "'?)" : "");
+    return ALMANAC_STATUS_CONFIRMED;
+}
+
+enum { EV_ID, EV_TITLE, EV_START, EV_END, EV_TIMEZONE, EV_STATUS, EV_LOCATION,
+       EV_TAGS, EV_PARTICIPANTS, EV_DESCRIPTION, EV_URL, EV_SOURCES, EV_RELATED,
+       EV_KEYS };
+static const char *const event_keys[EV_KEYS] = {
+    "id", "title", "start", "end", "timezone", "status", "location", "tags",
+    "participants", "description", "url", "sources", "related"};
+
+/* Reads one member of an event; returns false when it made the event
+ * unusable (so the event is left out of the document). */
+static bool read_event_member(loader *l, node m, int k, almanac_event *e)
+{
+    switch (k) {
+    case EV_ID:
+        e->id = read_slug(l, m, "event id");
+        e->at_id = value_offset(l, m);
+        return e->id != NULL;
+    case EV_TITLE:
+        e->title = read_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES);
+        return e->title != NULL;
+    case EV_START:
+        e->at_start = value_offset(l, m);
+        return read_date(l, m, &e->start);
+    case EV_END:
+        e->at_end = value_offset(l, m);
+        e->has_end = read_date(l, m, &e->end);
+        return e->has_end;
+    case EV_TIMEZONE:
+        e->timezone = read_text(l, m, TEXT_LINE, 128);
+        e->at_timezone = value_offset(l, m);
+        return e->timezone != NULL;
+    case EV_STATUS:       e->status = read_status(l, m); return true;
+    case EV_LOCATION:     e->has_location = read_location(l, m, &e->location); return true;
+    case EV_TAGS:         read_string_list(l, m, &e->tags, read_slug, "tag"); return true;
+    case EV_PARTICIPANTS: read_string_list(l, m, &e->participants, read_line_item, "participant"); return true;
+    case EV_DESCRIPTION:
+        e->description = read_text(l, m, TEXT_MULTILINE, ALMANAC_MAX_TEXT_BYTES);
+        return true;
+    case EV_URL:          e->url = read_url(l, m); return true;
+    case EV_SOURCES:      read_sources(l, m, e); return true;
+    case EV_RELATED:      read_string_list(l, m, &e->related, read_slug, "related event id"); return true;
+    default:              return true;
+    }
+}
+
+/* Returns true when the event is complete enough to keep. */
+static bool read_event(loader *l, node n, almanac_event *event)
+{
+    event->at = value_offset(l, n);
+    if (!expect_type(l, n, cJSON_IsObject(n.json), "an event object"))
+        return false;
+    uint32_t seen = 0;
+    bool usable = true;
+    for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
+        size_t old = pointer_push(l, m.json->string);
+        int k = member_key(l, m, event_keys, EV_KEYS, &seen);
+        if (k >= 0 && !read_event_member(l, m, k, event))
+            usable = false;
+        pointer_pop(l, old);
+    }
+    uint32_t required = BIT(EV_ID) | BIT(EV_TITLE) | BIT(EV_START);
+    require_keys(l, n, event_keys, EV_KEYS, required, seen, "the event");
+    return usable && (seen & required) == required;
+}
+
+/* ---- the document ----------------------------------------------------- */
+
+static void read_feeds(loader *l, node n, almanac_document *doc)
+{
+    if (!expect_type(l, n, cJSON_IsArray(n.json), "an array of feeds"))
+        return;
+    size_t count = (size_t)cJSON_GetArraySize(n.json);
+    if (count > ALMANAC_MAX_FEEDS) {
+        error_at(l, value_offset(l, n), "too many feeds (%zu, the limit is %d)", count,
+                 ALMANAC_MAX_FEEDS);
+        return;
+    }
+    doc->feeds = arena_array(l->arena, count, sizeof *doc->feeds);
+    if (doc->feeds == NULL) {
+        l->out_of_memory = true;
+        return;
+    }
+    size_t i = 0;
+    for (node item = first_child(n); item.json != NULL; item = next_sibling(l, item), i++) {
+        size_t old = pointer_push_index(l, i);
+        almanac_feed *feed = &doc->feeds[doc->feed_count];
+        feed->index = i;
+        read_feed(l, item, feed);
+        if (feed->id != NULL && feed->name != NULL && feed->tags.count > 0)
+            doc->feed_count++;
+        else
+            memset(feed, 0, sizeof *feed);
+        pointer_pop(l, old);
+    }
+}
+
+static void read_events(loader *l, node n, almanac_document *doc)
+{
+    if (!expect_type(l, n, cJSON_IsArray(n.json), "an array of events"))
+        return;
+    size_t count = (size_t)cJSON_GetArraySize(n.json);
+    if (count > ALMANAC_MAX_EVENTS) {
+        error_at(l, value_offset(l, n), "too many events (%zu, the limit is %d); split the file",
+                 count, ALMANAC_MAX_EVENTS);
+        return;
+    }
+    doc->events = arena_array(l->arena, count, sizeof *doc->events);
+    if (doc->events == NULL) {
+        l->out_of_memory = true;
+        return;
+    }
+    size_t i = 0;
+    for (node item = first_child(n); item.json != NULL; item = next_sibling(l, item), i++) {
+        size_t old = pointer_push_index(l, i);
+        /* Events whose id could be read stay in the document even when
+         * something else is wrong, so that checks of ids and references
+         * do not report them as missing. */
+        almanac_event *event = &doc->events[doc->event_count];
+        event->index = i;
+        event->complete = read_event(l, item, event);
+        if (event->id != NULL)
+            doc->event_count++;
+        else
+            memset(event, 0, sizeof *event);
+        pointer_pop(l, old);
+    }
+}
+
+enum { DOC_SCHEMA, DOC_CALENDAR, DOC_FEEDS, DOC_EVENTS, DOC_KEYS };
+static const char *const document_keys[DOC_KEYS] = {"$schema", "calendar", "feeds", "events"};
+
+static void read_document(loader *l, node root, almanac_document *doc)
+{
+    if (!cJSON_IsObject(root.json)) {
+        error_at(l, value_offset(l, root), "the file must hold one JSON object with \"calendar\" "
+                 "and \"events\", found %s", type_name(root.json));
+        return;
+    }
+    uint32_t seen = 0;
+    for (node m = first_child(root); m.json != NULL; m = next_sibling(l, m)) {
+        size_t old = pointer_push(l, m.json->string);
+        switch (member_key(l, m, document_keys, DOC_KEYS, &seen)) {
+        case DOC_SCHEMA:   expect_type(l, m, cJSON_IsString(m.json), "a string"); break;
+        case DOC_CALENDAR: read_calendar(l, m, &doc->calendar); break;
+        case DOC_FEEDS:    read_feeds(l, m, doc); break;
+        case DOC_EVENTS:   read_events(l, m, doc); break;
+        default: break;
+        }
+        pointer_pop(l, old);
+    }
+    require_keys(l, root, document_keys, DOC_KEYS, BIT(DOC_CALENDAR) | BIT(DOC_EVENTS), seen,
+                 "the document");
+}
+
+/* Explains where and why cJSON stopped. */
+static void report_syntax_error(loader *l, size_t at)
+{
+    size_t end = l->length;
+    while (end > 0 && strchr(" \t\r\n", l->text[end - 1]) != NULL)
+        end--;
+    if (at >= end) {
+        error_at(l, end, "the file ends too early: a string, object or array is not closed");
+        return;
+    }
+    char c = l->text[at];
+    size_t before = at;
+    while (before > 0 && strchr(" \t\r\n", l->text[before - 1]) != NULL)
+        before--;
+    char previous = before > 0 ? l->text[before - 1] : '\0';
+    if ((c == '}' || c == ']') && previous == ',')
+        error_at(l, before - 1, "trailing comma before '%c'; remove it", c);
+    else if (c == '"' && (previous == '"' || previous == '}' || previous == ']' ||
+                          (previous >= '0' && previous <= '9') || previous == 'e' ||
+                          previous == 'l'))
+        error_at(l, at, "missing comma before this value");
+    else if (c == '\'')
+        error_at(l, at, "JSON strings use double quotes, not single quotes");
+    else if (c == '/')
+        error_at(l, at, "JSON does not allow comments");
+    else
+        error_at(l, at, "JSON syntax error: unexpected '%c'", c >= 0x20 && c < 0x7F ? c : '?');
+}
+
+static cJSON *parse_json(loader *l, size_t start)
+{
+    size_t deep = json_find_too_deep(l->text + start, l->length - start, ALMANAC_MAX_DEPTH);
+    if (deep != SIZE_MAX) {
+        error_at(l, start + deep, "objects and arrays nest deeper than %d levels; the events "
+                 "format needs at most 5", ALMANAC_MAX_DEPTH);
+        return NULL;
+    }
+    const char *end = NULL;
+    /* The text handed to us is NUL-terminated one byte past LENGTH only if
+     * the caller made it so; require_null_terminated needs length + 1. */
+    cJSON *root = cJSON_ParseWithLengthOpts(l->text + start, l->length - start, &end, 0);
+    if (root == NULL) {
+        report_syntax_error(l, end != NULL ? (size_t)(end - l->text) : start);
+        return NULL;
+    }
+    size_t after = (size_t)(end - l->text);
+    while (after < l->length && strchr(" \t\r\n", l->text[after]) != NULL)
+        after++;
+    if (after < l->length) {
+        error_at(l, after, "unexpected text after the end of the JSON document");
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+static void report_lexical_problems(loader *l)
+{
+    for (size_t i = 0; i < l->map.problem_count; i++) {
+        const json_problem *p = &l->map.problems[i];
+        if (p->kind == JSON_PROBLEM_NUL_ESCAPE)
+            error_at(l, p->offset, "\\u0000 is not allowed in strings");
+        else
+            error_at(l, p->offset, "raw control character U+%04X inside a string; write it "
+                     "escaped (\\n for a newline, \\t for a tab)", p->byte);
+    }
+}
+
+almanac_document *almanac_load(const char *text, size_t length,
+                               almanac_diagnostics *diags)
+{
+    loader l = {.text = text, .length = length, .diags = diags};
+    if (length > ALMANAC_MAX_FILE_BYTES) {
+        error_at(&l, ALMANAC_NO_OFFSET, "the file is too large (%zu bytes, the limit is %d)",
+                 length, ALMANAC_MAX_FILE_BYTES);
+        return NULL;
+    }
+    size_t start = 0;
+    if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        error_at(&l, 0, "the file starts with a byte order mark (BOM); save it as UTF-8 "
+                 "without BOM");
+        start = 3;
+    }
+    if (utf8_invalid_at(text, length) != SIZE_MAX) {
+        error_at(&l, utf8_invalid_at(text, length),
+                 "invalid UTF-8 byte; save the file as UTF-8");
+        return NULL;
+    }
+    if (memchr(text, '\0', length) != NULL) {
+        error_at(&l, (size_t)((const char *)memchr(text, '\0', length) - text),
+                 "NUL byte in the file; is it a text file?");
+        return NULL;
+    }
+    size_t first = start;
+    while (first < length && strchr(" \t\r\n", text[first]) != NULL)
+        first++;
+    if (first == length) {
+        error_at(&l, ALMANAC_NO_OFFSET, "the file is empty; it must hold one JSON object "
+                 "with \"calendar\" and \"events\"");
+        return NULL;
+    }
+    cJSON *root = parse_json(&l, start);
+    if (root == NULL)
+        return NULL;
+    almanac_document *doc = calloc(1, sizeof *doc);
+    if (doc == NULL || json_map_build(&l.map, text, length, start) != 0 ||
+        (doc->arena = arena_new()) == NULL) {
+        error_at(&l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
+        cJSON_Delete(root);
+        json_map_free(&l.map);
+        almanac_document_free(doc);
+        return NULL;
+    }
+    l.arena = doc->arena;
+    doc->calendar.refresh = "P1D";
+    doc->calendar.refresh_seconds = 86400;
+    doc->calendar.month_policy = ALMANAC_PARTIAL_SPAN;
+    doc->calendar.year_policy = ALMANAC_PARTIAL_SPAN;
+    doc->calendar.at_timezone = ALMANAC_NO_OFFSET;
+    report_lexical_problems(&l);
+    read_document(&l, (node){root, 0}, doc);
+    if (l.out_of_memory)
+        error_at(&l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
+    cJSON_Delete(root);
+    json_map_free(&l.map);
+    free(l.pointer);
+    return doc;
+}
+
+int almanac_read_file(const char *path, char **text, size_t *length,
+                      almanac_diagnostics *diags)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    FILE *file = is_stdin ? stdin : fopen(path, "rb");
+    *text = NULL;
+    *length = 0;
+    if (file == NULL) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    size_t capacity = 1 << 16, used = 0;
+    char *buffer = malloc(capacity);
+    int result = 0;
+    while (buffer != NULL) {
+        if (used + 1 >= capacity) {
+            if (capacity > (size_t)ALMANAC_MAX_FILE_BYTES) {
+                almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                        "the file is too large (the limit is %d bytes)",
+                                        ALMANAC_MAX_FILE_BYTES);
+                result = -1;
+                break;
+            }
+            char *bigger = realloc(buffer, capacity * 2);
+            if (bigger == NULL)
+                break;
+            buffer = bigger;
+            capacity *= 2;
+        }
+        size_t n = fread(buffer + used, 1, capacity - used - 1, file);
+        used += n;
+        if (n == 0)
+            break;
+    }
+    if (buffer == NULL || (result == 0 && used + 1 >= capacity)) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while reading the file");
+        result = -1;
+    } else if (result == 0 && ferror(file)) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "read error: %s", strerror(errno));
+        result = -1;
+    }
+    if (!is_stdin)
+        fclose(file);
+    if (result != 0) {
+        free(buffer);
+        return -1;
+    }
+    buffer[used] = '\0';
+    *text = buffer;
+    *length = used;
+    return 0;
+}

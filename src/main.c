@@ -1,0 +1,274 @@
+/*
+ * main.c - the almanac command line. Parses options, calls the library,
+ * prints diagnostics and maps the outcome to an exit status:
+ *   0 success, 1 the input is invalid, 2 usage error, 3 I/O error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "almanac/almanac.h"
+
+enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+typedef enum { CMD_CHECK, CMD_BUILD, CMD_ICS, CMD_TIMELINE } command;
+
+typedef struct {
+    command cmd;
+    const char *input;
+    const char *output_dir;
+    const char *feed;
+    unsigned width;
+    almanac_diag_format diag_format;
+    bool strict;
+} cli_options;
+
+static const char usage_text[] =
+    "usage: almanac COMMAND [FILE] [OPTIONS]\n"
+    "\n"
+    "Validates a file of dated events (events.json) and turns it into\n"
+    "iCalendar feeds and a printable timeline.\n"
+    "\n"
+    "commands:\n"
+    "  check    [FILE]             validate, print diagnostics\n"
+    "  build    [FILE] [-o DIR]    validate, then write every feed, the timeline\n"
+    "                              and the build state into DIR (default out/)\n"
+    "  ics      [FILE] [--feed ID] write one feed (default: all events) to stdout\n"
+    "  timeline [FILE]             print the chronological timeline\n"
+    "\n"
+    "FILE defaults to ./events.json; - reads standard input.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR     output directory for build; ics reads the build state\n"
+    "                       there, so its output matches the built feed (default out)\n"
+    "  -f, --feed ID        the feed to write (ics)\n"
+    "  -w, --width N        wrap the timeline to N columns (default: the terminal's,\n"
+    "                       or 80)\n"
+    "      --format FORMAT  diagnostics as text (default) or json\n"
+    "      --strict         treat warnings as errors\n"
+    "  -h, --help           show this help and exit\n"
+    "  -V, --version        show the version and exit\n"
+    "\n"
+    "exit status:\n"
+    "  0  success (warnings alone do not fail, unless --strict)\n"
+    "  1  the input is invalid: diagnostics on stderr\n"
+    "  2  usage error\n"
+    "  3  I/O error: a file could not be read or written; nothing was replaced\n"
+    "\n"
+    "environment:\n"
+    "  SOURCE_DATE_EPOCH    time stamp for events that changed (default: now)\n"
+    "  NO_COLOR             no colour in diagnostics\n";
+
+static int usage_error(const char *message, const char *detail)
+{
+    fprintf(stderr, "almanac: %s%s%s\ntry 'almanac --help'\n", message,
+            detail ? ": " : "", detail ? detail : "");
+    return EXIT_USAGE;
+}
+
+static bool parse_command(const char *word, command *cmd)
+{
+    static const struct { const char *name; command cmd; } table[] = {
+        {"check", CMD_CHECK}, {"build", CMD_BUILD}, {"ics", CMD_ICS}, {"timeline", CMD_TIMELINE}};
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(word, table[i].name) == 0) {
+            *cmd = table[i].cmd;
+            return true;
+        }
+    return false;
+}
+
+/* Returns -1 to go on, or the exit status to end with. */
+static int parse_options(int argc, char **argv, cli_options *o)
+{
+    enum { OPT_FORMAT = 256, OPT_STRICT };
+    static const struct option long_options[] = {
+        {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
+        {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
+        {"strict", no_argument, NULL, OPT_STRICT}, {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
+    *o = (cli_options){.input = "events.json", .output_dir = "out"};
+    bool have_command = false, have_input = false;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "-o:f:w:hV", long_options, NULL)) != -1) {
+        switch (c) {
+        case 1: /* a positional argument, in order */
+            if (!have_command) {
+                if (!parse_command(optarg, &o->cmd))
+                    return usage_error("unknown command", optarg);
+                have_command = true;
+            } else if (!have_input) {
+                o->input = optarg;
+                have_input = true;
+            } else {
+                return usage_error("too many arguments", optarg);
+            }
+            break;
+        case 'o': o->output_dir = optarg; break;
+        case 'f': o->feed = optarg; break;
+        case 'w': {
+            char *end;
+            long width = strtol(optarg, &end, 10);
+            if (*end != '\0' || width < 20 || width > 1000)
+                return usage_error("--width takes a number from 20 to 1000", optarg);
+            o->width = (unsigned)width;
+            break;
+        }
+        case OPT_FORMAT:
+            if (strcmp(optarg, "json") == 0)
+                o->diag_format = ALMANAC_DIAG_JSON;
+            else if (strcmp(optarg, "text") != 0)
+                return usage_error("--format takes text or json", optarg);
+            break;
+        case OPT_STRICT: o->strict = true; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
+        case 'V':
+            puts("almanac " ALMANAC_VERSION);
+            return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
+        default:
+            return usage_error("unknown or incomplete option", argv[optind - 1]);
+        }
+    }
+    if (!have_command)
+        return usage_error("missing command (check, build, ics or timeline)", NULL);
+    if (o->feed != NULL && o->cmd != CMD_ICS)
+        return usage_error("--feed goes with the ics command", NULL);
+    return -1;
+}
+
+static int64_t build_time(void)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch != NULL && epoch[0] != '\0') {
+        char *end;
+        long long value = strtoll(epoch, &end, 10);
+        if (*end == '\0' && value > 0)
+            return value;
+        fprintf(stderr, "almanac: ignoring SOURCE_DATE_EPOCH=%s (not a positive integer)\n", epoch);
+    }
+    return (int64_t)time(NULL);
+}
+
+static bool want_color(void)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && (no_color == NULL || no_color[0] == '\0') &&
+           (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+static unsigned terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+        return ws.ws_col;
+    return 80;
+}
+
+static int run_ics(const almanac_document *doc, const cli_options *o, almanac_diagnostics *diags)
+{
+    const almanac_feed *feed = NULL;
+    if (o->feed != NULL && strcmp(o->feed, "all") != 0) {
+        feed = almanac_document_find_feed(doc, o->feed);
+        if (feed == NULL) {
+            fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, o->input);
+            for (size_t i = 0; i < doc->feed_count; i++)
+                fprintf(stderr, " %s", doc->feeds[i].id);
+            fputs(" (and all)\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    almanac_stamps stamps;
+    if (almanac_stamps_compute(doc, o->output_dir, build_time(), &stamps, diags) != 0)
+        return EXIT_IO;
+    size_t index = feed != NULL ? (size_t)(feed - doc->feeds) : doc->feed_count;
+    almanac_ics_options options = {.feed = feed, .stamps = stamps.events,
+                                   .calendar_modified = stamps.feeds[index].modified};
+    int result = almanac_render_ics(doc, &options, stdout);
+    almanac_stamps_free(&stamps);
+    return result == 0 ? EXIT_SUCCESS : EXIT_IO;
+}
+
+static int run(const almanac_document *doc, const cli_options *o, almanac_diagnostics *diags)
+{
+    switch (o->cmd) {
+    case CMD_CHECK:
+        printf("%s: %zu event%s, %zu feed%s: valid\n", o->input, doc->event_count,
+               doc->event_count == 1 ? "" : "s", doc->feed_count, doc->feed_count == 1 ? "" : "s");
+        return EXIT_SUCCESS;
+    case CMD_BUILD:
+        return almanac_build(doc, o->output_dir, build_time(), diags) == 0 ? EXIT_SUCCESS : EXIT_IO;
+    case CMD_ICS:
+        return run_ics(doc, o, diags);
+    case CMD_TIMELINE: {
+        almanac_text_options text = {.width = o->width ? o->width : terminal_width()};
+        return almanac_render_text(doc, &text, stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
+    }
+    }
+    return EXIT_USAGE;
+}
+
+/* Loads and validates the input; returns the document only when it has no
+ * errors (after --strict), printing the diagnostics either way. */
+static almanac_document *load_input(const cli_options *o, int *status)
+{
+    const char *name = strcmp(o->input, "-") == 0 ? "<stdin>" : o->input;
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    char *text = NULL;
+    size_t length = 0;
+    almanac_document *doc = NULL;
+    *status = EXIT_SUCCESS;
+    if (almanac_read_file(o->input, &text, &length, &diags) != 0) {
+        *status = EXIT_IO;
+    } else {
+        doc = almanac_load(text, length, &diags);
+        if (doc != NULL)
+            almanac_validate(doc, &diags);
+        almanac_diagnostics_locate(&diags, text, length);
+        if (o->strict)
+            almanac_diagnostics_promote_warnings(&diags);
+        if (almanac_diagnostics_has_errors(&diags))
+            *status = EXIT_INVALID;
+    }
+    if (diags.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
+        almanac_diagnostics_print(&diags, stderr, name, o->diag_format, want_color());
+    if (*status != EXIT_SUCCESS) {
+        almanac_document_free(doc);
+        doc = NULL;
+    }
+    free(text);
+    almanac_diagnostics_free(&diags);
+    return doc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_options o;
+    int status = parse_options(argc, argv, &o);
+    if (status >= 0)
+        return status;
+    almanac_document *doc = load_input(&o, &status);
+    if (doc != NULL) {
+        almanac_diagnostics diags;
+        almanac_diagnostics_init(&diags);
+        status = run(doc, &o, &diags);
+        almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, want_color());
+        almanac_diagnostics_free(&diags);
+        almanac_document_free(doc);
+    }
+    /* A result that did not reach stdout (a full disk, a closed pipe) is a
+     * failure, not a success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "almanac: writing output failed: %s\n", strerror(errno));
+        return EXIT_IO;
+    }
+    return status;
+}

@@ -1,0 +1,535 @@
+/*
+ * render_ics.c - the document as iCalendar feeds (see render.h).
+ *
+ * The only file that includes libical. Every component is built with
+ * libical and serialised by it (CRLF, escaping, folding at 75 octets).
+ * The calendar is streamed: the VCALENDAR header, then each VTIMEZONE,
+ * then each VEVENT is built, written and freed in turn, so memory stays
+ * flat however many events there are.
+ *
+ * Policies (README "Partial dates"):
+ * - a day-precision event is all-day: DTSTART;VALUE=DATE, DTEND the day
+ *   after its last day (DTEND is exclusive for DATE values, RFC 5545 3.6.1);
+ * - a month or year event follows the calendar's policy (span the whole
+ *   month/year, a one-day marker, or omit), always says so in SUMMARY and
+ *   DESCRIPTION, and carries X-ALMANAC-PRECISION so a re-import is lossless;
+ * - local times carry the plain IANA TZID with a VTIMEZONE for it;
+ * - everything is TRANSP:TRANSPARENT: following an event is not attending.
+ */
+#include "almanac/render.h"
+
+#include <libical/ical.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small helpers ---------------------------------------------------- */
+
+void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size)
+{
+    snprintf(buffer, size, "%s.ics", feed != NULL ? feed->id : "all");
+}
+
+static icaltimetype date_value(almanac_day day)
+{
+    icaltimetype t = icaltime_null_date();
+    t.year = day.year;
+    t.month = day.month;
+    t.day = day.day;
+    return t;
+}
+
+/* A date-time exactly as written: no conversion through time_t. */
+static icaltimetype time_value(const almanac_date *date)
+{
+    icaltimetype t = icaltime_null_time();
+    t.year = date->year;
+    t.month = date->month;
+    t.day = date->day;
+    t.hour = date->hour;
+    t.minute = date->minute;
+    t.second = date->second;
+    if (date->precision == ALMANAC_PRECISION_UTC_TIME)
+        t.zone = icaltimezone_get_utc_timezone();
+    return t;
+}
+
+static icaltimetype utc_from_unix(int64_t seconds)
+{
+    return icaltime_from_timet_with_zone((time_t)seconds, 0, icaltimezone_get_utc_timezone());
+}
+
+static almanac_partial_policy policy_for(const almanac_document *doc, const almanac_event *e)
+{
+    if (e->start.precision == ALMANAC_PRECISION_MONTH)
+        return doc->calendar.month_policy;
+    if (e->start.precision == ALMANAC_PRECISION_YEAR)
+        return doc->calendar.year_policy;
+    return ALMANAC_PARTIAL_SPAN;
+}
+
+static bool is_partial(const almanac_event *e)
+{
+    return e->start.precision <= ALMANAC_PRECISION_MONTH;
+}
+
+static bool in_feeds(const almanac_document *doc, const almanac_event *e)
+{
+    return !is_partial(e) || policy_for(doc, e) != ALMANAC_PARTIAL_OMIT;
+}
+
+/* "April 2023", "2023", "April - June 2023", "2022 - 2023". */
+static void describe_partial(const almanac_event *e, char *buffer, size_t size)
+{
+    const almanac_date *s = &e->start, *end = e->has_end ? &e->end : &e->start;
+    bool month = s->precision == ALMANAC_PRECISION_MONTH;
+    bool same = s->year == end->year && (!month || s->month == end->month);
+    if (month && same)
+        snprintf(buffer, size, "%s %d", almanac_month_name(s->month), s->year);
+    else if (month && s->year == end->year)
+        snprintf(buffer, size, "%s - %s %d", almanac_month_name(s->month),
+                 almanac_month_name(end->month), s->year);
+    else if (month)
+        snprintf(buffer, size, "%s %d - %s %d", almanac_month_name(s->month), s->year,
+                 almanac_month_name(end->month), end->year);
+    else if (same)
+        snprintf(buffer, size, "%d", s->year);
+    else
+        snprintf(buffer, size, "%d - %d", s->year, end->year);
+}
+
+/* ---- one event -------------------------------------------------------- */
+
+static void add_text(icalcomponent *c, icalproperty *p)
+{
+    icalcomponent_add_property(c, p);
+}
+
+static void add_x(icalcomponent *c, const char *name, const char *value)
+{
+    icalproperty *p = icalproperty_new_x(value);
+    icalproperty_set_x_name(p, name);
+    icalcomponent_add_property(c, p);
+}
+
+static void add_dates(const almanac_document *doc, const almanac_event *e, icalcomponent *c)
+{
+    const almanac_date *end = e->has_end ? &e->end : &e->start;
+    if (almanac_date_is_timed(&e->start)) {
+        icalproperty *start = icalproperty_new_dtstart(time_value(&e->start));
+        icalproperty *finish = e->has_end ? icalproperty_new_dtend(time_value(&e->end)) : NULL;
+        const char *tz = almanac_event_timezone(doc, e);
+        if (tz != NULL) {
+            /* The plain IANA name, matching our VTIMEZONE, not libical's
+             * prefixed TZID (see LIBRARY-NOTES.md). */
+            icalproperty_add_parameter(start, icalparameter_new_tzid(tz));
+            if (finish != NULL)
+                icalproperty_add_parameter(finish, icalparameter_new_tzid(tz));
+        }
+        icalcomponent_add_property(c, start);
+        if (finish != NULL)
+            icalcomponent_add_property(c, finish);
+        return;
+    }
+    almanac_day first = almanac_date_first_day(&e->start);
+    almanac_day last = almanac_date_last_day(end);
+    if (is_partial(e) && policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY)
+        last = first;
+    icalcomponent_add_property(c, icalproperty_new_dtstart(date_value(first)));
+    icalcomponent_add_property(c, icalproperty_new_dtend(date_value(almanac_day_next(last))));
+}
+
+/* "Youth Leaders Forum (planned for April 2023, exact date not known)". */
+static char *summary_for(const almanac_event *e)
+{
+    char when[64] = "";
+    if (is_partial(e))
+        describe_partial(e, when, sizeof when);
+    const char *status = e->status == ALMANAC_STATUS_TENTATIVE ? "planned"
+                       : e->status == ALMANAC_STATUS_CANCELLED ? "cancelled" : NULL;
+    char *summary = NULL;
+    size_t size = 0;
+    FILE *s = open_memstream(&summary, &size);
+    if (s == NULL)
+        return NULL;
+    fputs(e->title, s);
+    if (status != NULL && when[0] != '\0')
+        fprintf(s, " (%s %s, exact date not known)",
+                e->status == ALMANAC_STATUS_TENTATIVE ? "planned for" : "cancelled,", when);
+    else if (status != NULL)
+        fprintf(s, " (%s)", status);
+    else if (when[0] != '\0')
+        fprintf(s, " (%s, exact date not known)", when);
+    if (fclose(s) != 0) {
+        free(summary);
+        return NULL;
+    }
+    return summary;
+}
+
+static void write_source(FILE *s, const almanac_source *src)
+{
+    fprintf(s, "\n- %s", src->title);
+    if (src->publisher != NULL)
+        fprintf(s, ", %s", src->publisher);
+    if (src->has_date) {
+        char date[ALMANAC_DATE_TEXT_MAX];
+        almanac_date_format(&src->date, date);
+        fprintf(s, ", %s", date);
+    }
+    if (src->url != NULL)
+        fprintf(s, ": %s", src->url);
+}
+
+/* The description, then what a reader needs that has no property of its
+ * own: the approximate date, participants and sources. */
+static char *description_for(const almanac_document *doc, const almanac_event *e)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *s = open_memstream(&text, &size);
+    if (s == NULL)
+        return NULL;
+    const char *gap = "";
+    if (e->description != NULL) {
+        fputs(e->description, s);
+        gap = "\n\n";
+    }
+    if (is_partial(e)) {
+        char when[64];
+        describe_partial(e, when, sizeof when);
+        fprintf(s, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
+                policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY ? "on its first day"
+                : e->start.precision == ALMANAC_PRECISION_MONTH ? "across the whole month"
+                                                                : "across the whole year");
+        gap = "\n\n";
+    }
+    if (e->participants.count > 0) {
+        fprintf(s, "%sParticipants: ", gap);
+        for (size_t i = 0; i < e->participants.count; i++)
+            fprintf(s, "%s%s", i ? "; " : "", e->participants.items[i]);
+        gap = "\n\n";
+    }
+    if (e->source_count > 0) {
+        fprintf(s, "%sSources:", gap);
+        for (size_t i = 0; i < e->source_count; i++)
+            write_source(s, &e->sources[i]);
+    }
+    if (fclose(s) != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+static icalproperty_status status_value(almanac_status status)
+{
+    switch (status) {
+    case ALMANAC_STATUS_TENTATIVE: return ICAL_STATUS_TENTATIVE;
+    case ALMANAC_STATUS_CANCELLED: return ICAL_STATUS_CANCELLED;
+    case ALMANAC_STATUS_CONFIRMED: break;
+    }
+    return ICAL_STATUS_CONFIRMED;
+}
+
+static char *uid_for(const almanac_document *doc, const char *event_id)
+{
+    size_t size = strlen(event_id) + strlen(doc->calendar.id) + 2;
+    char *uid = malloc(size);
+    if (uid != NULL)
+        snprintf(uid, size, "%s@%s", event_id, doc->calendar.id);
+    return uid;
+}
+
+static void add_location(const almanac_event *e, icalcomponent *c)
+{
+    if (!e->has_location)
+        return;
+    char place[2 * 2048 + 3];
+    if (e->location.country != NULL)
+        snprintf(place, sizeof place, "%s, %s", e->location.name, e->location.country);
+    else
+        snprintf(place, sizeof place, "%s", e->location.name);
+    icalcomponent_add_property(c, icalproperty_new_location(place));
+    if (e->location.has_geo) {
+        struct icalgeotype geo = {e->location.latitude, e->location.longitude};
+        icalcomponent_add_property(c, icalproperty_new_geo(geo));
+    }
+}
+
+/* Tags are slugs, so no tag holds the ',' or ';' that libical would leave
+ * unescaped in CATEGORIES (LIBRARY-NOTES.md). */
+static void add_categories(const almanac_event *e, icalcomponent *c)
+{
+    if (e->tags.count == 0)
+        return;
+    size_t length = 0;
+    for (size_t i = 0; i < e->tags.count; i++)
+        length += strlen(e->tags.items[i]) + 1;
+    char *list = malloc(length);
+    if (list == NULL)
+        return;
+    list[0] = '\0';
+    for (size_t i = 0; i < e->tags.count; i++) {
+        if (i > 0)
+            strcat(list, ",");
+        strcat(list, e->tags.items[i]);
+    }
+    icalcomponent_add_property(c, icalproperty_new_categories(list));
+    free(list);
+}
+
+static void add_related(const almanac_document *doc, const almanac_event *e, icalcomponent *c)
+{
+    for (size_t i = 0; i < e->related.count; i++) {
+        char *uid = uid_for(doc, e->related.items[i]);
+        if (uid == NULL)
+            continue;
+        icalproperty *p = icalproperty_new_relatedto(uid);
+        /* Without RELTYPE, RFC 5545 reads RELATED-TO as PARENT. */
+        icalproperty_add_parameter(p, icalparameter_new_reltype(ICAL_RELTYPE_SIBLING));
+        icalcomponent_add_property(c, p);
+        free(uid);
+    }
+}
+
+static void add_precision(const almanac_event *e, icalcomponent *c)
+{
+    if (!is_partial(e))
+        return;
+    char text[ALMANAC_DATE_TEXT_MAX];
+    add_x(c, "X-ALMANAC-PRECISION", almanac_precision_name(e->start.precision));
+    almanac_date_format(&e->start, text);
+    add_x(c, "X-ALMANAC-START", text);
+    if (e->has_end) {
+        almanac_date_format(&e->end, text);
+        add_x(c, "X-ALMANAC-END", text);
+    }
+}
+
+/* Builds the VEVENT; STAMP NULL leaves out DTSTAMP and LAST-MODIFIED (the
+ * form that is hashed to detect changes). */
+static icalcomponent *build_event(const almanac_document *doc, const almanac_event *e,
+                                  const almanac_event_stamp *stamp)
+{
+    icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+    char *uid = uid_for(doc, e->id);
+    char *summary = summary_for(e);
+    char *description = description_for(doc, e);
+    if (c == NULL || uid == NULL || summary == NULL || description == NULL) {
+        free(uid);
+        free(summary);
+        free(description);
+        if (c != NULL)
+            icalcomponent_free(c);
+        return NULL;
+    }
+    add_text(c, icalproperty_new_uid(uid));
+    if (stamp != NULL)
+        add_text(c, icalproperty_new_dtstamp(utc_from_unix(stamp->modified)));
+    add_dates(doc, e, c);
+    add_text(c, icalproperty_new_summary(summary));
+    if (description[0] != '\0')
+        add_text(c, icalproperty_new_description(description));
+    add_location(e, c);
+    if (e->url != NULL)
+        add_text(c, icalproperty_new_url(e->url));
+    add_categories(e, c);
+    add_text(c, icalproperty_new_status(status_value(e->status)));
+    add_text(c, icalproperty_new_class(ICAL_CLASS_PUBLIC));
+    add_text(c, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+    add_related(doc, e, c);
+    if (stamp != NULL) {
+        add_text(c, icalproperty_new_sequence((int)stamp->sequence));
+        add_text(c, icalproperty_new_lastmodified(utc_from_unix(stamp->modified)));
+    }
+    add_precision(e, c);
+    free(uid);
+    free(summary);
+    free(description);
+    return c;
+}
+
+char *almanac_render_ics_event_content(const almanac_document *document,
+                                       const almanac_event *event)
+{
+    if (!in_feeds(document, event))
+        return NULL;
+    icalcomponent *c = build_event(document, event, NULL);
+    if (c == NULL)
+        return NULL;
+    char *text = icalcomponent_as_ical_string_r(c);
+    icalcomponent_free(c);
+    return text;
+}
+
+/* ---- the calendar ----------------------------------------------------- */
+
+static int write_component(icalcomponent *c, FILE *out)
+{
+    char *text = icalcomponent_as_ical_string_r(c);
+    if (text == NULL)
+        return -1;
+    int result = fputs(text, out) < 0 ? -1 : 0;
+    free(text);
+    return result;
+}
+
+/* Writes the VCALENDAR's opening and properties, but not its end. */
+static int write_header(const almanac_document *doc, const almanac_ics_options *o,
+                        FILE *out)
+{
+    const almanac_calendar *cal = &doc->calendar;
+    const almanac_feed *feed = o->feed;
+    icalcomponent *c = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
+    char name[2100], file[256];
+    if (feed != NULL)
+        snprintf(name, sizeof name, "%s: %s", cal->name, feed->name);
+    else
+        snprintf(name, sizeof name, "%s", cal->name);
+    almanac_feed_file_name(feed, file, sizeof file);
+    const char *description = feed != NULL && feed->description != NULL ? feed->description
+                                                                        : cal->description;
+    add_text(c, icalproperty_new_version("2.0"));
+    add_text(c, icalproperty_new_prodid("-//almanac//almanac " ALMANAC_VERSION "//EN"));
+    add_text(c, icalproperty_new_calscale("GREGORIAN"));
+    add_text(c, icalproperty_new_name(name));
+    add_x(c, "X-WR-CALNAME", name);
+    if (description != NULL) {
+        add_text(c, icalproperty_new_description(description));
+        add_x(c, "X-WR-CALDESC", description);
+    }
+    if (cal->timezone != NULL)
+        add_x(c, "X-WR-TIMEZONE", cal->timezone);
+    if (cal->url != NULL) {
+        add_text(c, icalproperty_new_url(cal->url));
+        size_t n = strlen(cal->url);
+        char *source = malloc(n + sizeof file + 2);
+        if (source != NULL) {
+            snprintf(source, n + sizeof file + 2, "%s%s%s", cal->url,
+                     n > 0 && cal->url[n - 1] == '/' ? "" : "/", file);
+            add_text(c, icalproperty_new_source(source));
+            free(source);
+        }
+    }
+    struct icaldurationtype refresh = icaldurationtype_from_int((int)cal->refresh_seconds);
+    icalproperty *p = icalproperty_new_refreshinterval(refresh);
+    icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DURATION));
+    add_text(c, p);
+    add_x(c, "X-PUBLISHED-TTL", cal->refresh);
+    if (cal->color != NULL)
+        add_text(c, icalproperty_new_color(cal->color));
+    if (o->calendar_modified > 0)
+        add_text(c, icalproperty_new_lastmodified(utc_from_unix(o->calendar_modified)));
+    char *text = icalcomponent_as_ical_string_r(c);
+    icalcomponent_free(c);
+    if (text == NULL)
+        return -1;
+    char *end = strstr(text, "END:VCALENDAR\r\n");
+    if (end != NULL)
+        *end = '\0';
+    int result = fputs(text, out) < 0 ? -1 : 0;
+    free(text);
+    return result;
+}
+
+typedef struct {
+    const char *name;
+    int first_year; /* earliest year an event in the feed needs */
+} zone_use;
+
+static int by_zone_name(const void *a, const void *b)
+{
+    return strcmp(((const zone_use *)a)->name, ((const zone_use *)b)->name);
+}
+
+/* The distinct zones the feed's events use, sorted by name, each with the
+ * earliest year it must cover; *COUNT gets their number. */
+static zone_use *zones_used(const almanac_document *doc, const size_t *order, size_t n,
+                            const almanac_feed *feed, size_t *count)
+{
+    zone_use *zones = malloc((n ? n : 1) * sizeof *zones);
+    *count = 0;
+    if (zones == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const almanac_event *e = &doc->events[order[i]];
+        const char *tz = almanac_event_timezone(doc, e);
+        if (tz != NULL && almanac_feed_selects(feed, e))
+            zones[(*count)++] = (zone_use){tz, e->start.year};
+    }
+    qsort(zones, *count, sizeof *zones, by_zone_name);
+    size_t distinct = 0;
+    for (size_t i = 0; i < *count; i++) {
+        if (distinct > 0 && strcmp(zones[distinct - 1].name, zones[i].name) == 0) {
+            if (zones[i].first_year < zones[distinct - 1].first_year)
+                zones[distinct - 1].first_year = zones[i].first_year;
+        } else {
+            zones[distinct++] = zones[i];
+        }
+    }
+    *count = distinct;
+    return zones;
+}
+
+/* A VTIMEZONE from the system tz database, named by its plain IANA name and
+ * cut to the years from FIRST_YEAR on. */
+static int write_timezone(const char *name, int first_year, FILE *out)
+{
+    icaltimezone *zone = icaltimezone_get_builtin_timezone(name);
+    if (zone == NULL)
+        return 0; /* validation checked the zone exists; libical disagreed */
+    icalcomponent *vtz = icalcomponent_new_clone(icaltimezone_get_component(zone));
+    if (vtz == NULL)
+        return -1;
+    icaltimetype start = icaltime_null_time();
+    start.year = first_year - 1; /* a year of margin for events near 1 Jan */
+    start.month = 1;
+    start.day = 1;
+    start.zone = icaltimezone_get_utc_timezone();
+    icaltimezone_truncate_vtimezone(vtz, start, icaltime_null_time(), 0);
+    icalproperty *tzid = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+    if (tzid != NULL)
+        icalproperty_set_tzid(tzid, name);
+    int result = write_component(vtz, out);
+    icalcomponent_free(vtz);
+    return result;
+}
+
+int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o,
+                       FILE *out)
+{
+    size_t *order = almanac_document_sorted(doc);
+    size_t n = order != NULL ? doc->event_count : 0;
+    size_t zone_count = 0;
+    zone_use *zones = zones_used(doc, order, n, o->feed, &zone_count);
+    int result = zones != NULL && (n > 0 || doc->event_count == 0) ? 0 : -1;
+    if (result == 0)
+        result = write_header(doc, o, out);
+    for (size_t i = 0; result == 0 && i < zone_count; i++)
+        result = write_timezone(zones[i].name, zones[i].first_year, out);
+    size_t written = 0;
+    for (size_t i = 0; result == 0 && i < n; i++) {
+        const almanac_event *e = &doc->events[order[i]];
+        if (!almanac_feed_selects(o->feed, e) || !in_feeds(doc, e))
+            continue;
+        almanac_event_stamp stamp = {0, o->default_modified};
+        if (o->stamps != NULL)
+            stamp = o->stamps[order[i]];
+        icalcomponent *c = build_event(doc, e, &stamp);
+        result = c != NULL ? write_component(c, out) : -1;
+        if (c != NULL)
+            icalcomponent_free(c);
+        written++;
+    }
+    /* RFC 5545 needs at least one component: a feed that selects nothing
+     * carries the VTIMEZONE of the calendar's zone (UTC when none is set),
+     * which calendar apps accept and show as an empty calendar. */
+    if (result == 0 && written == 0 && zone_count == 0)
+        result = write_timezone(doc->calendar.timezone != NULL ? doc->calendar.timezone : "UTC",
+                                1970, out);
+    if (result == 0 && fputs("END:VCALENDAR\r\n", out) < 0)
+        result = -1;
+    free(zones);
+    free(order);
+    return result;
+}

@@ -1,0 +1,126 @@
+/*
+ * text.c - UTF-8 checks, slugs and "did you mean" (see text.h).
+ */
+#include "text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t utf8_invalid_at(const char *text, size_t length)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < length) {
+        unsigned char c = s[i];
+        size_t need;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            need = 1;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            cp = c & 0x07u;
+        } else {
+            return i;
+        }
+        if (length - i <= need)
+            return i;
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return i;
+        i += need + 1;
+    }
+    return SIZE_MAX;
+}
+
+size_t utf8_length(const char *text, size_t length)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < length; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+static bool is_slug_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+bool is_slug(const char *text)
+{
+    if (!is_slug_char(text[0]))
+        return false;
+    for (const char *p = text; *p; p++) {
+        if (*p == '-') {
+            if (!is_slug_char(p[1]))
+                return false; /* "--" or a trailing hyphen */
+        } else if (!is_slug_char(*p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static char fold(char c, bool fold_case)
+{
+    return fold_case && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+size_t edit_distance(const char *a, const char *b, bool fold_case)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 256 || lb > 256)
+        return SIZE_MAX; /* no typo is that long; keep the work bounded */
+    size_t row[257];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t cost = fold(a[i - 1], fold_case) == fold(b[j - 1], fold_case) ? 0 : 1;
+            size_t best = diagonal + cost;
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+const char *closest_word(const char *word, const char *const *candidates,
+                         size_t count)
+{
+    const char *best = NULL;
+    size_t best_distance = SIZE_MAX;
+    for (size_t i = 0; i < count; i++) {
+        size_t d = edit_distance(word, candidates[i], true);
+        if (d < best_distance) {
+            best_distance = d;
+            best = candidates[i];
+        }
+    }
+    /* A plausible typo changes at most a third of the word (and at least
+     * one or two letters for short words). */
+    size_t allowed = strlen(word) / 3;
+    if (allowed < 2)
+        allowed = 2;
+    return best_distance <= allowed ? best : NULL;
+}
