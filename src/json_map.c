@@ -173,11 +173,14 @@ void json_map_free(json_map *map)
     memset(map, 0, sizeof *map);
 }
 
-size_t json_find_too_deep(const char *text, size_t length, size_t max_depth)
+/* Walks brackets outside strings; stops early when depth passes MAX. */
+static size_t walk_nesting(const char *text, size_t length, size_t max_depth,
+                           size_t *depth_out, bool *in_string_out)
 {
     size_t depth = 0;
     bool in_string = false;
-    for (size_t i = 0; i < length; i++) {
+    size_t too_deep = SIZE_MAX;
+    for (size_t i = 0; i < length && too_deep == SIZE_MAX; i++) {
         char c = text[i];
         if (in_string) {
             if (c == '\\')
@@ -188,10 +191,26 @@ size_t json_find_too_deep(const char *text, size_t length, size_t max_depth)
             in_string = true;
         } else if (c == '{' || c == '[') {
             if (++depth > max_depth)
-                return i;
+                too_deep = i;
         } else if ((c == '}' || c == ']') && depth > 0) {
             depth--;
         }
     }
-    return SIZE_MAX;
+    *depth_out = depth;
+    *in_string_out = in_string;
+    return too_deep;
+}
+
+size_t json_find_too_deep(const char *text, size_t length, size_t max_depth)
+{
+    size_t depth;
+    bool in_string;
+    return walk_nesting(text, length, max_depth, &depth, &in_string);
+}
+
+size_t json_open_at_end(const char *text, size_t length, bool *in_string)
+{
+    size_t depth;
+    walk_nesting(text, length, SIZE_MAX, &depth, in_string);
+    return depth;
 }

@@ -16,6 +16,7 @@
 #ifndef ALMANAC_JSON_MAP_H
 #define ALMANAC_JSON_MAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,5 +56,9 @@ void json_map_free(json_map *map);
  * MAX_DEPTH, ignoring brackets inside strings; returns its offset, or
  * SIZE_MAX when there is none. Safe on any text, valid JSON or not. */
 size_t json_find_too_deep(const char *text, size_t length, size_t max_depth);
+
+/* How many arrays and objects are still open at the end of TEXT, and
+ * whether it ends inside a string: tells a truncated file from a typo. */
+size_t json_open_at_end(const char *text, size_t length, bool *in_string);
 
 #endif

@@ -776,33 +776,66 @@ static void read_document(loader *l, node root, almanac_document *doc)
                  "the document");
 }
 
-/* Explains where and why cJSON stopped. */
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Offset of the last non-space character before AT, or SIZE_MAX. */
+static size_t previous_significant(const loader *l, size_t at)
+{
+    while (at > 0 && is_space(l->text[at - 1]))
+        at--;
+    return at > 0 ? at - 1 : SIZE_MAX;
+}
+
+/* Explains where and why cJSON stopped. cJSON reports the failure at or
+ * just after the offending character, so both are looked at. */
 static void report_syntax_error(loader *l, size_t at)
 {
     size_t end = l->length;
-    while (end > 0 && strchr(" \t\r\n", l->text[end - 1]) != NULL)
+    while (end > 0 && is_space(l->text[end - 1]))
         end--;
-    if (at >= end) {
-        error_at(l, end, "the file ends too early: a string, object or array is not closed");
+    if (at >= l->length)
+        at = l->length - 1; /* the caller made sure the text is not empty */
+    size_t bracket = at;
+    if (l->text[at] != '}' && l->text[at] != ']')
+        bracket = previous_significant(l, at + 1);
+    if (bracket != SIZE_MAX && (l->text[bracket] == '}' || l->text[bracket] == ']')) {
+        size_t comma = previous_significant(l, bracket);
+        if (comma != SIZE_MAX && l->text[comma] == ',') {
+            error_at(l, comma, "trailing comma before '%c'; remove it", l->text[bracket]);
+            return;
+        }
+    }
+    bool in_string;
+    size_t open = json_open_at_end(l->text, l->length, &in_string);
+    if (at + 1 >= end || at + 1 >= l->length) {
+        if (in_string)
+            error_at(l, end, "the file ends inside a string: is it truncated?");
+        else if (open > 0)
+            error_at(l, end, "the file ends too early: %zu object%s or array%s not closed; "
+                     "is it truncated?", open, open == 1 ? "" : "s", open == 1 ? " is" : "s are");
+        else
+            error_at(l, end, "the file ends too early: a value is missing");
         return;
     }
     char c = l->text[at];
-    size_t before = at;
-    while (before > 0 && strchr(" \t\r\n", l->text[before - 1]) != NULL)
-        before--;
-    char previous = before > 0 ? l->text[before - 1] : '\0';
-    if ((c == '}' || c == ']') && previous == ',')
-        error_at(l, before - 1, "trailing comma before '%c'; remove it", c);
-    else if (c == '"' && (previous == '"' || previous == '}' || previous == ']' ||
-                          (previous >= '0' && previous <= '9') || previous == 'e' ||
-                          previous == 'l'))
+    size_t before = previous_significant(l, at);
+    char previous = before != SIZE_MAX ? l->text[before] : '\0';
+    bool after_value = previous == '"' || previous == '}' || previous == ']' ||
+                       (previous >= '0' && previous <= '9') || previous == 'e' ||
+                       previous == 'l';
+    if (previous == '"' && before + 1 == at && memchr(l->text + at, '"', end - at) == NULL)
+        error_at(l, before, "this string is not closed: add the missing '\"'");
+    else if ((c == '"' || c == '{' || c == '[' || (c >= '0' && c <= '9')) && after_value)
         error_at(l, at, "missing comma before this value");
-    else if (c == '\'')
-        error_at(l, at, "JSON strings use double quotes, not single quotes");
+    else if (c == '\'' || previous == '\'')
+        error_at(l, c == '\'' ? at : before, "JSON strings use double quotes, not single quotes");
     else if (c == '/')
         error_at(l, at, "JSON does not allow comments");
     else
-        error_at(l, at, "JSON syntax error: unexpected '%c'", c >= 0x20 && c < 0x7F ? c : '?');
+        error_at(l, at, "JSON syntax error: unexpected '%c'", c > 0x20 && c < 0x7F ? c : '?');
 }
 
 static cJSON *parse_json(loader *l, size_t start)
@@ -822,7 +855,7 @@ static cJSON *parse_json(loader *l, size_t start)
         return NULL;
     }
     size_t after = (size_t)(end - l->text);
-    while (after < l->length && strchr(" \t\r\n", l->text[after]) != NULL)
+    while (after < l->length && is_space(l->text[after]))
         after++;
     if (after < l->length) {
         error_at(l, after, "unexpected text after the end of the JSON document");
@@ -870,7 +903,7 @@ almanac_document *almanac_load(const char *text, size_t length,
         return NULL;
     }
     size_t first = start;
-    while (first < length && strchr(" \t\r\n", text[first]) != NULL)
+    while (first < length && is_space(text[first]))
         first++;
     if (first == length) {
         error_at(&l, ALMANAC_NO_OFFSET, "the file is empty; it must hold one JSON object "

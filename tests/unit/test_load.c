@@ -1,0 +1,245 @@
+/*
+ * test_load.c - the loader and validator: the model they build, and the
+ * place, pointer and wording of what they report.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "almanac/almanac.h"
+
+typedef struct {
+    almanac_document *doc;
+    almanac_diagnostics diags;
+} loaded;
+
+static loaded load(const char *text)
+{
+    loaded r;
+    almanac_diagnostics_init(&r.diags);
+    r.doc = almanac_load(text, strlen(text), &r.diags);
+    if (r.doc != NULL)
+        almanac_validate(r.doc, &r.diags);
+    almanac_diagnostics_locate(&r.diags, text, strlen(text));
+    return r;
+}
+
+static void unload(loaded *r)
+{
+    almanac_document_free(r->doc);
+    almanac_diagnostics_free(&r->diags);
+}
+
+/* Asserts that a diagnostic whose message contains NEEDLE exists at
+ * LINE:COLUMN with POINTER and SEVERITY. */
+static void expect(const loaded *r, almanac_severity severity, unsigned line, unsigned column,
+                   const char *pointer, const char *needle)
+{
+    for (size_t i = 0; i < r->diags.count; i++) {
+        const almanac_diagnostic *d = &r->diags.items[i];
+        if (strstr(d->message, needle) == NULL)
+            continue;
+        if (d->severity != severity || d->line != line || d->column != column ||
+            strcmp(d->pointer, pointer) != 0)
+            fail_msg("'%s': got %s %u:%u [%s], expected %s %u:%u [%s]", needle,
+                     d->severity == ALMANAC_ERROR ? "error" : "warning", d->line, d->column,
+                     d->pointer, severity == ALMANAC_ERROR ? "error" : "warning", line, column,
+                     pointer);
+        return;
+    }
+    for (size_t i = 0; i < r->diags.count; i++)
+        print_message("  have: %u:%u %s [%s]\n", r->diags.items[i].line,
+                      r->diags.items[i].column, r->diags.items[i].message,
+                      r->diags.items[i].pointer);
+    fail_msg("no diagnostic contains '%s'", needle);
+}
+
+#define CAL "\"calendar\": {\"id\": \"c\", \"name\": \"C\", \"timezone\": \"Asia/Tashkent\"}"
+
+static void test_good_document(void **state)
+{
+    (void)state;
+    loaded r = load("{" CAL ",\n"
+                    "\"feeds\": [{\"id\": \"f\", \"name\": \"F\", \"tags\": [\"x\"]}],\n"
+                    "\"events\": [\n"
+                    " {\"id\": \"a\", \"title\": \"Ä title\", \"start\": \"2022-09-15\",\n"
+                    "  \"end\": \"2022-09-16\", \"tags\": [\"x\"], \"status\": \"tentative\",\n"
+                    "  \"location\": {\"name\": \"Samarkand\", \"geo\": [39.65, 66.96]},\n"
+                    "  \"sources\": [{\"title\": \"S\", \"date\": \"2022-10\"}], \"related\": [\"b\"]},\n"
+                    " {\"id\": \"b\", \"title\": \"B\", \"start\": \"2023-04-01T10:00\"}]}");
+    assert_int_equal(r.diags.count, 0);
+    assert_non_null(r.doc);
+    assert_int_equal(r.doc->event_count, 2);
+    assert_int_equal(r.doc->feed_count, 1);
+    const almanac_event *a = &r.doc->events[0];
+    assert_string_equal(a->title, "Ä title");
+    assert_true(a->has_end);
+    assert_int_equal(a->end.day, 16);
+    assert_int_equal(a->status, ALMANAC_STATUS_TENTATIVE);
+    assert_true(a->location.has_geo);
+    assert_true(a->location.latitude > 39.6 && a->location.latitude < 39.7);
+    assert_int_equal(a->source_count, 1);
+    assert_int_equal(a->sources[0].date.precision, ALMANAC_PRECISION_MONTH);
+    assert_string_equal(a->related.items[0], "b");
+    assert_string_equal(almanac_event_timezone(r.doc, &r.doc->events[1]), "Asia/Tashkent");
+    assert_true(almanac_feed_selects(&r.doc->feeds[0], a));
+    assert_false(almanac_feed_selects(&r.doc->feeds[0], &r.doc->events[1]));
+    unload(&r);
+}
+
+static void test_positions_and_pointers(void **state)
+{
+    (void)state;
+    /* The bad values sit deep in nested arrays and objects: the position map
+     * must follow cJSON's order exactly, including skipped siblings. */
+    loaded r = load("{" CAL ",\n"
+                    "\"events\": [\n"
+                    " {\"id\": \"a\", \"title\": \"A\", \"start\": \"2022-10-18\", \"tags\": [\"x\", \"y\"],\n"
+                    "  \"sources\": [{\"title\": \"S\"}, {\"title\": \"T\", \"date\": \"2022-13\"}]},\n"
+                    " {\"id\": \"b\", \"title\": \"B\", \"start\": \"2022-10-18\", \"end\": \"2022-10-17\"}]}");
+    expect(&r, ALMANAC_ERROR, 4, 54, "/events/0/sources/1/date", "the month is out of range");
+    expect(&r, ALMANAC_ERROR, 5, 58, "/events/1/end", "end 2022-10-17 is before the start 2022-10-18");
+    assert_int_equal(r.diags.error_count, 2);
+    unload(&r);
+}
+
+static void test_unknown_and_duplicate_keys(void **state)
+{
+    (void)state;
+    loaded r = load("{" CAL ",\n\"events\": [\n"
+                    " {\"id\": \"a\", \"title\": \"A\", \"start\": \"2022\", \"locaton\": {},\n"
+                    "  \"title\": \"again\", \"Tags\": []}]}");
+    expect(&r, ALMANAC_ERROR, 3, 45, "/events/0/locaton", "unknown key 'locaton'; did you mean 'location'?");
+    expect(&r, ALMANAC_ERROR, 4, 3, "/events/0/title", "duplicate key 'title'");
+    expect(&r, ALMANAC_ERROR, 4, 21, "/events/0/Tags", "did you mean 'tags'?");
+    unload(&r);
+}
+
+static void test_required_and_types(void **state)
+{
+    (void)state;
+    loaded r = load("{\"calendar\": {\"id\": \"c\", \"name\": 5},\n"
+                    "\"events\": [{\"title\": \"A\", \"start\": 2022}, \"x\"]}");
+    expect(&r, ALMANAC_ERROR, 1, 34, "/calendar/name", "expected a string, found a number");
+    expect(&r, ALMANAC_ERROR, 2, 12, "/events/0", "the event is missing the required key 'id'");
+    expect(&r, ALMANAC_ERROR, 2, 36, "/events/0/start", "expected a date string");
+    expect(&r, ALMANAC_ERROR, 2, 43, "/events/1", "expected an event object, found a string");
+    unload(&r);
+}
+
+static void test_syntax_errors(void **state)
+{
+    (void)state;
+    loaded r = load("{\"calendar\": {\"id\": \"c\",}\n}");
+    expect(&r, ALMANAC_ERROR, 1, 24, "", "trailing comma");
+    assert_null(r.doc);
+    unload(&r);
+    r = load("{\"calendar\": {\"id\": \"c\"");
+    expect(&r, ALMANAC_ERROR, 1, 24, "", "the file ends too early");
+    unload(&r);
+    r = load("{\"a\": 1} x");
+    expect(&r, ALMANAC_ERROR, 1, 10, "", "unexpected text after the end");
+    unload(&r);
+    r = load("   \n ");
+    expect(&r, ALMANAC_ERROR, 0, 0, "", "the file is empty");
+    unload(&r);
+    r = load("[1]");
+    expect(&r, ALMANAC_ERROR, 1, 1, "", "must hold one JSON object");
+    unload(&r);
+}
+
+static void test_hostile_bytes(void **state)
+{
+    (void)state;
+    loaded r = load("\xEF\xBB\xBF{" CAL ", \"events\": []}");
+    expect(&r, ALMANAC_ERROR, 1, 1, "", "byte order mark");
+    unload(&r);
+    r = load("{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"\xC3\x28\"}]}");
+    expect(&r, ALMANAC_ERROR, 1, 102, "", "invalid UTF-8");
+    unload(&r);
+    r = load("{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"x\\u0000y\", \"start\": \"2022\"}]}");
+    expect(&r, ALMANAC_ERROR, 1, 103, "", "\\u0000 is not allowed");
+    unload(&r);
+    r = load("{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"two\\nlines\", \"start\": \"2022\"}]}");
+    expect(&r, ALMANAC_ERROR, 1, 101, "/events/0/title", "a title or name must be one line");
+    unload(&r);
+    char deep[2200];
+    size_t n = 0;
+    for (int i = 0; i < 1000; i++)
+        deep[n++] = '[';
+    for (int i = 0; i < 1000; i++)
+        deep[n++] = ']';
+    deep[n] = '\0';
+    r = load(deep);
+    expect(&r, ALMANAC_ERROR, 1, 33, "", "nest deeper than 32 levels");
+    unload(&r);
+}
+
+static void test_cross_checks(void **state)
+{
+    (void)state;
+    loaded r = load("{\"calendar\": {\"id\": \"c\", \"name\": \"C\"},\n"
+                    "\"feeds\": [{\"id\": \"f\", \"name\": \"F\", \"tags\": [\"nope\"]},\n"
+                    "          {\"id\": \"f\", \"name\": \"G\", \"tags\": [\"x\"]}],\n"
+                    "\"events\": [\n"
+                    " {\"id\": \"a\", \"title\": \"A\", \"start\": \"2022-10-18T10:00\", \"related\": [\"zz\"], \"tags\": [\"x\"]},\n"
+                    " {\"id\": \"a\", \"title\": \"B\", \"start\": \"2022-10-18T10:00\", \"timezone\": \"Asia/Tashkend\"},\n"
+                    " {\"id\": \"b\", \"title\": \"B\", \"start\": \"2022-10\", \"end\": \"2022-10-20\"}]}");
+    expect(&r, ALMANAC_WARNING, 2, 45, "/feeds/0/tags/0", "no event has the tag 'nope'");
+    expect(&r, ALMANAC_ERROR, 3, 18, "/feeds/1/id", "duplicate feed id 'f'");
+    expect(&r, ALMANAC_ERROR, 5, 37, "/events/0/start", "a local time needs a timezone");
+    expect(&r, ALMANAC_ERROR, 5, 69, "/events/0/related/0", "related event 'zz' does not exist");
+    expect(&r, ALMANAC_ERROR, 6, 9, "/events/1/id", "duplicate event id 'a'");
+    expect(&r, ALMANAC_ERROR, 6, 69, "/events/1/timezone", "did you mean 'Asia/Tashkent'?");
+    expect(&r, ALMANAC_ERROR, 7, 55, "/events/2/end", "write both the same way");
+    unload(&r);
+}
+
+static void test_values(void **state)
+{
+    (void)state;
+    loaded r = load("{\"calendar\": {\"id\": \"Bad Id\", \"name\": \"C\", \"refresh\": \"1 day\",\n"
+                    " \"url\": \"ftp://x\"},\n"
+                    "\"events\": [{\"id\": \"a\", \"title\": \"A\", \"start\": \"2022\", \"status\": \"planned\",\n"
+                    " \"url\": \"https://x.org/a b\", \"location\": {\"name\": \"N\", \"geo\": [91, 0]}}]}");
+    expect(&r, ALMANAC_ERROR, 1, 21, "/calendar/id", "is not a slug");
+    expect(&r, ALMANAC_ERROR, 1, 55, "/calendar/refresh", "not an ISO 8601 duration");
+    expect(&r, ALMANAC_ERROR, 2, 9, "/calendar/url", "not an absolute http:// or https:// URL");
+    expect(&r, ALMANAC_ERROR, 3, 65, "/events/0/status", "(did you mean 'tentative'?)");
+    expect(&r, ALMANAC_ERROR, 4, 9, "/events/0/url", "percent-encode");
+    expect(&r, ALMANAC_ERROR, 4, 63, "/events/0/location/geo", "out of range");
+    unload(&r);
+}
+
+static void test_diagnostics_limit(void **state)
+{
+    (void)state;
+    /* 3000 unknown keys: the list keeps the first 1000 and counts the rest. */
+    size_t size = 3000 * 16 + 200;
+    char *text = malloc(size);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, size, "{" CAL ", \"events\": [], \"x\": {");
+    for (int i = 0; i < 3000; i++)
+        n += (size_t)snprintf(text + n, size - n, "%s\"k%d\": 1", i ? "," : "", i);
+    snprintf(text + n, size - n, "}}");
+    loaded r = load(text);
+    assert_int_equal(r.diags.count, 1);
+    unload(&r);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_document),      cmocka_unit_test(test_positions_and_pointers),
+        cmocka_unit_test(test_unknown_and_duplicate_keys), cmocka_unit_test(test_required_and_types),
+        cmocka_unit_test(test_syntax_errors),      cmocka_unit_test(test_hostile_bytes),
+        cmocka_unit_test(test_cross_checks),       cmocka_unit_test(test_values),
+        cmocka_unit_test(test_diagnostics_limit)};
+    return cmocka_run_group_tests_name("load", tests, NULL, NULL);
+}
