@@ -800,7 +800,7 @@ static void report_syntax_error(loader *l, size_t at)
         at = l->length - 1; /* the caller made sure the text is not empty */
     size_t bracket = at;
     if (l->text[at] != '}' && l->text[at] != ']')
-        bracket = previous_significant(l, at + 1);
+        bracket = previous_significant(l, at);
     if (bracket != SIZE_MAX && (l->text[bracket] == '}' || l->text[bracket] == ']')) {
         size_t comma = previous_significant(l, bracket);
         if (comma != SIZE_MAX && l->text[comma] == ',') {

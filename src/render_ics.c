@@ -476,8 +476,11 @@ static zone_use *zones_used(const almanac_document *doc, const size_t *order, si
 static int write_timezone(const char *name, int first_year, FILE *out)
 {
     icaltimezone *zone = icaltimezone_get_builtin_timezone(name);
-    if (zone == NULL)
-        return 0; /* validation checked the zone exists; libical disagreed */
+    /* libical's own UTC zone has no VTIMEZONE: use the tz database's. */
+    if (zone != NULL && icaltimezone_get_component(zone) == NULL)
+        zone = icaltimezone_get_builtin_timezone("Etc/UTC");
+    if (zone == NULL || icaltimezone_get_component(zone) == NULL)
+        return -1; /* validation checked the zone exists; libical disagrees */
     icalcomponent *vtz = icalcomponent_new_clone(icaltimezone_get_component(zone));
     if (vtz == NULL)
         return -1;

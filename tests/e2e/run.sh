@@ -1,0 +1,114 @@
+#!/bin/sh
+# End-to-end tests: run the (sanitized) almanac binary as a user would and
+# check its output with parsers nobody on the project wrote.
+#   tests/e2e/run.sh BINARY
+# Set UPDATE_GOLDEN=1 to rewrite tests/cases/bad/*.diag (review the diff!).
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3   # Debian's python, which has python3-icalendar
+passed=0 failed=0
+
+ok()   { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { # check NAME COMMAND...: passes when COMMAND exits 0
+    name=$1; shift
+    if out=$("$@" 2>&1); then ok; else fail "$name"; echo "$out" | head -40; fi
+}
+
+# --- bad inputs: exact diagnostics, exit 1, nothing written ------------
+for input in tests/cases/bad/*.json; do
+    name=$(basename "$input" .json)
+    golden=tests/cases/bad/$name.diag
+    actual=$tmp/$name.diag
+    (cd tests/cases/bad && NO_COLOR=1 "$bin" check "$name.json" >/dev/null 2>"$actual")
+    status=$?
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; fi
+    if [ $status -ne 1 ]; then fail "$name: exit $status, expected 1"; cat "$actual"; continue; fi
+    if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
+    # a build of bad input must not touch an existing output directory
+    mkdir -p "$tmp/keep" && echo previous > "$tmp/keep/all.ics"
+    (cd tests/cases/bad && "$bin" build "$name.json" -o "$tmp/keep" >/dev/null 2>&1)
+    if [ "$(ls -A "$tmp/keep")" != "all.ics" ] || [ "$(cat "$tmp/keep/all.ics")" != previous ]; then
+        fail "$name: build of invalid input changed the output directory"; continue
+    fi
+    ok
+done
+
+# a 50 MB string (generated, too big to commit) is refused, not swallowed
+$py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [{\"id\": \"a\", \"start\": \"2022\", \"title\": \"' + 'x' * (50 << 20) + '\"}]}')" > "$tmp/huge.json"
+"$bin" check "$tmp/huge.json" >/dev/null 2>"$tmp/huge.diag"
+if [ $? -eq 1 ] && grep -q "1:111: error: the text is too long (52428800 bytes" "$tmp/huge.diag"; then ok; else fail "50 MB string"; cat "$tmp/huge.diag"; fi
+
+# --- valid inputs: feeds pass a byte lint and two independent parsers ----
+for input in events.json tests/cases/good/*.json; do
+    name=$(basename "$input" .json)
+    out=$tmp/out-$name
+    check "$name: check" "$bin" check "$input"
+    check "$name: build" "$bin" build "$input" -o "$out"
+    check "$name: lint" "$py" tests/e2e/ics_lint.py "$out"/*.ics
+    check "$name: python3-icalendar" "$py" tests/e2e/check_feeds.py "$input" "$out"
+    check "$name: ical.js" node tests/e2e/check_feeds.mjs "$input" "$out"
+    # a second build with no change is byte-identical (state included)
+    cp -r "$out" "$out.again"
+    check "$name: rebuild" "$bin" build "$input" -o "$out.again"
+    check "$name: rebuild is byte-identical" diff -r "$out" "$out.again"
+    # `ics` prints what build wrote, for every feed
+    for ics in "$out"/*.ics; do
+        feed=$(basename "$ics" .ics)
+        "$bin" ics "$input" --feed "$feed" -o "$out" > "$tmp/stdout.ics" 2>/dev/null
+        check "$name: ics --feed $feed equals the built file" cmp "$ics" "$tmp/stdout.ics"
+    done
+    check "$name: timeline" "$bin" timeline "$input" --width 60
+done
+
+# --- out/ is reproduced byte for byte from events.json --------------------
+cp -r out "$tmp/committed"
+check "out/ rebuild" "$bin" build events.json -o "$tmp/committed"
+check "out/ is byte-identical after a rebuild" diff -r out "$tmp/committed"
+
+# --- a content change bumps exactly that event's SEQUENCE -----------------
+cp -r out "$tmp/changed"
+sed 's/"title": "SCO Summit"/"title": "SCO Summit (22nd)"/' events.json > "$tmp/changed.json"
+SOURCE_DATE_EPOCH=1900000000 "$bin" build "$tmp/changed.json" -o "$tmp/changed" 2>/dev/null
+bumped=$(grep -c '	1	1900000000$' "$tmp/changed/.almanac-state")
+event_bumped=$(grep -c '^event	sco-summit-samarkand-2022	[0-9a-f]*	1	1900000000$' "$tmp/changed/.almanac-state")
+if [ "$event_bumped" = 1 ]; then ok; else fail "changed event did not get SEQUENCE 1"; fi
+# the event, the full feed and the three feeds that hold it: 5 records
+if [ "$bumped" = 5 ]; then ok; else fail "expected 5 bumped state records, got $bumped"; cat "$tmp/changed/.almanac-state"; fi
+if diff "out/security.ics" "$tmp/changed/security.ics" >/dev/null; then ok; else fail "a feed without the event changed"; fi
+
+# --- the command line -------------------------------------------------------
+expect_status() { # expect_status WANT NAME COMMAND...
+    want=$1 name=$2; shift 2
+    "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok; else fail "$name: exit $got, expected $want"; cat "$tmp/cli.err"; fi
+}
+expect_status 0 "--help" "$bin" --help
+expect_status 0 "--version" "$bin" --version
+grep -q "exit status" "$tmp/cli.out" 2>/dev/null || true
+expect_status 2 "no command" "$bin"
+expect_status 2 "unknown command" "$bin" frobnicate
+expect_status 2 "unknown option" "$bin" check --frob
+expect_status 2 "--feed without ics" "$bin" check --feed x
+expect_status 2 "unknown feed" "$bin" ics events.json --feed nope
+expect_status 3 "missing file" "$bin" check /nonexistent/events.json
+expect_status 0 "stdin" sh -c "'$bin' check - < events.json"
+expect_status 3 "stdout on a full disk" sh -c "'$bin' ics events.json > /dev/full"
+expect_status 3 "timeline on a full disk" sh -c "'$bin' timeline events.json > /dev/full"
+mkdir -p "$tmp/ro" && cp -r out/. "$tmp/ro/" && chmod 555 "$tmp/ro"
+if [ "$(id -u)" != 0 ]; then
+    expect_status 3 "read-only output directory" "$bin" build events.json -o "$tmp/ro"
+fi
+expect_status 3 "output directory is a file" "$bin" build events.json -o events.json
+expect_status 0 "strict on a clean file" "$bin" check --strict events.json
+expect_status 1 "strict turns warnings into errors" "$bin" check --strict tests/cases/good/spans.json
+expect_status 1 "json diagnostics" "$bin" check --format=json tests/cases/bad/ids.json
+check "json diagnostics parse" "$py" -c "import json,sys; d=json.load(open('$tmp/cli.err')); assert len(d)==4 and d[0]['line']==3, d"
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
