@@ -14,9 +14,9 @@ passed=0 failed=0
 
 ok()   { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { # check NAME COMMAND...: passes when COMMAND exits 0
-    name=$1; shift
-    if out=$("$@" 2>&1); then ok; else fail "$name"; echo "$out" | head -40; fi
+check() { # check WHAT COMMAND...: passes when COMMAND exits 0
+    what=$1; shift
+    if output=$("$@" 2>&1); then ok; else fail "$what"; echo "$output" | head -40; fi
 }
 
 # --- bad inputs: exact diagnostics, exit 1, nothing written ------------
@@ -41,7 +41,7 @@ done
 # a 50 MB string (generated, too big to commit) is refused, not swallowed
 $py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [{\"id\": \"a\", \"start\": \"2022\", \"title\": \"' + 'x' * (50 << 20) + '\"}]}')" > "$tmp/huge.json"
 "$bin" check "$tmp/huge.json" >/dev/null 2>"$tmp/huge.diag"
-if [ $? -eq 1 ] && grep -q "1:111: error: the text is too long (52428800 bytes" "$tmp/huge.diag"; then ok; else fail "50 MB string"; cat "$tmp/huge.diag"; fi
+if [ $? -eq 1 ] && grep -q "1:89: error: the text is too long (52428800 bytes" "$tmp/huge.diag"; then ok; else fail "50 MB string"; cat "$tmp/huge.diag"; fi
 
 # --- valid inputs: feeds pass a byte lint and two independent parsers ----
 for input in events.json tests/cases/good/*.json; do
@@ -82,11 +82,11 @@ if [ "$bumped" = 5 ]; then ok; else fail "expected 5 bumped state records, got $
 if diff "out/security.ics" "$tmp/changed/security.ics" >/dev/null; then ok; else fail "a feed without the event changed"; fi
 
 # --- the command line -------------------------------------------------------
-expect_status() { # expect_status WANT NAME COMMAND...
-    want=$1 name=$2; shift 2
+expect_status() { # expect_status WANT WHAT COMMAND...
+    want=$1 what=$2; shift 2
     "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
     got=$?
-    if [ "$got" = "$want" ]; then ok; else fail "$name: exit $got, expected $want"; cat "$tmp/cli.err"; fi
+    if [ "$got" = "$want" ]; then ok; else fail "$what: exit $got, expected $want"; cat "$tmp/cli.err"; fi
 }
 expect_status 0 "--help" "$bin" --help
 expect_status 0 "--version" "$bin" --version
