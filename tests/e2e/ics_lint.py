@@ -194,6 +194,9 @@ def lint_bytes(data, name='<ics>'):
     def problem(line, message):
         problems.append('%s:%d: %s' % (name, line, message))
 
+    if not data:
+        problem(1, 'file is empty')
+        return problems
     logical = unfold(physical_lines(data, problem), problem)
     cal = parse(logical, problem)
     if cal is not None:
