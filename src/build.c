@@ -276,17 +276,13 @@ static int write_state(const almanac_document *doc, const almanac_stamps *stamps
                 stamps->event_hashes[k], stamps->events[k].sequence, stamps->events[k].modified);
     }
     free(sorted);
-    /* all.ics sorts before the feeds only by chance; sort names explicitly */
-    for (size_t pass = 0; pass < 2; pass++) {
-        for (size_t k = 0; k <= doc->feed_count; k++) {
-            bool is_full = k == doc->feed_count;
-            if ((pass == 0) != is_full)
-                continue;
-            char name[256];
-            almanac_feed_file_name(is_full ? NULL : &doc->feeds[k], name, sizeof name);
-            fprintf(out, "feed\t%s\t%016" PRIx64 "\t%u\t%" PRId64 "\n", name,
-                    stamps->feed_hashes[k], stamps->feeds[k].sequence, stamps->feeds[k].modified);
-        }
+    /* The full calendar first, then the feeds in the order they are declared. */
+    for (size_t i = 0; i <= doc->feed_count; i++) {
+        size_t k = i == 0 ? doc->feed_count : i - 1;
+        char name[256];
+        almanac_feed_file_name(k < doc->feed_count ? &doc->feeds[k] : NULL, name, sizeof name);
+        fprintf(out, "feed\t%s\t%016" PRIx64 "\t%u\t%" PRId64 "\n", name,
+                stamps->feed_hashes[k], stamps->feeds[k].sequence, stamps->feeds[k].modified);
     }
     return ferror(out) ? -1 : 0;
 }
