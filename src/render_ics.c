@@ -99,11 +99,6 @@ static void describe_partial(const almanac_event *e, char *buffer, size_t size)
 
 /* ---- one event -------------------------------------------------------- */
 
-static void add_text(icalcomponent *c, icalproperty *p)
-{
-    icalcomponent_add_property(c, p);
-}
-
 static void add_x(icalcomponent *c, const char *name, const char *value)
 {
     icalproperty *p = icalproperty_new_x(value);
@@ -323,24 +318,24 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
             icalcomponent_free(c);
         return NULL;
     }
-    add_text(c, icalproperty_new_uid(uid));
+    icalcomponent_add_property(c, icalproperty_new_uid(uid));
     if (stamp != NULL)
-        add_text(c, icalproperty_new_dtstamp(utc_from_unix(stamp->modified)));
+        icalcomponent_add_property(c, icalproperty_new_dtstamp(utc_from_unix(stamp->modified)));
     add_dates(doc, e, c);
-    add_text(c, icalproperty_new_summary(summary));
+    icalcomponent_add_property(c, icalproperty_new_summary(summary));
     if (description[0] != '\0')
-        add_text(c, icalproperty_new_description(description));
+        icalcomponent_add_property(c, icalproperty_new_description(description));
     add_location(e, c);
     if (e->url != NULL)
-        add_text(c, icalproperty_new_url(e->url));
+        icalcomponent_add_property(c, icalproperty_new_url(e->url));
     add_categories(e, c);
-    add_text(c, icalproperty_new_status(status_value(e->status)));
-    add_text(c, icalproperty_new_class(ICAL_CLASS_PUBLIC));
-    add_text(c, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+    icalcomponent_add_property(c, icalproperty_new_status(status_value(e->status)));
+    icalcomponent_add_property(c, icalproperty_new_class(ICAL_CLASS_PUBLIC));
+    icalcomponent_add_property(c, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
     add_related(doc, e, c);
     if (stamp != NULL) {
-        add_text(c, icalproperty_new_sequence((int)stamp->sequence));
-        add_text(c, icalproperty_new_lastmodified(utc_from_unix(stamp->modified)));
+        icalcomponent_add_property(c, icalproperty_new_sequence((int)stamp->sequence));
+        icalcomponent_add_property(c, icalproperty_new_lastmodified(utc_from_unix(stamp->modified)));
     }
     add_precision(e, c);
     free(uid);
@@ -389,37 +384,37 @@ static int write_header(const almanac_document *doc, const almanac_ics_options *
     almanac_feed_file_name(feed, file, sizeof file);
     const char *description = feed != NULL && feed->description != NULL ? feed->description
                                                                         : cal->description;
-    add_text(c, icalproperty_new_version("2.0"));
-    add_text(c, icalproperty_new_prodid("-//almanac//almanac " ALMANAC_VERSION "//EN"));
-    add_text(c, icalproperty_new_calscale("GREGORIAN"));
-    add_text(c, icalproperty_new_name(name));
+    icalcomponent_add_property(c, icalproperty_new_version("2.0"));
+    icalcomponent_add_property(c, icalproperty_new_prodid("-//almanac//almanac " ALMANAC_VERSION "//EN"));
+    icalcomponent_add_property(c, icalproperty_new_calscale("GREGORIAN"));
+    icalcomponent_add_property(c, icalproperty_new_name(name));
     add_x(c, "X-WR-CALNAME", name);
     if (description != NULL) {
-        add_text(c, icalproperty_new_description(description));
+        icalcomponent_add_property(c, icalproperty_new_description(description));
         add_x(c, "X-WR-CALDESC", description);
     }
     if (cal->timezone != NULL)
         add_x(c, "X-WR-TIMEZONE", cal->timezone);
     if (cal->url != NULL) {
-        add_text(c, icalproperty_new_url(cal->url));
+        icalcomponent_add_property(c, icalproperty_new_url(cal->url));
         size_t n = strlen(cal->url);
         char *source = malloc(n + sizeof file + 2);
         if (source != NULL) {
             snprintf(source, n + sizeof file + 2, "%s%s%s", cal->url,
                      n > 0 && cal->url[n - 1] == '/' ? "" : "/", file);
-            add_text(c, icalproperty_new_source(source));
+            icalcomponent_add_property(c, icalproperty_new_source(source));
             free(source);
         }
     }
     struct icaldurationtype refresh = icaldurationtype_from_int((int)cal->refresh_seconds);
     icalproperty *p = icalproperty_new_refreshinterval(refresh);
     icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DURATION));
-    add_text(c, p);
+    icalcomponent_add_property(c, p);
     add_x(c, "X-PUBLISHED-TTL", cal->refresh);
     if (cal->color != NULL)
-        add_text(c, icalproperty_new_color(cal->color));
+        icalcomponent_add_property(c, icalproperty_new_color(cal->color));
     if (o->calendar_modified > 0)
-        add_text(c, icalproperty_new_lastmodified(utc_from_unix(o->calendar_modified)));
+        icalcomponent_add_property(c, icalproperty_new_lastmodified(utc_from_unix(o->calendar_modified)));
     char *text = icalcomponent_as_ical_string_r(c);
     icalcomponent_free(c);
     if (text == NULL)

@@ -89,8 +89,10 @@ expect_status() { # expect_status WANT WHAT COMMAND...
     if [ "$got" = "$want" ]; then ok; else fail "$what: exit $got, expected $want"; cat "$tmp/cli.err"; fi
 }
 expect_status 0 "--help" "$bin" --help
+check "--help documents the exit status" grep -q "^exit status:" "$tmp/cli.out"
+check "--help documents every command" sh -c "grep -q '^  check ' '$tmp/cli.out' && grep -q '^  build ' '$tmp/cli.out' && grep -q '^  ics ' '$tmp/cli.out' && grep -q '^  timeline ' '$tmp/cli.out'"
 expect_status 0 "--version" "$bin" --version
-grep -q "exit status" "$tmp/cli.out" 2>/dev/null || true
+check "--version names the program" grep -q "^almanac [0-9]" "$tmp/cli.out"
 expect_status 2 "no command" "$bin"
 expect_status 2 "unknown command" "$bin" frobnicate
 expect_status 2 "unknown option" "$bin" check --frob
