@@ -29,7 +29,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 ASAN_OBJ = $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit e2e deps test-deps install uninstall clean check-out
+.PHONY: all run test unit e2e leakcheck deps test-deps install uninstall clean check-out
 
 all: $(B)/almanac
 
@@ -70,12 +70,16 @@ run: $(B)/almanac
 	./$(B)/almanac build events.json -o out
 	@./$(B)/almanac timeline events.json
 
-# End-to-end tests first, the cmocka unit tests last (their summary lines
-# close the output). Every suite runs; the exit status says if any failed.
-test: e2e unit
+# End-to-end tests first, then valgrind over the same inputs, the cmocka unit
+# tests last (their summary lines close the output). Every suite runs; the exit status says if any failed.
+test: e2e leakcheck unit
 
 e2e: $(B)/asan/almanac $(B)/almanac | test-deps
 	@sh tests/e2e/run.sh $(B)/asan/almanac
+
+# Every test input once more, unsanitized, under valgrind memcheck.
+leakcheck: $(B)/almanac | test-deps
+	@sh tests/e2e/leakcheck.sh $(B)/almanac
 
 unit: $(UNITS)
 	@status=0; for t in $(UNITS); do ./$$t || status=1; done; exit $$status

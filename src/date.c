@@ -57,6 +57,8 @@ static almanac_date_error parse_time(const char *text, size_t length,
         date->precision = ALMANAC_PRECISION_UTC_TIME;
         length--;
     }
+    if (memchr(text, '+', length) != NULL || memchr(text, '-', length) != NULL)
+        return ALMANAC_DATE_UTC_OFFSET;
     if (length != 5 && length != 8)
         return ALMANAC_DATE_SYNTAX;
     if (!read_digits(text, 2, &date->hour) || text[2] != ':' ||
@@ -122,6 +124,7 @@ const char *almanac_date_error_text(almanac_date_error error)
     case ALMANAC_DATE_MONTH_RANGE:  return "the month is out of range (01 to 12)";
     case ALMANAC_DATE_DAY_RANGE:    return "the day does not exist in that month";
     case ALMANAC_DATE_HOUR_RANGE:   return "the hour is out of range (00 to 23; write 24:00 as 00:00 of the next day)";
+    case ALMANAC_DATE_UTC_OFFSET:   return "a UTC offset is not accepted; write the local time with a \"timezone\" (an IANA name such as Asia/Tashkent), or the UTC time ending in Z";
     case ALMANAC_DATE_MINUTE_RANGE: return "the minute is out of range (00 to 59)";
     case ALMANAC_DATE_SECOND_RANGE: return "the second is out of range (00 to 59)";
     }

@@ -197,9 +197,12 @@ static char *read_slug(loader *l, node n, const char *what)
 {
     char *s = read_text(l, n, TEXT_LINE, 100);
     if (s != NULL && !is_slug(s)) {
+        char slug[101];
+        bool have_slug = slugify(s, slug, sizeof slug);
         error_at(l, value_offset(l, n),
                  "%s '%s' is not a slug: use lower-case letters, digits and single hyphens, "
-                 "like 'sco-summit-2022'", what, s);
+                 "%s '%s'", what, s, have_slug ? "such as" : "like",
+                 have_slug ? slug : "sco-summit-2022");
         return NULL;
     }
     return s;
@@ -225,8 +228,11 @@ static char *read_url(loader *l, node n)
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c) != NULL) {
-            error_at(l, at, "the URL contains '%c' (or a non-ASCII or space character); "
-                     "percent-encode it (e.g. space as %%20)", c < 0x7F && c > 0x20 ? c : '?');
+            char shown[8];
+            snprintf(shown, sizeof shown, "'%c'", (char)c);
+            error_at(l, at, "the URL contains %s at byte %zu; percent-encode it (a space "
+                     "is %%20)", c == ' ' ? "a space" : c >= 0x7F ? "a non-ASCII character"
+                     : c < 0x20 ? "a control character" : shown, (size_t)(p - s) + 1);
             return NULL;
         }
     }
@@ -244,44 +250,64 @@ static bool read_date(loader *l, node n, almanac_date *date)
                  almanac_date_error_text(e));
         return false;
     }
+    if (date->year < ALMANAC_YEAR_USUAL_MIN)
+        warning_at(l, value_offset(l, n), "year %04d is before 1583, when the Gregorian "
+                   "calendar began; calendar apps will count its days as if it had been in "
+                   "use (check the year)", date->year);
+    else if (date->year > ALMANAC_YEAR_USUAL_MAX)
+        warning_at(l, value_offset(l, n), "year %04d is far in the future; check the year",
+                   date->year);
     return true;
 }
 
 /* ---- objects ---------------------------------------------------------- */
 
+/* The keys of one object met so far, and the keys that an unknown key was
+ * taken for ("satrt" for "start"), so that a misspelt required key is one
+ * error at the typo, not a second one about a missing key. */
+typedef struct {
+    uint32_t seen;
+    uint32_t suggested;
+} key_set;
+
 /* Looks up member M's key in KEYS, reporting unknown and repeated keys.
  * Returns the key's index, or -1 when the member is to be skipped. */
-static int member_key(loader *l, node m, const char *const *keys, int count,
-                      uint32_t *seen)
+static int member_key(loader *l, node m, const char *const *keys, int count, key_set *set)
 {
     const char *key = m.json->string;
     for (int i = 0; i < count; i++) {
         if (strcmp(key, keys[i]) != 0)
             continue;
-        if (*seen & (UINT32_C(1) << i)) {
+        if (set->seen & (UINT32_C(1) << i)) {
             error_at(l, key_offset(l, m),
                      "duplicate key '%s'; each key may appear once in an object", key);
             return -1;
         }
-        *seen |= UINT32_C(1) << i;
+        set->seen |= UINT32_C(1) << i;
         return i;
     }
     const char *suggestion = closest_word(key, keys, (size_t)count);
-    if (suggestion != NULL)
+    if (suggestion != NULL) {
+        for (int i = 0; i < count; i++)
+            if (keys[i] == suggestion)
+                set->suggested |= UINT32_C(1) << i;
         error_at(l, key_offset(l, m), "unknown key '%.80s'; did you mean '%s'?", key, suggestion);
-    else
+    } else {
         error_at(l, key_offset(l, m), "unknown key '%.80s'; known keys here are %s%s%s%s", key,
                  keys[0], count > 1 ? ", " : "", count > 1 ? keys[1] : "",
                  count > 2 ? " ..." : "");
+    }
     return -1;
 }
 
-/* Reports each key in REQUIRED (a bit set over KEYS) that SEEN lacks. */
+/* Reports each key in REQUIRED (a bit set over KEYS) that SET lacks, unless
+ * a misspelling of it was already reported. */
 static void require_keys(loader *l, node object, const char *const *keys,
-                         int count, uint32_t required, uint32_t seen, const char *what)
+                         int count, uint32_t required, key_set set, const char *what)
 {
+    uint32_t missing = required & ~set.seen & ~set.suggested;
     for (int i = 0; i < count; i++)
-        if ((required & (UINT32_C(1) << i)) && !(seen & (UINT32_C(1) << i)))
+        if (missing & (UINT32_C(1) << i))
             error_at(l, value_offset(l, object), "%s is missing the required key '%s'",
                      what, keys[i]);
 }
@@ -388,7 +414,7 @@ static void read_partial_dates(loader *l, node n, almanac_calendar *calendar)
     static const char *const keys[] = {"month", "year"};
     if (!expect_type(l, n, cJSON_IsObject(n.json), "an object like {\"month\": \"span\", \"year\": \"span\"}"))
         return;
-    uint32_t seen = 0;
+    key_set seen = {0, 0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         int k = member_key(l, m, keys, 2, &seen);
@@ -455,7 +481,7 @@ static void read_calendar(loader *l, node n, almanac_calendar *calendar)
 {
     if (!expect_type(l, n, cJSON_IsObject(n.json), "an object"))
         return;
-    uint32_t seen = 0;
+    key_set seen = {0, 0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         int k = member_key(l, m, calendar_keys, CAL_KEYS, &seen);
@@ -477,7 +503,7 @@ static void read_feed(loader *l, node n, almanac_feed *feed)
     feed->at = value_offset(l, n);
     if (!expect_type(l, n, cJSON_IsObject(n.json), "a feed object"))
         return;
-    uint32_t seen = 0;
+    key_set seen = {0, 0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, feed_keys, FEED_KEYS, &seen)) {
@@ -536,7 +562,7 @@ static bool read_location(loader *l, node n, almanac_location *location)
     if (!expect_type(l, n, cJSON_IsObject(n.json),
                      "an object like {\"name\": \"Samarkand\", \"country\": \"Uzbekistan\"}"))
         return false;
-    uint32_t seen = 0;
+    key_set seen = {0, 0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, location_keys, LOC_KEYS, &seen)) {
@@ -558,7 +584,7 @@ static void read_source(loader *l, node n, almanac_source *source)
 {
     if (!expect_type(l, n, cJSON_IsObject(n.json), "a source object"))
         return;
-    uint32_t seen = 0;
+    key_set seen = {0, 0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, source_keys, SRC_KEYS, &seen)) {
@@ -673,7 +699,7 @@ static bool read_event(loader *l, node n, almanac_event *event)
     event->at = value_offset(l, n);
     if (!expect_type(l, n, cJSON_IsObject(n.json), "an event object"))
         return false;
-    uint32_t seen = 0;
+    key_set seen = {0, 0};
     bool usable = true;
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
@@ -684,7 +710,7 @@ static bool read_event(loader *l, node n, almanac_event *event)
     }
     uint32_t required = BIT(EV_ID) | BIT(EV_TITLE) | BIT(EV_START);
     require_keys(l, n, event_keys, EV_KEYS, required, seen, "the event");
-    return usable && (seen & required) == required;
+    return usable && (seen.seen & required) == required;
 }
 
 /* ---- the document ----------------------------------------------------- */
@@ -760,7 +786,7 @@ static void read_document(loader *l, node root, almanac_document *doc)
                  "and \"events\", found %s", type_name(root.json));
         return;
     }
-    uint32_t seen = 0;
+    key_set seen = {0, 0};
     for (node m = first_child(root); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, document_keys, DOC_KEYS, &seen)) {
@@ -787,6 +813,43 @@ static size_t previous_significant(const loader *l, size_t at)
     while (at > 0 && is_space(l->text[at - 1]))
         at--;
     return at > 0 ? at - 1 : SIZE_MAX;
+}
+
+static bool inside_string(const loader *l, size_t at)
+{
+    bool in_string;
+    json_open_at_end(l->text, at, &in_string);
+    return in_string;
+}
+
+/* Offset of the quote that opens the string closed by the quote at CLOSE,
+ * or SIZE_MAX. A quote after an odd number of backslashes is escaped. */
+static size_t string_opening(const loader *l, size_t close)
+{
+    for (size_t q = close; q-- > 0;) {
+        if (l->text[q] != '"')
+            continue;
+        size_t backslashes = 0;
+        while (backslashes < q && l->text[q - 1 - backslashes] == '\\')
+            backslashes++;
+        if (backslashes % 2 == 0)
+            return q;
+    }
+    return SIZE_MAX;
+}
+
+/* A backslash that cJSON refused: an unknown escape or a broken \\u. */
+static void report_bad_escape(loader *l, size_t at)
+{
+    char next = at + 1 < l->length ? l->text[at + 1] : '\0';
+    if (next == 'u')
+        error_at(l, at, "invalid \\u escape: it needs four hex digits, and a character "
+                 "above U+FFFF needs a pair of them (\\uD83D\\uDE00); a lone half of a "
+                 "pair is not a character");
+    else
+        error_at(l, at, "invalid escape '\\%c' in a string; write a backslash as \\\\ "
+                 "(JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)",
+                 next > 0x20 && next < 0x7F ? next : '?');
 }
 
 /* Explains where and why cJSON stopped. cJSON reports the failure at or
@@ -820,16 +883,40 @@ static void report_syntax_error(loader *l, size_t at)
             error_at(l, end, "the file ends too early: a value is missing");
         return;
     }
+    if (is_space(l->text[at]) && previous_significant(l, at) != SIZE_MAX)
+        at = previous_significant(l, at); /* the offending character, not the space after */
     char c = l->text[at];
     size_t before = previous_significant(l, at);
     char previous = before != SIZE_MAX ? l->text[before] : '\0';
     bool after_value = previous == '"' || previous == '}' || previous == ']' ||
                        (previous >= '0' && previous <= '9') || previous == 'e' ||
                        previous == 'l';
-    if (previous == '"' && before + 1 == at && memchr(l->text + at, '"', end - at) == NULL)
+    /* cJSON lets a string run over a line end, so a missing quote shows up
+     * one line later: point at the line where the string should have ended. */
+    size_t open_quote = previous == '"' ? string_opening(l, before) : SIZE_MAX;
+    const char *newline = open_quote != SIZE_MAX
+                              ? memchr(l->text + open_quote, '\n', before - open_quote)
+                              : NULL;
+    if (c == '\\' && inside_string(l, at))
+        report_bad_escape(l, at);
+    else if (previous == '"' && before + 1 == at && memchr(l->text + at, '"', end - at) == NULL)
         error_at(l, before, "this string is not closed: add the missing '\"'");
+    else if (newline != NULL)
+        error_at(l, (size_t)(newline - l->text), "the string is not closed at the end of this "
+                 "line: add the missing '\"'");
+    else if (previous == '"' && open_quote != SIZE_MAX &&
+             ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+        error_at(l, open_quote, "this string runs on into the text after it: is its closing "
+                 "'\"' missing?");
+    else if (after_value && previous == '"' && before > 0 && l->text[before - 1] == ',' &&
+             (c == '"' || c == '{' || c == '['))
+        error_at(l, before - 1, "this comma is inside the string: move it after the closing "
+                 "quote");
     else if ((c == '"' || c == '{' || c == '[' || (c >= '0' && c <= '9')) && after_value)
-        error_at(l, at, "missing comma before this value");
+        error_at(l, before + 1, "a comma is missing after this value");
+    else if (c == '{' && previous == ',')
+        error_at(l, at, "a key in double quotes is expected here; is a '}' missing before "
+                 "the comma?");
     else if (c == '\'' || previous == '\'')
         error_at(l, c == '\'' ? at : before, "JSON strings use double quotes, not single quotes");
     else if (c == '/')
@@ -857,6 +944,14 @@ static cJSON *parse_json(loader *l, size_t start)
     size_t after = (size_t)(end - l->text);
     while (after < l->length && is_space(l->text[after]))
         after++;
+    if (after < l->length && cJSON_IsString(root) && l->text[after] == ':') {
+        /* the document is a lone string followed by ':', as in "calendar": */
+        const char *quote = memchr(l->text + start, '"', l->length - start);
+        error_at(l, quote != NULL ? (size_t)(quote - l->text) : start,
+                 "the file must hold one JSON object: is the opening '{' missing?");
+        cJSON_Delete(root);
+        return NULL;
+    }
     if (after < l->length) {
         error_at(l, after, "unexpected text after the end of the JSON document");
         cJSON_Delete(root);
@@ -891,6 +986,11 @@ almanac_document *almanac_load(const char *text, size_t length,
         error_at(&l, 0, "the file starts with a byte order mark (BOM); save it as UTF-8 "
                  "without BOM");
         start = 3;
+    }
+    if (length >= 2 && (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0)) {
+        error_at(&l, 0, "the file is UTF-16 (it starts with a UTF-16 byte order mark); "
+                 "save it as UTF-8");
+        return NULL;
     }
     if (utf8_invalid_at(text, length) != SIZE_MAX) {
         error_at(&l, utf8_invalid_at(text, length),

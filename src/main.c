@@ -26,6 +26,7 @@ typedef struct {
     unsigned width;
     almanac_diag_format diag_format;
     bool strict;
+    bool color; /* diagnostics in colour: --color, or auto (a terminal) */
 } cli_options;
 
 static const char usage_text[] =
@@ -51,6 +52,8 @@ static const char usage_text[] =
     "                       or 80)\n"
     "      --format FORMAT  diagnostics as text (default) or json\n"
     "      --strict         treat warnings as errors\n"
+    "      --color WHEN     colour diagnostics: auto (default: on a terminal,\n"
+    "                       unless NO_COLOR is set), always or never\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -83,16 +86,25 @@ static bool parse_command(const char *word, command *cmd)
     return false;
 }
 
+/* Colour on a terminal only, and never when NO_COLOR is set (no-color.org). */
+static bool color_auto(void)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(STDERR_FILENO) && (no_color == NULL || no_color[0] == '\0') &&
+           (term == NULL || strcmp(term, "dumb") != 0);
+}
+
 /* Returns -1 to go on, or the exit status to end with. */
 static int parse_options(int argc, char **argv, cli_options *o)
 {
-    enum { OPT_FORMAT = 256, OPT_STRICT };
+    enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
         {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
         {"strict", no_argument, NULL, OPT_STRICT}, {"help", no_argument, NULL, 'h'},
+        {"color", required_argument, NULL, OPT_COLOR},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
-    *o = (cli_options){.input = "events.json", .output_dir = "out"};
+    *o = (cli_options){.input = "events.json", .output_dir = "out", .color = color_auto()};
     bool have_command = false, have_input = false;
     int c;
     opterr = 0;
@@ -127,6 +139,16 @@ static int parse_options(int argc, char **argv, cli_options *o)
                 return usage_error("--format takes text or json", optarg);
             break;
         case OPT_STRICT: o->strict = true; break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "always") == 0)
+                o->color = true;
+            else if (strcmp(optarg, "never") == 0)
+                o->color = false;
+            else if (strcmp(optarg, "auto") == 0)
+                o->color = color_auto();
+            else
+                return usage_error("--color takes auto, always or never", optarg);
+            break;
         case 'h':
             fputs(usage_text, stdout);
             return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
@@ -155,13 +177,6 @@ static int64_t build_time(void)
         fprintf(stderr, "almanac: ignoring SOURCE_DATE_EPOCH=%s (not a positive integer)\n", epoch);
     }
     return (int64_t)time(NULL);
-}
-
-static bool want_color(void)
-{
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
-    return isatty(STDERR_FILENO) && (no_color == NULL || no_color[0] == '\0') &&
-           (term == NULL || strcmp(term, "dumb") != 0);
 }
 
 static unsigned terminal_width(void)
@@ -239,7 +254,7 @@ static almanac_document *load_input(const cli_options *o, int *status)
             *status = EXIT_INVALID;
     }
     if (diags.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
-        almanac_diagnostics_print(&diags, stderr, name, o->diag_format, want_color());
+        almanac_diagnostics_print(&diags, stderr, name, o->diag_format, o->color);
     if (*status != EXIT_SUCCESS) {
         almanac_document_free(doc);
         doc = NULL;
@@ -260,7 +275,7 @@ int main(int argc, char **argv)
         almanac_diagnostics diags;
         almanac_diagnostics_init(&diags);
         status = run(doc, &o, &diags);
-        almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, want_color());
+        almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, o.color);
         almanac_diagnostics_free(&diags);
         almanac_document_free(doc);
     }

@@ -74,6 +74,27 @@ bool is_slug(const char *text)
     return true;
 }
 
+bool slugify(const char *text, char *out, size_t size)
+{
+    size_t n = 0;
+    bool pending_hyphen = false;
+    for (const char *p = text; *p; p++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        if (!is_slug_char(c)) {
+            pending_hyphen = n > 0;
+            continue;
+        }
+        if (n + (pending_hyphen ? 2 : 1) >= size)
+            break; /* full; a hyphen is only ever written before a character */
+        if (pending_hyphen)
+            out[n++] = '-';
+        pending_hyphen = false;
+        out[n++] = c;
+    }
+    out[n] = '\0';
+    return n > 0;
+}
+
 static char fold(char c, bool fold_case)
 {
     return fold_case && c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
@@ -117,10 +138,15 @@ const char *closest_word(const char *word, const char *const *candidates,
             best = candidates[i];
         }
     }
+    return is_plausible_typo(word, best_distance) ? best : NULL;
+}
+
+bool is_plausible_typo(const char *word, size_t distance)
+{
     /* A plausible typo changes at most a third of the word (and at least
      * one or two letters for short words). */
     size_t allowed = strlen(word) / 3;
     if (allowed < 2)
         allowed = 2;
-    return best_distance <= allowed ? best : NULL;
+    return distance <= allowed;
 }

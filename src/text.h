@@ -18,6 +18,11 @@ size_t utf8_length(const char *text, size_t length);
  * joined by single hyphens ("sco-summit-2022"). */
 bool is_slug(const char *text);
 
+/* Writes into OUT (SIZE bytes) a slug made from TEXT: ASCII letters in lower
+ * case and digits, every other run of characters one hyphen. Returns false
+ * when nothing is left (e.g. a text with no ASCII letter or digit). SIZE > 0. */
+bool slugify(const char *text, char *out, size_t size);
+
 /* Edit distance between A and B, ignoring ASCII case when FOLD_CASE. */
 size_t edit_distance(const char *a, const char *b, bool fold_case);
 
@@ -25,5 +30,8 @@ size_t edit_distance(const char *a, const char *b, bool fold_case);
  * plausible typo. */
 const char *closest_word(const char *word, const char *const *candidates,
                          size_t count);
+
+/* Whether a word DISTANCE edits away from WORD could be what was meant. */
+bool is_plausible_typo(const char *word, size_t distance);
 
 #endif

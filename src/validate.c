@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "tzdb.h"
 
 /* A name with where it was written; sorted by name for lookups. */
@@ -43,6 +44,42 @@ static bool contains(const located_name *sorted, size_t count, const char *name)
             hi = mid;
     }
     return false;
+}
+
+/* Suggestions cost an edit distance per distinct name; a hostile file with
+ * many dangling references gets the first few, never a quadratic run. */
+enum { SUGGESTIONS_MAX = 10, SUGGESTION_NAMES_MAX = 100000 };
+
+/* The name in SORTED closest to WORD, when it is a plausible typo and the
+ * suggestion BUDGET is not spent; NULL otherwise. */
+static const char *closest_name(const located_name *sorted, size_t count, const char *word,
+                                unsigned *budget)
+{
+    if (*budget == 0 || count > SUGGESTION_NAMES_MAX)
+        return NULL;
+    (*budget)--;
+    const char *best = NULL;
+    size_t best_distance = SIZE_MAX;
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0 && strcmp(sorted[i].name, sorted[i - 1].name) == 0)
+            continue;
+        size_t d = edit_distance(word, sorted[i].name, false);
+        if (d < best_distance) {
+            best_distance = d;
+            best = sorted[i].name;
+        }
+    }
+    return best != NULL && is_plausible_typo(word, best_distance) ? best : NULL;
+}
+
+/* PROBLEM, then "did you mean 'SUGGESTION'?" or OTHERWISE without one. */
+static void report_missing(almanac_diagnostics *diags, almanac_severity severity, size_t at,
+                           const char *pointer, const char *problem, const char *suggestion,
+                           const char *otherwise)
+{
+    almanac_diagnostics_add(diags, severity, at, pointer, "%s%s%s%s", problem,
+                            suggestion ? "; did you mean '" : otherwise,
+                            suggestion ? suggestion : "", suggestion ? "'?" : "");
 }
 
 static void pointer_for(char *buffer, size_t size, const char *list, size_t index,
@@ -80,17 +117,22 @@ static void check_related(const almanac_document *doc, const located_name *ids,
                           almanac_diagnostics *diags)
 {
     char pointer[96];
+    unsigned budget = SUGGESTIONS_MAX;
     for (size_t i = 0; i < doc->event_count; i++) {
         const almanac_event *e = &doc->events[i];
         for (size_t r = 0; r < e->related.count; r++) {
             const char *target = e->related.items[r];
             snprintf(pointer, sizeof pointer, "/events/%zu/related/%zu", e->index, r);
-            if (strcmp(target, e->id) == 0)
+            if (strcmp(target, e->id) == 0) {
                 almanac_diagnostics_add(diags, ALMANAC_ERROR, e->related.at[r], pointer,
                                         "an event cannot be related to itself");
-            else if (!contains(ids, doc->event_count, target))
-                almanac_diagnostics_add(diags, ALMANAC_ERROR, e->related.at[r], pointer,
-                                        "related event '%s' does not exist; check the id", target);
+            } else if (!contains(ids, doc->event_count, target)) {
+                char problem[160];
+                snprintf(problem, sizeof problem, "related event '%.100s' does not exist", target);
+                report_missing(diags, ALMANAC_ERROR, e->related.at[r], pointer, problem,
+                               closest_name(ids, doc->event_count, target, &budget),
+                               "; check the id");
+            }
         }
     }
 }
@@ -192,6 +234,7 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
             tags[t++] = (located_name){doc->events[i].tags.items[k], 0, i};
     qsort(tags, t, sizeof *tags, by_name);
     char pointer[96];
+    unsigned budget = SUGGESTIONS_MAX;
     for (size_t f = 0; f < doc->feed_count; f++) {
         const almanac_feed *feed = &doc->feeds[f];
         feed_ids[f] = (located_name){feed->id, feed->at_id, feed->index};
@@ -205,9 +248,11 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
             if (contains(tags, t, feed->tags.items[k]))
                 continue;
             snprintf(pointer, sizeof pointer, "/feeds/%zu/tags/%zu", feed->index, k);
-            almanac_diagnostics_add(diags, ALMANAC_WARNING, feed->tags.at[k], pointer,
-                                    "no event has the tag '%s', so it selects nothing",
-                                    feed->tags.items[k]);
+            char problem[160];
+            snprintf(problem, sizeof problem, "no event has the tag '%.80s', so it selects "
+                     "nothing", feed->tags.items[k]);
+            report_missing(diags, ALMANAC_WARNING, feed->tags.at[k], pointer, problem,
+                           closest_name(tags, t, feed->tags.items[k], &budget), "");
         }
     }
     qsort(feed_ids, doc->feed_count, sizeof *feed_ids, by_name);

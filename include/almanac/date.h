@@ -26,6 +26,11 @@ typedef enum {
 /* Years outside this range cannot be written as iCalendar's 4-digit years. */
 enum { ALMANAC_YEAR_MIN = 1, ALMANAC_YEAR_MAX = 9999 };
 
+/* Years outside this range are accepted with a warning: before 1583 the
+ * Gregorian calendar that iCalendar assumes was not yet in use, and after
+ * 2199 a year is more likely a typo than a plan. */
+enum { ALMANAC_YEAR_USUAL_MIN = 1583, ALMANAC_YEAR_USUAL_MAX = 2199 };
+
 typedef struct {
     almanac_precision precision;
     int year;
@@ -53,7 +58,8 @@ typedef enum {
     ALMANAC_DATE_DAY_RANGE,     /* day 0 or beyond the month's length */
     ALMANAC_DATE_HOUR_RANGE,
     ALMANAC_DATE_MINUTE_RANGE,
-    ALMANAC_DATE_SECOND_RANGE
+    ALMANAC_DATE_SECOND_RANGE,
+    ALMANAC_DATE_UTC_OFFSET     /* 10:00+05:00: we take a timezone or Z instead */
 } almanac_date_error;
 
 /* Parses TEXT (exactly LENGTH bytes) into *DATE. Returns ALMANAC_DATE_OK or

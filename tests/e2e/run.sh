@@ -19,6 +19,13 @@ check() { # check WHAT COMMAND...: passes when COMMAND exits 0
     if output=$("$@" 2>&1); then ok; else fail "$what"; echo "$output" | head -40; fi
 }
 
+expect_status() { # expect_status WANT WHAT COMMAND...
+    want=$1 what=$2; shift 2
+    "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok; else fail "$what: exit $got, expected $want"; cat "$tmp/cli.err"; fi
+}
+
 # --- bad inputs: exact diagnostics, exit 1, nothing written ------------
 for input in tests/cases/bad/*.json; do
     name=$(basename "$input" .json)
@@ -38,10 +45,58 @@ for input in tests/cases/bad/*.json; do
     ok
 done
 
+# --- warnings: exact diagnostics, exit 0, and exit 1 with --strict ---------
+for input in tests/cases/warn/*.json; do
+    name=$(basename "$input" .json)
+    golden=tests/cases/warn/$name.diag
+    actual=$tmp/$name.diag
+    (cd tests/cases/warn && NO_COLOR=1 "$bin" check "$name.json" >/dev/null 2>"$actual")
+    status=$?
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; fi
+    if [ $status -ne 0 ]; then fail "$name: exit $status, expected 0"; cat "$actual"; continue; fi
+    if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
+    expect_status 1 "$name: --strict" "$bin" check --strict "$input"
+done
+
+# --- single typos anywhere in a valid file: caught, located, never a crash ---
+for input in events.json tests/cases/good/*.json; do
+    check "typos in $input" "$py" tests/e2e/typos.py "$bin" "$input" 200 90
+done
+
+# --- a real JSON Schema validator agrees on which files are valid ----------
+check "schema agrees with almanac check" "$py" tests/e2e/check_schema.py \
+    schema/events.schema.json "$bin" events.json tests/cases/good/*.json \
+    tests/cases/warn/*.json tests/cases/bad/*.json
+
+# --- limits on generated input too big to commit ---------------------------
 # a 50 MB string (generated, too big to commit) is refused, not swallowed
 $py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [{\"id\": \"a\", \"start\": \"2022\", \"title\": \"' + 'x' * (50 << 20) + '\"}]}')" > "$tmp/huge.json"
 "$bin" check "$tmp/huge.json" >/dev/null 2>"$tmp/huge.diag"
 if [ $? -eq 1 ] && grep -q "1:89: error: the text is too long (52428800 bytes" "$tmp/huge.diag"; then ok; else fail "50 MB string"; cat "$tmp/huge.diag"; fi
+
+# more events than the limit: refused before any is read
+$py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [' + ','.join(['0'] * 2000001) + ']}')" > "$tmp/many.json"
+"$bin" check "$tmp/many.json" >/dev/null 2>"$tmp/many.diag"
+if [ $? -eq 1 ] && grep -q "error: too many events (2000001, the limit is 2000000)" "$tmp/many.diag"; then ok; else fail "2,000,001 events"; head -3 "$tmp/many.diag"; fi
+# a file over the size limit, as a file (sparse: nothing is read) and on stdin
+truncate -s 300M "$tmp/large.json"
+"$bin" check "$tmp/large.json" >/dev/null 2>"$tmp/large.diag"
+if [ $? -eq 1 ] && grep -q "the file is too large" "$tmp/large.diag"; then ok; else fail "300 MB file"; cat "$tmp/large.diag"; fi
+"$bin" check - < "$tmp/large.json" >/dev/null 2>"$tmp/large.diag"
+if [ $? -eq 1 ] && grep -q "too large" "$tmp/large.diag"; then ok; else fail "300 MB on stdin"; cat "$tmp/large.diag"; fi
+rm -f "$tmp/large.json" "$tmp/many.json" "$tmp/huge.json"
+
+# --- colour: on a terminal only, never with NO_COLOR or TERM=dumb -----------
+esc=$(printf '\033')
+colour() { # colour ENV...: does `check` on a terminal print escape codes?
+    env "$@" script -qec "'$bin' check tests/cases/bad/ids.json" /dev/null | grep -q "$esc"
+}
+if colour TERM=xterm; then ok; else fail "no colour on a terminal"; fi
+if colour TERM=xterm NO_COLOR=1; then fail "colour despite NO_COLOR"; else ok; fi
+if colour TERM=dumb; then fail "colour on TERM=dumb"; else ok; fi
+if "$bin" check tests/cases/bad/ids.json 2>&1 | grep -q "$esc"; then fail "colour into a pipe"; else ok; fi
+if "$bin" check --color=always tests/cases/bad/ids.json 2>&1 | grep -q "$esc"; then ok; else fail "--color=always"; fi
+if env TERM=xterm script -qec "'$bin' check --color=never tests/cases/bad/ids.json" /dev/null | grep -q "$esc"; then fail "--color=never"; else ok; fi
 
 # --- valid inputs: feeds pass a byte lint and two independent parsers ----
 for input in events.json tests/cases/good/*.json; do
@@ -82,12 +137,6 @@ if [ "$bumped" = 5 ]; then ok; else fail "expected 5 bumped state records, got $
 if diff "out/security.ics" "$tmp/changed/security.ics" >/dev/null; then ok; else fail "a feed without the event changed"; fi
 
 # --- the command line -------------------------------------------------------
-expect_status() { # expect_status WANT WHAT COMMAND...
-    want=$1 what=$2; shift 2
-    "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else fail "$what: exit $got, expected $want"; cat "$tmp/cli.err"; fi
-}
 expect_status 0 "--help" "$bin" --help
 check "--help documents the exit status" grep -q "^exit status:" "$tmp/cli.out"
 check "--help documents every command" sh -c "grep -q '^  check ' '$tmp/cli.out' && grep -q '^  build ' '$tmp/cli.out' && grep -q '^  ics ' '$tmp/cli.out' && grep -q '^  timeline ' '$tmp/cli.out'"

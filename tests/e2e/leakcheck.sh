@@ -1,0 +1,40 @@
+#!/bin/sh
+# Runs the unsanitized almanac under valgrind memcheck over every test input:
+# each bad and warning case (check), and each valid file (check, build, ics,
+# timeline). Passes only with 0 errors and 0 bytes definitely or indirectly
+# lost. Cases run in parallel, one per core; valgrind alone costs ~0.9 s each.
+#   tests/e2e/leakcheck.sh BINARY
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# One line per run: a name for the log, then the arguments to almanac.
+for input in tests/cases/bad/*.json tests/cases/warn/*.json; do
+    echo "$(basename "$input" .json)-check check $input"
+done > "$tmp/runs"
+for input in events.json tests/cases/good/*.json; do
+    name=$(basename "$input" .json)
+    echo "$name-check check $input"
+    echo "$name-build build $input -o $tmp/out-$name"
+    echo "$name-ics ics $input -o $tmp/none"
+    echo "$name-timeline timeline $input --width 60"
+done >> "$tmp/runs"
+
+# Exit status 99 marks a valgrind finding; almanac's own 0/1 are expected.
+export bin tmp
+xargs -P "$(nproc)" -L 1 sh -c '
+    name=$0
+    valgrind -q --error-exitcode=99 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+        --log-file="$tmp/$name.valgrind" "$bin" "$@" >/dev/null 2>&1
+    if [ $? = 99 ]; then echo "FAIL: valgrind: $name"; cat "$tmp/$name.valgrind"; fi
+' < "$tmp/runs" > "$tmp/report"
+
+runs=$(wc -l < "$tmp/runs")
+failed=$(grep -c '^FAIL' "$tmp/report")
+cat "$tmp/report"
+echo "valgrind: $((runs - failed)) clean, $failed with errors or leaks"
+[ "$failed" = 0 ]
