@@ -97,7 +97,7 @@ static void report_duplicates(const located_name *sorted, size_t count, const ch
             continue;
         pointer_for(pointer, sizeof pointer, list, sorted[i].owner, "id");
         almanac_diagnostics_add(diags, ALMANAC_ERROR, sorted[i].at, pointer,
-                                "duplicate %s '%s' (first used by %s %zu); ids must be unique",
+                                "duplicate %s '%s': /%s/%zu already has it; ids must be unique",
                                 what, sorted[i].name, list, sorted[i - 1].owner);
     }
 }

@@ -152,8 +152,17 @@ expect_status 0 "stdin" sh -c "'$bin' check - < events.json"
 expect_status 3 "stdout on a full disk" sh -c "'$bin' ics events.json > /dev/full"
 expect_status 3 "timeline on a full disk" sh -c "'$bin' timeline events.json > /dev/full"
 mkdir -p "$tmp/ro" && cp -r out/. "$tmp/ro/" && chmod 555 "$tmp/ro"
-if [ "$(id -u)" != 0 ]; then
-    expect_status 3 "read-only output directory" "$bin" build events.json -o "$tmp/ro"
+# root writes anywhere: as root, try it as nobody (setpriv, util-linux)
+as_user=""
+if [ "$(id -u)" = 0 ]; then
+    chmod 755 "$tmp"
+    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+if $as_user test -r events.json -a -x "$bin"; then
+    expect_status 3 "read-only output directory" $as_user "$bin" build events.json -o "$tmp/ro"
+    check "read-only output directory is unchanged" diff -r out "$tmp/ro"
+else
+    fail "read-only output directory: nobody cannot read events.json or run $bin here"
 fi
 expect_status 3 "output directory is a file" "$bin" build events.json -o events.json
 expect_status 0 "strict on a clean file" "$bin" check --strict events.json
