@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "almanac/load.h"
 #include "atomic.h"
+#include "text.h"
 
 typedef struct {
     bool is_feed;
@@ -198,8 +200,43 @@ static uint64_t feed_hash(const almanac_document *doc, const almanac_feed *feed,
     return h;
 }
 
+/* A feed file name as almanac writes it ("<slug>.ics"): the state file is
+ * data, so a name from it is checked before a file of that name is removed. */
+static bool is_feed_file_name(const char *name)
+{
+    size_t length = strlen(name);
+    if (length < 5 || length > 200 || strcmp(name + length - 4, ".ics") != 0)
+        return false;
+    char slug[201];
+    memcpy(slug, name, length - 4);
+    slug[length - 4] = '\0';
+    return is_slug(slug);
+}
+
+/* Copies into STAMPS the feed records of STATE that KEPT does not mark. */
+static int collect_stale_feeds(const build_state *state, const bool *kept,
+                               almanac_stamps *stamps)
+{
+    stamps->stale_feeds = calloc(state->count ? state->count : 1, sizeof *stamps->stale_feeds);
+    if (stamps->stale_feeds == NULL)
+        return -1;
+    for (size_t i = 0; i < state->count; i++) {
+        const state_record *r = &state->records[i];
+        if (!r->is_feed || kept[i] || !is_feed_file_name(r->key))
+            continue;
+        char *name = strdup(r->key);
+        if (name == NULL)
+            return -1;
+        stamps->stale_feeds[stamps->stale_count++] = name;
+    }
+    return 0;
+}
+
 void almanac_stamps_free(almanac_stamps *stamps)
 {
+    for (size_t i = 0; i < stamps->stale_count; i++)
+        free(stamps->stale_feeds[i]);
+    free(stamps->stale_feeds);
     free(stamps->events);
     free(stamps->feeds);
     free(stamps->event_hashes);
@@ -219,8 +256,9 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
     stamps->event_hashes = calloc(n, sizeof *stamps->event_hashes);
     stamps->feeds = calloc(f, sizeof *stamps->feeds);
     stamps->feed_hashes = calloc(f, sizeof *stamps->feed_hashes);
-    int result = stamps->events && stamps->event_hashes && stamps->feeds && stamps->feed_hashes
-                     ? 0 : -1;
+    bool *kept = calloc(state.count ? state.count : 1, sizeof *kept);
+    int result = stamps->events && stamps->event_hashes && stamps->feeds &&
+                 stamps->feed_hashes && kept ? 0 : -1;
     for (size_t i = 0; result == 0 && i < doc->event_count; i++) {
         const almanac_event *e = &doc->events[i];
         char *content = almanac_render_ics_event_content(doc, e);
@@ -236,9 +274,14 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
         char name[256];
         almanac_feed_file_name(feed, name, sizeof name);
         stamps->feed_hashes[k] = feed_hash(doc, feed, stamps->event_hashes);
-        stamps->feeds[k] = next_stamp(find_record(&state, true, name),
-                                      stamps->feed_hashes[k], now);
+        const state_record *previous = find_record(&state, true, name);
+        if (previous != NULL)
+            kept[previous - state.records] = true;
+        stamps->feeds[k] = next_stamp(previous, stamps->feed_hashes[k], now);
     }
+    if (result == 0)
+        result = collect_stale_feeds(&state, kept, stamps);
+    free(kept);
     free_state(&state);
     if (result != 0) {
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
@@ -324,6 +367,20 @@ static void io_error(almanac_diagnostics *diags, const char *what, const char *p
                             what, path, strerror(errno));
 }
 
+static int remove_stale_feeds(const char *dir, const almanac_stamps *stamps,
+                              almanac_diagnostics *diags)
+{
+    char path[4096];
+    for (size_t i = 0; i < stamps->stale_count; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, stamps->stale_feeds[i]);
+        if (unlink(path) != 0 && errno != ENOENT) {
+            io_error(diags, "cannot remove the feed that is no longer declared,", path);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static output *plan_outputs(const almanac_document *doc, size_t *count)
 {
     *count = doc->feed_count + 3;
@@ -371,8 +428,14 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
             result = -1;
         }
     }
-    /* Phase two: rename them into place. */
+    /* Phase two: rename them into place. Feeds no longer declared go just
+     * before the state that stops naming them, so a crash in between leaves
+     * a state that still names them and the next build removes them. */
     for (size_t i = 0; result == 0 && i < count; i++) {
+        if (outputs[i].kind == OUTPUT_STATE && remove_stale_feeds(dir, &stamps, diags) != 0) {
+            result = -1;
+            break;
+        }
         if (atomic_commit(&outputs[i].file) != 0) {
             io_error(diags, "cannot replace", outputs[i].file.path);
             result = -1;

@@ -395,15 +395,14 @@ static long parse_duration(const char *s)
 
 static almanac_partial_policy read_policy(loader *l, node n, bool *ok)
 {
-    static const char *const names[] = {"span", "first-day", "omit"};
+    almanac_partial_policy policy = ALMANAC_PARTIAL_SPAN;
     *ok = false;
     if (!expect_type(l, n, cJSON_IsString(n.json), "\"span\", \"first-day\" or \"omit\""))
-        return ALMANAC_PARTIAL_SPAN;
-    for (int i = 0; i < 3; i++)
-        if (strcmp(n.json->valuestring, names[i]) == 0) {
-            *ok = true;
-            return (almanac_partial_policy)i;
-        }
+        return policy;
+    if (almanac_partial_policy_parse(n.json->valuestring, &policy)) {
+        *ok = true;
+        return policy;
+    }
     error_at(l, value_offset(l, n), "unknown policy '%.40s'; use \"span\", \"first-day\" or \"omit\"",
              n.json->valuestring);
     return ALMANAC_PARTIAL_SPAN;

@@ -27,6 +27,9 @@ typedef struct {
     almanac_diag_format diag_format;
     bool strict;
     bool color; /* diagnostics in colour: --color, or auto (a terminal) */
+    /* --partial-dates: overrides of the calendar's policy, when set */
+    bool month_policy_set, year_policy_set;
+    almanac_partial_policy month_policy, year_policy;
 } cli_options;
 
 static const char usage_text[] =
@@ -51,6 +54,11 @@ static const char usage_text[] =
     "  -w, --width N        wrap the timeline to N columns (default: the terminal's,\n"
     "                       or 80)\n"
     "      --format FORMAT  diagnostics as text (default) or json\n"
+    "      --partial-dates SPEC\n"
+    "                       how feeds show events known only to the month or\n"
+    "                       year (build, ics): span, first-day or omit for\n"
+    "                       both, or e.g. month=first-day,year=omit; overrides\n"
+    "                       the calendar's \"partial_dates\"\n"
     "      --strict         treat warnings as errors\n"
     "      --color WHEN     colour diagnostics: auto (default: on a terminal,\n"
     "                       unless NO_COLOR is set), always or never\n"
@@ -94,15 +102,48 @@ static bool color_auto(void)
            (term == NULL || strcmp(term, "dumb") != 0);
 }
 
+/* "POLICY" sets both; "month=POLICY,year=POLICY" (either or both) sets each. */
+static bool parse_partial_dates(const char *spec, cli_options *o)
+{
+    almanac_partial_policy policy;
+    if (almanac_partial_policy_parse(spec, &policy)) {
+        o->month_policy = o->year_policy = policy;
+        o->month_policy_set = o->year_policy_set = true;
+        return true;
+    }
+    char copy[64];
+    if (snprintf(copy, sizeof copy, "%s", spec) >= (int)sizeof copy)
+        return false;
+    char *saved = NULL;
+    for (char *part = strtok_r(copy, ",", &saved); part != NULL;
+         part = strtok_r(NULL, ",", &saved)) {
+        char *value = strchr(part, '=');
+        if (value == NULL || !almanac_partial_policy_parse(value + 1, &policy))
+            return false;
+        *value = '\0';
+        if (strcmp(part, "month") == 0) {
+            o->month_policy = policy;
+            o->month_policy_set = true;
+        } else if (strcmp(part, "year") == 0) {
+            o->year_policy = policy;
+            o->year_policy_set = true;
+        } else {
+            return false;
+        }
+    }
+    return o->month_policy_set || o->year_policy_set;
+}
+
 /* Returns -1 to go on, or the exit status to end with. */
 static int parse_options(int argc, char **argv, cli_options *o)
 {
-    enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR };
+    enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
         {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
         {"strict", no_argument, NULL, OPT_STRICT}, {"help", no_argument, NULL, 'h'},
         {"color", required_argument, NULL, OPT_COLOR},
+        {"partial-dates", required_argument, NULL, OPT_PARTIAL},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
     *o = (cli_options){.input = "events.json", .output_dir = "out", .color = color_auto()};
     bool have_command = false, have_input = false;
@@ -139,6 +180,11 @@ static int parse_options(int argc, char **argv, cli_options *o)
                 return usage_error("--format takes text or json", optarg);
             break;
         case OPT_STRICT: o->strict = true; break;
+        case OPT_PARTIAL:
+            if (!parse_partial_dates(optarg, o))
+                return usage_error("--partial-dates takes span, first-day or omit, or "
+                                   "month=POLICY,year=POLICY", optarg);
+            break;
         case OPT_COLOR:
             if (strcmp(optarg, "always") == 0)
                 o->color = true;
@@ -272,6 +318,10 @@ int main(int argc, char **argv)
         return status;
     almanac_document *doc = load_input(&o, &status);
     if (doc != NULL) {
+        if (o.month_policy_set)
+            doc->calendar.month_policy = o.month_policy;
+        if (o.year_policy_set)
+            doc->calendar.year_policy = o.year_policy;
         almanac_diagnostics diags;
         almanac_diagnostics_init(&diags);
         status = run(doc, &o, &diags);

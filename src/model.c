@@ -61,6 +61,19 @@ const char *almanac_status_name(almanac_status status)
     return "confirmed";
 }
 
+bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *policy)
+{
+    static const struct { const char *name; almanac_partial_policy policy; } names[] = {
+        {"span", ALMANAC_PARTIAL_SPAN}, {"first-day", ALMANAC_PARTIAL_FIRST_DAY},
+        {"omit", ALMANAC_PARTIAL_OMIT}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(name, names[i].name) == 0) {
+            *policy = names[i].policy;
+            return true;
+        }
+    return false;
+}
+
 /* qsort has no context argument in C11: sort pointers to events instead of
  * indexes, then turn them back into indexes. */
 static int compare_events(const void *a, const void *b)

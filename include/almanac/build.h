@@ -29,6 +29,9 @@ typedef struct {
     almanac_event_stamp *feeds;
     uint64_t *event_hashes;
     uint64_t *feed_hashes;
+    char **stale_feeds; /* file names of feeds the last build wrote and this one
+                           does not: a build removes them */
+    size_t stale_count;
 } almanac_stamps;
 
 /* Computes stamps for DOCUMENT against the state in DIR (a missing state
@@ -41,7 +44,9 @@ int almanac_stamps_compute(const almanac_document *document, const char *dir,
 void almanac_stamps_free(almanac_stamps *stamps);
 
 /* Writes every feed (all.ics and <feed>.ics), timeline.txt and the state
- * into DIR, creating DIR if needed. Returns 0, or -1 after recording an
+ * into DIR, creating DIR if needed, and removes the feeds of the last build
+ * that are no longer declared (only files the state names; nothing else in
+ * DIR is touched). Returns 0, or -1 after recording an
  * I/O diagnostic; on -1 nothing in DIR has changed. */
 int almanac_build(const almanac_document *document, const char *dir, int64_t now,
                   almanac_diagnostics *diags);

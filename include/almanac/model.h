@@ -132,6 +132,10 @@ const almanac_feed *almanac_document_find_feed(const almanac_document *document,
 
 const char *almanac_status_name(almanac_status status);
 
+/* Reads a partial-date policy name ("span", "first-day", "omit") into
+ * *POLICY; false when NAME is none of them. */
+bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *policy);
+
 /* Indexes of DOCUMENT's events in timeline order (almanac_date_compare on
  * start, then end, then id). Returns a malloc'ed array the caller frees, or
  * NULL when out of memory (or there are no events: check event_count). */

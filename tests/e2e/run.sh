@@ -136,6 +136,43 @@ if [ "$event_bumped" = 1 ]; then ok; else fail "changed event did not get SEQUEN
 if [ "$bumped" = 5 ]; then ok; else fail "expected 5 bumped state records, got $bumped"; cat "$tmp/changed/.almanac-state"; fi
 if diff "out/security.ics" "$tmp/changed/security.ics" >/dev/null; then ok; else fail "a feed without the event changed"; fi
 
+# --- --partial-dates overrides the calendar's policy ---------------------
+"$bin" ics events.json --partial-dates omit -o "$tmp/none" > "$tmp/omit.ics"
+"$bin" ics events.json --partial-dates month=first-day,year=span -o "$tmp/none" > "$tmp/first.ics"
+check "--partial-dates omit and month=first-day" "$py" -c "
+import json, datetime, icalendar
+events = json.load(open('events.json'))['events']
+exact = [e['id'] for e in events if len(e['start']) >= 10]
+omit = icalendar.Calendar.from_ical(open('$tmp/omit.ics', 'rb').read()).walk('VEVENT')
+assert sorted(str(v['UID']).split('@')[0] for v in omit) == sorted(exact), 'omit kept a partial date'
+first = icalendar.Calendar.from_ical(open('$tmp/first.ics', 'rb').read()).walk('VEVENT')
+assert len(first) == len(events)
+for v in first:
+    span = v['DTEND'].dt - v['DTSTART'].dt
+    precision = str(v.get('X-ALMANAC-PRECISION', 'day'))
+    if precision == 'month': assert span == datetime.timedelta(days=1), (v['UID'], span)
+    if precision == 'year': assert span.days >= 365, (v['UID'], span)
+"
+expect_status 2 "--partial-dates with an unknown policy" "$bin" ics --partial-dates month=hide
+
+# --- a feed that is no longer declared is removed; nothing else is -------
+cp -r out "$tmp/dropped"
+echo "my own notes" > "$tmp/dropped/notes.ics"
+$py -c "
+import json; d = json.load(open('events.json'))
+d['feeds'] = [f for f in d['feeds'] if f['id'] != 'security']
+json.dump(d, open('$tmp/dropped.json', 'w'))"
+SOURCE_DATE_EPOCH=1900000000 "$bin" build "$tmp/dropped.json" -o "$tmp/dropped" 2>/dev/null
+if [ ! -e "$tmp/dropped/security.ics" ]; then ok; else fail "a dropped feed's file stayed"; fi
+if grep -q "security.ics" "$tmp/dropped/.almanac-state"; then fail "the state still names the dropped feed"; else ok; fi
+check "a file almanac did not write stays" grep -q "my own notes" "$tmp/dropped/notes.ics"
+check "the other feeds stay" diff out/afghanistan.ics "$tmp/dropped/afghanistan.ics"
+# a state file naming a path outside the directory never removes it
+printf 'feed\t../victim.ics\t0000000000000000\t0\t0\n' >> "$tmp/dropped/.almanac-state"
+echo victim > "$tmp/victim.ics"
+"$bin" build "$tmp/dropped.json" -o "$tmp/dropped" 2>/dev/null
+check "a state file cannot remove files outside out/" test -e "$tmp/victim.ics"
+
 # --- the command line -------------------------------------------------------
 expect_status 0 "--help" "$bin" --help
 check "--help documents the exit status" grep -q "^exit status:" "$tmp/cli.out"
