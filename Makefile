@@ -20,7 +20,8 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS))
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c \
-           src/load.c src/model.c src/render_ics.c src/render_text.c src/text.c \
+           src/load.c src/model.c src/render_html.c src/render_ics.c src/render_json.c \
+           src/render_markdown.c src/render_text.c src/text.c src/timeline.c \
            src/tzdb.c src/validate.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 

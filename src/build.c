@@ -330,7 +330,9 @@ static int write_state(const almanac_document *doc, const almanac_stamps *stamps
     return ferror(out) ? -1 : 0;
 }
 
-typedef enum { OUTPUT_FEED, OUTPUT_TIMELINE, OUTPUT_STATE } output_kind;
+typedef enum {
+    OUTPUT_FEED, OUTPUT_TIMELINE_TEXT, OUTPUT_TIMELINE_MARKDOWN, OUTPUT_TIMELINE_HTML, OUTPUT_STATE
+} output_kind;
 
 typedef struct {
     output_kind kind;
@@ -351,10 +353,14 @@ static int render_output(const almanac_document *doc, const almanac_stamps *stam
             .calendar_modified = stamps->feeds[o->feed_index].modified};
         return almanac_render_ics(doc, &options, out);
     }
-    case OUTPUT_TIMELINE: {
-        almanac_text_options options = {.width = 80};
+    case OUTPUT_TIMELINE_TEXT: {
+        almanac_timeline_options options = {.width = 80};
         return almanac_render_text(doc, &options, out);
     }
+    case OUTPUT_TIMELINE_MARKDOWN:
+        return almanac_render_markdown(doc, NULL, out);
+    case OUTPUT_TIMELINE_HTML:
+        return almanac_render_html(doc, NULL, out);
     case OUTPUT_STATE:
         return write_state(doc, stamps, out);
     }
@@ -383,7 +389,11 @@ static int remove_stale_feeds(const char *dir, const almanac_stamps *stamps,
 
 static output *plan_outputs(const almanac_document *doc, size_t *count)
 {
-    *count = doc->feed_count + 3;
+    static const struct { output_kind kind; const char *name; } timelines[] = {
+        {OUTPUT_TIMELINE_TEXT, "timeline.txt"}, {OUTPUT_TIMELINE_MARKDOWN, "timeline.md"},
+        {OUTPUT_TIMELINE_HTML, "index.html"}};
+    enum { TIMELINES = sizeof timelines / sizeof timelines[0] };
+    *count = doc->feed_count + 1 + TIMELINES + 1;
     output *outputs = calloc(*count, sizeof *outputs);
     if (outputs == NULL)
         return NULL;
@@ -394,11 +404,15 @@ static output *plan_outputs(const almanac_document *doc, size_t *count)
         o->feed_index = k;
         almanac_feed_file_name(o->feed, o->name, sizeof o->name);
     }
-    outputs[doc->feed_count + 1].kind = OUTPUT_TIMELINE;
-    snprintf(outputs[doc->feed_count + 1].name, sizeof outputs->name, "timeline.txt");
+    for (size_t t = 0; t < TIMELINES; t++) {
+        output *o = &outputs[doc->feed_count + 1 + t];
+        o->kind = timelines[t].kind;
+        snprintf(o->name, sizeof o->name, "%s", timelines[t].name);
+    }
     /* The state goes last: it must never claim outputs that did not land. */
-    outputs[doc->feed_count + 2].kind = OUTPUT_STATE;
-    snprintf(outputs[doc->feed_count + 2].name, sizeof outputs->name, "%s", ALMANAC_STATE_FILE);
+    output *state = &outputs[*count - 1];
+    state->kind = OUTPUT_STATE;
+    snprintf(state->name, sizeof state->name, "%s", ALMANAC_STATE_FILE);
     return outputs;
 }
 

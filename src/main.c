@@ -27,6 +27,10 @@ typedef struct {
     almanac_diag_format diag_format;
     bool strict;
     bool color; /* diagnostics in colour: --color, or auto (a terminal) */
+    const char *format;  /* --format, read once the command is known */
+    /* timeline filters; the feed is resolved once the file is loaded */
+    almanac_timeline_options timeline;
+    const char *tags[64];
     /* --partial-dates: overrides of the calendar's policy, when set */
     bool month_policy_set, year_policy_set;
     almanac_partial_policy month_policy, year_policy;
@@ -43,17 +47,28 @@ static const char usage_text[] =
     "  build    [FILE] [-o DIR]    validate, then write every feed, the timeline\n"
     "                              and the build state into DIR (default out/)\n"
     "  ics      [FILE] [--feed ID] write one feed (default: all events) to stdout\n"
-    "  timeline [FILE]             print the chronological timeline\n"
+    "  timeline [FILE] [FILTERS]   print the chronological timeline\n"
     "\n"
     "FILE defaults to ./events.json; - reads standard input.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR     output directory for build; ics reads the build state\n"
     "                       there, so its output matches the built feed (default out)\n"
-    "  -f, --feed ID        the feed to write (ics)\n"
+    "  -f, --feed ID        the feed to write (ics), or to show (timeline)\n"
     "  -w, --width N        wrap the timeline to N columns (default: the terminal's,\n"
     "                       or 80)\n"
-    "      --format FORMAT  diagnostics as text (default) or json\n"
+    "      --format FORMAT  timeline: text (default), markdown, html or json;\n"
+    "                       other commands: diagnostics as text (default) or json\n"
+    "\n"
+    "timeline filters (an event is kept when it matches all of them):\n"
+    "      --from DATE      events that end on or after DATE (2022, 2022-10, ...)\n"
+    "      --to DATE        events that start on or before DATE\n"
+    "  -t, --tag TAG        events with this tag (repeat: any of them)\n"
+    "  -s, --status LIST    confirmed, tentative (or planned), cancelled; commas\n"
+    "  -r, --reverse        latest first\n"
+    "      --no-details     dates and titles only\n"
+    "\n"
+    "other options:\n"
     "      --partial-dates SPEC\n"
     "                       how feeds show events known only to the month or\n"
     "                       year (build, ics): span, first-day or omit for\n"
@@ -134,22 +149,69 @@ static bool parse_partial_dates(const char *spec, cli_options *o)
     return o->month_policy_set || o->year_policy_set;
 }
 
+/* "confirmed,planned": a bit per status, added to *STATUSES. */
+static bool parse_statuses(const char *list, unsigned *statuses)
+{
+    static const struct { const char *name; almanac_status status; } names[] = {
+        {"confirmed", ALMANAC_STATUS_CONFIRMED}, {"tentative", ALMANAC_STATUS_TENTATIVE},
+        {"planned", ALMANAC_STATUS_TENTATIVE},   {"cancelled", ALMANAC_STATUS_CANCELLED}};
+    for (const char *p = list;; p++) {
+        size_t length = strcspn(p, ",");
+        size_t i = 0;
+        while (i < sizeof names / sizeof names[0] &&
+               !(strlen(names[i].name) == length && strncmp(p, names[i].name, length) == 0))
+            i++;
+        if (i == sizeof names / sizeof names[0])
+            return false;
+        *statuses |= 1u << names[i].status;
+        p += length;
+        if (*p == '\0')
+            return true;
+    }
+}
+
+/* --format names the command's output: the timeline's format, or else the
+ * diagnostics'. Returns -1 to go on, or the usage error's exit status. */
+static int parse_format(cli_options *o)
+{
+    static const char *const timeline_formats[] = {"text", "markdown", "html", "json"};
+    if (o->format == NULL)
+        return -1;
+    if (o->cmd == CMD_TIMELINE) {
+        for (size_t i = 0; i < sizeof timeline_formats / sizeof timeline_formats[0]; i++)
+            if (strcmp(o->format, timeline_formats[i]) == 0)
+                return -1;
+        return usage_error("timeline --format takes text, markdown, html or json", o->format);
+    }
+    if (strcmp(o->format, "json") == 0)
+        o->diag_format = ALMANAC_DIAG_JSON;
+    else if (strcmp(o->format, "text") != 0)
+        return usage_error("--format takes text or json", o->format);
+    return -1;
+}
+
 /* Returns -1 to go on, or the exit status to end with. */
 static int parse_options(int argc, char **argv, cli_options *o)
 {
-    enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL };
+    enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL, OPT_FROM, OPT_TO,
+           OPT_NO_DETAILS };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
         {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
         {"strict", no_argument, NULL, OPT_STRICT}, {"help", no_argument, NULL, 'h'},
         {"color", required_argument, NULL, OPT_COLOR},
         {"partial-dates", required_argument, NULL, OPT_PARTIAL},
+        {"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
+        {"tag", required_argument, NULL, 't'},     {"status", required_argument, NULL, 's'},
+        {"reverse", no_argument, NULL, 'r'},       {"no-details", no_argument, NULL, OPT_NO_DETAILS},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
     *o = (cli_options){.input = "events.json", .output_dir = "out", .color = color_auto()};
     bool have_command = false, have_input = false;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "-o:f:w:hV", long_options, NULL)) != -1) {
+    almanac_timeline_filter *filter = &o->timeline.filter;
+    bool timeline_only = false; /* an option that only the timeline takes */
+    while ((c = getopt_long(argc, argv, "-o:f:w:t:s:rhV", long_options, NULL)) != -1) {
         switch (c) {
         case 1: /* a positional argument, in order */
             if (!have_command) {
@@ -173,12 +235,32 @@ static int parse_options(int argc, char **argv, cli_options *o)
             o->width = (unsigned)width;
             break;
         }
-        case OPT_FORMAT:
-            if (strcmp(optarg, "json") == 0)
-                o->diag_format = ALMANAC_DIAG_JSON;
-            else if (strcmp(optarg, "text") != 0)
-                return usage_error("--format takes text or json", optarg);
+        case OPT_FORMAT: o->format = optarg; break;
+        case OPT_FROM:
+        case OPT_TO: {
+            almanac_date *date = c == OPT_FROM ? &filter->from : &filter->to;
+            almanac_date_error e = almanac_date_parse(optarg, strlen(optarg), date);
+            if (e != ALMANAC_DATE_OK)
+                return usage_error(almanac_date_error_text(e), optarg);
+            *(c == OPT_FROM ? &filter->has_from : &filter->has_to) = true;
+            timeline_only = true;
             break;
+        }
+        case 't':
+            if (filter->tag_count == sizeof o->tags / sizeof o->tags[0])
+                return usage_error("too many --tag options", optarg);
+            o->tags[filter->tag_count++] = optarg;
+            filter->tags = o->tags;
+            timeline_only = true;
+            break;
+        case 's':
+            if (!parse_statuses(optarg, &filter->statuses))
+                return usage_error("--status takes confirmed, tentative (or planned) and "
+                                   "cancelled, separated by commas", optarg);
+            timeline_only = true;
+            break;
+        case 'r': filter->reverse = timeline_only = true; break;
+        case OPT_NO_DETAILS: o->timeline.no_details = timeline_only = true; break;
         case OPT_STRICT: o->strict = true; break;
         case OPT_PARTIAL:
             if (!parse_partial_dates(optarg, o))
@@ -207,9 +289,15 @@ static int parse_options(int argc, char **argv, cli_options *o)
     }
     if (!have_command)
         return usage_error("missing command (check, build, ics or timeline)", NULL);
-    if (o->feed != NULL && o->cmd != CMD_ICS)
-        return usage_error("--feed goes with the ics command", NULL);
-    return -1;
+    if (o->feed != NULL && o->cmd != CMD_ICS && o->cmd != CMD_TIMELINE)
+        return usage_error("--feed goes with the ics and timeline commands", NULL);
+    if (timeline_only && o->cmd != CMD_TIMELINE)
+        return usage_error("filters go with the timeline command", NULL);
+    if (filter->has_from && filter->has_to &&
+        almanac_day_compare(almanac_date_first_day(&filter->from),
+                            almanac_date_last_day(&filter->to)) > 0)
+        return usage_error("--from is after --to, so no event could be shown", NULL);
+    return parse_format(o);
 }
 
 static int64_t build_time(void)
@@ -233,19 +321,43 @@ static unsigned terminal_width(void)
     return 80;
 }
 
+/* The feed --feed names, in *FEED (NULL for none or "all"); false after
+ * saying which feeds there are when there is no such feed. */
+static bool find_feed(const almanac_document *doc, const cli_options *o,
+                      const almanac_feed **feed)
+{
+    *feed = NULL;
+    if (o->feed == NULL || strcmp(o->feed, "all") == 0)
+        return true;
+    *feed = almanac_document_find_feed(doc, o->feed);
+    if (*feed != NULL)
+        return true;
+    fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, o->input);
+    for (size_t i = 0; i < doc->feed_count; i++)
+        fprintf(stderr, " %s", doc->feeds[i].id);
+    fputs(" (and all)\n", stderr);
+    return false;
+}
+
+static int run_timeline(const almanac_document *doc, const cli_options *o)
+{
+    almanac_timeline_options options = o->timeline;
+    if (!find_feed(doc, o, &options.filter.feed))
+        return EXIT_USAGE;
+    options.width = o->width ? o->width : terminal_width();
+    const char *format = o->format != NULL ? o->format : "text";
+    int result = strcmp(format, "markdown") == 0 ? almanac_render_markdown(doc, &options, stdout)
+               : strcmp(format, "html") == 0     ? almanac_render_html(doc, &options, stdout)
+               : strcmp(format, "json") == 0     ? almanac_render_json(doc, &options, stdout)
+                                                 : almanac_render_text(doc, &options, stdout);
+    return result == 0 ? EXIT_SUCCESS : EXIT_IO;
+}
+
 static int run_ics(const almanac_document *doc, const cli_options *o, almanac_diagnostics *diags)
 {
-    const almanac_feed *feed = NULL;
-    if (o->feed != NULL && strcmp(o->feed, "all") != 0) {
-        feed = almanac_document_find_feed(doc, o->feed);
-        if (feed == NULL) {
-            fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, o->input);
-            for (size_t i = 0; i < doc->feed_count; i++)
-                fprintf(stderr, " %s", doc->feeds[i].id);
-            fputs(" (and all)\n", stderr);
-            return EXIT_USAGE;
-        }
-    }
+    const almanac_feed *feed;
+    if (!find_feed(doc, o, &feed))
+        return EXIT_USAGE;
     almanac_stamps stamps;
     if (almanac_stamps_compute(doc, o->output_dir, build_time(), &stamps, diags) != 0)
         return EXIT_IO;
@@ -268,10 +380,8 @@ static int run(const almanac_document *doc, const cli_options *o, almanac_diagno
         return almanac_build(doc, o->output_dir, build_time(), diags) == 0 ? EXIT_SUCCESS : EXIT_IO;
     case CMD_ICS:
         return run_ics(doc, o, diags);
-    case CMD_TIMELINE: {
-        almanac_text_options text = {.width = o->width ? o->width : terminal_width()};
-        return almanac_render_text(doc, &text, stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
-    }
+    case CMD_TIMELINE:
+        return run_timeline(doc, o);
     }
     return EXIT_USAGE;
 }

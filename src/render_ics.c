@@ -77,26 +77,6 @@ static bool in_feeds(const almanac_document *doc, const almanac_event *e)
     return !is_partial(e) || policy_for(doc, e) != ALMANAC_PARTIAL_OMIT;
 }
 
-/* "April 2023", "2023", "April - June 2023", "2022 - 2023". */
-static void describe_partial(const almanac_event *e, char *buffer, size_t size)
-{
-    const almanac_date *s = &e->start, *end = e->has_end ? &e->end : &e->start;
-    bool month = s->precision == ALMANAC_PRECISION_MONTH;
-    bool same = s->year == end->year && (!month || s->month == end->month);
-    if (month && same)
-        snprintf(buffer, size, "%s %d", almanac_month_name(s->month), s->year);
-    else if (month && s->year == end->year)
-        snprintf(buffer, size, "%s - %s %d", almanac_month_name(s->month),
-                 almanac_month_name(end->month), s->year);
-    else if (month)
-        snprintf(buffer, size, "%s %d - %s %d", almanac_month_name(s->month), s->year,
-                 almanac_month_name(end->month), end->year);
-    else if (same)
-        snprintf(buffer, size, "%d", s->year);
-    else
-        snprintf(buffer, size, "%d - %d", s->year, end->year);
-}
-
 /* ---- one event -------------------------------------------------------- */
 
 static void add_x(icalcomponent *c, const char *name, const char *value)
@@ -136,9 +116,9 @@ static void add_dates(const almanac_document *doc, const almanac_event *e, icalc
 /* "Youth Leaders Forum (planned for April 2023, exact date not known)". */
 static char *summary_for(const almanac_event *e)
 {
-    char when[64] = "";
+    char when[ALMANAC_LABEL_MAX] = "";
     if (is_partial(e))
-        describe_partial(e, when, sizeof when);
+        almanac_timeline_partial_label(e, when);
     const char *status = e->status == ALMANAC_STATUS_TENTATIVE ? "planned"
                        : e->status == ALMANAC_STATUS_CANCELLED ? "cancelled" : NULL;
     char *summary = NULL;
@@ -190,8 +170,8 @@ static char *description_for(const almanac_document *doc, const almanac_event *e
         gap = "\n\n";
     }
     if (is_partial(e)) {
-        char when[64];
-        describe_partial(e, when, sizeof when);
+        char when[ALMANAC_LABEL_MAX];
+        almanac_timeline_partial_label(e, when);
         fprintf(s, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
                 policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY ? "on its first day"
                 : e->start.precision == ALMANAC_PRECISION_MONTH ? "across the whole month"

@@ -11,6 +11,8 @@
  * days, ties by id). Each date shows exactly its precision. Lines wrap at
  * word boundaries to the width, measured in terminal columns (CJK counts
  * two, combining marks none), with continuation lines under the title.
+ * The date column fits the widest date, up to a third of the width; a
+ * date wider than that stands on its own line, the title under it.
  */
 #include "almanac/render.h"
 
@@ -25,6 +27,7 @@ typedef struct {
     FILE *out;
     unsigned width;
     size_t date_column; /* width of the date column */
+    bool details;       /* the line with times, place and tags */
     locale_t utf8;      /* for wcwidth, without touching the global locale */
 } timeline;
 
@@ -61,119 +64,131 @@ static void pad(FILE *out, size_t columns)
         fputc(' ', out);
 }
 
+/* ---- wrapping --------------------------------------------------------- */
+
+/* One character: its bytes, code point and columns. An undecodable byte
+ * counts as one column (the loader lets no such byte through). */
+typedef struct {
+    size_t length;
+    wchar_t wc;
+    size_t width;
+} glyph;
+
+static glyph read_glyph(const char *text, size_t length)
+{
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    wchar_t wc = 0;
+    size_t n = mbrtowc(&wc, text, length, &state);
+    if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+        return (glyph){1, 0xFFFD, 1};
+    int w = wcwidth(wc);
+    return (glyph){n, wc, w > 0 ? (size_t)w : 0};
+}
+
+/* East Asian ideographs, kana and hangul are written without spaces; a
+ * line may break before or after any of them (UAX #14, class ID). */
+static bool breaks_around(wchar_t wc)
+{
+    return (wc >= 0x1100 && wc <= 0x115F) || (wc >= 0x2E80 && wc <= 0xA4CF) ||
+           (wc >= 0xAC00 && wc <= 0xD7A3) || (wc >= 0xF900 && wc <= 0xFAFF) ||
+           (wc >= 0xFF00 && wc <= 0xFF60) || (wc >= 0x20000 && wc <= 0x3FFFD);
+}
+
+/* Punctuation that must not start a line (kinsoku): it stays with the
+ * character before it. */
+static bool closes(wchar_t wc)
+{
+    static const wchar_t closing[] = L"、。，．：；！？）」』】〕〉》］｝";
+    return wc != 0 && wcschr(closing, wc) != NULL;
+}
+
+/* Length in bytes of the unbreakable unit at TEXT (which is not a space),
+ * and its columns in *WIDTH: up to a space or a break opportunity. Marks
+ * of zero width (combining, variation selectors, ZWJ) and the character
+ * after a ZWJ stay in the unit, so no cluster is ever split. */
+static size_t unit_length(const char *text, size_t length, size_t *width)
+{
+    size_t i = 0;
+    *width = 0;
+    wchar_t previous = 0;
+    while (i < length && text[i] != ' ') {
+        glyph g = read_glyph(text + i, length - i);
+        bool glued = g.width == 0 || previous == 0x200D || closes(g.wc);
+        if (i > 0 && !glued && (breaks_around(g.wc) || breaks_around(previous)))
+            break;
+        i += g.length;
+        *width += g.width;
+        previous = g.wc;
+    }
+    return i;
+}
+
+typedef struct {
+    const timeline *t;
+    size_t start;  /* the column continuation lines start at */
+    size_t room;   /* columns from START to the width */
+    size_t column; /* columns used on this line, from START */
+} wrapper;
+
+static void new_line(wrapper *w)
+{
+    fputc('\n', w->t->out);
+    pad(w->t->out, w->start);
+    w->column = 0;
+}
+
+/* A unit wider than a whole line (a long URL, a run of emoji) is cut
+ * between characters, never inside one. */
+static void write_cut(wrapper *w, const char *text, size_t length)
+{
+    size_t i = 0;
+    while (i < length) {
+        glyph g = read_glyph(text + i, length - i);
+        if (g.width > 0 && w->column > 0 && w->column + g.width > w->room)
+            new_line(w);
+        fwrite(text + i, 1, g.length, w->t->out);
+        w->column += g.width;
+        i += g.length;
+    }
+}
+
 /* Writes TEXT starting at column START (the cursor is already there),
- * wrapping at spaces before WIDTH; continuation lines start at START. A
- * word longer than a line is written whole rather than cut. */
+ * wrapping before the width at spaces and between ideographs;
+ * continuation lines start at START. */
 static void write_wrapped(const timeline *t, const char *text, size_t start)
 {
-    size_t room = t->width > start + 10 ? t->width - start : 10;
-    size_t column = 0;
-    const char *p = text;
-    while (*p) {
-        while (*p == ' ')
-            p++;
-        size_t word = strcspn(p, " ");
-        if (word == 0)
-            break;
-        size_t w = display_width(t, p, word);
-        if (column > 0 && column + 1 + w > room) {
-            fputc('\n', t->out);
-            pad(t->out, start);
-            column = 0;
-        } else if (column > 0) {
-            fputc(' ', t->out);
-            column++;
+    locale_t previous = t->utf8 != (locale_t)0 ? uselocale(t->utf8) : (locale_t)0;
+    wrapper w = {.t = t, .start = start, .room = t->width > start + 10 ? t->width - start : 10};
+    size_t length = strlen(text), i = 0;
+    bool space = false;
+    while (i < length) {
+        if (text[i] == ' ') {
+            space = true;
+            i++;
+            continue;
         }
-        fwrite(p, 1, word, t->out);
-        column += w;
-        p += word;
+        size_t width;
+        size_t unit = unit_length(text + i, length - i, &width);
+        size_t gap = space && w.column > 0 ? 1 : 0;
+        if (w.column > 0 && w.column + gap + width > w.room) {
+            new_line(&w);
+            gap = 0;
+        }
+        pad(t->out, gap);
+        w.column += gap;
+        if (width > w.room)
+            write_cut(&w, text + i, unit);
+        else {
+            fwrite(text + i, 1, unit, t->out);
+            w.column += width;
+        }
+        i += unit;
+        space = false;
     }
     fputc('\n', t->out);
-}
-
-/* ---- dates ------------------------------------------------------------ */
-
-/* "21 Jul", "Jul", "2023": DATE in the form its precision allows; the year
- * only when WITH_YEAR. */
-static void format_one(const almanac_date *d, bool with_year, char *buf, size_t size)
-{
-    switch (d->precision) {
-    case ALMANAC_PRECISION_YEAR:
-        snprintf(buf, size, "%d", d->year);
-        break;
-    case ALMANAC_PRECISION_MONTH:
-        if (with_year)
-            snprintf(buf, size, "%s %d", almanac_month_abbrev(d->month), d->year);
-        else
-            snprintf(buf, size, "%s", almanac_month_abbrev(d->month));
-        break;
-    default:
-        if (with_year)
-            snprintf(buf, size, "%d %s %d", d->day, almanac_month_abbrev(d->month), d->year);
-        else
-            snprintf(buf, size, "%d %s", d->day, almanac_month_abbrev(d->month));
-        break;
-    }
-}
-
-/* The date column: "15–16 Sep", "30 Sep – 2 Oct", "28 Dec 2022 – 3 Jan 2023",
- * "Apr–Jun", "2022–2023". Times show their day here; the clock time goes
- * on the details line. */
-static void format_dates(const almanac_event *e, char *buf, size_t size)
-{
-    const almanac_date *s = &e->start;
-    almanac_day first = almanac_date_first_day(s);
-    almanac_day last = almanac_date_last_day(e->has_end ? &e->end : s);
-    if (almanac_day_compare(first, last) == 0 || s->precision == ALMANAC_PRECISION_YEAR) {
-        if (s->precision == ALMANAC_PRECISION_YEAR && last.year != first.year)
-            snprintf(buf, size, "%d–%d", first.year, last.year);
-        else
-            format_one(s, false, buf, size);
-        return;
-    }
-    const almanac_date *end = &e->end;
-    char a[32], b[32];
-    if (first.year != last.year) {
-        format_one(s, true, a, sizeof a);
-        format_one(end, true, b, sizeof b);
-        snprintf(buf, size, "%s – %s", a, b);
-    } else if (s->precision == ALMANAC_PRECISION_MONTH) {
-        if (first.month == last.month)
-            format_one(s, false, buf, size);
-        else
-            snprintf(buf, size, "%s–%s", almanac_month_abbrev(first.month),
-                     almanac_month_abbrev(last.month));
-    } else if (first.month == last.month) {
-        snprintf(buf, size, "%d–%d %s", first.day, last.day, almanac_month_abbrev(first.month));
-    } else {
-        format_one(s, false, a, sizeof a);
-        format_one(end, false, b, sizeof b);
-        snprintf(buf, size, "%s – %s", a, b);
-    }
-}
-
-static void format_clock(const almanac_date *d, char *buf, size_t size)
-{
-    if (d->has_seconds)
-        snprintf(buf, size, "%02d:%02d:%02d", d->hour, d->minute, d->second);
-    else
-        snprintf(buf, size, "%02d:%02d", d->hour, d->minute);
-}
-
-/* "10:00–12:30 Asia/Tashkent", "09:00 UTC"; empty for untimed events. */
-static void format_times(const almanac_document *doc, const almanac_event *e,
-                         char *buf, size_t size)
-{
-    buf[0] = '\0';
-    if (!almanac_date_is_timed(&e->start))
-        return;
-    char a[16], b[16] = "";
-    format_clock(&e->start, a, sizeof a);
-    if (e->has_end)
-        format_clock(&e->end, b, sizeof b);
-    const char *zone = e->start.precision == ALMANAC_PRECISION_UTC_TIME
-                           ? "UTC" : almanac_event_timezone(doc, e);
-    snprintf(buf, size, "%s%s%s %s", a, b[0] ? "–" : "", b, zone != NULL ? zone : "");
+    if (previous != (locale_t)0)
+        uselocale(previous);
 }
 
 /* ---- entries ---------------------------------------------------------- */
@@ -187,8 +202,8 @@ static void write_details(const timeline *t, const almanac_document *doc,
     if (s == NULL)
         return;
     const char *sep = "";
-    char times[96];
-    format_times(doc, e, times, sizeof times);
+    char times[ALMANAC_LABEL_MAX];
+    almanac_timeline_times(doc, e, times);
     if (times[0] != '\0') {
         fputs(times, s);
         sep = " · ";
@@ -212,15 +227,19 @@ static void write_details(const timeline *t, const almanac_document *doc,
 static void write_entry(const timeline *t, const almanac_document *doc,
                         const almanac_event *e)
 {
-    char dates[80];
-    format_dates(e, dates, sizeof dates);
+    char dates[ALMANAC_LABEL_MAX];
+    almanac_timeline_dates(e, dates);
     pad(t->out, INDENT);
-    fputs(dates, t->out);
     size_t used = display_width(t, dates, strlen(dates));
-    pad(t->out, used < t->date_column ? t->date_column - used : 1);
-    size_t start = INDENT + (used < t->date_column ? t->date_column : used + 1);
-    const char *mark = e->status == ALMANAC_STATUS_TENTATIVE ? " (planned)"
-                     : e->status == ALMANAC_STATUS_CANCELLED ? " (cancelled)" : "";
+    if (used + GAP <= t->date_column) {
+        fputs(dates, t->out);
+        pad(t->out, t->date_column - used);
+    } else { /* too wide for the column: the title goes under it */
+        write_wrapped(t, dates, INDENT);
+        pad(t->out, INDENT + t->date_column);
+    }
+    size_t start = INDENT + t->date_column;
+    const char *mark = almanac_timeline_status_mark(e->status);
     size_t length = strlen(e->title) + strlen(mark) + 1;
     char *title = malloc(length);
     if (title != NULL) {
@@ -228,37 +247,48 @@ static void write_entry(const timeline *t, const almanac_document *doc,
         write_wrapped(t, title, start);
         free(title);
     }
-    write_details(t, doc, e);
+    if (t->details)
+        write_details(t, doc, e);
 }
 
-/* The date column fits the longest date label, within limits. */
-static size_t date_column_width(const timeline *t, const almanac_document *doc)
+/* The date column fits the widest date label, within a third of the
+ * width (and DATE_COLUMN_MAX) so that titles keep room to read. */
+static size_t date_column_width(const timeline *t, const almanac_document *doc,
+                                const size_t *order, size_t count)
 {
+    size_t limit = t->width / 3 - GAP;
+    if (limit > DATE_COLUMN_MAX)
+        limit = DATE_COLUMN_MAX;
     size_t widest = DATE_COLUMN_MIN;
-    for (size_t i = 0; i < doc->event_count; i++) {
-        char dates[80];
-        format_dates(&doc->events[i], dates, sizeof dates);
+    for (size_t i = 0; i < count; i++) {
+        char dates[ALMANAC_LABEL_MAX];
+        almanac_timeline_dates(&doc->events[order[i]], dates);
         size_t w = display_width(t, dates, strlen(dates));
         if (w > widest)
             widest = w;
     }
-    return (widest > DATE_COLUMN_MAX ? DATE_COLUMN_MAX : widest) + GAP;
+    return (widest > limit ? limit : widest) + GAP;
 }
 
-int almanac_render_text(const almanac_document *doc, const almanac_text_options *options,
+int almanac_render_text(const almanac_document *doc, const almanac_timeline_options *options,
                         FILE *out)
 {
-    timeline t = {.out = out, .width = options != NULL && options->width ? options->width : 80};
+    static const almanac_timeline_options defaults = {0};
+    const almanac_timeline_options *o = options != NULL ? options : &defaults;
+    size_t count;
+    size_t *order = almanac_timeline_select(doc, &o->filter, &count);
+    if (order == NULL)
+        return -1;
+    timeline t = {.out = out, .width = o->width ? o->width : 80, .details = !o->no_details};
     t.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    t.date_column = date_column_width(&t, doc);
-    size_t *order = almanac_document_sorted(doc);
-    int result = order != NULL || doc->event_count == 0 ? 0 : -1;
-    if (result == 0) {
-        fputs(doc->calendar.name, out);
-        fprintf(out, "\n%zu event%s\n", doc->event_count, doc->event_count == 1 ? "" : "s");
-    }
+    t.date_column = date_column_width(&t, doc, order, count);
+    write_wrapped(&t, doc->calendar.name, 0);
+    if (count == doc->event_count)
+        fprintf(out, "%zu event%s\n", count, count == 1 ? "" : "s");
+    else
+        fprintf(out, "%zu of %zu events\n", count, doc->event_count);
     int year = 0;
-    for (size_t i = 0; result == 0 && i < doc->event_count; i++) {
+    for (size_t i = 0; i < count; i++) {
         const almanac_event *e = &doc->events[order[i]];
         if (e->start.year != year) {
             year = e->start.year;
@@ -269,7 +299,5 @@ int almanac_render_text(const almanac_document *doc, const almanac_text_options 
     free(order);
     if (t.utf8 != (locale_t)0)
         freelocale(t.utf8);
-    if (ferror(out))
-        result = -1;
-    return result;
+    return ferror(out) ? -1 : 0;
 }

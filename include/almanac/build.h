@@ -43,11 +43,11 @@ int almanac_stamps_compute(const almanac_document *document, const char *dir,
                            almanac_diagnostics *diags);
 void almanac_stamps_free(almanac_stamps *stamps);
 
-/* Writes every feed (all.ics and <feed>.ics), timeline.txt and the state
- * into DIR, creating DIR if needed, and removes the feeds of the last build
- * that are no longer declared (only files the state names; nothing else in
- * DIR is touched). Returns 0, or -1 after recording an
- * I/O diagnostic; on -1 nothing in DIR has changed. */
+/* Writes every feed (all.ics and <feed>.ics), the timeline (timeline.txt,
+ * timeline.md, index.html) and the state into DIR, creating DIR if needed,
+ * and removes the feeds of the last build that are no longer declared (only
+ * files the state names; nothing else in DIR is touched). Returns 0, or -1
+ * after recording an I/O diagnostic; on -1 nothing in DIR has changed. */
 int almanac_build(const almanac_document *document, const char *dir, int64_t now,
                   almanac_diagnostics *diags);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "almanac/model.h"
+#include "almanac/timeline.h"
 
 #define ALMANAC_VERSION "0.1.0"
 
@@ -47,12 +48,30 @@ char *almanac_render_ics_event_content(const almanac_document *document,
 /* The feed's file name: "all.ics" for NULL, else "<id>.ics". */
 void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);
 
+/* Options of every timeline format. Zeroed: every event, with details. */
 typedef struct {
-    unsigned width;  /* columns to wrap to; 0 means 80 */
-} almanac_text_options;
+    unsigned width;                 /* text: columns to wrap to; 0 means 80 */
+    bool no_details;                /* titles and dates only */
+    almanac_timeline_filter filter;
+} almanac_timeline_options;
 
-/* Writes the chronological timeline as plain text. Returns 0 or -1. */
+/* The chronological timeline, in four formats. OPTIONS may be NULL. Each
+ * returns 0, or -1 on a write error. */
+
+/* Plain text grouped by year, wrapped to the width in terminal columns. */
 int almanac_render_text(const almanac_document *document,
-                        const almanac_text_options *options, FILE *out);
+                        const almanac_timeline_options *options, FILE *out);
+
+/* Markdown: a heading per year, a list item per event, links. */
+int almanac_render_markdown(const almanac_document *document,
+                            const almanac_timeline_options *options, FILE *out);
+
+/* One self-contained HTML page: the events on a vertical time axis. */
+int almanac_render_html(const almanac_document *document,
+                        const almanac_timeline_options *options, FILE *out);
+
+/* JSON: the normalized, sorted events, for other tools. */
+int almanac_render_json(const almanac_document *document,
+                        const almanac_timeline_options *options, FILE *out);
 
 #endif

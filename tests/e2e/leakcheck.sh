@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the unsanitized almanac under valgrind memcheck over every test input:
-# each bad and warning case (check), and each valid file (check, build, ics,
-# timeline). Passes only with 0 errors and 0 bytes definitely or indirectly
+# each bad and warning case (check), and each valid file (check, build --
+# which writes every timeline format but JSON --, ics, timeline as text and
+# as filtered JSON). Passes only with 0 errors and 0 bytes definitely or indirectly
 # lost. Cases run in parallel, one per core; valgrind alone costs ~0.9 s each.
 #   tests/e2e/leakcheck.sh BINARY
 set -u
@@ -21,6 +22,7 @@ for input in events.json tests/cases/good/*.json; do
     echo "$name-build build $input -o $tmp/out-$name"
     echo "$name-ics ics $input -o $tmp/none"
     echo "$name-timeline timeline $input --width 60"
+    echo "$name-json timeline $input --format json --from 2000 --status confirmed,tentative -r"
 done >> "$tmp/runs"
 
 # Exit status 99 marks a valgrind finding; almanac's own 0/1 are expected.

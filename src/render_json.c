@@ -1,0 +1,171 @@
+/*
+ * render_json.c - the timeline as JSON for other tools (see render.h): the
+ * selected events in timeline order, normalized. Each keeps its dates as
+ * written ("start", "end") with their "precision", and adds the days they
+ * cover ("first_day", "last_day", inclusive), the label the other formats
+ * show, and the timezone that applies, so a consumer needs no date logic.
+ *
+ * The document is built with cJSON and printed once: cJSON does the
+ * escaping, so any title is safe.
+ */
+#include "almanac/render.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Out of memory, a cJSON_Add* call returns NULL and the key is missing; the
+ * events and the tree as a whole are checked, so a timeline never lacks an
+ * event, but a key may go missing when the machine has no memory left. */
+
+static void add_string(cJSON *object, const char *key, const char *value)
+{
+    if (value != NULL)
+        cJSON_AddStringToObject(object, key, value);
+}
+
+static void add_date(cJSON *object, const char *key, const almanac_date *date)
+{
+    char text[ALMANAC_DATE_TEXT_MAX];
+    almanac_date_format(date, text);
+    cJSON_AddStringToObject(object, key, text);
+}
+
+static void add_day(cJSON *object, const char *key, almanac_day day)
+{
+    char text[16];
+    snprintf(text, sizeof text, "%04d-%02d-%02d", day.year, day.month, day.day);
+    cJSON_AddStringToObject(object, key, text);
+}
+
+static void add_strings(cJSON *object, const char *key, const almanac_strings *list)
+{
+    if (list->count == 0)
+        return;
+    cJSON *array = cJSON_AddArrayToObject(object, key);
+    for (size_t i = 0; array != NULL && i < list->count; i++)
+        cJSON_AddItemToArray(array, cJSON_CreateString(list->items[i]));
+}
+
+static void add_location(cJSON *object, const almanac_location *l)
+{
+    cJSON *location = cJSON_AddObjectToObject(object, "location");
+    if (location == NULL)
+        return;
+    add_string(location, "name", l->name);
+    add_string(location, "country", l->country);
+    if (l->has_geo) {
+        cJSON *geo = cJSON_AddArrayToObject(location, "geo");
+        if (geo != NULL) {
+            cJSON_AddItemToArray(geo, cJSON_CreateNumber(l->latitude));
+            cJSON_AddItemToArray(geo, cJSON_CreateNumber(l->longitude));
+        }
+    }
+}
+
+static void add_sources(cJSON *object, const almanac_event *e)
+{
+    cJSON *sources = cJSON_AddArrayToObject(object, "sources");
+    for (size_t i = 0; sources != NULL && i < e->source_count; i++) {
+        const almanac_source *s = &e->sources[i];
+        cJSON *source = cJSON_CreateObject();
+        if (source == NULL)
+            return;
+        cJSON_AddItemToArray(sources, source);
+        add_string(source, "title", s->title);
+        add_string(source, "publisher", s->publisher);
+        if (s->has_date)
+            add_date(source, "date", &s->date);
+        add_string(source, "url", s->url);
+    }
+}
+
+static cJSON *event_json(const almanac_document *doc, const almanac_event *e, bool details)
+{
+    cJSON *event = cJSON_CreateObject();
+    if (event == NULL)
+        return NULL;
+    char label[ALMANAC_LABEL_MAX];
+    add_string(event, "id", e->id);
+    add_string(event, "title", e->title);
+    add_string(event, "status", almanac_status_name(e->status));
+    add_string(event, "precision", almanac_precision_name(e->start.precision));
+    add_date(event, "start", &e->start);
+    if (e->has_end)
+        add_date(event, "end", &e->end);
+    add_day(event, "first_day", almanac_date_first_day(&e->start));
+    add_day(event, "last_day", almanac_date_last_day(e->has_end ? &e->end : &e->start));
+    almanac_timeline_dates_with_year(e, label);
+    add_string(event, "label", label);
+    if (almanac_date_is_timed(&e->start)) {
+        add_string(event, "timezone", e->start.precision == ALMANAC_PRECISION_UTC_TIME
+                                          ? "UTC" : almanac_event_timezone(doc, e));
+        almanac_timeline_times(doc, e, label);
+        add_string(event, "times", label);
+    }
+    if (e->has_location)
+        add_location(event, &e->location);
+    add_strings(event, "tags", &e->tags);
+    if (!details)
+        return event;
+    add_string(event, "description", e->description);
+    add_strings(event, "participants", &e->participants);
+    add_string(event, "url", e->url);
+    if (e->source_count > 0)
+        add_sources(event, e);
+    add_strings(event, "related", &e->related);
+    return event;
+}
+
+static cJSON *timeline_json(const almanac_document *doc, const almanac_timeline_options *o,
+                            const size_t *order, size_t count)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *calendar = cJSON_AddObjectToObject(root, "calendar");
+    if (root == NULL || calendar == NULL) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    add_string(calendar, "id", doc->calendar.id);
+    add_string(calendar, "name", doc->calendar.name);
+    add_string(calendar, "description", doc->calendar.description);
+    add_string(calendar, "timezone", doc->calendar.timezone);
+    add_string(calendar, "url", doc->calendar.url);
+    cJSON_AddNumberToObject(root, "total", (double)doc->event_count);
+    cJSON *events = cJSON_AddArrayToObject(root, "events");
+    for (size_t i = 0; events != NULL && i < count; i++) {
+        cJSON *event = event_json(doc, &doc->events[order[i]], !o->no_details);
+        if (event == NULL) {
+            cJSON_Delete(root);
+            return NULL;
+        }
+        cJSON_AddItemToArray(events, event);
+    }
+    if (events == NULL || cJSON_GetArraySize(events) != (int)count) {
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
+}
+
+int almanac_render_json(const almanac_document *doc, const almanac_timeline_options *options,
+                        FILE *out)
+{
+    static const almanac_timeline_options defaults = {0};
+    const almanac_timeline_options *o = options != NULL ? options : &defaults;
+    size_t count;
+    size_t *order = almanac_timeline_select(doc, &o->filter, &count);
+    if (order == NULL)
+        return -1;
+    cJSON *root = timeline_json(doc, o, order, count);
+    free(order);
+    char *text = root != NULL ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (text == NULL)
+        return -1;
+    fputs(text, out);
+    fputc('\n', out);
+    free(text);
+    return ferror(out) ? -1 : 0;
+}
