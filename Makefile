@@ -8,7 +8,7 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 
 CC      ?= cc
-PKGS     = libical libcjson
+PKGS     = libical libcjson libmicrohttpd zlib
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes
 # Flags from pkg-config are expanded when a recipe runs, after `deps` has
 # made sure the packages are there.
@@ -21,7 +21,7 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c \
            src/load.c src/model.c src/render_html.c src/render_ics.c src/render_json.c \
-           src/render_markdown.c src/render_text.c src/text.c src/timeline.c \
+           src/render_markdown.c src/render_text.c src/serve.c src/text.c src/timeline.c src/watch.c \
            src/tzdb.c src/validate.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
@@ -30,7 +30,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 ASAN_OBJ = $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit e2e leakcheck deps test-deps install uninstall clean check-out
+.PHONY: all run test unit e2e leakcheck deps test-deps install uninstall clean check-out bench-serve
 
 all: $(B)/almanac
 
@@ -76,7 +76,8 @@ run: $(B)/almanac
 test: e2e leakcheck unit
 
 e2e: $(B)/asan/almanac $(B)/almanac | test-deps
-	@sh tests/e2e/run.sh $(B)/asan/almanac
+	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
+	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; exit $$status
 
 # Every test input once more, unsanitized, under valgrind memcheck.
 leakcheck: $(B)/almanac | test-deps
@@ -84,6 +85,11 @@ leakcheck: $(B)/almanac | test-deps
 
 unit: $(UNITS)
 	@status=0; for t in $(UNITS); do ./$$t || status=1; done; exit $$status
+
+# Load test of the server with wrk (never part of make test).
+bench-serve: $(B)/almanac | test-deps
+	@command -v wrk >/dev/null || sh scripts/install-deps --bench
+	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
 install: $(B)/almanac
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

@@ -16,7 +16,7 @@
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
-typedef enum { CMD_CHECK, CMD_BUILD, CMD_ICS, CMD_TIMELINE } command;
+typedef enum { CMD_CHECK, CMD_BUILD, CMD_ICS, CMD_TIMELINE, CMD_SERVE } command;
 
 typedef struct {
     command cmd;
@@ -34,6 +34,8 @@ typedef struct {
     /* --partial-dates: overrides of the calendar's policy, when set */
     bool month_policy_set, year_policy_set;
     almanac_partial_policy month_policy, year_policy;
+    const char *listen; /* serve: ADDRESS:PORT */
+    bool watch;         /* serve: rebuild when the file changes */
 } cli_options;
 
 static const char usage_text[] =
@@ -48,6 +50,9 @@ static const char usage_text[] =
     "                              and the build state into DIR (default out/)\n"
     "  ics      [FILE] [--feed ID] write one feed (default: all events) to stdout\n"
     "  timeline [FILE] [FILTERS]   print the chronological timeline\n"
+    "  serve    [FILE] [-o DIR] [--listen ADDR:PORT] [--watch]\n"
+    "                              build, then publish DIR over HTTP for calendar\n"
+    "                              apps to subscribe to (default 127.0.0.1:8080)\n"
     "\n"
     "FILE defaults to ./events.json; - reads standard input.\n"
     "\n"
@@ -67,6 +72,13 @@ static const char usage_text[] =
     "  -s, --status LIST    confirmed, tentative (or planned), cancelled; commas\n"
     "  -r, --reverse        latest first\n"
     "      --no-details     dates and titles only\n"
+    "\n"
+    "serve options:\n"
+    "  -l, --listen ADDR:PORT  where to listen (default " ALMANAC_DEFAULT_LISTEN "; port 0:\n"
+    "                       any free one); other machines only when asked,\n"
+    "                       e.g. 0.0.0.0:8080\n"
+    "      --watch          rebuild when FILE changes; an invalid edit is reported\n"
+    "                       and the last good build stays served\n"
     "\n"
     "other options:\n"
     "      --partial-dates SPEC\n"
@@ -100,7 +112,8 @@ static int usage_error(const char *message, const char *detail)
 static bool parse_command(const char *word, command *cmd)
 {
     static const struct { const char *name; command cmd; } table[] = {
-        {"check", CMD_CHECK}, {"build", CMD_BUILD}, {"ics", CMD_ICS}, {"timeline", CMD_TIMELINE}};
+        {"check", CMD_CHECK},       {"build", CMD_BUILD}, {"ics", CMD_ICS},
+        {"timeline", CMD_TIMELINE}, {"serve", CMD_SERVE}};
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(word, table[i].name) == 0) {
             *cmd = table[i].cmd;
@@ -194,7 +207,7 @@ static int parse_format(cli_options *o)
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL, OPT_FROM, OPT_TO,
-           OPT_NO_DETAILS };
+           OPT_NO_DETAILS, OPT_WATCH };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
         {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
@@ -204,6 +217,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         {"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
         {"tag", required_argument, NULL, 't'},     {"status", required_argument, NULL, 's'},
         {"reverse", no_argument, NULL, 'r'},       {"no-details", no_argument, NULL, OPT_NO_DETAILS},
+        {"listen", required_argument, NULL, 'l'}, {"watch", no_argument, NULL, OPT_WATCH},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
     *o = (cli_options){.input = "events.json", .output_dir = "out", .color = color_auto()};
     bool have_command = false, have_input = false;
@@ -211,7 +225,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
     opterr = 0;
     almanac_timeline_filter *filter = &o->timeline.filter;
     bool timeline_only = false; /* an option that only the timeline takes */
-    while ((c = getopt_long(argc, argv, "-o:f:w:t:s:rhV", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "-o:f:w:t:s:l:rhV", long_options, NULL)) != -1) {
         switch (c) {
         case 1: /* a positional argument, in order */
             if (!have_command) {
@@ -262,6 +276,18 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case 'r': filter->reverse = timeline_only = true; break;
         case OPT_NO_DETAILS: o->timeline.no_details = timeline_only = true; break;
         case OPT_STRICT: o->strict = true; break;
+        case 'l': {
+            const char *colon = strrchr(optarg, ':');
+            char *end;
+            long port = colon != NULL ? strtol(colon + 1, &end, 10) : -1;
+            if (colon == NULL || colon == optarg || colon[1] == '\0' || *end != '\0' ||
+                port < 0 || port > 65535)
+                return usage_error("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080, "
+                                   "0.0.0.0:8080 or [::1]:8080", optarg);
+            o->listen = optarg;
+            break;
+        }
+        case OPT_WATCH: o->watch = true; break;
         case OPT_PARTIAL:
             if (!parse_partial_dates(optarg, o))
                 return usage_error("--partial-dates takes span, first-day or omit, or "
@@ -288,9 +314,13 @@ static int parse_options(int argc, char **argv, cli_options *o)
         }
     }
     if (!have_command)
-        return usage_error("missing command (check, build, ics or timeline)", NULL);
+        return usage_error("missing command (check, build, ics, timeline or serve)", NULL);
     if (o->feed != NULL && o->cmd != CMD_ICS && o->cmd != CMD_TIMELINE)
         return usage_error("--feed goes with the ics and timeline commands", NULL);
+    if ((o->listen != NULL || o->watch) && o->cmd != CMD_SERVE)
+        return usage_error("--listen and --watch go with the serve command", NULL);
+    if (o->watch && strcmp(o->input, "-") == 0)
+        return usage_error("--watch needs a file, not standard input", NULL);
     if (timeline_only && o->cmd != CMD_TIMELINE)
         return usage_error("filters go with the timeline command", NULL);
     if (filter->has_from && filter->has_to &&
@@ -369,6 +399,123 @@ static int run_ics(const almanac_document *doc, const cli_options *o, almanac_di
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
+static almanac_document *load_input(const cli_options *o, int *status);
+
+/* --partial-dates overrides the calendar's own policy. */
+static void apply_overrides(almanac_document *doc, const cli_options *o)
+{
+    if (o->month_policy_set)
+        doc->calendar.month_policy = o->month_policy;
+    if (o->year_policy_set)
+        doc->calendar.year_policy = o->year_policy;
+}
+
+/* The host part of --listen as a URL shows it; a wildcard address becomes
+ * this machine's name, which is what colleagues would type. */
+static void url_host(const char *listen, char *host, size_t size)
+{
+    const char *colon = strrchr(listen, ':');
+    size_t length = colon != NULL ? (size_t)(colon - listen) : strlen(listen);
+    snprintf(host, size, "%.*s", (int)length, listen);
+    if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "[::]") == 0) {
+        if (gethostname(host, size) != 0 || host[0] == '\0')
+            snprintf(host, size, "localhost");
+        host[size - 1] = '\0';
+    }
+}
+
+static void print_subscriptions(const almanac_document *doc, const cli_options *o, unsigned port)
+{
+    char host[256];
+    url_host(o->listen != NULL ? o->listen : ALMANAC_DEFAULT_LISTEN, host, sizeof host);
+    printf("almanac: serving %s/ at http://%s:%u/ (Ctrl-C stops%s)\n", o->output_dir, host, port,
+           o->watch ? "; rebuilds when the file changes" : "");
+    for (size_t k = 0; k <= doc->feed_count; k++) {
+        const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
+        char file[256];
+        almanac_feed_file_name(feed, file, sizeof file);
+        printf("  %s\n    http://%s:%u/%s\n    webcal://%s:%u/%s\n",
+               feed != NULL ? feed->name : "All events", host, port, file, host, port, file);
+    }
+    fflush(stdout);
+}
+
+/* Loads, validates and builds the file again, then serves the result. An
+ * invalid file or a failed build leaves the last good build served. */
+static void rebuild(const cli_options *o, almanac_server *server)
+{
+    if (strcmp(o->input, "-") == 0) {
+        fputs("almanac: standard input cannot be read again: nothing rebuilt\n", stderr);
+        return;
+    }
+    int status;
+    almanac_document *doc = load_input(o, &status);
+    if (doc == NULL) {
+        fprintf(stderr, "almanac: %s: not rebuilt; still serving the last good build\n",
+                o->input);
+        return;
+    }
+    apply_overrides(doc, o);
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    int64_t now = build_time();
+    if (almanac_build(doc, o->output_dir, now, &diags) == 0 &&
+        almanac_server_publish(server, doc, o->output_dir, now, &diags) == 0)
+        fprintf(stderr, "almanac: rebuilt %s: %zu event%s\n", o->input, doc->event_count,
+                doc->event_count == 1 ? "" : "s");
+    else
+        fprintf(stderr, "almanac: rebuilding %s failed; still serving the last good build\n",
+                o->input);
+    almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, o->color);
+    almanac_diagnostics_free(&diags);
+    almanac_document_free(doc);
+}
+
+static int run_serve(const almanac_document *doc, const cli_options *o,
+                     almanac_diagnostics *diags)
+{
+    int64_t now = build_time();
+    if (almanac_build(doc, o->output_dir, now, diags) != 0)
+        return EXIT_IO;
+    /* Before the server starts its threads, so that the signals reach the
+     * watch and no thread of libmicrohttpd. */
+    if (almanac_watch_block_signals() != 0) {
+        fprintf(stderr, "almanac: cannot block signals: %s\n", strerror(errno));
+        return EXIT_IO;
+    }
+    almanac_watch *watch = almanac_watch_open(o->watch ? o->input : NULL);
+    if (watch == NULL) {
+        fprintf(stderr, "almanac: cannot watch %s: %s\n", o->input, strerror(errno));
+        return EXIT_IO;
+    }
+    almanac_server_options options = {.listen = o->listen, .log = stderr};
+    almanac_server *server = almanac_server_start(&options, diags);
+    int status = EXIT_SUCCESS;
+    if (server == NULL || almanac_server_publish(server, doc, o->output_dir, now, diags) != 0)
+        status = EXIT_IO;
+    else
+        print_subscriptions(doc, o, almanac_server_port(server));
+    for (bool serving = status == EXIT_SUCCESS; serving;) {
+        switch (almanac_watch_wait(watch)) {
+        case ALMANAC_WATCH_CHANGED:
+            rebuild(o, server);
+            break;
+        case ALMANAC_WATCH_FAILED:
+            fprintf(stderr, "almanac: watching %s failed: %s\n", o->input, strerror(errno));
+            status = EXIT_IO;
+            serving = false;
+            break;
+        case ALMANAC_WATCH_STOP:
+            fputs("almanac: stopping\n", stderr);
+            serving = false;
+            break;
+        }
+    }
+    almanac_server_stop(server);
+    almanac_watch_close(watch);
+    return status;
+}
+
 static int run(const almanac_document *doc, const cli_options *o, almanac_diagnostics *diags)
 {
     switch (o->cmd) {
@@ -382,6 +529,8 @@ static int run(const almanac_document *doc, const cli_options *o, almanac_diagno
         return run_ics(doc, o, diags);
     case CMD_TIMELINE:
         return run_timeline(doc, o);
+    case CMD_SERVE:
+        return run_serve(doc, o, diags);
     }
     return EXIT_USAGE;
 }
@@ -428,10 +577,7 @@ int main(int argc, char **argv)
         return status;
     almanac_document *doc = load_input(&o, &status);
     if (doc != NULL) {
-        if (o.month_policy_set)
-            doc->calendar.month_policy = o.month_policy;
-        if (o.year_policy_set)
-            doc->calendar.year_policy = o.year_policy;
+        apply_overrides(doc, &o);
         almanac_diagnostics diags;
         almanac_diagnostics_init(&diags);
         status = run(doc, &o, &diags);

@@ -20,5 +20,7 @@
 #include "almanac/load.h"
 #include "almanac/model.h"
 #include "almanac/render.h"
+#include "almanac/serve.h"
+#include "almanac/watch.h"
 
 #endif

@@ -2,8 +2,9 @@
 # Runs the unsanitized almanac under valgrind memcheck over every test input:
 # each bad and warning case (check), and each valid file (check, build --
 # which writes every timeline format but JSON --, ics, timeline as text and
-# as filtered JSON). Passes only with 0 errors and 0 bytes definitely or indirectly
-# lost. Cases run in parallel, one per core; valgrind alone costs ~0.9 s each.
+# as filtered JSON), and the server (requests, a watched edit, SIGTERM).
+# Passes only with 0 errors and 0 bytes definitely or indirectly lost.
+# Cases run in parallel, one per core; valgrind alone costs ~0.9 s each.
 #   tests/e2e/leakcheck.sh BINARY
 set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -34,6 +35,45 @@ xargs -P "$(nproc)" -L 1 sh -c '
         --log-file="$tmp/$name.valgrind" "$bin" "$@" >/dev/null 2>&1
     if [ $? = 99 ]; then echo "FAIL: valgrind: $name"; cat "$tmp/$name.valgrind"; fi
 ' < "$tmp/runs" > "$tmp/report"
+
+# The server: start it under valgrind, send it every kind of request and a
+# watched edit, then stop it with SIGTERM as a user would.
+mkdir -p "$tmp/serve"
+cp events.json "$tmp/serve/events.json"
+(cd "$tmp/serve" && exec valgrind -q --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+    --log-file="$tmp/serve.valgrind" "$bin" serve events.json -o out --listen 127.0.0.1:0 \
+    --watch > "$tmp/serve.out" 2>&1) &
+serve_pid=$!
+base=""
+for _ in $(seq 300); do
+    base=$(sed -n 's|^almanac: serving .* at \(http://[^ ]*\)/ .*|\1|p' "$tmp/serve.out")
+    [ -n "$base" ] && break
+    sleep 0.1
+done
+if [ -n "$base" ]; then
+    for path in /all.ics / /nothing /timeline.md /%2e%2e/events.json; do
+        curl -s -o /dev/null "$base$path"
+    done
+    curl -s -o /dev/null -H 'Accept-Encoding: gzip' -H 'If-None-Match: "x"' "$base/all.ics"
+    curl -s -o /dev/null -H 'If-Modified-Since: Sun, 06 Nov 2100 08:49:37 GMT' "$base/all.ics"
+    curl -s -o /dev/null -X POST -d x=1 "$base/all.ics"
+    curl -s -o /dev/null -I "$base/all.ics"
+    sed 's/"SCO Summit"/"SCO Summit, edited"/' "$tmp/serve/events.json" > "$tmp/serve/new.json"
+    mv "$tmp/serve/new.json" "$tmp/serve/events.json"
+    for _ in $(seq 100); do grep -q 'rebuilt' "$tmp/serve.out" && break; sleep 0.1; done
+    echo '{' > "$tmp/serve/events.json"
+    for _ in $(seq 100); do grep -q 'not rebuilt' "$tmp/serve.out" && break; sleep 0.1; done
+    curl -s -o /dev/null "$base/all.ics"
+fi
+kill -TERM "$serve_pid" 2>/dev/null
+wait "$serve_pid"
+serve_status=$?
+echo "serve" >> "$tmp/runs"
+if [ -z "$base" ] || [ "$serve_status" != 0 ] || ! grep -q 'not rebuilt' "$tmp/serve.out"; then
+    echo "FAIL: valgrind: serve (exit $serve_status)"
+    cat "$tmp/serve.out" "$tmp/serve.valgrind"
+fi >> "$tmp/report"
 
 runs=$(wc -l < "$tmp/runs")
 failed=$(grep -c '^FAIL' "$tmp/report")

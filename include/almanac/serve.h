@@ -1,0 +1,58 @@
+/*
+ * almanac/serve.h - publishing a build over HTTP (libmicrohttpd).
+ *
+ * The server answers only for the files a build wrote, by name from a
+ * table made at publish time: "/" and "/index.html", "/all.ics", one
+ * "/<feed>.ics" per declared feed, "/timeline.txt" and "/timeline.md".
+ * No part of a request ever reaches the filesystem: the table holds the
+ * files' bytes, read once per publish, with their gzip form, strong ETag
+ * and Last-Modified. A publish swaps the whole table at once, so a client
+ * gets either the old build or the new one, never a mix; responses in
+ * flight keep the table they started with alive until they finish.
+ *
+ * Ownership: almanac_server_start() returns a server the caller stops
+ * with almanac_server_stop(), which also frees it. The server copies what
+ * it needs from the document and the options.
+ */
+#ifndef ALMANAC_SERVE_H
+#define ALMANAC_SERVE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "almanac/diag.h"
+#include "almanac/model.h"
+
+#define ALMANAC_DEFAULT_LISTEN "127.0.0.1:8080"
+
+typedef struct almanac_server almanac_server;
+
+typedef struct {
+    const char *listen; /* "ADDR:PORT", "[IPV6]:PORT" or "HOST:PORT"; port 0
+                           picks a free one. NULL: ALMANAC_DEFAULT_LISTEN */
+    FILE *log;          /* access log (one line per request, combined log
+                           format) and server errors; NULL: none */
+} almanac_server_options;
+
+/* Binds and starts serving (every path 404 until the first publish).
+ * Returns NULL after recording a diagnostic (a bad address, a port in
+ * use, out of memory). */
+almanac_server *almanac_server_start(const almanac_server_options *options,
+                                     almanac_diagnostics *diags);
+
+/* Serves what almanac_build() wrote into DIR for DOCUMENT, replacing what
+ * was served before in one step. NOW (Unix seconds) is the Last-Modified of
+ * a file whose content changed since the last publish and that the build
+ * state gives no time for. Returns 0, or -1 after recording a diagnostic;
+ * on -1 the previous files are still served. */
+int almanac_server_publish(almanac_server *server, const almanac_document *document,
+                           const char *dir, int64_t now, almanac_diagnostics *diags);
+
+/* The port the server listens on (the one picked, for port 0). */
+unsigned almanac_server_port(const almanac_server *server);
+
+/* Stops accepting, finishes the responses in flight, frees everything.
+ * NULL is allowed. */
+void almanac_server_stop(almanac_server *server);
+
+#endif

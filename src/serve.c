@@ -1,0 +1,733 @@
+/*
+ * serve.c - the feeds over HTTP with libmicrohttpd (see serve.h).
+ *
+ * What a subscribed calendar app needs from a feed server: the right
+ * Content-Type, validators it can send back (a strong ETag from the
+ * content, Last-Modified from the build state) so that a poll of an
+ * unchanged feed costs a 304 and no body, Cache-Control matching the
+ * calendar's refresh interval, and gzip. Everything a response carries is
+ * computed once per publish, so a request does no work but a table lookup
+ * and header comparisons.
+ *
+ * Requests never touch the filesystem: the URL path is compared, as
+ * received (no percent-decoding: our names never need it), with the names
+ * in the table. "/../x", "%2e%2e", "//etc/passwd" and "/all.ics%00" are
+ * simply not names in it.
+ */
+#define _DEFAULT_SOURCE /* NI_MAXHOST, getaddrinfo flags */
+#include "almanac/serve.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "almanac/build.h"
+#include "almanac/date.h"
+#include "almanac/render.h"
+
+/* Limits that keep slow or many clients from exhausting the server. */
+enum {
+    CONNECTIONS_MAX = 1024,
+    CONNECTIONS_PER_IP_MAX = 128, /* a benchmark's 100 connections still fit */
+    CONNECTION_TIMEOUT_S = 30,    /* idle or trickling clients are dropped */
+    CONNECTION_MEMORY = 16 * 1024,/* request line and headers; longer: 414/431 */
+    URL_MAX = 1024,
+    THREADS = 2
+};
+
+/* ---- the files served ------------------------------------------------- */
+
+typedef struct {
+    char *path;             /* "/all.ics": the URL that names it */
+    const char *type;       /* Content-Type */
+    bool attachment;        /* a file to save (feeds), not a page to show */
+    long max_age;           /* -1: no-cache (revalidate every time) */
+    char *body;
+    size_t length;
+    char *gzip;             /* NULL when gzip would not make it smaller */
+    size_t gzip_length;
+    char etag[24];          /* "\"<16 hex digits>\"" */
+    char etag_gzip[28];     /* the gzip representation's: "\"<hex>-gz\"" */
+    int64_t modified;       /* Unix seconds */
+    char last_modified[40]; /* IMF-fixdate */
+} resource;
+
+/* One publish: every resource, shared by the responses that use it. */
+typedef struct {
+    resource *items;
+    size_t count;
+    size_t refs; /* the server's, plus one per response in flight */
+} snapshot;
+
+struct almanac_server {
+    struct MHD_Daemon *daemon;
+    pthread_mutex_t lock; /* guards current and every snapshot's refs */
+    snapshot *current;    /* NULL before the first publish */
+    FILE *log;
+    unsigned port;
+};
+
+static void snapshot_free(snapshot *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->count; i++) {
+        free(s->items[i].path);
+        free(s->items[i].body);
+        free(s->items[i].gzip);
+    }
+    free(s->items);
+    free(s);
+}
+
+static snapshot *snapshot_acquire(almanac_server *server)
+{
+    pthread_mutex_lock(&server->lock);
+    snapshot *s = server->current;
+    if (s != NULL)
+        s->refs++;
+    pthread_mutex_unlock(&server->lock);
+    return s;
+}
+
+static void snapshot_release(almanac_server *server, snapshot *s)
+{
+    if (s == NULL)
+        return;
+    pthread_mutex_lock(&server->lock);
+    bool last = --s->refs == 0;
+    pthread_mutex_unlock(&server->lock);
+    if (last)
+        snapshot_free(s);
+}
+
+/* 64-bit FNV-1a: a content hash for ETags (not a security boundary: the
+ * content is public and a collision only costs a client one refresh). */
+static uint64_t content_hash(const char *data, size_t length)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (size_t i = 0; i < length; i++) {
+        h ^= (unsigned char)data[i];
+        h *= 0x100000001b3u;
+    }
+    return h ^ (uint64_t)length;
+}
+
+static void http_date(int64_t seconds, char *buffer, size_t size)
+{
+    time_t t = (time_t)seconds;
+    struct tm tm;
+    if (gmtime_r(&t, &tm) == NULL || strftime(buffer, size, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0)
+        snprintf(buffer, size, "Thu, 01 Jan 1970 00:00:00 GMT");
+}
+
+/* Gzip of BODY (deterministic: no name, time 0 in the header), or NULL
+ * when it would not save anything worth a Vary. */
+static char *gzip_of(const char *body, size_t length, size_t *gzip_length)
+{
+    z_stream z = {0};
+    if (length < 256 || deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return NULL;
+    uLong bound = deflateBound(&z, (uLong)length);
+    char *out = malloc(bound);
+    if (out != NULL) {
+        z.next_in = (Bytef *)(uintptr_t)body;
+        z.avail_in = (uInt)length;
+        z.next_out = (Bytef *)out;
+        z.avail_out = (uInt)bound;
+        if (deflate(&z, Z_FINISH) != Z_STREAM_END || z.total_out >= length - length / 10) {
+            free(out);
+            out = NULL;
+        } else {
+            *gzip_length = z.total_out;
+        }
+    }
+    deflateEnd(&z);
+    return out;
+}
+
+static int read_whole(const char *path, char **data, size_t *length)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    struct stat st;
+    int result = -1;
+    if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 && (uint64_t)st.st_size < SIZE_MAX) {
+        *length = (size_t)st.st_size;
+        *data = malloc(*length + 1);
+        if (*data != NULL && fread(*data, 1, *length, f) == *length)
+            result = 0;
+    }
+    int saved = errno;
+    fclose(f);
+    if (result != 0) {
+        free(*data);
+        *data = NULL;
+        errno = saved != 0 ? saved : EIO;
+    }
+    return result;
+}
+
+typedef struct {
+    const char *file;  /* in the build directory */
+    const char *type;
+    bool attachment;
+    long max_age;
+    int64_t modified;  /* from the build state; 0: unknown */
+} resource_spec;
+
+/* Reads one built file into R, with its validators. PREVIOUS, the last
+ * publish (may be NULL), keeps Last-Modified steady for unchanged content
+ * and makes it move forward for changed content. */
+static int resource_load(resource *r, const resource_spec *spec, const char *dir,
+                         const snapshot *previous, int64_t now)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, spec->file);
+    if (read_whole(path, &r->body, &r->length) != 0)
+        return -1;
+    size_t name_length = strlen(spec->file) + 2;
+    r->path = malloc(name_length);
+    if (r->path == NULL)
+        return -1;
+    snprintf(r->path, name_length, "/%s", spec->file);
+    r->type = spec->type;
+    r->attachment = spec->attachment;
+    r->max_age = spec->max_age;
+    r->gzip = gzip_of(r->body, r->length, &r->gzip_length);
+    uint64_t hash = content_hash(r->body, r->length);
+    snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)hash);
+    snprintf(r->etag_gzip, sizeof r->etag_gzip, "\"%016llx-gz\"", (unsigned long long)hash);
+    r->modified = spec->modified != 0 ? spec->modified : now;
+    for (size_t i = 0; previous != NULL && i < previous->count; i++) {
+        const resource *old = &previous->items[i];
+        if (strcmp(old->path, r->path) != 0)
+            continue;
+        if (strcmp(old->etag, r->etag) == 0)
+            r->modified = old->modified;
+        else if (r->modified <= old->modified) /* changed: never "not modified since" */
+            r->modified = now > old->modified ? now : old->modified + 1;
+    }
+    http_date(r->modified, r->last_modified, sizeof r->last_modified);
+    return 0;
+}
+
+/* ---- requests ----------------------------------------------------------- */
+
+/* What the access log needs once the response is sent. */
+typedef struct {
+    char method[12];
+    char url[256]; /* escaped for the log */
+    char version[16];
+    char agent[160];
+    char referer[160];
+    unsigned status;
+    size_t bytes;
+    bool answered;
+} request;
+
+/* Copies TEXT for the log: quotes, backslashes and control bytes become
+ * \xHH, so no request can forge a log line or a terminal sequence. */
+static void log_copy(char *out, size_t size, const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)(text ? text : "-"); *p != '\0'; p++) {
+        bool escape = *p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\';
+        if (n + (escape ? 4 : 1) >= size)
+            break;
+        if (escape)
+            n += (size_t)snprintf(out + n, size - n, "\\x%02x", *p);
+        else
+            out[n++] = (char)*p;
+    }
+    out[n] = '\0';
+}
+
+static const resource *find(const snapshot *s, const char *url)
+{
+    if (s == NULL)
+        return NULL;
+    if (strcmp(url, "/") == 0)
+        url = "/index.html";
+    for (size_t i = 0; i < s->count; i++)
+        if (strcmp(s->items[i].path, url) == 0)
+            return &s->items[i];
+    return NULL;
+}
+
+/* Whether the Accept-Encoding header VALUE accepts gzip (RFC 9110 12.5.3:
+ * "gzip" or "x-gzip", or "*" when gzip is not named; q=0 refuses). */
+static bool accepts_gzip(const char *value)
+{
+    if (value == NULL)
+        return false;
+    bool star = false, named = false, gzip = false;
+    const char *p = value;
+    while (*p != '\0') {
+        p += strspn(p, " \t,");
+        size_t token = strcspn(p, " \t;,");
+        const char *params = p + token;
+        size_t params_length = strcspn(params, ",");
+        bool refused = false;
+        const char *q = params;
+        while ((q = strchr(q, ';')) != NULL && q < params + params_length) {
+            q += 1 + strspn(q + 1, " \t");
+            if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
+                refused = strtod(q + 2, NULL) <= 0.0;
+        }
+        if ((token == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+            (token == 6 && strncasecmp(p, "x-gzip", 6) == 0)) {
+            named = true;
+            gzip = !refused;
+        } else if (token == 1 && *p == '*') {
+            star = !refused;
+        }
+        p = params + params_length;
+    }
+    return named ? gzip : star;
+}
+
+/* Whether an If-None-Match list names one of ETAGS (weak comparison, as
+ * RFC 9110 13.1.2 asks for GET and HEAD). */
+static bool etag_matches(const char *list, const char *const etags[2])
+{
+    const char *p = list;
+    while (*p != '\0') {
+        p += strspn(p, " \t,");
+        if (*p == '*')
+            return true;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        size_t length = strcspn(p, " \t,");
+        for (int i = 0; i < 2; i++)
+            if (strlen(etags[i]) == length && strncmp(p, etags[i], length) == 0)
+                return true;
+        p += length;
+    }
+    return false;
+}
+
+/* Days from 1970-01-01 to Y-M-D in the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into Unix
+ * seconds; false for anything else (then the header is ignored). */
+static bool parse_http_date(const char *text, int64_t *seconds)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char weekday[4], month[4];
+    int day, year, hour, minute, second, used = 0;
+    if (sscanf(text, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", weekday, &day, month, &year, &hour,
+               &minute, &second, &used) != 7 || used == 0 || text[used] != '\0')
+        return false;
+    const char *m = strstr(months, month);
+    if (m == NULL || (m - months) % 3 != 0 || strlen(month) != 3)
+        return false;
+    int mon = (int)((m - months) / 3) + 1;
+    if (year < 1970 || day < 1 || day > almanac_days_in_month(year, mon) || hour > 23 ||
+        minute > 59 || second > 60)
+        return false;
+    *seconds = days_from_civil(year, mon, day) * 86400 + hour * 3600 + minute * 60 + second;
+    return true;
+}
+
+static bool not_modified(struct MHD_Connection *c, const resource *r)
+{
+    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    if (inm != NULL) { /* takes precedence over If-Modified-Since */
+        const char *const etags[2] = {r->etag, r->etag_gzip};
+        return etag_matches(inm, etags);
+    }
+    const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+    int64_t since;
+    return ims != NULL && parse_http_date(ims, &since) && r->modified <= since;
+}
+
+static void release_response_snapshot(void *cls);
+
+typedef struct {
+    almanac_server *server;
+    snapshot *snap;
+} response_ref;
+
+static void release_response_snapshot(void *cls)
+{
+    response_ref *ref = cls;
+    snapshot_release(ref->server, ref->snap);
+    free(ref);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, request *req, unsigned status,
+                             struct MHD_Response *response, size_t bytes)
+{
+    if (response == NULL)
+        return MHD_NO;
+    enum MHD_Result result = MHD_queue_response(c, status, response);
+    MHD_destroy_response(response);
+    req->status = status;
+    req->bytes = bytes;
+    return result;
+}
+
+static enum MHD_Result answer_error(struct MHD_Connection *c, request *req, unsigned status,
+                                    const char *text)
+{
+    struct MHD_Response *response =
+        MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
+                                        MHD_RESPMEM_PERSISTENT);
+    if (response == NULL)
+        return MHD_NO;
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    return queue(c, req, status, response, strcmp(req->method, "HEAD") == 0 ? 0 : strlen(text));
+}
+
+static void add_validators(struct MHD_Response *response, const resource *r, bool gzip)
+{
+    char cache[64];
+    if (r->max_age < 0)
+        snprintf(cache, sizeof cache, "no-cache");
+    else
+        snprintf(cache, sizeof cache, "public, max-age=%ld", r->max_age);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_ETAG, gzip ? r->etag_gzip : r->etag);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_LAST_MODIFIED, r->last_modified);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    if (r->gzip != NULL)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+}
+
+static enum MHD_Result answer_resource(almanac_server *server, struct MHD_Connection *c,
+                                       request *req, snapshot *snap, const resource *r)
+{
+    bool gzip = r->gzip != NULL &&
+                accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_ACCEPT_ENCODING));
+    if (not_modified(c, r)) {
+        struct MHD_Response *response =
+            MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (response == NULL)
+            return MHD_NO;
+        add_validators(response, r, gzip);
+        snapshot_release(server, snap);
+        return queue(c, req, MHD_HTTP_NOT_MODIFIED, response, 0);
+    }
+    response_ref *ref = malloc(sizeof *ref);
+    if (ref == NULL) {
+        snapshot_release(server, snap);
+        return MHD_NO;
+    }
+    *ref = (response_ref){server, snap};
+    size_t length = gzip ? r->gzip_length : r->length;
+    /* The body stays in the snapshot; the callback lets go of it. */
+    struct MHD_Response *response = MHD_create_response_from_buffer_with_free_callback_cls(
+        length, gzip ? r->gzip : r->body, release_response_snapshot, ref);
+    if (response == NULL) {
+        release_response_snapshot(ref);
+        return MHD_NO;
+    }
+    MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+    MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+    if (gzip)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    add_validators(response, r, gzip);
+    if (r->attachment) {
+        char disposition[320];
+        snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", r->path + 1);
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
+    }
+    if (strcmp(r->path, "/index.html") == 0)
+        /* The page needs nothing from anywhere: say so to the browser. */
+        MHD_add_response_header(response, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; "
+                                "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
+    return queue(c, req, MHD_HTTP_OK, response, strcmp(req->method, "HEAD") == 0 ? 0 : length);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **req_cls)
+{
+    (void)upload_data;
+    almanac_server *server = cls;
+    request *req = *req_cls;
+    if (req == NULL) { /* headers are in; answer on the next call (keep-alive) */
+        req = calloc(1, sizeof *req);
+        if (req == NULL)
+            return MHD_NO;
+        log_copy(req->method, sizeof req->method, method);
+        log_copy(req->url, sizeof req->url, url);
+        log_copy(req->version, sizeof req->version, version);
+        log_copy(req->agent, sizeof req->agent,
+                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT));
+        log_copy(req->referer, sizeof req->referer,
+                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER));
+        *req_cls = req;
+        bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+                   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+        if (get)
+            return MHD_YES;
+    }
+    if (req->answered) { /* a request body we do not want: discard it */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    req->answered = true;
+    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+        return answer_error(c, req, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n");
+    if (*upload_data_size != 0) {
+        *upload_data_size = 0;
+        return answer_error(c, req, MHD_HTTP_BAD_REQUEST, "400 a GET has no body\n");
+    }
+    if (strlen(url) > URL_MAX)
+        return answer_error(c, req, MHD_HTTP_URI_TOO_LONG, "414 URI too long\n");
+    snapshot *snap = snapshot_acquire(server);
+    const resource *r = find(snap, url);
+    if (r == NULL) {
+        snapshot_release(server, snap);
+        return answer_error(c, req, MHD_HTTP_NOT_FOUND, "404 not found\n");
+    }
+    return answer_resource(server, c, req, snap, r);
+}
+
+/* One access-log line per finished request (combined log format). */
+static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                      enum MHD_RequestTerminationCode code)
+{
+    almanac_server *server = cls;
+    request *req = *req_cls;
+    *req_cls = NULL;
+    if (req == NULL)
+        return;
+    if (server->log != NULL) {
+        char host[NI_MAXHOST] = "-";
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (info != NULL && info->client_addr != NULL) {
+            socklen_t length = info->client_addr->sa_family == AF_INET6
+                                   ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+            if (getnameinfo(info->client_addr, length, host, sizeof host, NULL, 0,
+                            NI_NUMERICHOST) != 0)
+                snprintf(host, sizeof host, "-");
+        }
+        char when[40];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+        char bytes[24] = "-";
+        if (req->bytes > 0)
+            snprintf(bytes, sizeof bytes, "%zu", req->bytes);
+        fprintf(server->log, "%s - - [%s] \"%s %s %s\" %u %s \"%s\" \"%s\"%s\n", host, when,
+                req->method, req->url, req->version, req->status ? req->status : 500, bytes,
+                req->referer, req->agent,
+                code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (not completed)");
+        fflush(server->log);
+    }
+    free(req);
+}
+
+/* Unescaping is left undone on purpose: names are compared as sent. */
+static size_t keep_escapes(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static void log_error(void *cls, const char *format, va_list ap)
+{
+    FILE *log = cls;
+    if (log == NULL)
+        return;
+    fputs("almanac: server: ", log);
+    vfprintf(log, format, ap);
+    fflush(log);
+}
+
+/* ---- starting, publishing, stopping ----------------------------------- */
+
+/* Splits "host:port" or "[v6]:port" and resolves it. */
+static struct addrinfo *resolve(const char *listen, almanac_diagnostics *diags)
+{
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    const char *port = colon != NULL ? colon + 1 : NULL;
+    size_t host_length = colon != NULL ? (size_t)(colon - listen) : 0;
+    if (host_length > 1 && listen[0] == '[' && listen[host_length - 1] == ']') {
+        listen++;
+        host_length -= 2;
+    }
+    char *end;
+    long number = port != NULL ? strtol(port, &end, 10) : -1;
+    if (port == NULL || *port == '\0' || *end != '\0' || number < 0 || number > 65535 ||
+        host_length == 0 || host_length >= sizeof host) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "cannot listen on '%s': give ADDRESS:PORT, e.g. 127.0.0.1:8080, "
+                                "0.0.0.0:8080 or [::1]:8080", listen);
+        return NULL;
+    }
+    memcpy(host, listen, host_length);
+    host[host_length] = '\0';
+    struct addrinfo hints = {.ai_flags = AI_NUMERICSERV, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *found = NULL;
+    int error = getaddrinfo(host, port, &hints, &found);
+    if (error != 0) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "cannot listen on '%s': %s", host, gai_strerror(error));
+        return NULL;
+    }
+    return found;
+}
+
+almanac_server *almanac_server_start(const almanac_server_options *options,
+                                     almanac_diagnostics *diags)
+{
+    const char *listen = options->listen != NULL ? options->listen : ALMANAC_DEFAULT_LISTEN;
+    struct addrinfo *address = resolve(listen, diags);
+    if (address == NULL)
+        return NULL;
+    almanac_server *server = calloc(1, sizeof *server);
+    if (server == NULL) {
+        freeaddrinfo(address);
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&server->lock, NULL);
+    server->log = options->log;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    if (address->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    errno = 0;
+    server->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, handle, server,
+        MHD_OPTION_EXTERNAL_LOGGER, log_error, (void *)options->log,
+        MHD_OPTION_SOCK_ADDR, address->ai_addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONNECTIONS_PER_IP_MAX,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, server,
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
+        MHD_OPTION_END);
+    int saved = errno;
+    freeaddrinfo(address);
+    if (server->daemon == NULL) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "cannot listen on %s: %s", listen,
+                                saved != 0 ? strerror(saved) : "the server did not start");
+        pthread_mutex_destroy(&server->lock);
+        free(server);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(server->daemon,
+                                                           MHD_DAEMON_INFO_BIND_PORT);
+    server->port = info != NULL ? info->port : 0;
+    return server;
+}
+
+unsigned almanac_server_port(const almanac_server *server)
+{
+    return server->port;
+}
+
+/* The files a build writes, with how each is served. */
+static resource_spec *specs_for(const almanac_document *doc, const almanac_stamps *stamps,
+                                char (*names)[256], size_t *count)
+{
+    size_t n = doc->feed_count + 1 + 3;
+    resource_spec *specs = calloc(n, sizeof *specs);
+    if (specs == NULL)
+        return NULL;
+    long max_age = doc->calendar.refresh_seconds > 0 ? doc->calendar.refresh_seconds : 86400;
+    for (size_t k = 0; k <= doc->feed_count; k++) {
+        almanac_feed_file_name(k < doc->feed_count ? &doc->feeds[k] : NULL, names[k], 256);
+        specs[k] = (resource_spec){names[k], "text/calendar; charset=utf-8", true, max_age,
+                                   stamps->feeds[k].modified};
+    }
+    /* Pages change exactly when the full calendar does; a browser asks
+     * again each time (a 304 costs nothing). */
+    int64_t all = stamps->feeds[doc->feed_count].modified;
+    specs[doc->feed_count + 1] = (resource_spec){"index.html", "text/html; charset=utf-8",
+                                                 false, -1, all};
+    specs[doc->feed_count + 2] = (resource_spec){"timeline.txt", "text/plain; charset=utf-8",
+                                                 false, -1, all};
+    specs[doc->feed_count + 3] = (resource_spec){"timeline.md", "text/markdown; charset=utf-8",
+                                                 false, -1, all};
+    *count = n;
+    return specs;
+}
+
+int almanac_server_publish(almanac_server *server, const almanac_document *doc,
+                           const char *dir, int64_t now, almanac_diagnostics *diags)
+{
+    almanac_stamps stamps;
+    if (almanac_stamps_compute(doc, dir, now, &stamps, diags) != 0)
+        return -1;
+    char (*names)[256] = calloc(doc->feed_count + 1, sizeof *names);
+    size_t count = 0;
+    resource_spec *specs = names != NULL ? specs_for(doc, &stamps, names, &count) : NULL;
+    snapshot *next = calloc(1, sizeof *next);
+    if (next != NULL)
+        next->items = calloc(count, sizeof *next->items);
+    int result = specs != NULL && next != NULL && next->items != NULL ? 0 : -1;
+    if (result != 0)
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
+    snapshot *previous = result == 0 ? snapshot_acquire(server) : NULL;
+    for (size_t i = 0; result == 0 && i < count; i++, next->count++) {
+        if (resource_load(&next->items[i], &specs[i], dir, previous, now) != 0) {
+            almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                    "cannot read %s/%s to serve it: %s", dir, specs[i].file,
+                                    strerror(errno));
+            result = -1;
+        }
+    }
+    snapshot_release(server, previous);
+    if (result == 0) {
+        next->refs = 1;
+        pthread_mutex_lock(&server->lock);
+        previous = server->current;
+        server->current = next;
+        pthread_mutex_unlock(&server->lock);
+        snapshot_release(server, previous);
+    } else {
+        snapshot_free(next);
+    }
+    free(specs);
+    free(names);
+    almanac_stamps_free(&stamps);
+    return result;
+}
+
+void almanac_server_stop(almanac_server *server)
+{
+    if (server == NULL)
+        return;
+    MHD_stop_daemon(server->daemon);
+    snapshot_release(server, server->current);
+    pthread_mutex_destroy(&server->lock);
+    free(server);
+}

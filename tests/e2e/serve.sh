@@ -1,0 +1,305 @@
+#!/bin/sh
+# `almanac serve` as calendar apps and browsers meet it: the real server on
+# an ephemeral loopback port, checked with curl (status codes, headers,
+# validators, gzip, HEAD, methods, every traversal variant), raw sockets for
+# what curl will not send, --watch with a valid and an invalid edit, and a
+# real subscription client (vdirsyncer's http storage) syncing the feed.
+#   tests/e2e/serve.sh BINARY
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+tmp=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+py=/usr/bin/python3
+passed=0 failed=0
+
+ok()   { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: serve: $*"; }
+# expect WHAT GOT WANT
+expect() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'"; fi; }
+
+# start ARGS...: runs almanac serve in $tmp/site, sets $pid and $base.
+start() {
+    "$bin" serve "$@" > "$tmp/stdout" 2> "$tmp/stderr" &
+    pid=$!
+    base=""
+    for _ in $(seq 100); do
+        base=$(sed -n 's|^almanac: serving .* at \(http://[^ ]*\)/ .*|\1|p' "$tmp/stdout")
+        [ -n "$base" ] && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    fail "the server did not start"; cat "$tmp/stderr"; exit 1
+}
+
+# stop: SIGTERM, then the exit status must be 0 within 10 s.
+stop() {
+    kill -TERM "$pid"
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then fail "SIGTERM did not stop the server"; kill -9 "$pid"; fi
+    wait "$pid"; expect "exit status after SIGTERM" $? 0
+    pid=""
+}
+
+# header NAME FILE: the value of a response header in a curl -D dump.
+header() { sed -n "s/^$1: *//Ip" "$2" | tr -d '\r' | tail -1; }
+code() { curl -s --path-as-is -o /dev/null -w '%{http_code}' "$@"; }
+
+mkdir -p "$tmp/site"
+cp events.json "$tmp/site/events.json"
+cp -r out "$tmp/site/out"   # the committed state: stamps as published
+cd "$tmp/site" || exit 2
+start events.json -o out --listen 127.0.0.1:0 --watch
+
+# --- every generated file, byte for byte, with its type ------------------
+for file in out/*.ics out/index.html out/timeline.txt out/timeline.md; do
+    name=$(basename "$file")
+    curl -s -D "$tmp/h" -o "$tmp/body" "$base/$name"
+    expect "GET /$name status" "$(sed -n '1s/\r//p' "$tmp/h")" "HTTP/1.1 200 OK"
+    if cmp -s "$tmp/body" "$file"; then ok; else fail "GET /$name differs from $file"; fi
+    case $name in
+    *.ics) want="text/calendar; charset=utf-8" ;;
+    *.html) want="text/html; charset=utf-8" ;;
+    *.txt) want="text/plain; charset=utf-8" ;;
+    *.md) want="text/markdown; charset=utf-8" ;;
+    esac
+    expect "Content-Type of /$name" "$(header Content-Type "$tmp/h")" "$want"
+done
+curl -s -o "$tmp/body" "$base/"
+if cmp -s "$tmp/body" out/index.html; then ok; else fail "/ is not index.html"; fi
+
+# --- validators and caching ---------------------------------------------
+curl -s -D "$tmp/h" -o /dev/null "$base/all.ics"
+etag=$(header ETag "$tmp/h")
+modified=$(header Last-Modified "$tmp/h")
+case $etag in '"'*'"') ok ;; *) fail "ETag is not a strong entity tag: '$etag'" ;; esac
+# The refresh interval of the feed, in seconds, is the max-age.
+refresh=$("$py" -c "
+import re,sys
+m=re.search(r'REFRESH-INTERVAL;VALUE=DURATION:P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?', open('out/all.ics').read())
+d,h,mi=(int(x or 0) for x in m.groups()); print(d*86400+h*3600+mi*60)")
+expect "Cache-Control" "$(header Cache-Control "$tmp/h")" "public, max-age=$refresh"
+expect "Content-Disposition" "$(header Content-Disposition "$tmp/h")" 'attachment; filename="all.ics"'
+state_time=$("$py" -c "
+import email.utils,sys
+print(email.utils.format_datetime(email.utils.parsedate_to_datetime('$modified'), usegmt=True))")
+expect "Last-Modified is an HTTP date" "$state_time" "$modified"
+expect "If-None-Match with the ETag" "$(code -H "If-None-Match: $etag" "$base/all.ics")" 304
+expect "If-None-Match, weak form" "$(code -H "If-None-Match: W/$etag" "$base/all.ics")" 304
+expect "If-None-Match in a list" "$(code -H "If-None-Match: \"x\", $etag" "$base/all.ics")" 304
+expect "If-None-Match: *" "$(code -H "If-None-Match: *" "$base/all.ics")" 304
+expect "If-None-Match, another ETag" "$(code -H 'If-None-Match: "other"' "$base/all.ics")" 200
+expect "If-Modified-Since = Last-Modified" \
+    "$(code -H "If-Modified-Since: $modified" "$base/all.ics")" 304
+earlier=$("$py" -c "
+import email.utils,datetime
+t=email.utils.parsedate_to_datetime('$modified')-datetime.timedelta(seconds=1)
+print(email.utils.format_datetime(t, usegmt=True))")
+expect "If-Modified-Since a second earlier" \
+    "$(code -H "If-Modified-Since: $earlier" "$base/all.ics")" 200
+expect "If-None-Match takes precedence over If-Modified-Since" \
+    "$(code -H 'If-None-Match: "other"' -H "If-Modified-Since: $modified" "$base/all.ics")" 200
+expect "a malformed If-Modified-Since is ignored" \
+    "$(code -H "If-Modified-Since: yesterday" "$base/all.ics")" 200
+rm -f "$tmp/body"; curl -s -D "$tmp/h304" -o "$tmp/body" -H "If-None-Match: $etag" "$base/all.ics"
+expect "304 has no body" "$(cat "$tmp/body" 2>/dev/null | wc -c | tr -d ' ')" 0
+expect "304 repeats the ETag" "$(header ETag "$tmp/h304")" "$etag"
+
+# --- HEAD, gzip -----------------------------------------------------------
+curl -s -I -o "$tmp/head" "$base/all.ics"
+expect "HEAD status" "$(sed -n '1s/\r//p' "$tmp/head")" "HTTP/1.1 200 OK"
+expect "HEAD Content-Length" "$(header Content-Length "$tmp/head")" "$(wc -c < out/all.ics | tr -d ' ')"
+expect "HEAD ETag" "$(header ETag "$tmp/head")" "$etag"
+rm -f "$tmp/body"; curl -s -X HEAD -o "$tmp/body" --max-time 5 "$base/all.ics" 2>/dev/null
+expect "HEAD sends no body" "$(cat "$tmp/body" 2>/dev/null | wc -c | tr -d ' ')" 0
+curl -s -D "$tmp/h" -o "$tmp/body.gz" -H 'Accept-Encoding: gzip' "$base/all.ics"
+expect "gzip Content-Encoding" "$(header Content-Encoding "$tmp/h")" gzip
+expect "gzip Vary" "$(header Vary "$tmp/h")" Accept-Encoding
+if gzip -dc < "$tmp/body.gz" | cmp -s - out/all.ics; then ok; else fail "gzip body is not all.ics"; fi
+gz_etag=$(header ETag "$tmp/h")
+if [ "$gz_etag" != "$etag" ]; then ok; else fail "the gzip representation has the same ETag"; fi
+expect "gzip ETag revalidates" \
+    "$(code -H 'Accept-Encoding: gzip' -H "If-None-Match: $gz_etag" "$base/all.ics")" 304
+curl -s -D "$tmp/h" -o /dev/null -H 'Accept-Encoding: gzip;q=0, identity' "$base/all.ics"
+expect "gzip;q=0 is refused" "$(header Content-Encoding "$tmp/h")" ""
+curl -s -D "$tmp/h" -o /dev/null -H 'Accept-Encoding: br, *' "$base/all.ics"
+expect "* accepts gzip" "$(header Content-Encoding "$tmp/h")" gzip
+
+# --- methods and paths ------------------------------------------------------
+for method in POST PUT DELETE PATCH OPTIONS; do
+    curl -s -D "$tmp/h" -o /dev/null -X "$method" -d x=1 "$base/all.ics"
+    expect "$method" "$(sed -n '1s/\r//p' "$tmp/h")" "HTTP/1.1 405 Method Not Allowed"
+    expect "$method Allow" "$(header Allow "$tmp/h")" "GET, HEAD"
+done
+for path in /../events.json /..%2fevents.json /%2e%2e/events.json /%2E%2E/%2E%2E/etc/passwd \
+            //etc/passwd /etc/passwd /all.ics%00 /all.ics%00.html /all.ics/ /ALL.ICS /all.ics. \
+            /.almanac-state /events.json /out/all.ics /index.html/.. /nothing '/all.ics;x' \
+            /%2fall.ics /all%2eics; do
+    got=$(code "$base$path")
+    case $got in 4??) ok ;; *) fail "GET $path: $got, expected 4xx" ;; esac
+done
+expect "a query string is ignored" "$(code "$base/all.ics?nocache=1")" 200
+long=$("$py" -c "print('/' + 'a' * 20000)")
+got=$(code "$base$long")
+case $got in 414|431|400) ok ;; *) fail "over-long URL: $got, expected 414" ;; esac
+# What curl will not send: a raw NUL, an absolute-form target, no path.
+# libmicrohttpd ends the path at a raw NUL, so "/all.ics<NUL>/../x" is a
+# request for /all.ics: served from the table, never anything else.
+"$py" - "$base" > "$tmp/raw" <<'EOF'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+all_ics = open("out/all.ics", "rb").read()
+def status(request):
+    with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+        s.sendall(request)
+        s.shutdown(socket.SHUT_WR)
+        data = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except TimeoutError:
+                return "TIMEOUT"
+            if not chunk:
+                break
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        line = head.split(b"\r\n")[0].decode(errors="replace")
+        if b"root:" in body:
+            return line + " LEAKED"
+        if line.startswith("HTTP/1.1 200") and body != all_ics:
+            return line + " UNEXPECTED"
+        return line
+for name, request in [
+        ("NUL in the path", b"GET /all.ics\x00/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        ("absolute-form traversal", b"GET http://x/../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        ("backslashes", b"GET /..\\..\\etc\\passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        ("no path", b"GET  HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+        ("garbage", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n")]:
+    line = status(request)
+    code = line.split(" ")[1] if line.startswith("HTTP/1.") and " " in line else "closed"
+    if line.endswith((" LEAKED", " UNEXPECTED")):
+        code = line.rsplit(" ", 1)[1]
+    elif code == "200" and name != "NUL in the path":
+        code = "200-unexpected"
+    print(name, code)
+EOF
+while read -r what; do
+    got=${what##* }
+    case $got in 4??|closed|200) ok ;; *) fail "raw request, $what: expected 4xx or a closed connection" ;; esac
+done < "$tmp/raw"
+expect "raw requests answered" "$(wc -l < "$tmp/raw" | tr -d ' ')" 5
+# Keep-alive: two requests on one connection.
+curl -s -v -o /dev/null -o /dev/null "$base/all.ics" "$base/index.html" 2> "$tmp/verbose"
+if grep -q 'Re-using existing connection' "$tmp/verbose"; then ok; else fail "no keep-alive"; fi
+expect "server still serving after all that" "$(code "$base/all.ics")" 200
+
+# --- access log -----------------------------------------------------------
+lines=$(grep -c '^127\.0\.0\.1 - - \[[0-9]*/[A-Z][a-z]*/[0-9:]* +0000\] "[A-Z]* [^ ]* HTTP/1\.1" [0-9]* [0-9-]* "[^"]*" "[^"]*"' "$tmp/stderr")
+if [ "$lines" -ge 40 ]; then ok; else fail "access log: $lines well-formed lines"; cat "$tmp/stderr" | head; fi
+if grep -q '"GET /all.ics HTTP/1.1" 304 - ' "$tmp/stderr"; then ok; else fail "no 304 in the log"; fi
+
+# --- a real subscription client ------------------------------------------
+events=$(grep -c '^BEGIN:VEVENT' out/all.ics)
+mkdir -p "$tmp/vdir/cal" "$tmp/vdir/status"
+cat > "$tmp/vdir/config" <<EOF
+[general]
+status_path = "$tmp/vdir/status"
+[pair feed]
+a = "remote"
+b = "local"
+collections = null
+conflict_resolution = "a wins"
+[storage remote]
+type = "http"
+url = "$base/all.ics"
+[storage local]
+type = "filesystem"
+path = "$tmp/vdir/cal"
+fileext = ".ics"
+EOF
+if VDIRSYNCER_CONFIG="$tmp/vdir/config" vdirsyncer -v ERROR discover feed > "$tmp/vdir.log" 2>&1 &&
+   VDIRSYNCER_CONFIG="$tmp/vdir/config" vdirsyncer -v ERROR sync feed >> "$tmp/vdir.log" 2>&1; then
+    expect "vdirsyncer synced every event" "$(ls "$tmp/vdir/cal" | wc -l | tr -d ' ')" "$events"
+    # vdirsyncer gives items whose UID is not file-name safe (ours hold
+    # '@') a new UID of its own, so compare what a calendar shows.
+    "$py" - "$tmp/vdir/cal" > "$tmp/vdir.diff" <<'EOF'
+import glob, sys, icalendar
+def shown(texts):
+    return sorted((str(e["SUMMARY"]), e["DTSTART"].to_ical(), e["DTEND"].to_ical())
+                  for t in texts for e in icalendar.Calendar.from_ical(t).walk("VEVENT"))
+served = shown([open("out/all.ics", "rb").read()])
+synced = shown([open(f, "rb").read() for f in glob.glob(sys.argv[1] + "/*.ics")])
+if served != synced:
+    print("served:", served, "\nsynced:", synced)
+EOF
+    expect "vdirsyncer has every event as served" "$(cat "$tmp/vdir.diff")" ""
+else
+    fail "vdirsyncer sync"; cat "$tmp/vdir.log"
+fi
+
+# --- --watch: a valid edit is served, an invalid one is not ---------------
+sed 's/"SCO Summit"/"SCO Summit in Samarkand"/' events.json > events.json.new
+mv events.json.new events.json
+new_etag=""
+for _ in $(seq 100); do
+    curl -s -D "$tmp/h" -o "$tmp/body" "$base/all.ics"
+    new_etag=$(header ETag "$tmp/h")
+    [ "$new_etag" != "$etag" ] && break
+    sleep 0.1
+done
+if [ "$new_etag" != "$etag" ]; then ok; else fail "--watch: the ETag did not change after an edit"; fi
+if grep -q 'SUMMARY:SCO Summit in Samarkand' "$tmp/body"; then ok; else fail "--watch: new title not served"; fi
+if cmp -s "$tmp/body" out/all.ics; then ok; else fail "--watch: served feed differs from out/all.ics"; fi
+expect "--watch: old ETag now gets 200" "$(code -H "If-None-Match: $etag" "$base/all.ics")" 200
+cp out/all.ics "$tmp/good.ics"
+printf '{ "calendar": { "id": "x", \n' > events.json   # an invalid edit, written in place
+for _ in $(seq 100); do grep -q 'not rebuilt' "$tmp/stderr" && break; sleep 0.1; done
+if grep -q '^events.json:[0-9]*:[0-9]*: error: ' "$tmp/stderr"; then ok; else fail "--watch: no diagnostic for the invalid edit"; tail -5 "$tmp/stderr"; fi
+if grep -q 'still serving the last good build' "$tmp/stderr"; then ok; else fail "--watch: invalid edit not reported"; fi
+curl -s -D "$tmp/h" -o "$tmp/body" "$base/all.ics"
+expect "--watch: the last good ETag stays" "$(header ETag "$tmp/h")" "$new_etag"
+if cmp -s "$tmp/body" "$tmp/good.ics"; then ok; else fail "--watch: the last good feed is not served"; fi
+if cmp -s out/all.ics "$tmp/good.ics"; then ok; else fail "--watch: out/ changed on an invalid edit"; fi
+stop
+if grep -q '^almanac: stopping' "$tmp/stderr"; then ok; else fail "no 'stopping' on SIGTERM"; fi
+
+# --- a feed that disappears is no longer served; SIGINT stops too --------
+cp "$root/events.json" events.json
+start events.json -o out --listen 127.0.0.1:0 --watch
+expect "feed served" "$(code "$base/youth-and-tolerance.ics")" 200
+"$py" -c "
+import json
+d=json.load(open('events.json'))
+d['feeds']=[f for f in d['feeds'] if f['id']!='youth-and-tolerance']
+json.dump(d, open('events.json.new','w'), ensure_ascii=False, indent=2)"
+mv events.json.new events.json
+got=200
+for _ in $(seq 100); do got=$(code "$base/youth-and-tolerance.ics"); [ "$got" = 404 ] && break; sleep 0.1; done
+expect "a feed removed from the file is gone" "$got" 404
+kill -INT "$pid"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+wait "$pid"; expect "exit status after SIGINT" $? 0
+pid=""
+
+# --- start-up errors --------------------------------------------------------
+"$bin" serve events.json -o out --listen 127.0.0.1:0 > "$tmp/stdout" 2> "$tmp/stderr" &
+pid=$!
+for _ in $(seq 100); do grep -q 'serving' "$tmp/stdout" && break; sleep 0.1; done
+port=$(sed -n 's|^almanac: serving .* at http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/stdout")
+"$bin" serve events.json -o out --listen "127.0.0.1:$port" > /dev/null 2> "$tmp/busy"
+expect "a port in use: exit status" $? 3
+if grep -q "cannot listen on 127.0.0.1:$port" "$tmp/busy"; then ok; else fail "port in use: no clear message"; cat "$tmp/busy"; fi
+kill -TERM "$pid"; wait "$pid"; pid=""
+"$bin" serve events.json --listen nowhere > /dev/null 2>&1
+expect "--listen without a port" $? 2
+"$bin" serve - --watch < events.json > /dev/null 2>&1
+expect "--watch on standard input" $? 2
+"$bin" build events.json --listen 127.0.0.1:0 > /dev/null 2>&1
+expect "--listen on another command" $? 2
+"$bin" serve events.json -o out --listen no.such.host.invalid:8080 > /dev/null 2> "$tmp/err"
+expect "an unknown host: exit status" $? 3
+
+echo "serve: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
