@@ -102,4 +102,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d
+-include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d $(UNITS:=.d)

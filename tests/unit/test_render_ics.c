@@ -12,23 +12,7 @@
 #include <string.h>
 
 #include "almanac/almanac.h"
-
-static almanac_document *load_ok(const char *text)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_document *doc = almanac_load(text, strlen(text), &diags);
-    if (doc != NULL)
-        almanac_validate(doc, &diags);
-    almanac_diagnostics_locate(&diags, text, strlen(text));
-    for (size_t i = 0; i < diags.count; i++)
-        print_message("%u:%u %s\n", diags.items[i].line, diags.items[i].column,
-                      diags.items[i].message);
-    assert_int_equal(diags.error_count, 0);
-    almanac_diagnostics_free(&diags);
-    assert_non_null(doc);
-    return doc;
-}
+#include "load_ok.h"
 
 /* Renders the feed and unfolds it (RFC 5545 3.1) so tests can look for
  * whole content lines. */
