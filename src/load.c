@@ -851,6 +851,50 @@ static void report_bad_escape(loader *l, size_t at)
                  next > 0x20 && next < 0x7F ? next : '?');
 }
 
+static bool is_word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || (unsigned char)c >= 0x80;
+}
+
+/* A bare word where JSON wants a string or a literal ("{ name: 1 }",
+ * "tru", "None"): names the word and the fix. Returns false when the text
+ * at AT is no such word. */
+static bool report_bare_word(loader *l, size_t at)
+{
+    if (l->text[at] == ':' && previous_significant(l, at) != SIZE_MAX &&
+        l->text[previous_significant(l, at)] != '"')
+        at = previous_significant(l, at); /* cJSON read the key's word, then stopped */
+    char c = l->text[at];
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'))
+        return false;
+    size_t start = at, end = at;
+    while (start > 0 && is_word_char(l->text[start - 1]))
+        start--;
+    while (end < l->length && is_word_char(l->text[end]))
+        end++;
+    if (start > 0 && l->text[start - 1] == '"')
+        return false; /* part of a string: another case */
+    int length = end - start > 40 ? 40 : (int)(end - start);
+    char word[48];
+    snprintf(word, sizeof word, "%.*s", length, l->text + start);
+    static const char *const literals[] = {"true", "false", "null"};
+    const char *literal = closest_word(word, literals, 3);
+    if (strcmp(word, "None") == 0 || strcmp(word, "nil") == 0 || strcmp(word, "undefined") == 0)
+        literal = "null"; /* what other languages call it */
+    size_t before = previous_significant(l, start);
+    char previous = before != SIZE_MAX ? l->text[before] : '\0';
+    if (literal != NULL && previous != '{')
+        error_at(l, start, "'%s' is not a JSON value; did you mean %s? (JSON's literals are "
+                 "true, false and null, in lower case)", word, literal);
+    else if (previous == '{' || (previous == ',' && l->text[end + strspn(l->text + end, " \t")] == ':'))
+        error_at(l, start, "keys must be strings in double quotes: write \"%s\"", word);
+    else
+        error_at(l, start, "'%s' is not a JSON value: write text in double quotes (\"%s\")",
+                 word, word);
+    return true;
+}
+
 /* Explains where and why cJSON stopped. cJSON reports the failure at or
  * just after the offending character, so both are looked at. */
 static void report_syntax_error(loader *l, size_t at)
@@ -920,7 +964,7 @@ static void report_syntax_error(loader *l, size_t at)
         error_at(l, c == '\'' ? at : before, "JSON strings use double quotes, not single quotes");
     else if (c == '/')
         error_at(l, at, "JSON does not allow comments");
-    else
+    else if (!report_bare_word(l, at))
         error_at(l, at, "JSON syntax error: unexpected '%c'", c > 0x20 && c < 0x7F ? c : '?');
 }
 
