@@ -21,8 +21,9 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c \
            src/load.c src/model.c src/render_html.c src/render_ics.c src/render_json.c \
-           src/render_markdown.c src/render_text.c src/serve.c src/text.c src/timeline.c src/watch.c \
-           src/tzdb.c src/validate.c
+           src/render_markdown.c src/render_text.c src/serve.c src/text.c src/timeline.c \
+           src/tzdb.c src/validate.c src/watch.c src/import.c src/import_scan.c \
+           src/write_events.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 B        = build
@@ -77,6 +78,7 @@ test: e2e leakcheck unit
 
 e2e: $(B)/asan/almanac $(B)/almanac | test-deps
 	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
+	    sh tests/e2e/import.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; exit $$status
 
 # Every test input once more, unsanitized, under valgrind memcheck.

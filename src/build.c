@@ -175,7 +175,7 @@ static almanac_event_stamp next_stamp(const state_record *previous, uint64_t has
 
 /* What the feed's header says, and which events it holds, as a hash. */
 static uint64_t feed_hash(const almanac_document *doc, const almanac_feed *feed,
-                          const uint64_t *event_hashes)
+                          const uint64_t *event_hashes, const size_t *order)
 {
     const almanac_calendar *c = &doc->calendar;
     uint64_t h = HASH_SEED;
@@ -187,11 +187,24 @@ static uint64_t feed_hash(const almanac_document *doc, const almanac_feed *feed,
     h = hash_string(h, c->refresh);
     h = hash_string(h, c->color);
     h = hash_string(h, ALMANAC_VERSION);
+    h = hash_bytes(h, &c->month_policy, sizeof c->month_policy);
+    h = hash_bytes(h, &c->year_policy, sizeof c->year_policy);
     if (feed != NULL) {
         h = hash_string(h, feed->name);
         h = hash_string(h, feed->description);
     }
-    for (size_t i = 0; i < doc->event_count; i++) {
+    /* The full calendar declares every feed (X-ALMANAC-FEED). */
+    for (size_t i = 0; feed == NULL && i < doc->feed_count; i++) {
+        h = hash_string(h, doc->feeds[i].id);
+        h = hash_string(h, doc->feeds[i].name);
+        h = hash_string(h, doc->feeds[i].description);
+        for (size_t k = 0; k < doc->feeds[i].tags.count; k++)
+            h = hash_string(h, doc->feeds[i].tags.items[k]);
+    }
+    /* In feed order, not file order: moving an event within events.json
+     * changes no feed, so it must not change LAST-MODIFIED either. */
+    for (size_t n = 0; n < doc->event_count; n++) {
+        size_t i = order[n];
         if (!almanac_feed_selects(feed, &doc->events[i]) || event_hashes[i] == 0)
             continue;
         h = hash_string(h, doc->events[i].id);
@@ -269,16 +282,20 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
         stamps->events[i] = next_stamp(find_record(&state, false, e->id),
                                        stamps->event_hashes[i], now);
     }
+    size_t *order = almanac_document_sorted(doc);
+    if (order == NULL && doc->event_count > 0)
+        result = -1;
     for (size_t k = 0; result == 0 && k < f; k++) {
         const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
         char name[256];
         almanac_feed_file_name(feed, name, sizeof name);
-        stamps->feed_hashes[k] = feed_hash(doc, feed, stamps->event_hashes);
+        stamps->feed_hashes[k] = feed_hash(doc, feed, stamps->event_hashes, order);
         const state_record *previous = find_record(&state, true, name);
         if (previous != NULL)
             kept[previous - state.records] = true;
         stamps->feeds[k] = next_stamp(previous, stamps->feed_hashes[k], now);
     }
+    free(order);
     if (result == 0)
         result = collect_stale_feeds(&state, kept, stamps);
     free(kept);

@@ -13,15 +13,21 @@
 #include <unistd.h>
 
 #include "almanac/almanac.h"
+#include "almanac/import.h"
+#include "atomic.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
-typedef enum { CMD_CHECK, CMD_BUILD, CMD_ICS, CMD_TIMELINE, CMD_SERVE } command;
+typedef enum { CMD_CHECK, CMD_BUILD, CMD_ICS, CMD_TIMELINE, CMD_SERVE, CMD_IMPORT } command;
 
 typedef struct {
     command cmd;
     const char *input;
     const char *output_dir;
+    bool output_set;      /* -o given: import writes that file */
+    const char *merge;    /* import --merge FILE */
+    const char **inputs;  /* import: every FILE.ics, in order */
+    size_t input_count;
     const char *feed;
     unsigned width;
     almanac_diag_format diag_format;
@@ -53,12 +59,19 @@ static const char usage_text[] =
     "  serve    [FILE] [-o DIR] [--listen ADDR:PORT] [--watch]\n"
     "                              build, then publish DIR over HTTP for calendar\n"
     "                              apps to subscribe to (default 127.0.0.1:8080)\n"
+    "  import   [FILE.ics ...] [-o FILE] [--merge FILE]\n"
+    "                              turn iCalendar files (default: standard\n"
+    "                              input) into an events file, on stdout or\n"
+    "                              into -o FILE; --merge adds them to FILE\n"
     "\n"
     "FILE defaults to ./events.json; - reads standard input.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR     output directory for build; ics reads the build state\n"
-    "                       there, so its output matches the built feed (default out)\n"
+    "                       there, so its output matches the built feed (default out);\n"
+    "                       import: the events file to write\n"
+    "      --merge FILE     import: add the events to FILE, matching by id, and\n"
+    "                       write it back (or to -o)\n"
     "  -f, --feed ID        the feed to write (ics), or to show (timeline)\n"
     "  -w, --width N        wrap the timeline to N columns (default: the terminal's,\n"
     "                       or 80)\n"
@@ -113,7 +126,7 @@ static bool parse_command(const char *word, command *cmd)
 {
     static const struct { const char *name; command cmd; } table[] = {
         {"check", CMD_CHECK},       {"build", CMD_BUILD}, {"ics", CMD_ICS},
-        {"timeline", CMD_TIMELINE}, {"serve", CMD_SERVE}};
+        {"timeline", CMD_TIMELINE}, {"serve", CMD_SERVE}, {"import", CMD_IMPORT}};
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(word, table[i].name) == 0) {
             *cmd = table[i].cmd;
@@ -207,7 +220,7 @@ static int parse_format(cli_options *o)
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL, OPT_FROM, OPT_TO,
-           OPT_NO_DETAILS, OPT_WATCH };
+           OPT_NO_DETAILS, OPT_WATCH, OPT_MERGE };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
         {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
@@ -218,8 +231,11 @@ static int parse_options(int argc, char **argv, cli_options *o)
         {"tag", required_argument, NULL, 't'},     {"status", required_argument, NULL, 's'},
         {"reverse", no_argument, NULL, 'r'},       {"no-details", no_argument, NULL, OPT_NO_DETAILS},
         {"listen", required_argument, NULL, 'l'}, {"watch", no_argument, NULL, OPT_WATCH},
+        {"merge", required_argument, NULL, OPT_MERGE},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
     *o = (cli_options){.input = "events.json", .output_dir = "out", .color = color_auto()};
+    static const char *inputs[1024];
+    o->inputs = inputs;
     bool have_command = false, have_input = false;
     int c;
     opterr = 0;
@@ -232,6 +248,10 @@ static int parse_options(int argc, char **argv, cli_options *o)
                 if (!parse_command(optarg, &o->cmd))
                     return usage_error("unknown command", optarg);
                 have_command = true;
+            } else if (o->cmd == CMD_IMPORT) {
+                if (o->input_count == sizeof inputs / sizeof inputs[0])
+                    return usage_error("too many files", optarg);
+                inputs[o->input_count++] = optarg;
             } else if (!have_input) {
                 o->input = optarg;
                 have_input = true;
@@ -239,7 +259,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
                 return usage_error("too many arguments", optarg);
             }
             break;
-        case 'o': o->output_dir = optarg; break;
+        case 'o': o->output_dir = optarg; o->output_set = true; break;
+        case OPT_MERGE: o->merge = optarg; break;
         case 'f': o->feed = optarg; break;
         case 'w': {
             char *end;
@@ -314,7 +335,9 @@ static int parse_options(int argc, char **argv, cli_options *o)
         }
     }
     if (!have_command)
-        return usage_error("missing command (check, build, ics, timeline or serve)", NULL);
+        return usage_error("missing command (check, build, ics, timeline, serve or import)", NULL);
+    if (o->merge != NULL && o->cmd != CMD_IMPORT)
+        return usage_error("--merge goes with the import command", NULL);
     if (o->feed != NULL && o->cmd != CMD_ICS && o->cmd != CMD_TIMELINE)
         return usage_error("--feed goes with the ics and timeline commands", NULL);
     if ((o->listen != NULL || o->watch) && o->cmd != CMD_SERVE)
@@ -531,6 +554,8 @@ static int run(const almanac_document *doc, const cli_options *o, almanac_diagno
         return run_timeline(doc, o);
     case CMD_SERVE:
         return run_serve(doc, o, diags);
+    case CMD_IMPORT:
+        break; /* run_import(): it reads iCalendar, not an events file */
     }
     return EXIT_USAGE;
 }
@@ -569,13 +594,213 @@ static almanac_document *load_input(const cli_options *o, int *status)
     return doc;
 }
 
+/* ---- import ------------------------------------------------------------ */
+
+typedef struct {
+    const char *path;
+    char *text;
+    size_t length;
+    almanac_diagnostics diags;
+} import_input;
+
+static const char *display_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+/* Locates and prints a file's diagnostics; true when they hold errors. */
+static bool report(almanac_diagnostics *diags, const char *text, size_t length,
+                   const char *name, const cli_options *o)
+{
+    if (text != NULL)
+        almanac_diagnostics_locate(diags, text, length);
+    if (o->strict)
+        almanac_diagnostics_promote_warnings(diags);
+    if (diags->count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
+        almanac_diagnostics_print(diags, stderr, name, o->diag_format, o->color);
+    return almanac_diagnostics_has_errors(diags);
+}
+
+/* Reads and checks an events file as `almanac check` does; NULL (after
+ * printing why) when it cannot be read or has errors. */
+static almanac_document *load_checked(const char *path, const char *text, size_t length,
+                                      const cli_options *o)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_document *doc = almanac_load(text, length, &diags);
+    if (doc != NULL)
+        almanac_validate(doc, &diags);
+    cli_options plain = *o;
+    plain.strict = false; /* the file's own warnings are the user's business */
+    bool bad = report(&diags, text, length, path, &plain);
+    almanac_diagnostics_free(&diags);
+    if (bad) {
+        almanac_document_free(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+/* Replaces PATH with TEXT atomically: the old file stays on any failure. */
+static int write_file(const char *path, const char *text)
+{
+    char *copy = strdup(path);
+    if (copy == NULL)
+        return -1;
+    char *slash = strrchr(copy, '/');
+    const char *dir = ".", *name = copy;
+    if (slash != NULL) {
+        *slash = '\0';
+        dir = slash == copy ? "/" : copy;
+        name = slash + 1;
+    }
+    atomic_file file = {0};
+    int result = atomic_open(&file, dir, name);
+    if (result == 0 && fputs(text, file.stream) < 0)
+        result = -1;
+    if (result == 0)
+        result = atomic_close(&file);
+    if (result == 0)
+        result = atomic_commit(&file);
+    if (result == 0)
+        result = atomic_sync_dir(dir);
+    int saved = errno;
+    atomic_discard(&file);
+    free(copy);
+    errno = saved;
+    return result;
+}
+
+/* The events file to write: the import alone, or merged into --merge. */
+static char *import_result(const almanac_document *doc, const cli_options *o, int *status)
+{
+    if (o->merge == NULL)
+        return almanac_events_write(doc);
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    char *text = NULL, *merged = NULL;
+    size_t length = 0;
+    if (almanac_read_file(o->merge, &text, &length, &diags) != 0) {
+        report(&diags, NULL, 0, o->merge, o);
+        almanac_diagnostics_free(&diags);
+        *status = EXIT_IO;
+        return NULL;
+    }
+    almanac_document *existing = load_checked(o->merge, text, length, o);
+    almanac_merge_counts counts;
+    if (existing != NULL)
+        merged = almanac_events_merge(text, length, doc, &counts, &diags);
+    if (merged != NULL)
+        fprintf(stderr, "almanac: %s: %zu added, %zu updated, %zu unchanged\n", o->merge,
+                counts.added, counts.updated, counts.unchanged);
+    report(&diags, NULL, 0, o->merge, o);
+    if (merged == NULL)
+        *status = EXIT_INVALID;
+    almanac_document_free(existing);
+    almanac_diagnostics_free(&diags);
+    free(text);
+    return merged;
+}
+
+/* Writes the events file where it goes; the result is checked first as
+ * `almanac check` would, so a file that fails it is never written. */
+static int write_import(const char *json, const cli_options *o)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_document *check = almanac_load(json, strlen(json), &diags);
+    if (check != NULL)
+        almanac_validate(check, &diags);
+    almanac_document_free(check);
+    /* Its warnings are the calendar's, for `almanac check` to show; an
+     * error would be a fault of the importer: say so, write nothing. */
+    bool bad = almanac_diagnostics_has_errors(&diags);
+    if (bad) {
+        almanac_diagnostics_locate(&diags, json, strlen(json));
+        fputs("almanac: internal error: the imported events file would not pass "
+              "`almanac check`; nothing was written:\n", stderr);
+        almanac_diagnostics_print(&diags, stderr, "<import result>", ALMANAC_DIAG_TEXT, false);
+    }
+    almanac_diagnostics_free(&diags);
+    if (bad)
+        return EXIT_INVALID;
+    const char *path = o->output_set ? o->output_dir : o->merge;
+    if (path == NULL)
+        return fputs(json, stdout) < 0 ? EXIT_IO : EXIT_SUCCESS;
+    if (write_file(path, json) != 0) {
+        fprintf(stderr, "almanac: cannot write %s: %s\n", path, strerror(errno));
+        return EXIT_IO;
+    }
+    return EXIT_SUCCESS;
+}
+
+static int run_import(const cli_options *o)
+{
+    static const char *standard_input[] = {"-"};
+    size_t count = o->input_count > 0 ? o->input_count : 1;
+    const char **paths = o->input_count > 0 ? o->inputs : standard_input;
+    import_input *in = calloc(count, sizeof *in);
+    almanac_importer *importer = almanac_importer_new();
+    if (in == NULL || importer == NULL) {
+        free(in);
+        almanac_importer_free(importer);
+        fputs("almanac: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    int status = EXIT_SUCCESS;
+    for (size_t i = 0; i < count; i++) {
+        in[i].path = paths[i];
+        almanac_diagnostics_init(&in[i].diags);
+        if (almanac_read_file(paths[i], &in[i].text, &in[i].length, &in[i].diags) != 0)
+            status = EXIT_IO;
+        else
+            almanac_importer_add(importer, paths[i], in[i].text, in[i].length, &in[i].diags);
+    }
+    almanac_document *doc = almanac_importer_finish(importer);
+    size_t warnings = 0;
+    for (size_t i = 0; i < count; i++) {
+        warnings += in[i].diags.warning_count;
+        if (report(&in[i].diags, in[i].text, in[i].length, display_name(in[i].path), o) &&
+            status == EXIT_SUCCESS)
+            status = EXIT_INVALID;
+    }
+    if (doc == NULL && status == EXIT_SUCCESS) {
+        fputs("almanac: out of memory\n", stderr);
+        status = EXIT_IO;
+    } else if (status == EXIT_SUCCESS && doc->event_count == 0 && warnings > 0) {
+        fputs("almanac: no event could be imported (see the warnings above); nothing was "
+              "written\n", stderr);
+        status = EXIT_INVALID;
+    }
+    char *json = status == EXIT_SUCCESS ? import_result(doc, o, &status) : NULL;
+    if (json != NULL)
+        status = write_import(json, o);
+    if (status == EXIT_SUCCESS)
+        fprintf(stderr, "almanac: imported %zu event%s from %zu file%s\n", doc->event_count,
+                doc->event_count == 1 ? "" : "s", count, count == 1 ? "" : "s");
+    free(json);
+    almanac_document_free(doc);
+    almanac_importer_free(importer);
+    for (size_t i = 0; i < count; i++) {
+        free(in[i].text);
+        almanac_diagnostics_free(&in[i].diags);
+    }
+    free(in);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     cli_options o;
     int status = parse_options(argc, argv, &o);
     if (status >= 0)
         return status;
-    almanac_document *doc = load_input(&o, &status);
+    almanac_document *doc = NULL;
+    if (o.cmd == CMD_IMPORT)
+        status = run_import(&o);
+    else
+        doc = load_input(&o, &status);
     if (doc != NULL) {
         apply_overrides(doc, &o);
         almanac_diagnostics diags;

@@ -13,6 +13,10 @@
  * - a month or year event follows the calendar's policy (span the whole
  *   month/year, a one-day marker, or omit), always says so in SUMMARY and
  *   DESCRIPTION, and carries X-ALMANAC-PRECISION so a re-import is lossless;
+ * - what DESCRIPTION and LOCATION flatten into text (participants, sources,
+ *   the country) and the calendar's own settings (its id, partial-date
+ *   policy, and in all.ics the declared feeds) also go into X-ALMANAC-*
+ *   properties, so that `almanac import` of all.ics builds the same feeds;
  * - local times carry the plain IANA TZID with a VTIMEZONE for it;
  * - everything is TRANSP:TRANSPARENT: following an event is not attending.
  */
@@ -21,6 +25,8 @@
 #include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "render_ics.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -114,7 +120,7 @@ static void add_dates(const almanac_document *doc, const almanac_event *e, icalc
 }
 
 /* "Youth Leaders Forum (planned for April 2023, exact date not known)". */
-static char *summary_for(const almanac_event *e)
+char *almanac_ics_summary(const almanac_event *e)
 {
     char when[ALMANAC_LABEL_MAX] = "";
     if (is_partial(e))
@@ -157,7 +163,7 @@ static void write_source(FILE *s, const almanac_source *src)
 
 /* The description, then what a reader needs that has no property of its
  * own: the approximate date, participants and sources. */
-static char *description_for(const almanac_document *doc, const almanac_event *e)
+char *almanac_ics_description(const almanac_document *doc, const almanac_event *e)
 {
     char *text = NULL;
     size_t size = 0;
@@ -267,6 +273,40 @@ static void add_related(const almanac_document *doc, const almanac_event *e, ica
     }
 }
 
+static void add_param(icalproperty *p, const char *name, const char *value)
+{
+    icalparameter *parameter = icalparameter_new_x(value);
+    icalparameter_set_xname(parameter, name);
+    icalproperty_add_parameter(p, parameter);
+}
+
+/* What DESCRIPTION and LOCATION flatten into text, kept as structure so that
+ * `almanac import` restores the event exactly (README "Import"). Only values
+ * that cannot hold '^' go into parameters: libical does not escape it there. */
+static void add_structure(const almanac_event *e, icalcomponent *c)
+{
+    if (e->has_location && e->location.country != NULL)
+        add_x(c, "X-ALMANAC-COUNTRY", e->location.country);
+    for (size_t i = 0; i < e->participants.count; i++)
+        add_x(c, "X-ALMANAC-PARTICIPANT", e->participants.items[i]);
+    for (size_t i = 0; i < e->source_count; i++) {
+        const almanac_source *src = &e->sources[i];
+        icalproperty *p = icalproperty_new_x(src->title);
+        icalproperty_set_x_name(p, "X-ALMANAC-SOURCE");
+        if (src->has_date) {
+            char date[ALMANAC_DATE_TEXT_MAX];
+            almanac_date_format(&src->date, date);
+            add_param(p, "X-ALMANAC-DATE", date);
+        }
+        if (src->url != NULL)
+            add_param(p, "X-ALMANAC-URL", src->url);
+        icalcomponent_add_property(c, p);
+        /* belongs to the X-ALMANAC-SOURCE just before it */
+        if (src->publisher != NULL)
+            add_x(c, "X-ALMANAC-SOURCE-PUBLISHER", src->publisher);
+    }
+}
+
 static void add_precision(const almanac_event *e, icalcomponent *c)
 {
     if (!is_partial(e))
@@ -288,8 +328,8 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
 {
     icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
     char *uid = uid_for(doc, e->id);
-    char *summary = summary_for(e);
-    char *description = description_for(doc, e);
+    char *summary = almanac_ics_summary(e);
+    char *description = almanac_ics_description(doc, e);
     if (c == NULL || uid == NULL || summary == NULL || description == NULL) {
         free(uid);
         free(summary);
@@ -318,6 +358,7 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
         icalcomponent_add_property(c, icalproperty_new_lastmodified(utc_from_unix(stamp->modified)));
     }
     add_precision(e, c);
+    add_structure(e, c);
     free(uid);
     free(summary);
     free(description);
@@ -347,6 +388,56 @@ static int write_component(icalcomponent *c, FILE *out)
     int result = fputs(text, out) < 0 ? -1 : 0;
     free(text);
     return result;
+}
+
+static const char *policy_name(almanac_partial_policy policy)
+{
+    switch (policy) {
+    case ALMANAC_PARTIAL_FIRST_DAY: return "first-day";
+    case ALMANAC_PARTIAL_OMIT: return "omit";
+    case ALMANAC_PARTIAL_SPAN: break;
+    }
+    return "span";
+}
+
+/* The calendar's id and partial-date policy, and in the full calendar the
+ * declared feeds, so that `almanac import` of all.ics gives back a file
+ * that builds the same feeds. Ids and tags are slugs: safe as parameters. */
+static void add_calendar_structure(const almanac_document *doc, const almanac_feed *feed,
+                                   icalcomponent *c)
+{
+    char policy[64];
+    add_x(c, "X-ALMANAC-CALENDAR-ID", doc->calendar.id);
+    snprintf(policy, sizeof policy, "month=%s,year=%s", policy_name(doc->calendar.month_policy),
+             policy_name(doc->calendar.year_policy));
+    add_x(c, "X-ALMANAC-PARTIAL-DATES", policy);
+    for (size_t i = 0; feed == NULL && i < doc->feed_count; i++) {
+        const almanac_feed *f = &doc->feeds[i];
+        size_t length = 1;
+        for (size_t k = 0; k < f->tags.count; k++)
+            length += strlen(f->tags.items[k]) + 1;
+        char *tags = malloc(length);
+        if (tags == NULL)
+            continue;
+        tags[0] = '\0';
+        for (size_t k = 0; k < f->tags.count; k++) {
+            if (k > 0)
+                strcat(tags, ",");
+            strcat(tags, f->tags.items[k]);
+        }
+        icalproperty *p = icalproperty_new_x(f->name);
+        icalproperty_set_x_name(p, "X-ALMANAC-FEED");
+        add_param(p, "X-ALMANAC-ID", f->id);
+        add_param(p, "X-ALMANAC-TAGS", tags);
+        icalcomponent_add_property(c, p);
+        free(tags);
+        if (f->description != NULL) {
+            p = icalproperty_new_x(f->description);
+            icalproperty_set_x_name(p, "X-ALMANAC-FEED-DESCRIPTION");
+            add_param(p, "X-ALMANAC-ID", f->id);
+            icalcomponent_add_property(c, p);
+        }
+    }
 }
 
 /* Writes the VCALENDAR's opening and properties, but not its end. */
@@ -395,6 +486,7 @@ static int write_header(const almanac_document *doc, const almanac_ics_options *
         icalcomponent_add_property(c, icalproperty_new_color(cal->color));
     if (o->calendar_modified > 0)
         icalcomponent_add_property(c, icalproperty_new_lastmodified(utc_from_unix(o->calendar_modified)));
+    add_calendar_structure(doc, feed, c);
     char *text = icalcomponent_as_ical_string_r(c);
     icalcomponent_free(c);
     if (text == NULL)

@@ -26,6 +26,14 @@ for input in events.json tests/cases/good/*.json; do
     echo "$name-json timeline $input --format json --from 2000 --status confirmed,tentative -r"
 done >> "$tmp/runs"
 
+# import: the broken cases, the real-world corpus, a feed of ours, a merge
+for input in tests/import/*.ics tests/import/corpus/*.ics; do
+    echo "$(basename "$input" .ics)-import import $input -o $tmp/import-$(basename "$input" .ics).json"
+done >> "$tmp/runs"
+echo "all-import import out/all.ics out/afghanistan.ics" >> "$tmp/runs"
+cp events.json "$tmp/merge.json"
+echo "merge-import import out/all.ics tests/import/recurring.ics --merge $tmp/merge.json -o $tmp/merged.json" >> "$tmp/runs"
+
 # Exit status 99 marks a valgrind finding; almanac's own 0/1 are expected.
 export bin tmp
 xargs -P "$(nproc)" -L 1 sh -c '

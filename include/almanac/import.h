@@ -1,0 +1,77 @@
+/*
+ * almanac/import.h - iCalendar (RFC 5545) into the events format.
+ *
+ *   almanac_importer *im = almanac_importer_new();
+ *   almanac_importer_add(im, "cal.ics", text, length, &diags);   (per file)
+ *   almanac_document *doc = almanac_importer_finish(im);
+ *   char *json = almanac_events_write(doc);   or almanac_events_merge(...)
+ *   ... check json with almanac_load()/almanac_validate(), write it ...
+ *   free(json); almanac_document_free(doc); almanac_importer_free(im);
+ *
+ * libical parses; a pre-scan of the raw text gives each diagnostic its line
+ * (libical keeps none) and lets the events of a file with unbalanced
+ * BEGIN/END still be read. Severities:
+ *   error   - nothing of that file could be read (not iCalendar, UTF-16,
+ *             NUL bytes); the caller writes nothing;
+ *   warning - something was left out or changed to fit the events format:
+ *             an event that could not be read (a bad date, an unknown
+ *             TZID), or a kind of data the format cannot hold (RRULE,
+ *             VALARM, ATTENDEE ...), one warning per kind with a count and
+ *             its lines. --strict makes them errors.
+ * Diagnostics carry byte offsets into the text given to _add(); their
+ * "pointer" names the component and property ("VEVENT/RRULE").
+ *
+ * Ownership: the importer copies what it keeps; TEXT may be freed after
+ * _add(), but each DIAGS list must live until _finish(), which may add
+ * warnings to it (a RELATED-TO naming no imported event).
+ */
+#ifndef ALMANAC_IMPORT_H
+#define ALMANAC_IMPORT_H
+
+#include <stddef.h>
+
+#include "almanac/diag.h"
+#include "almanac/model.h"
+
+typedef struct almanac_importer almanac_importer;
+
+/* NULL when out of memory. Free with almanac_importer_free(). */
+almanac_importer *almanac_importer_new(void);
+void almanac_importer_free(almanac_importer *importer); /* accepts NULL */
+
+/* Reads one iCalendar text of LENGTH bytes. NAME (a file name) names the
+ * calendar when the text gives no name. The first text that has calendar
+ * settings gives the document's. Returns the number of events taken, or
+ * -1 when nothing could be read (an error is in DIAGS). */
+long almanac_importer_add(almanac_importer *importer, const char *name, const char *text,
+                          size_t length, almanac_diagnostics *diags);
+
+/* The document of every event read: ids made unique and stable (from UIDs),
+ * RELATED-TO resolved to ids, a feed per category whose label is not its
+ * tag. The importer is left empty. Returns NULL when out of memory; the
+ * caller frees with almanac_document_free(). An event's "timezone" is
+ * always set for local times (writers leave it out where the calendar's
+ * applies). */
+almanac_document *almanac_importer_finish(almanac_importer *importer);
+
+/* The document as an events file: pretty-printed JSON, keys in the
+ * format's order, "$schema" set. Malloc'ed, the caller frees; NULL when out
+ * of memory. */
+char *almanac_events_write(const almanac_document *document);
+
+typedef struct {
+    size_t added, updated, unchanged;
+} almanac_merge_counts;
+
+/* Merges IMPORTED into the events file TEXT (LENGTH bytes, already checked
+ * by almanac_load()/almanac_validate()): events are matched by id; a
+ * matched event gets the imported values of the keys the calendar decides
+ * (title, start, end, timezone, status are also removed when the import
+ * has none) and keeps the user's other keys and their order; new events
+ * are appended, and so are feeds the file does not declare. The calendar
+ * stays the file's. Returns the new text (malloc'ed) and the counts, or
+ * NULL with an error in DIAGS. */
+char *almanac_events_merge(const char *text, size_t length, const almanac_document *imported,
+                           almanac_merge_counts *counts, almanac_diagnostics *diags);
+
+#endif

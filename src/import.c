@@ -1,0 +1,1627 @@
+/*
+ * import.c - iCalendar to the events model (see import.h).
+ *
+ * libical parses every file; import_scan.c tells the line of each
+ * component and property, since libical keeps none. Each VEVENT becomes
+ * one event; what the events format cannot hold is counted per kind and
+ * reported once per file with its lines, never dropped in silence.
+ *
+ * Feeds written by almanac carry X-ALMANAC-* properties (render_ics.c)
+ * with what their text flattens: the importer takes SUMMARY, DESCRIPTION
+ * and LOCATION apart again by rendering the same suffixes and removing
+ * them, so that a build of the import gives the same bytes.
+ */
+#include "almanac/import.h"
+
+#include <libical/ical.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "almanac/load.h"
+#include "arena.h"
+#include "import_scan.h"
+#include "render_ics.h"
+#include "text.h"
+#include "tzdb.h"
+
+typedef struct {
+    almanac_event event;
+    char *uid;                 /* NULL when the VEVENT has none */
+    char *occurrence;          /* RECURRENCE-ID as text, or NULL */
+    const char *uid_calendar;  /* almanac feeds: the calendar id in UIDs */
+    char **related;            /* UIDs of RELATED-TO */
+    size_t *related_at;
+    size_t related_count;
+    almanac_diagnostics *diags;
+} imported_event;
+
+struct almanac_importer {
+    almanac_arena *arena;
+    imported_event *events;
+    size_t event_count, event_capacity;
+    almanac_calendar calendar;
+    bool have_calendar;
+    almanac_feed *feeds;       /* declared by an almanac feed (X-ALMANAC-FEED) */
+    size_t feed_count, feed_capacity;
+    char **label_tags, **labels; /* a category's slug and its original text */
+    size_t label_count, label_capacity;
+};
+
+/* ---- losses: what did not fit, counted per kind ------------------------ */
+
+enum { LOSS_LINES = 8 };
+
+typedef struct {
+    char key[64];       /* "RRULE", "property:X-FOO", "tzid:Europe_Berlin" */
+    char pointer[48];   /* "VEVENT/RRULE" */
+    size_t count;
+    size_t offset;      /* of the first one */
+    unsigned lines[LOSS_LINES];
+} loss;
+
+typedef struct {
+    almanac_importer *im;
+    const char *name;
+    const char *text;
+    size_t length;
+    almanac_diagnostics *diags;
+    ics_scan scan;
+    icalcomponent *calendar;     /* the VCALENDAR being read, or NULL */
+    size_t calendar_index;       /* its index in the scan */
+    const char *almanac_id;      /* X-ALMANAC-CALENDAR-ID, or NULL */
+    const char *zone;            /* X-WR-TIMEZONE when an IANA zone */
+    almanac_document settings;   /* the partial-date policy, for our texts */
+    loss *losses;
+    size_t loss_count, loss_capacity;
+    bool out_of_memory;
+} ics_file;
+
+static void lose(ics_file *f, const char *key, const char *pointer, size_t offset, unsigned line)
+{
+    loss *l = NULL;
+    for (size_t i = 0; i < f->loss_count; i++)
+        if (strcmp(f->losses[i].key, key) == 0)
+            l = &f->losses[i];
+    if (l == NULL) {
+        if (f->loss_count == f->loss_capacity) {
+            size_t capacity = f->loss_capacity ? f->loss_capacity * 2 : 16;
+            loss *bigger = realloc(f->losses, capacity * sizeof *bigger);
+            if (bigger == NULL) {
+                f->out_of_memory = true;
+                return;
+            }
+            f->losses = bigger;
+            f->loss_capacity = capacity;
+        }
+        l = &f->losses[f->loss_count++];
+        memset(l, 0, sizeof *l);
+        snprintf(l->key, sizeof l->key, "%s", key);
+        snprintf(l->pointer, sizeof l->pointer, "%s", pointer);
+        l->offset = offset;
+    }
+    if (l->count < LOSS_LINES)
+        l->lines[l->count] = line;
+    l->count++;
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* The sentence for a kind of loss; KEY is "kind" or "kind:detail". */
+static void loss_message(const loss *l, char *out, size_t size)
+{
+    size_t n = l->count;
+    const char *colon = strchr(l->key, ':');
+    const char *detail = colon != NULL ? colon + 1 : "";
+    size_t kind = colon != NULL ? (size_t)(colon - l->key) : strlen(l->key);
+#define IS(word) (kind == strlen(word) && strncmp(l->key, word, kind) == 0)
+    if (IS("RRULE"))
+        snprintf(out, size, "%zu %s (RRULE); only the first occurrence was imported", n,
+                 plural(n, "event repeats", "events repeat"));
+    else if (IS("RDATE"))
+        snprintf(out, size, "%zu extra %s of repeating events (RDATE) %s not imported", n,
+                 plural(n, "date", "dates"), plural(n, "was", "were"));
+    else if (IS("EXDATE"))
+        snprintf(out, size, "%zu excluded %s of repeating events (EXDATE) %s ignored: only "
+                 "first occurrences were imported", n, plural(n, "date", "dates"),
+                 plural(n, "was", "were"));
+    else if (IS("RECURRENCE-ID"))
+        snprintf(out, size, "%zu %s one occurrence of a repeating event (RECURRENCE-ID); "
+                 "each was imported as an event of its own", n,
+                 plural(n, "event changes", "events change"));
+    else if (IS("ATTENDEE"))
+        snprintf(out, size, "%zu %s (ATTENDEE) %s not imported", n,
+                 plural(n, "attendee", "attendees"), plural(n, "was", "were"));
+    else if (IS("VALARM"))
+        snprintf(out, size, "%zu %s (VALARM) %s not imported", n, plural(n, "alarm", "alarms"),
+                 plural(n, "was", "were"));
+    else if (IS("ATTACH"))
+        snprintf(out, size, "%zu %s (ATTACH) %s not imported", n,
+                 plural(n, "attachment", "attachments"), plural(n, "was", "were"));
+    else if (IS("component"))
+        snprintf(out, size, "%zu %s (%s) %s not imported: the events format holds events only",
+                 n, plural(n, "component", "components"), detail, plural(n, "was", "were"));
+    else if (IS("property"))
+        snprintf(out, size, "%zu %s %s not imported: the events format has no place for it", n,
+                 detail, plural(n, "property was", "properties were"));
+    else if (IS("floating"))
+        snprintf(out, size, "%zu %s a floating time (no TZID, no Z): taken as local time in "
+                 "%s; set \"timezone\" if that is wrong", n,
+                 plural(n, "event has", "events have"), detail);
+    else if (IS("tzid"))
+        snprintf(out, size, "%zu %s TZID '%s', which is not an IANA timezone: %s converted "
+                 "to UTC with the file's VTIMEZONE", n, plural(n, "event uses", "events use"),
+                 detail, plural(n, "its time was", "their times were"));
+    else if (IS("status"))
+        snprintf(out, size, "%zu %s STATUS:%s, which events cannot have: imported as confirmed",
+                 n, plural(n, "event has", "events have"), detail);
+    else if (IS("url"))
+        snprintf(out, size, "%zu %s not an absolute http:// or https:// URL of printable "
+                 "ASCII: not imported", n, plural(n, "URL is", "URLs are"));
+    else if (IS("reltype"))
+        snprintf(out, size, "%zu RELATED-TO %s RELTYPE=%s (no RELTYPE means PARENT): imported "
+                 "as related events", n, plural(n, "has", "have"), detail);
+    else if (IS("oneline"))
+        snprintf(out, size, "%zu %s line breaks or control characters in %s, which is one "
+                 "line: replaced by spaces", n, plural(n, "value has", "values have"), detail);
+    else if (IS("long"))
+        snprintf(out, size, "%zu %s %s is longer than the events format allows: cut short", n,
+                 plural(n, "value of", "values of"), detail);
+    else if (IS("untitled"))
+        snprintf(out, size, "%zu %s no SUMMARY: titled \"(no title)\"", n,
+                 plural(n, "event has", "events have"));
+    else if (IS("geo"))
+        snprintf(out, size, "%zu GEO %s out of range: not imported", n,
+                 plural(n, "value is", "values are"));
+    else if (IS("tag"))
+        snprintf(out, size, "%zu %s no letter or digit to make a tag of: not imported", n,
+                 plural(n, "category has", "categories have"));
+    else if (IS("end"))
+        snprintf(out, size, "%zu %s before %s start: the end was not imported", n,
+                 plural(n, "event ends", "events end"), plural(n, "its", "their"));
+    else if (IS("mixed"))
+        snprintf(out, size, "%zu %s a date-time end for a date start (or the reverse): the "
+                 "end was not imported", n, plural(n, "event has", "events have"));
+    else if (IS("calendar"))
+        snprintf(out, size, "the calendar's %s '%s' does not fit the events format: not "
+                 "imported", l->pointer + sizeof "VCALENDAR", detail);
+    else if (IS("label"))
+        snprintf(out, size, "%zu %s no feed to keep %s original text: %s", n,
+                 plural(n, "category gets", "categories get"), plural(n, "its", "their"),
+                 detail);
+    else
+        snprintf(out, size, "%zu × %s", n, l->key);
+#undef IS
+    size_t used = strlen(out);
+    size_t shown = n < LOSS_LINES ? n : LOSS_LINES;
+    unsigned lines[LOSS_LINES];
+    memcpy(lines, l->lines, sizeof lines);
+    for (size_t i = 1; i < shown; i++) /* in order: a few, insertion sort */
+        for (size_t k = i; k > 0 && lines[k - 1] > lines[k]; k--) {
+            unsigned t = lines[k];
+            lines[k] = lines[k - 1];
+            lines[k - 1] = t;
+        }
+    for (size_t i = 0; i < shown && used + 16 < size; i++)
+        used += (size_t)snprintf(out + used, size - used, "%s%u",
+                                 i == 0 ? (n == 1 ? " (line " : " (lines ") : ", ", lines[i]);
+    if (n > shown && used + 24 < size)
+        used += (size_t)snprintf(out + used, size - used, " and %zu more", n - shown);
+    if (used + 2 < size)
+        snprintf(out + used, size - used, ")");
+}
+
+static void report_losses(ics_file *f)
+{
+    for (size_t i = 0; i < f->loss_count; i++) {
+        char message[1024];
+        loss_message(&f->losses[i], message, sizeof message);
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, f->losses[i].offset,
+                                f->losses[i].pointer, "%s", message);
+    }
+}
+
+/* ---- places in the text ------------------------------------------------ */
+
+typedef struct {
+    size_t offset;
+    unsigned line;
+} place;
+
+static place component_place(const ics_file *f, size_t component)
+{
+    if (component == SIZE_MAX)
+        return (place){ALMANAC_NO_OFFSET, 0};
+    return (place){f->scan.components[component].begin, f->scan.components[component].line};
+}
+
+/* Where the ORDINAL-th property NAME of COMPONENT is; the component's
+ * BEGIN when the scan did not see it. */
+static place property_place(const ics_file *f, size_t component, const char *name,
+                            size_t ordinal)
+{
+    const ics_line *l = ics_scan_property(&f->scan, component, name, ordinal);
+    return l != NULL ? (place){l->offset, l->line} : component_place(f, component);
+}
+
+static const char *property_name(icalproperty *p)
+{
+    const char *name = icalproperty_isa(p) == ICAL_X_PROPERTY ? icalproperty_get_x_name(p)
+                                                              : icalproperty_get_property_name(p);
+    return name != NULL ? name : "";
+}
+
+/* How many properties named like P come before it in C. */
+static size_t property_ordinal(icalcomponent *c, icalproperty *p)
+{
+    const char *name = property_name(p);
+    size_t n = 0;
+    for (icalproperty *q = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); q != NULL && q != p;
+         q = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
+        n += strcasecmp(property_name(q), name) == 0;
+    return n;
+}
+
+static place place_of(const ics_file *f, icalcomponent *c, size_t component, icalproperty *p)
+{
+    char name[ICS_NAME_MAX];
+    snprintf(name, sizeof name, "%s", property_name(p));
+    for (char *s = name; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+    return property_place(f, component, name, property_ordinal(c, p));
+}
+
+static void lose_property(ics_file *f, const char *key, icalcomponent *c, size_t component,
+                          icalproperty *p)
+{
+    char pointer[48];
+    place at = place_of(f, c, component, p);
+    snprintf(pointer, sizeof pointer, "%s/%s", icalcomponent_kind_to_string(icalcomponent_isa(c)),
+             property_name(p));
+    lose(f, key, pointer, at.offset, at.line);
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+/* Cuts TEXT to at most MAX bytes without splitting a UTF-8 character. */
+static size_t utf8_cut(const char *text, size_t length, size_t max)
+{
+    if (length <= max)
+        return length;
+    while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
+/* One line of text: control characters become spaces, ends trimmed, cut
+ * to MAX bytes. NULL when nothing is left. *CHANGED tells what happened. */
+static char *clean_line(almanac_arena *arena, const char *s, size_t max, bool *broken, bool *cut)
+{
+    size_t length = strlen(s);
+    char *copy = arena_strndup(arena, s, length);
+    if (copy == NULL)
+        return NULL;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)copy[i];
+        if (c < 0x20 || c == 0x7F) {
+            copy[i] = ' ';
+            *broken = true;
+        }
+    }
+    size_t first = 0;
+    while (first < length && copy[first] == ' ')
+        first++;
+    while (length > first && copy[length - 1] == ' ')
+        length--;
+    size_t kept = utf8_cut(copy + first, length - first, max);
+    *cut = *cut || kept < length - first;
+    memmove(copy, copy + first, kept);
+    copy[kept] = '\0';
+    return kept > 0 ? copy : NULL;
+}
+
+/* Free text: newlines and tabs stay, CR and other controls go. */
+static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *cut)
+{
+    size_t length = strlen(s), n = 0;
+    char *copy = arena_strndup(arena, s, length);
+    if (copy == NULL)
+        return NULL;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+            continue;
+        copy[n++] = s[i];
+    }
+    size_t kept = utf8_cut(copy, n, max);
+    *cut = *cut || kept < n;
+    copy[kept] = '\0';
+    for (size_t i = 0; i < kept; i++)
+        if (copy[i] != ' ' && copy[i] != '\n' && copy[i] != '\t')
+            return copy;
+    return NULL;
+}
+
+static char *line_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                        const char *value, size_t max)
+{
+    bool broken = false, cut = false;
+    char *text = clean_line(f->im->arena, value, max, &broken, &cut);
+    if (broken)
+        lose_property(f, "oneline:SUMMARY, LOCATION or CATEGORIES", c, component, p);
+    if (cut)
+        lose_property(f, "long:SUMMARY, LOCATION or CATEGORIES", c, component, p);
+    return text;
+}
+
+/* An http(s) URL the loader accepts (load.c read_url). */
+static bool is_web_url(const char *s)
+{
+    const char *rest = strncmp(s, "https://", 8) == 0 ? s + 8
+                     : strncmp(s, "http://", 7) == 0  ? s + 7 : NULL;
+    if (rest == NULL || *rest == '\0' || *rest == '/' || strlen(s) > ALMANAC_MAX_SHORT_BYTES)
+        return false;
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c) != NULL)
+            return false;
+    }
+    return true;
+}
+
+static const char *x_value(icalcomponent *c, const char *name)
+{
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
+        if (strcasecmp(property_name(p), name) == 0)
+            return icalproperty_get_x(p);
+    return NULL;
+}
+
+static const char *x_parameter(icalproperty *p, const char *name)
+{
+    for (icalparameter *a = icalproperty_get_first_parameter(p, ICAL_X_PARAMETER); a != NULL;
+         a = icalproperty_get_next_parameter(p, ICAL_X_PARAMETER))
+        if (icalparameter_get_xname(a) != NULL && strcasecmp(icalparameter_get_xname(a), name) == 0)
+            return icalparameter_get_xvalue(a);
+    return NULL;
+}
+
+/* ---- timezones and dates ---------------------------------------------- */
+
+static bool offsets_agree(icaltimezone *file_zone, const char *iana, icaltimetype t)
+{
+    icaltimezone *zone = icaltimezone_get_builtin_timezone(iana);
+    if (zone == NULL)
+        return false;
+    if (file_zone == NULL)
+        return true;
+    int dst = 0;
+    t.zone = NULL;
+    return icaltimezone_get_utc_offset(file_zone, &t, &dst) ==
+           icaltimezone_get_utc_offset(zone, &t, &dst);
+}
+
+/* The IANA name a TZID stands for, checked against the file's VTIMEZONE at
+ * time T when there is one: the TZID itself, a globally unique TZID's
+ * trailing IANA part ("/mozilla.org/20070129_1/America/New_York"), the
+ * VTIMEZONE's X-LIC-LOCATION, or "Europe_Berlin" as "Europe/Berlin".
+ * Writes it into BUFFER and returns true, or false. */
+static bool iana_zone(const char *tzid, icaltimezone *file_zone, icaltimetype t, char *buffer,
+                      size_t size)
+{
+    for (const char *p = tzid; p != NULL; p = strchr(p + 1, '/')) {
+        const char *name = *p == '/' ? p + 1 : p;
+        if (tzdb_exists(name) && offsets_agree(file_zone, name, t)) {
+            snprintf(buffer, size, "%s", name);
+            return true;
+        }
+    }
+    const char *location = file_zone != NULL ? icaltimezone_get_location(file_zone) : NULL;
+    if (location != NULL && tzdb_exists(location) && offsets_agree(file_zone, location, t)) {
+        snprintf(buffer, size, "%s", location);
+        return true;
+    }
+    snprintf(buffer, size, "%s", tzid);
+    char *underscore = strchr(buffer, '_');
+    if (underscore != NULL) {
+        *underscore = '/';
+        if (tzdb_exists(buffer) && offsets_agree(file_zone, buffer, t))
+            return true;
+    }
+    return false;
+}
+
+static bool valid_time(icaltimetype t)
+{
+    if (icaltime_is_null_time(t) || t.year < ALMANAC_YEAR_MIN || t.year > ALMANAC_YEAR_MAX ||
+        t.month < 1 || t.month > 12 || t.day < 1 ||
+        t.day > almanac_days_in_month(t.year, t.month))
+        return false;
+    return t.is_date || (t.hour >= 0 && t.hour < 24 && t.minute >= 0 && t.minute < 60 &&
+                         t.second >= 0 && t.second < 60);
+}
+
+static almanac_date date_of(icaltimetype t, almanac_precision precision)
+{
+    almanac_date d = {.precision = precision, .year = t.year, .month = t.month, .day = t.day};
+    if (precision >= ALMANAC_PRECISION_LOCAL_TIME) {
+        d.hour = t.hour;
+        d.minute = t.minute;
+        d.second = t.second;
+        d.has_seconds = t.second != 0;
+    }
+    return d;
+}
+
+/* How a timed value is read: as a local time in ZONE, or as UTC (a Z
+ * time, or one converted with the file's VTIMEZONE). */
+typedef struct {
+    bool utc;
+    char zone[128];       /* local times: the IANA zone */
+    icaltimezone *source; /* the zone the value was written in, or NULL */
+} time_frame;
+
+static const char *tzid_of(icalproperty *p)
+{
+    icalparameter *tzid = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+    return tzid != NULL ? icalparameter_get_tzid(tzid) : NULL;
+}
+
+static icaltimezone *file_zone(const ics_file *f, const char *tzid)
+{
+    return f->calendar != NULL && tzid != NULL ? icalcomponent_get_timezone(f->calendar, tzid)
+                                               : NULL;
+}
+
+/* Decides the frame of a timed start. Returns false (after a warning) when
+ * the TZID is unknown. */
+static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                        icaltimetype t, time_frame *frame)
+{
+    memset(frame, 0, sizeof *frame);
+    const char *tzid = tzid_of(p);
+    if (icaltime_is_utc(t) && tzid == NULL) {
+        frame->utc = true;
+        return true;
+    }
+    if (tzid == NULL) {
+        const char *zone = f->zone != NULL ? f->zone : "UTC";
+        char key[160];
+        snprintf(key, sizeof key, "floating:%s", zone);
+        lose_property(f, key, c, component, p);
+        snprintf(frame->zone, sizeof frame->zone, "%s", zone);
+        return true;
+    }
+    icaltimezone *own = file_zone(f, tzid);
+    if (iana_zone(tzid, own, t, frame->zone, sizeof frame->zone)) {
+        frame->source = icaltimezone_get_builtin_timezone(frame->zone);
+        return true;
+    }
+    if (own != NULL) {
+        char key[160];
+        snprintf(key, sizeof key, "tzid:%.100s", tzid);
+        lose_property(f, key, c, component, p);
+        frame->utc = true;
+        frame->source = own;
+        return true;
+    }
+    place at = place_of(f, c, component, p);
+    almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
+                            "event skipped: unknown timezone TZID=%s (no VTIMEZONE in the file "
+                            "and no IANA timezone of that name)", tzid);
+    return false;
+}
+
+/* The zone a value of property P was written in, or NULL (floating). */
+static icaltimezone *value_zone(const ics_file *f, icalproperty *p, icaltimetype t)
+{
+    const char *tzid = tzid_of(p);
+    if (tzid == NULL)
+        return icaltime_is_utc(t) ? icaltimezone_get_utc_timezone() : NULL;
+    icaltimezone *own = file_zone(f, tzid);
+    char iana[128];
+    if (iana_zone(tzid, own, t, iana, sizeof iana))
+        return icaltimezone_get_builtin_timezone(iana);
+    return own;
+}
+
+/* T (written in SOURCE, NULL: the frame's own) in the frame. */
+static icaltimetype in_frame(icaltimetype t, icaltimezone *source, const time_frame *frame)
+{
+    icaltimezone *target = frame->utc ? icaltimezone_get_utc_timezone()
+                                      : icaltimezone_get_builtin_timezone(frame->zone);
+    if (source == NULL)
+        source = frame->source;
+    if (source == NULL || target == NULL || source == target)
+        return t;
+    t.zone = source;
+    t = icaltime_convert_to_zone(t, target);
+    return t;
+}
+
+static int compare_dates(const almanac_date *a, const almanac_date *b)
+{
+    int x[6] = {a->year, a->month, a->day, a->hour, a->minute, a->second};
+    int y[6] = {b->year, b->month, b->day, b->hour, b->minute, b->second};
+    for (int i = 0; i < 6; i++)
+        if (x[i] != y[i])
+            return x[i] < y[i] ? -1 : 1;
+    return 0;
+}
+
+/* The dates of X-ALMANAC-PRECISION/START/END, from almanac's own feeds. */
+static bool read_partial_dates(icalcomponent *c, almanac_event *e)
+{
+    const char *precision = x_value(c, "X-ALMANAC-PRECISION");
+    const char *start = x_value(c, "X-ALMANAC-START");
+    const char *end = x_value(c, "X-ALMANAC-END");
+    if (precision == NULL || start == NULL)
+        return false;
+    almanac_date s, t;
+    if (almanac_date_parse(start, strlen(start), &s) != ALMANAC_DATE_OK ||
+        strcmp(almanac_precision_name(s.precision), precision) != 0 ||
+        s.precision > ALMANAC_PRECISION_MONTH)
+        return false;
+    if (end != NULL && (almanac_date_parse(end, strlen(end), &t) != ALMANAC_DATE_OK ||
+                        t.precision != s.precision))
+        return false;
+    e->start = s;
+    e->has_end = end != NULL;
+    if (end != NULL)
+        e->end = t;
+    return true;
+}
+
+/* A bad or missing DTSTART: says so, with the value as written. */
+static void report_no_start(ics_file *f, size_t component, const char *what)
+{
+    const ics_line *l = ics_scan_property(&f->scan, component, "DTSTART", 0);
+    if (l == NULL) {
+        place at = component_place(f, component);
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT",
+                                "event skipped: %s has no DTSTART", what);
+        return;
+    }
+    char value[64];
+    ics_scan_value(f->text, f->length, l->offset, value, sizeof value);
+    almanac_diagnostics_add(f->diags, ALMANAC_WARNING, l->offset, "VEVENT/DTSTART",
+                            "event skipped: DTSTART '%s' is not a valid date or date-time", value);
+}
+
+static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_event *e,
+                       const char *what)
+{
+    if (read_partial_dates(c, e))
+        return true;
+    icalproperty *p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+    icaltimetype start = p != NULL ? icalproperty_get_dtstart(p) : icaltime_null_time();
+    if (p == NULL || !valid_time(start)) {
+        report_no_start(f, component, what);
+        return false;
+    }
+    icalproperty *dtend = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
+    icalproperty *duration = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
+    icaltimetype end = icaltime_null_time();
+    icalproperty *end_property = dtend != NULL ? dtend : duration;
+    if (dtend != NULL)
+        end = icalproperty_get_dtend(dtend);
+    else if (duration != NULL && !icalproperty_get_duration(duration).is_neg)
+        end = icaltime_add(start, icalproperty_get_duration(duration));
+    if (end_property != NULL && !valid_time(end)) {
+        lose_property(f, "end", c, component, end_property);
+        end_property = NULL;
+    }
+    if (end_property != NULL && end.is_date != start.is_date) {
+        lose_property(f, "mixed", c, component, end_property);
+        end_property = NULL;
+    }
+    if (start.is_date) {
+        e->start = date_of(start, ALMANAC_PRECISION_DAY);
+        if (end_property == NULL)
+            return true;
+        /* DTEND is exclusive for DATE values (RFC 5545 3.6.1). */
+        icaltime_adjust(&end, -1, 0, 0, 0);
+        e->end = date_of(end, ALMANAC_PRECISION_DAY);
+        int order = compare_dates(&e->end, &e->start);
+        if (order < 0)
+            lose_property(f, "end", c, component, end_property);
+        e->has_end = order > 0;
+        return true;
+    }
+    time_frame frame;
+    if (!start_frame(f, c, component, p, start, &frame))
+        return false;
+    almanac_precision precision = frame.utc ? ALMANAC_PRECISION_UTC_TIME
+                                            : ALMANAC_PRECISION_LOCAL_TIME;
+    e->start = date_of(in_frame(start, frame.source, &frame), precision);
+    if (!frame.utc)
+        e->timezone = arena_strndup(f->im->arena, frame.zone, strlen(frame.zone));
+    if (end_property == NULL)
+        return true;
+    icaltimezone *end_zone = dtend != NULL ? value_zone(f, dtend, end) : frame.source;
+    e->end = date_of(in_frame(end, end_zone, &frame), precision);
+    int order = compare_dates(&e->end, &e->start);
+    if (order < 0)
+        lose_property(f, "end", c, component, end_property);
+    e->has_end = order > 0;
+    return true;
+}
+
+/* ---- our own texts, taken apart again ----------------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return k <= n && strcmp(s + n - k, suffix) == 0;
+}
+
+/* SUMMARY less what almanac_ics_summary() appends for this event. */
+static void strip_summary(almanac_event *e)
+{
+    almanac_event probe = *e;
+    probe.title = "";
+    char *suffix = almanac_ics_summary(&probe);
+    if (suffix != NULL && suffix[0] != '\0' && ends_with(e->title, suffix) &&
+        strlen(e->title) > strlen(suffix))
+        e->title[strlen(e->title) - strlen(suffix)] = '\0';
+    free(suffix);
+}
+
+/* DESCRIPTION less the approximate date, participants and sources that
+ * almanac_ics_description() adds after a blank line. */
+static void strip_description(ics_file *f, almanac_event *e)
+{
+    almanac_event probe = *e;
+    probe.description = NULL;
+    char *extra = almanac_ics_description(&f->settings, &probe);
+    if (extra == NULL || extra[0] == '\0' || e->description == NULL) {
+        free(extra);
+        return;
+    }
+    size_t n = strlen(e->description), k = strlen(extra);
+    if (strcmp(e->description, extra) == 0)
+        e->description = NULL;
+    else if (n > k + 2 && ends_with(e->description, extra) &&
+             strncmp(e->description + n - k - 2, "\n\n", 2) == 0)
+        e->description[n - k - 2] = '\0';
+    free(extra);
+}
+
+/* ---- one event ---------------------------------------------------------- */
+
+static bool add_string(almanac_arena *arena, almanac_strings *list, char *item, size_t at)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (strcmp(list->items[i], item) == 0)
+            return true;
+    char **items = arena_array(arena, list->count + 1, sizeof *items);
+    size_t *offsets = arena_array(arena, list->count + 1, sizeof *offsets);
+    if (items == NULL || offsets == NULL)
+        return false;
+    if (list->count > 0) {
+        memcpy(items, list->items, list->count * sizeof *items);
+        memcpy(offsets, list->at, list->count * sizeof *offsets);
+    }
+    items[list->count] = item;
+    offsets[list->count] = at;
+    list->items = items;
+    list->at = offsets;
+    list->count++;
+    return true;
+}
+
+static void remember_label(almanac_importer *im, const char *tag, const char *label)
+{
+    for (size_t i = 0; i < im->label_count; i++)
+        if (strcmp(im->label_tags[i], tag) == 0)
+            return; /* the first text seen names the feed */
+    if (im->label_count == im->label_capacity) {
+        size_t capacity = im->label_capacity ? im->label_capacity * 2 : 16;
+        char **tags = arena_array(im->arena, capacity, sizeof *tags);
+        char **labels = arena_array(im->arena, capacity, sizeof *labels);
+        if (tags == NULL || labels == NULL)
+            return;
+        if (im->label_count > 0) {
+            memcpy(tags, im->label_tags, im->label_count * sizeof *tags);
+            memcpy(labels, im->labels, im->label_count * sizeof *labels);
+        }
+        im->label_tags = tags;
+        im->labels = labels;
+        im->label_capacity = capacity;
+    }
+    im->label_tags[im->label_count] = arena_strndup(im->arena, tag, strlen(tag));
+    im->labels[im->label_count] = arena_strndup(im->arena, label, strlen(label));
+    if (im->label_tags[im->label_count] != NULL && im->labels[im->label_count] != NULL)
+        im->label_count++;
+}
+
+static void read_category(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                          almanac_event *e)
+{
+    const char *value = icalproperty_get_categories(p);
+    char *label = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_SHORT_BYTES)
+                                : NULL;
+    char slug[101];
+    if (label == NULL || !slugify(label, slug, sizeof slug)) {
+        if (label != NULL)
+            lose_property(f, "tag", c, component, p);
+        return;
+    }
+    char *tag = arena_strndup(f->im->arena, slug, strlen(slug));
+    if (tag == NULL || !add_string(f->im->arena, &e->tags, tag, ALMANAC_NO_OFFSET))
+        f->out_of_memory = true;
+    else if (strcmp(tag, label) != 0)
+        remember_label(f->im, tag, label);
+}
+
+static void read_status(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                        almanac_event *e)
+{
+    switch (icalproperty_get_status(p)) {
+    case ICAL_STATUS_TENTATIVE: e->status = ALMANAC_STATUS_TENTATIVE; return;
+    case ICAL_STATUS_CANCELLED: e->status = ALMANAC_STATUS_CANCELLED; return;
+    case ICAL_STATUS_CONFIRMED: e->status = ALMANAC_STATUS_CONFIRMED; return;
+    default: break;
+    }
+    char key[80];
+    snprintf(key, sizeof key, "status:%.60s", icalproperty_get_value_as_string(p));
+    lose_property(f, key, c, component, p);
+}
+
+static void read_related(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                         imported_event *ie)
+{
+    const char *uid = icalproperty_get_relatedto(p);
+    if (uid == NULL || uid[0] == '\0')
+        return;
+    icalparameter *type = icalproperty_get_first_parameter(p, ICAL_RELTYPE_PARAMETER);
+    icalparameter_reltype reltype = type != NULL ? icalparameter_get_reltype(type)
+                                                 : ICAL_RELTYPE_PARENT;
+    if (reltype != ICAL_RELTYPE_SIBLING) {
+        char key[64];
+        snprintf(key, sizeof key, "reltype:%s",
+                 reltype == ICAL_RELTYPE_PARENT ? "PARENT" : reltype == ICAL_RELTYPE_CHILD
+                                                 ? "CHILD" : "other");
+        lose_property(f, key, c, component, p);
+    }
+    char **related = arena_array(f->im->arena, ie->related_count + 1, sizeof *related);
+    size_t *at = arena_array(f->im->arena, ie->related_count + 1, sizeof *at);
+    char *copy = arena_strndup(f->im->arena, uid, strlen(uid));
+    if (related == NULL || at == NULL || copy == NULL) {
+        f->out_of_memory = true;
+        return;
+    }
+    if (ie->related_count > 0) {
+        memcpy(related, ie->related, ie->related_count * sizeof *related);
+        memcpy(at, ie->related_at, ie->related_count * sizeof *at);
+    }
+    related[ie->related_count] = copy;
+    at[ie->related_count] = place_of(f, c, component, p).offset;
+    ie->related = related;
+    ie->related_at = at;
+    ie->related_count++;
+}
+
+static void read_location(ics_file *f, icalcomponent *c, size_t component, almanac_event *e)
+{
+    icalproperty *p = icalcomponent_get_first_property(c, ICAL_LOCATION_PROPERTY);
+    const char *value = p != NULL ? icalproperty_get_location(p) : NULL;
+    char *name = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_SHORT_BYTES)
+                               : NULL;
+    const char *country = f->almanac_id != NULL ? x_value(c, "X-ALMANAC-COUNTRY") : NULL;
+    if (name != NULL && country != NULL) {
+        size_t n = strlen(name), k = strlen(country);
+        if (n > k + 2 && ends_with(name, country) && strncmp(name + n - k - 2, ", ", 2) == 0) {
+            name[n - k - 2] = '\0';
+            e->location.country = arena_strndup(f->im->arena, country, k);
+        }
+    }
+    icalproperty *g = icalcomponent_get_first_property(c, ICAL_GEO_PROPERTY);
+    if (g != NULL) {
+        struct icalgeotype geo = icalproperty_get_geo(g);
+        if (geo.lat >= -90.0 && geo.lat <= 90.0 && geo.lon >= -180.0 && geo.lon <= 180.0) {
+            e->location.has_geo = true;
+            e->location.latitude = geo.lat;
+            e->location.longitude = geo.lon;
+            if (name == NULL) {
+                char text[64];
+                snprintf(text, sizeof text, "%g, %g", geo.lat, geo.lon);
+                name = arena_strndup(f->im->arena, text, strlen(text));
+            }
+        } else {
+            lose_property(f, "geo", c, component, g);
+        }
+    }
+    e->location.name = name;
+    e->has_location = name != NULL;
+}
+
+static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
+{
+    almanac_arena *arena = f->im->arena;
+    size_t sources = 0;
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
+        sources += strcasecmp(property_name(p), "X-ALMANAC-SOURCE") == 0;
+    e->sources = arena_array(arena, sources ? sources : 1, sizeof *e->sources);
+    if (e->sources == NULL) {
+        f->out_of_memory = true;
+        return;
+    }
+    almanac_source *last = NULL;
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
+        const char *name = property_name(p), *value = icalproperty_get_x(p);
+        if (value == NULL)
+            continue;
+        char *copy = arena_strndup(arena, value, strlen(value));
+        if (strcasecmp(name, "X-ALMANAC-PARTICIPANT") == 0 && copy != NULL) {
+            add_string(arena, &e->participants, copy, ALMANAC_NO_OFFSET);
+        } else if (strcasecmp(name, "X-ALMANAC-SOURCE") == 0 && copy != NULL) {
+            last = &e->sources[e->source_count++];
+            last->title = copy;
+            const char *date = x_parameter(p, "X-ALMANAC-DATE");
+            const char *url = x_parameter(p, "X-ALMANAC-URL");
+            last->has_date = date != NULL &&
+                             almanac_date_parse(date, strlen(date), &last->date) == ALMANAC_DATE_OK;
+            if (url != NULL && is_web_url(url))
+                last->url = arena_strndup(arena, url, strlen(url));
+        } else if (strcasecmp(name, "X-ALMANAC-SOURCE-PUBLISHER") == 0 && last != NULL) {
+            last->publisher = copy;
+        }
+    }
+}
+
+/* Properties that are read, or that a build writes anew (stamps, CLASS,
+ * TRANSP): nothing is lost by not importing them. */
+static bool is_known(const char *name)
+{
+    static const char *const known[] = {
+        "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION",
+        "LOCATION", "GEO", "URL", "CATEGORIES", "STATUS", "RELATED-TO", "CLASS", "TRANSP",
+        "SEQUENCE", "LAST-MODIFIED", "CREATED", "X-LIC-ERROR", "RECURRENCE-ID"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcasecmp(name, known[i]) == 0)
+            return true;
+    return strncasecmp(name, "X-ALMANAC-", 10) == 0;
+}
+
+/* The property an X-LIC-ERROR message is about ("... in DTSTART property
+ * ..."), for its line. */
+static void error_property(const char *message, char name[ICS_NAME_MAX])
+{
+    name[0] = '\0';
+    const char *end = strstr(message, " property");
+    if (end == NULL)
+        return;
+    const char *start = end;
+    while (start > message && start[-1] != ' ')
+        start--;
+    size_t n = (size_t)(end - start) < ICS_NAME_MAX - 1 ? (size_t)(end - start) : ICS_NAME_MAX - 1;
+    memcpy(name, start, n);
+    name[n] = '\0';
+}
+
+static void report_parse_errors(ics_file *f, icalcomponent *c, size_t component)
+{
+    char names[16][ICS_NAME_MAX];
+    size_t counts[16], distinct = 0;
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
+        const char *message = icalproperty_get_xlicerror(p);
+        if (message == NULL || strncmp(message, "No value for ", 13) == 0)
+            continue; /* an empty property: nothing to lose */
+        char name[ICS_NAME_MAX];
+        error_property(message, name);
+        if (strcmp(name, "DTSTART") == 0)
+            continue; /* said when the event is skipped */
+        /* libical removed the property: the n-th error about a name is
+         * taken to be about its n-th line */
+        size_t k = 0;
+        while (k < distinct && strcmp(names[k], name) != 0)
+            k++;
+        if (k == distinct && distinct < 16) {
+            memcpy(names[distinct], name, sizeof names[0]);
+            counts[distinct++] = 0;
+        }
+        size_t ordinal = k < distinct ? counts[k]++ : 0;
+        place at = name[0] != '\0' ? property_place(f, component, name, ordinal)
+                                   : component_place(f, component);
+        char pointer[48];
+        snprintf(pointer, sizeof pointer, "%s%s%s",
+                 icalcomponent_kind_to_string(icalcomponent_isa(c)), name[0] ? "/" : "", name);
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, pointer,
+                                "a property%s%s%s could not be read, so it was not imported "
+                                "(libical: %s)", name[0] ? " (" : "", name, name[0] ? ")" : "",
+                                message);
+    }
+}
+
+/* What an event holds that the format cannot: counted per kind. */
+static void note_losses(ics_file *f, icalcomponent *c, size_t component)
+{
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+        const char *name = property_name(p);
+        if (strcasecmp(name, "RRULE") == 0 || strcasecmp(name, "RDATE") == 0 ||
+            strcasecmp(name, "EXDATE") == 0 || strcasecmp(name, "ATTENDEE") == 0 ||
+            strcasecmp(name, "ATTACH") == 0 || strcasecmp(name, "RECURRENCE-ID") == 0) {
+            lose_property(f, name, c, component, p);
+        } else if (!is_known(name)) {
+            char key[64];
+            snprintf(key, sizeof key, "property:%.50s", name);
+            lose_property(f, key, c, component, p);
+        }
+    }
+    size_t ordinal[2] = {0, 0};
+    for (icalcomponent *sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
+         sub != NULL; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+        const char *kind = icalcomponent_kind_to_string(icalcomponent_isa(sub));
+        bool alarm = icalcomponent_isa(sub) == ICAL_VALARM_COMPONENT;
+        size_t index = ics_scan_child(&f->scan, component, kind, ordinal[alarm]++);
+        place at = component_place(f, index != SIZE_MAX ? index : component);
+        char key[64], pointer[48];
+        snprintf(key, sizeof key, alarm ? "VALARM" : "component:%s", kind);
+        snprintf(pointer, sizeof pointer, "VEVENT/%s", kind);
+        lose(f, key, pointer, at.offset, at.line);
+    }
+}
+
+static imported_event *new_event(ics_file *f)
+{
+    almanac_importer *im = f->im;
+    if (im->event_count == im->event_capacity) {
+        size_t capacity = im->event_capacity ? im->event_capacity * 2 : 64;
+        imported_event *bigger = realloc(im->events, capacity * sizeof *bigger);
+        if (bigger == NULL)
+            return NULL;
+        im->events = bigger;
+        im->event_capacity = capacity;
+    }
+    imported_event *ie = &im->events[im->event_count];
+    memset(ie, 0, sizeof *ie);
+    ie->diags = f->diags;
+    ie->uid_calendar = f->almanac_id;
+    return ie;
+}
+
+static bool read_event(ics_file *f, icalcomponent *c, size_t component)
+{
+    almanac_arena *arena = f->im->arena;
+    imported_event *ie = new_event(f);
+    if (ie == NULL) {
+        f->out_of_memory = true;
+        return false;
+    }
+    almanac_event *e = &ie->event;
+    e->at = component_place(f, component).offset;
+    report_parse_errors(f, c, component);
+    icalproperty *summary = icalcomponent_get_first_property(c, ICAL_SUMMARY_PROPERTY);
+    const char *title = summary != NULL ? icalproperty_get_summary(summary) : NULL;
+    e->title = title != NULL ? line_value(f, c, component, summary, title,
+                                          ALMANAC_MAX_TITLE_BYTES) : NULL;
+    char what[80];
+    snprintf(what, sizeof what, "'%.60s'", e->title != NULL ? e->title : "(no title)");
+    if (!read_dates(f, c, component, e, what))
+        return false;
+    if (e->title == NULL) {
+        place at = component_place(f, component);
+        lose(f, "untitled", "VEVENT/SUMMARY", at.offset, at.line);
+        e->title = arena_strndup(arena, "(no title)", 10);
+    }
+    const char *uid = icalcomponent_get_uid(c);
+    if (uid != NULL && uid[0] != '\0')
+        ie->uid = arena_strndup(arena, uid, strlen(uid));
+    icalproperty *rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+    if (rid != NULL) {
+        const char *value = icalproperty_get_value_as_string(rid);
+        ie->occurrence = value != NULL ? arena_strndup(arena, value, strlen(value)) : NULL;
+    }
+    icalproperty *description = icalcomponent_get_first_property(c, ICAL_DESCRIPTION_PROPERTY);
+    const char *text = description != NULL ? icalproperty_get_description(description) : NULL;
+    bool cut = false;
+    e->description = text != NULL ? clean_text(arena, text, ALMANAC_MAX_TEXT_BYTES, &cut) : NULL;
+    if (cut)
+        lose_property(f, "long:DESCRIPTION", c, component, description);
+    read_location(f, c, component, e);
+    icalproperty *url = icalcomponent_get_first_property(c, ICAL_URL_PROPERTY);
+    const char *link = url != NULL ? icalproperty_get_url(url) : NULL;
+    if (link != NULL && is_web_url(link))
+        e->url = arena_strndup(arena, link, strlen(link));
+    else if (link != NULL && link[0] != '\0')
+        lose_property(f, "url", c, component, url);
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY))
+        read_category(f, c, component, p, e);
+    icalproperty *status = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
+    if (status != NULL)
+        read_status(f, c, component, status, e);
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_RELATEDTO_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(c, ICAL_RELATEDTO_PROPERTY))
+        read_related(f, c, component, p, ie);
+    if (f->almanac_id != NULL) {
+        read_structure(f, c, e);
+        strip_summary(e);
+        strip_description(f, e);
+    }
+    note_losses(f, c, component);
+    e->complete = true;
+    f->im->event_count++;
+    return true;
+}
+
+/* ---- the calendar ------------------------------------------------------- */
+
+static bool is_refresh(const char *s)
+{
+    /* ISO 8601 weeks/days/hours/minutes/seconds, as load.c parse_duration */
+    if (s == NULL || *s++ != 'P' || *s == '\0' || strlen(s) > 38)
+        return false;
+    bool in_time = false, any = false;
+    const char *units = "WD";
+    while (*s) {
+        if (*s == 'T' && !in_time) {
+            in_time = true;
+            units = "HMS";
+            s++;
+            continue;
+        }
+        const char *digits = s;
+        while (*s >= '0' && *s <= '9')
+            s++;
+        if (s == digits || *s == '\0' || strchr(units, *s) == NULL || s - digits > 7)
+            return false;
+        units = strchr(units, *s) + 1;
+        any = true;
+        s++;
+    }
+    return any;
+}
+
+static bool read_policy(const char *text, almanac_calendar *calendar)
+{
+    char month[16], year[16];
+    if (text == NULL || sscanf(text, "month=%15[a-z-],year=%15[a-z-]", month, year) != 2)
+        return false;
+    return almanac_partial_policy_parse(month, &calendar->month_policy) &&
+           almanac_partial_policy_parse(year, &calendar->year_policy);
+}
+
+static void calendar_loss(ics_file *f, const char *property, const char *value)
+{
+    char key[96], pointer[48];
+    snprintf(key, sizeof key, "calendar:%.80s", value);
+    snprintf(pointer, sizeof pointer, "VCALENDAR/%s", property);
+    place at = property_place(f, f->calendar_index, property, 0);
+    lose(f, key, pointer, at.offset, at.line);
+}
+
+static char *calendar_text(ics_file *f, icalcomponent *cal, icalproperty_kind kind,
+                           const char *x_name, bool multiline)
+{
+    icalproperty *p = icalcomponent_get_first_property(cal, kind);
+    const char *value = p != NULL ? icalproperty_get_value_as_string(p) : NULL;
+    if (p != NULL && kind == ICAL_NAME_PROPERTY)
+        value = icalproperty_get_name(p);
+    else if (p != NULL && kind == ICAL_DESCRIPTION_PROPERTY)
+        value = icalproperty_get_description(p);
+    if (value == NULL)
+        value = x_value(cal, x_name);
+    if (value == NULL)
+        return NULL;
+    bool broken = false, cut = false;
+    return multiline ? clean_text(f->im->arena, value, ALMANAC_MAX_TEXT_BYTES, &cut)
+                     : clean_line(f->im->arena, value, ALMANAC_MAX_TITLE_BYTES, &broken, &cut);
+}
+
+static void read_feeds(ics_file *f, icalcomponent *cal)
+{
+    almanac_importer *im = f->im;
+    almanac_arena *arena = im->arena;
+    for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY)) {
+        const char *name = property_name(p), *value = icalproperty_get_x(p);
+        const char *id = x_parameter(p, "X-ALMANAC-ID");
+        if (value == NULL || id == NULL || !is_slug(id))
+            continue;
+        if (strcasecmp(name, "X-ALMANAC-FEED-DESCRIPTION") == 0) {
+            for (size_t i = 0; i < im->feed_count; i++)
+                if (strcmp(im->feeds[i].id, id) == 0)
+                    im->feeds[i].description = arena_strndup(arena, value, strlen(value));
+            continue;
+        }
+        const char *tags = x_parameter(p, "X-ALMANAC-TAGS");
+        if (strcasecmp(name, "X-ALMANAC-FEED") != 0 || tags == NULL ||
+            im->feed_count >= ALMANAC_MAX_FEEDS)
+            continue;
+        almanac_feed *feeds = arena_array(arena, im->feed_count + 1, sizeof *feeds);
+        if (feeds == NULL)
+            return;
+        if (im->feed_count > 0)
+            memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
+        almanac_feed *feed = &feeds[im->feed_count];
+        feed->id = arena_strndup(arena, id, strlen(id));
+        feed->name = arena_strndup(arena, value, strlen(value));
+        for (const char *t = tags; *t;) {
+            size_t n = strcspn(t, ",");
+            char *tag = arena_strndup(arena, t, n);
+            if (tag != NULL && is_slug(tag))
+                add_string(arena, &feed->tags, tag, ALMANAC_NO_OFFSET);
+            t += n + (t[n] == ',');
+        }
+        feed->index = im->feed_count;
+        im->feeds = feeds;
+        im->feed_count++;
+    }
+}
+
+static void base_name(const char *path, char *out, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    snprintf(out, size, "%s", slash != NULL ? slash + 1 : path);
+    char *dot = strrchr(out, '.');
+    if (dot != NULL && dot != out)
+        *dot = '\0';
+}
+
+/* The settings of this file's calendar; the first file that has a
+ * calendar gives the document's. */
+static void read_calendar(ics_file *f, icalcomponent *cal)
+{
+    almanac_importer *im = f->im;
+    almanac_calendar *c = &f->settings.calendar;
+    const char *id = x_value(cal, "X-ALMANAC-CALENDAR-ID");
+    f->almanac_id = id != NULL && is_slug(id) ? arena_strndup(im->arena, id, strlen(id)) : NULL;
+    read_policy(x_value(cal, "X-ALMANAC-PARTIAL-DATES"), c);
+    const char *zone = x_value(cal, "X-WR-TIMEZONE");
+    if (zone != NULL && tzdb_exists(zone))
+        f->zone = arena_strndup(im->arena, zone, strlen(zone));
+    else if (zone != NULL)
+        calendar_loss(f, "X-WR-TIMEZONE", zone);
+    if (im->have_calendar)
+        return;
+    im->have_calendar = true;
+    almanac_calendar *out = &im->calendar;
+    out->month_policy = c->month_policy;
+    out->year_policy = c->year_policy;
+    out->timezone = (char *)f->zone;
+    out->name = calendar_text(f, cal, ICAL_NAME_PROPERTY, "X-WR-CALNAME", false);
+    out->description = calendar_text(f, cal, ICAL_DESCRIPTION_PROPERTY, "X-WR-CALDESC", true);
+    char slug[101], name[256];
+    base_name(f->name, name, sizeof name);
+    if (out->name == NULL && strcmp(f->name, "-") != 0)
+        out->name = arena_strndup(im->arena, name, strlen(name));
+    if (f->almanac_id != NULL)
+        out->id = (char *)f->almanac_id;
+    else if (slugify(out->name != NULL ? out->name : "", slug, sizeof slug))
+        out->id = arena_strndup(im->arena, slug, strlen(slug));
+    icalproperty *url = icalcomponent_get_first_property(cal, ICAL_URL_PROPERTY);
+    const char *link = url != NULL ? icalproperty_get_url(url) : NULL;
+    if (link != NULL && is_web_url(link))
+        out->url = arena_strndup(im->arena, link, strlen(link));
+    else if (link != NULL)
+        calendar_loss(f, "URL", link);
+    const char *refresh = x_value(cal, "X-PUBLISHED-TTL");
+    icalproperty *interval = icalcomponent_get_first_property(cal, ICAL_REFRESHINTERVAL_PROPERTY);
+    if (refresh == NULL && interval != NULL)
+        refresh = icalproperty_get_value_as_string(interval);
+    if (refresh != NULL && is_refresh(refresh))
+        out->refresh = arena_strndup(im->arena, refresh, strlen(refresh));
+    else if (refresh != NULL)
+        calendar_loss(f, "X-PUBLISHED-TTL", refresh);
+    icalproperty *color = icalcomponent_get_first_property(cal, ICAL_COLOR_PROPERTY);
+    const char *colour = color != NULL ? icalproperty_get_color(color) : NULL;
+    bool named = colour != NULL && colour[0] != '\0' && strlen(colour) <= 40;
+    for (const char *p = colour; named && *p; p++)
+        named = *p >= 'a' && *p <= 'z';
+    if (named)
+        out->color = arena_strndup(im->arena, colour, strlen(colour));
+    else if (colour != NULL)
+        calendar_loss(f, "COLOR", colour);
+    read_feeds(f, cal);
+}
+
+static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t index)
+{
+    f->calendar = cal;
+    f->calendar_index = index;
+    f->almanac_id = NULL;
+    f->zone = NULL;
+    f->settings.calendar.month_policy = ALMANAC_PARTIAL_SPAN;
+    f->settings.calendar.year_policy = ALMANAC_PARTIAL_SPAN;
+    read_calendar(f, cal);
+    report_parse_errors(f, cal, index);
+    size_t events = 0;
+    /* other kinds, counted by name for their lines */
+    char seen_names[16][ICS_NAME_MAX];
+    size_t seen_counts[16], seen = 0;
+    for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT);
+         c != NULL; c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
+        icalcomponent_kind kind = icalcomponent_isa(c);
+        if (kind == ICAL_VEVENT_COMPONENT) {
+            read_event(f, c, ics_scan_child(&f->scan, index, "VEVENT", events++));
+            continue;
+        }
+        if (kind == ICAL_VTIMEZONE_COMPONENT)
+            continue;
+        const char *name = icalcomponent_kind_to_string(kind);
+        size_t k = 0;
+        while (k < seen && strcmp(seen_names[k], name) != 0)
+            k++;
+        if (k == seen && seen < 16) {
+            snprintf(seen_names[seen], ICS_NAME_MAX, "%s", name);
+            seen_counts[seen++] = 0;
+        }
+        size_t ordinal = k < seen ? seen_counts[k]++ : 0;
+        place at = component_place(f, ics_scan_child(&f->scan, index, name, ordinal));
+        char key[64], pointer[48];
+        snprintf(key, sizeof key, "component:%s", name);
+        snprintf(pointer, sizeof pointer, "VCALENDAR/%s", name);
+        lose(f, key, pointer, at.offset, at.line);
+    }
+    for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_ANY_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(cal, ICAL_ANY_PROPERTY)) {
+        static const char *const known[] = {
+            "VERSION", "PRODID", "CALSCALE", "METHOD", "NAME", "X-WR-CALNAME", "DESCRIPTION",
+            "X-WR-CALDESC", "X-WR-TIMEZONE", "URL", "SOURCE", "REFRESH-INTERVAL",
+            "X-PUBLISHED-TTL", "COLOR", "LAST-MODIFIED", "X-LIC-ERROR"};
+        const char *name = property_name(p);
+        bool is_known_name = strncasecmp(name, "X-ALMANAC-", 10) == 0;
+        for (size_t i = 0; !is_known_name && i < sizeof known / sizeof known[0]; i++)
+            is_known_name = strcasecmp(name, known[i]) == 0;
+        if (!is_known_name) {
+            char key[64];
+            snprintf(key, sizeof key, "property:%.50s", name);
+            lose_property(f, key, cal, index, p);
+        }
+    }
+}
+
+/* ---- a file ----------------------------------------------------------- */
+
+/* Replaces bytes that are not UTF-8 by U+FFFD, in a new string. */
+static char *utf8_repaired(const char *text, size_t length, size_t *bad)
+{
+    char *out = malloc(3 * length + 1);
+    size_t n = 0, i = 0;
+    *bad = 0;
+    if (out == NULL)
+        return NULL;
+    while (i < length) {
+        size_t invalid = utf8_invalid_at(text + i, length - i);
+        size_t good = invalid == SIZE_MAX ? length - i : invalid;
+        memcpy(out + n, text + i, good);
+        n += good;
+        i += good;
+        if (i < length) {
+            memcpy(out + n, "\xEF\xBF\xBD", 3);
+            n += 3;
+            i++;
+            (*bad)++;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static unsigned line_at(const char *text, size_t offset)
+{
+    unsigned line = 1;
+    for (size_t i = 0; i < offset; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+/* Refuses what is not iCalendar text at all; returns false after an error. */
+static bool check_encoding(ics_file *f)
+{
+    const char *text = f->text;
+    size_t length = f->length;
+    if (length >= 2 && (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0)) {
+        almanac_diagnostics_add(f->diags, ALMANAC_ERROR, 0, NULL, "the file is UTF-16 (it "
+                                "starts with a UTF-16 byte order mark); save it as UTF-8");
+        return false;
+    }
+    const char *nul = memchr(text, '\0', length);
+    if (nul != NULL) {
+        almanac_diagnostics_add(f->diags, ALMANAC_ERROR, (size_t)(nul - text), NULL,
+                                "NUL byte in the file: it is damaged or not a text calendar; "
+                                "nothing was imported from it");
+        return false;
+    }
+    return true;
+}
+
+static void finish_file(ics_file *f)
+{
+    report_losses(f);
+    free(f->losses);
+    ics_scan_free(&f->scan);
+}
+
+long almanac_importer_add(almanac_importer *im, const char *name, const char *text,
+                          size_t length, almanac_diagnostics *diags)
+{
+    ics_file f = {.im = im, .name = name, .text = text, .length = length, .diags = diags};
+    if (!check_encoding(&f))
+        return -1;
+    size_t start = length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    if (ics_scan_run(&f.scan, text, length, diags) != 0) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while reading the file");
+        ics_scan_free(&f.scan);
+        return -1;
+    }
+    const char *parsed = f.scan.repaired != NULL ? f.scan.repaired : text;
+    size_t parsed_length = f.scan.repaired != NULL ? f.scan.repaired_length : length;
+    if (parsed == text)
+        parsed += start, parsed_length -= start;
+    else if (parsed_length >= 3 && memcmp(parsed, "\xEF\xBB\xBF", 3) == 0)
+        parsed += 3, parsed_length -= 3;
+    size_t bad = 0;
+    char *clean = utf8_repaired(parsed, parsed_length, &bad);
+    if (bad > 0) {
+        size_t at = utf8_invalid_at(text, length);
+        almanac_diagnostics_add(diags, ALMANAC_WARNING, at, NULL, "%zu %s not UTF-8 (the "
+                                "first on line %u): replaced by U+FFFD; is the file in another "
+                                "encoding?", bad, plural(bad, "byte is", "bytes are"),
+                                line_at(text, at));
+    }
+    icalcomponent *root = clean != NULL ? icalcomponent_new_from_string(clean) : NULL;
+    free(clean);
+    icalcomponent_kind kind = root != NULL ? icalcomponent_isa(root) : ICAL_NO_COMPONENT;
+    if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_VEVENT_COMPONENT &&
+        kind != ICAL_XROOT_COMPONENT) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, 0, NULL, "not an iCalendar file: no "
+                                "BEGIN:VCALENDAR that libical could read");
+        if (root != NULL)
+            icalcomponent_free(root);
+        ics_scan_free(&f.scan);
+        return -1;
+    }
+    size_t before = im->event_count;
+    if (kind == ICAL_VEVENT_COMPONENT) {
+        read_event(&f, root, ics_scan_child(&f.scan, SIZE_MAX, "VEVENT", 0));
+    } else if (kind == ICAL_VCALENDAR_COMPONENT) {
+        read_calendar_component(&f, root, ics_scan_child(&f.scan, SIZE_MAX, "VCALENDAR", 0));
+    } else {
+        size_t n = 0;
+        for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+             c != NULL; c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT))
+            read_calendar_component(&f, c, ics_scan_child(&f.scan, SIZE_MAX, "VCALENDAR", n++));
+    }
+    icalcomponent_free(root);
+    bool out_of_memory = f.out_of_memory;
+    finish_file(&f);
+    if (out_of_memory) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while reading the file");
+        return -1;
+    }
+    return (long)(im->event_count - before);
+}
+
+/* ---- the importer ------------------------------------------------------- */
+
+almanac_importer *almanac_importer_new(void)
+{
+    almanac_importer *im = calloc(1, sizeof *im);
+    if (im == NULL)
+        return NULL;
+    im->arena = arena_new();
+    if (im->arena == NULL) {
+        free(im);
+        return NULL;
+    }
+    im->calendar.month_policy = ALMANAC_PARTIAL_SPAN;
+    im->calendar.year_policy = ALMANAC_PARTIAL_SPAN;
+    im->calendar.at_timezone = ALMANAC_NO_OFFSET;
+    return im;
+}
+
+void almanac_importer_free(almanac_importer *im)
+{
+    if (im == NULL)
+        return;
+    arena_free(im->arena);
+    free(im->events);
+    free(im);
+}
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = UINT64_C(14695981039346656037);
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= UINT64_C(1099511628211);
+    }
+    return h;
+}
+
+/* The id an event would like: its UID as a slug (in almanac's own feeds
+ * the part before "@<calendar id>"), with the occurrence it changes; a
+ * UID too long for a slug keeps its start and a hash of the whole. */
+static void wanted_id(const imported_event *ie, char out[101])
+{
+    char slug[1024];
+    const char *uid = ie->uid;
+    bool have = false;
+    if (uid != NULL && ie->uid_calendar != NULL) {
+        size_t n = strlen(uid), k = strlen(ie->uid_calendar);
+        if (n > k + 1 && uid[n - k - 1] == '@' && strcmp(uid + n - k, ie->uid_calendar) == 0 &&
+            n - k - 1 < sizeof slug) {
+            memcpy(slug, uid, n - k - 1);
+            slug[n - k - 1] = '\0';
+            have = is_slug(slug);
+        }
+    }
+    if (!have)
+        have = slugify(uid != NULL ? uid : ie->event.title, slug, sizeof slug);
+    if (!have)
+        snprintf(slug, sizeof slug, "event-%08" PRIx64, fnv(uid != NULL ? uid : ""));
+    char occurrence[64] = "";
+    if (ie->occurrence != NULL && slugify(ie->occurrence, occurrence + 1, sizeof occurrence - 1))
+        occurrence[0] = '-';
+    size_t room = 90 - strlen(occurrence);
+    if (strlen(slug) > room) {
+        uint32_t hash = (uint32_t)fnv(uid != NULL ? uid : ie->event.title);
+        size_t keep = room - 9;
+        while (keep > 0 && slug[keep - 1] == '-')
+            keep--;
+        snprintf(slug + keep, sizeof slug - keep, "-%08" PRIx32, hash);
+    }
+    snprintf(out, 101, "%s%s", slug, occurrence);
+}
+
+/* A set of strings: open addressing, for unique ids and the UID lookup. */
+typedef struct {
+    const char **keys;
+    size_t *values;
+    size_t capacity;
+} string_set;
+
+static bool set_init(string_set *s, size_t count)
+{
+    s->capacity = 16;
+    while (s->capacity < 2 * count + 2)
+        s->capacity *= 2;
+    s->keys = calloc(s->capacity, sizeof *s->keys);
+    s->values = calloc(s->capacity, sizeof *s->values);
+    return s->keys != NULL && s->values != NULL;
+}
+
+static size_t *set_find(string_set *s, const char *key, bool insert)
+{
+    size_t i = (size_t)fnv(key) & (s->capacity - 1);
+    while (s->keys[i] != NULL) {
+        if (strcmp(s->keys[i], key) == 0)
+            return &s->values[i];
+        i = (i + 1) & (s->capacity - 1);
+    }
+    if (!insert)
+        return NULL;
+    s->keys[i] = key;
+    return &s->values[i];
+}
+
+static void set_free(string_set *s)
+{
+    free(s->keys);
+    free(s->values);
+}
+
+static void assign_ids(almanac_importer *im, string_set *ids)
+{
+    for (size_t i = 0; i < im->event_count; i++) {
+        char base[101], id[112];
+        wanted_id(&im->events[i], base);
+        snprintf(id, sizeof id, "%s", base);
+        for (unsigned n = 2; set_find(ids, id, false) != NULL; n++)
+            snprintf(id, sizeof id, "%.90s-%u", base, n);
+        im->events[i].event.id = arena_strndup(im->arena, id, strlen(id));
+        if (im->events[i].event.id != NULL)
+            *set_find(ids, im->events[i].event.id, true) = i;
+    }
+}
+
+static void resolve_related(almanac_importer *im, string_set *uids)
+{
+    for (size_t i = 0; i < im->event_count; i++) {
+        imported_event *ie = &im->events[i];
+        if (ie->uid != NULL && ie->occurrence == NULL && set_find(uids, ie->uid, false) == NULL)
+            *set_find(uids, ie->uid, true) = i;
+    }
+    for (size_t i = 0; i < im->event_count; i++) {
+        imported_event *ie = &im->events[i];
+        for (size_t k = 0; k < ie->related_count; k++) {
+            size_t *target = set_find(uids, ie->related[k], false);
+            if (target != NULL && *target != i) {
+                add_string(im->arena, &ie->event.related, im->events[*target].event.id,
+                           ALMANAC_NO_OFFSET);
+                continue;
+            }
+            almanac_diagnostics_add(ie->diags, ALMANAC_WARNING, ie->related_at[k],
+                                    "VEVENT/RELATED-TO", "RELATED-TO %.200s names %s: not "
+                                    "imported", ie->related[k], target != NULL ? "the event "
+                                    "itself" : "no event of the imported calendars");
+        }
+    }
+}
+
+/* A feed per category whose text is not its tag, named by the text. */
+static void add_label_feeds(almanac_importer *im)
+{
+    for (size_t i = 0; i < im->label_count; i++) {
+        const char *tag = im->label_tags[i];
+        bool taken = strcmp(tag, "all") == 0 || im->feed_count >= ALMANAC_MAX_FEEDS;
+        for (size_t k = 0; !taken && k < im->feed_count; k++)
+            taken = strcmp(im->feeds[k].id, tag) == 0;
+        if (taken)
+            continue;
+        almanac_feed *feeds = arena_array(im->arena, im->feed_count + 1, sizeof *feeds);
+        if (feeds == NULL)
+            return;
+        if (im->feed_count > 0)
+            memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
+        almanac_feed *feed = &feeds[im->feed_count];
+        feed->id = im->label_tags[i];
+        feed->name = im->labels[i];
+        feed->index = im->feed_count;
+        add_string(im->arena, &feed->tags, im->label_tags[i], ALMANAC_NO_OFFSET);
+        im->feeds = feeds;
+        im->feed_count++;
+    }
+}
+
+almanac_document *almanac_importer_finish(almanac_importer *im)
+{
+    almanac_document *doc = calloc(1, sizeof *doc);
+    string_set ids = {0}, uids = {0};
+    if (doc == NULL || !set_init(&ids, im->event_count) || !set_init(&uids, im->event_count)) {
+        free(doc);
+        set_free(&ids);
+        set_free(&uids);
+        return NULL;
+    }
+    assign_ids(im, &ids);
+    resolve_related(im, &uids);
+    set_free(&ids);
+    set_free(&uids);
+    add_label_feeds(im);
+    doc->calendar = im->calendar;
+    if (doc->calendar.id == NULL)
+        doc->calendar.id = "imported";
+    if (doc->calendar.name == NULL)
+        doc->calendar.name = "Imported calendar";
+    doc->feeds = im->feeds;
+    doc->feed_count = im->feed_count;
+    doc->events = arena_array(im->arena, im->event_count ? im->event_count : 1,
+                              sizeof *doc->events);
+    if (doc->events == NULL) {
+        free(doc);
+        return NULL;
+    }
+    for (size_t i = 0; i < im->event_count; i++) {
+        doc->events[i] = im->events[i].event;
+        doc->events[i].index = i;
+    }
+    doc->event_count = im->event_count;
+    doc->arena = im->arena;
+    /* the document owns the arena now; the importer starts empty */
+    im->arena = arena_new();
+    im->event_count = 0;
+    im->feed_count = 0;
+    im->feeds = NULL;
+    im->label_count = im->label_capacity = 0;
+    im->have_calendar = false;
+    memset(&im->calendar, 0, sizeof im->calendar);
+    return doc;
+}

@@ -1,0 +1,329 @@
+/*
+ * write_events.c - a document as an events file, and the merge of an
+ * import into an existing one (see import.h).
+ *
+ * cJSON builds the tree and writes every scalar (strings escaped by it);
+ * this file only lays the tree out the way events.json is written: two
+ * spaces per level, one key per line, a list of plain values on one line.
+ * Keys come in the format's order (load.c event_keys), so the same import
+ * gives the same bytes.
+ */
+#include "almanac/import.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_PATH "schema/events.schema.json"
+
+/* ---- building the tree ------------------------------------------------ */
+
+static void add_string(cJSON *object, const char *key, const char *value)
+{
+    if (value != NULL)
+        cJSON_AddItemToObject(object, key, cJSON_CreateString(value));
+}
+
+static void add_strings(cJSON *object, const char *key, const almanac_strings *list)
+{
+    if (list->count == 0)
+        return;
+    cJSON *array = cJSON_AddArrayToObject(object, key);
+    for (size_t i = 0; array != NULL && i < list->count; i++)
+        cJSON_AddItemToArray(array, cJSON_CreateString(list->items[i]));
+}
+
+static void add_date(cJSON *object, const char *key, const almanac_date *date)
+{
+    char text[ALMANAC_DATE_TEXT_MAX];
+    almanac_date_format(date, text);
+    add_string(object, key, text);
+}
+
+static const char *policy_name(almanac_partial_policy policy)
+{
+    return policy == ALMANAC_PARTIAL_FIRST_DAY ? "first-day"
+         : policy == ALMANAC_PARTIAL_OMIT      ? "omit" : "span";
+}
+
+static cJSON *calendar_json(const almanac_calendar *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_string(o, "id", c->id);
+    add_string(o, "name", c->name);
+    add_string(o, "description", c->description);
+    add_string(o, "timezone", c->timezone);
+    add_string(o, "url", c->url);
+    add_string(o, "refresh", c->refresh);
+    add_string(o, "color", c->color);
+    if (c->month_policy != ALMANAC_PARTIAL_SPAN || c->year_policy != ALMANAC_PARTIAL_SPAN) {
+        cJSON *p = cJSON_AddObjectToObject(o, "partial_dates");
+        if (p != NULL && c->month_policy != ALMANAC_PARTIAL_SPAN)
+            add_string(p, "month", policy_name(c->month_policy));
+        if (p != NULL && c->year_policy != ALMANAC_PARTIAL_SPAN)
+            add_string(p, "year", policy_name(c->year_policy));
+    }
+    return o;
+}
+
+static cJSON *feed_json(const almanac_feed *f)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_string(o, "id", f->id);
+    add_string(o, "name", f->name);
+    add_string(o, "description", f->description);
+    add_strings(o, "tags", &f->tags);
+    return o;
+}
+
+/* One event; its timezone is left out when CALENDAR_ZONE applies anyway. */
+static cJSON *event_json(const almanac_event *e, const char *calendar_zone)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_string(o, "id", e->id);
+    add_string(o, "title", e->title);
+    add_date(o, "start", &e->start);
+    if (e->has_end)
+        add_date(o, "end", &e->end);
+    if (e->timezone != NULL && (calendar_zone == NULL || strcmp(e->timezone, calendar_zone) != 0))
+        add_string(o, "timezone", e->timezone);
+    if (e->status != ALMANAC_STATUS_CONFIRMED)
+        add_string(o, "status", almanac_status_name(e->status));
+    if (e->has_location) {
+        cJSON *l = cJSON_AddObjectToObject(o, "location");
+        add_string(l, "name", e->location.name);
+        add_string(l, "country", e->location.country);
+        if (l != NULL && e->location.has_geo) {
+            double geo[2] = {e->location.latitude, e->location.longitude};
+            cJSON_AddItemToObject(l, "geo", cJSON_CreateDoubleArray(geo, 2));
+        }
+    }
+    add_strings(o, "tags", &e->tags);
+    add_strings(o, "participants", &e->participants);
+    add_string(o, "description", e->description);
+    add_string(o, "url", e->url);
+    if (e->source_count > 0) {
+        cJSON *sources = cJSON_AddArrayToObject(o, "sources");
+        for (size_t i = 0; sources != NULL && i < e->source_count; i++) {
+            const almanac_source *s = &e->sources[i];
+            cJSON *so = cJSON_CreateObject();
+            add_string(so, "title", s->title);
+            add_string(so, "publisher", s->publisher);
+            if (s->has_date)
+                add_date(so, "date", &s->date);
+            add_string(so, "url", s->url);
+            cJSON_AddItemToArray(sources, so);
+        }
+    }
+    add_strings(o, "related", &e->related);
+    return o;
+}
+
+/* ---- laying it out ---------------------------------------------------- */
+
+static bool is_flat(const cJSON *item)
+{
+    if (!cJSON_IsArray(item))
+        return !cJSON_IsObject(item);
+    for (const cJSON *c = item->child; c != NULL; c = c->next)
+        if (cJSON_IsArray(c) || cJSON_IsObject(c))
+            return false;
+    return true;
+}
+
+static int print_scalar(FILE *out, const cJSON *item)
+{
+    char *text = cJSON_PrintUnformatted(item);
+    if (text == NULL)
+        return -1;
+    fputs(text, out);
+    free(text);
+    return 0;
+}
+
+static int print_value(FILE *out, const cJSON *item, int depth)
+{
+    if (cJSON_IsArray(item) && is_flat(item)) {
+        /* ["a", "b"] on one line, like events.json writes tags */
+        fputc('[', out);
+        for (const cJSON *c = item->child; c != NULL; c = c->next) {
+            if (print_scalar(out, c) != 0)
+                return -1;
+            if (c->next != NULL)
+                fputs(", ", out);
+        }
+        fputc(']', out);
+        return 0;
+    }
+    if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
+        return print_scalar(out, item);
+    bool object = cJSON_IsObject(item);
+    fputc(object ? '{' : '[', out);
+    if (item->child == NULL) {
+        fputc(object ? '}' : ']', out);
+        return 0;
+    }
+    for (const cJSON *c = item->child; c != NULL; c = c->next) {
+        fprintf(out, "\n%*s", 2 * (depth + 1), "");
+        if (object) {
+            cJSON key = {.type = cJSON_String, .valuestring = c->string};
+            if (print_scalar(out, &key) != 0)
+                return -1;
+            fputs(": ", out);
+        }
+        if (print_value(out, c, depth + 1) != 0)
+            return -1;
+        if (c->next != NULL)
+            fputc(',', out);
+    }
+    fprintf(out, "\n%*s%c", 2 * depth, "", object ? '}' : ']');
+    return 0;
+}
+
+static char *print_document(const cJSON *root)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    if (out == NULL)
+        return NULL;
+    int result = print_value(out, root, 0);
+    fputc('\n', out);
+    if (fclose(out) != 0 || result != 0) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+char *almanac_events_write(const almanac_document *doc)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return NULL;
+    add_string(root, "$schema", SCHEMA_PATH);
+    cJSON_AddItemToObject(root, "calendar", calendar_json(&doc->calendar));
+    if (doc->feed_count > 0) {
+        cJSON *feeds = cJSON_AddArrayToObject(root, "feeds");
+        for (size_t i = 0; feeds != NULL && i < doc->feed_count; i++)
+            cJSON_AddItemToArray(feeds, feed_json(&doc->feeds[i]));
+    }
+    cJSON *events = cJSON_AddArrayToObject(root, "events");
+    for (size_t i = 0; events != NULL && i < doc->event_count; i++)
+        cJSON_AddItemToArray(events, event_json(&doc->events[i], doc->calendar.timezone));
+    char *text = print_document(root);
+    cJSON_Delete(root);
+    return text;
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+static const cJSON *member(const cJSON *object, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(object, key);
+}
+
+static const char *string_member(const cJSON *object, const char *key)
+{
+    const cJSON *item = member(object, key);
+    return cJSON_IsString(item) ? item->valuestring : NULL;
+}
+
+static cJSON *find_by_id(cJSON *array, const char *id)
+{
+    for (cJSON *item = array != NULL ? array->child : NULL; item != NULL; item = item->next) {
+        const char *other = string_member(item, "id");
+        if (other != NULL && strcmp(other, id) == 0)
+            return item;
+    }
+    return NULL;
+}
+
+/* Keys the calendar decides even by leaving them out: no DTEND means no
+ * "end", no STATUS means confirmed. */
+static bool decided_by_import(const char *key)
+{
+    return strcmp(key, "title") == 0 || strcmp(key, "start") == 0 || strcmp(key, "end") == 0 ||
+           strcmp(key, "timezone") == 0 || strcmp(key, "status") == 0;
+}
+
+/* Updates OLD (an event of the file) to NEW in place; true when it
+ * changed. CALENDAR_ZONE is the file's calendar timezone. */
+static bool update_event(cJSON *old, cJSON *new, const char *calendar_zone)
+{
+    bool changed = false;
+    const char *zone = string_member(old, "timezone");
+    if (member(new, "timezone") == NULL && zone != NULL && calendar_zone != NULL &&
+        strcmp(zone, calendar_zone) == 0)
+        cJSON_DeleteItemFromObjectCaseSensitive(old, "timezone"); /* the same zone */
+    for (cJSON *item = old->child; item != NULL;) {
+        cJSON *next = item->next;
+        if (decided_by_import(item->string) && member(new, item->string) == NULL) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(old, item));
+            changed = true;
+        }
+        item = next;
+    }
+    while (new->child != NULL) {
+        cJSON *item = cJSON_DetachItemViaPointer(new, new->child);
+        cJSON *existing = cJSON_GetObjectItemCaseSensitive(old, item->string);
+        if (existing == NULL) {
+            cJSON_AddItemToObject(old, item->string, item);
+            changed = true;
+        } else if (!cJSON_Compare(existing, item, true)) {
+            cJSON_ReplaceItemViaPointer(old, existing, item);
+            changed = true;
+        } else {
+            cJSON_Delete(item);
+        }
+    }
+    return changed;
+}
+
+char *almanac_events_merge(const char *text, size_t length, const almanac_document *imported,
+                           almanac_merge_counts *counts, almanac_diagnostics *diags)
+{
+    memset(counts, 0, sizeof *counts);
+    cJSON *root = cJSON_ParseWithLength(text, length);
+    cJSON *events = cJSON_GetObjectItemCaseSensitive(root, "events");
+    if (root == NULL || !cJSON_IsArray(events)) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "the file to merge into is not an events file");
+        cJSON_Delete(root);
+        return NULL;
+    }
+    const char *zone = string_member(member(root, "calendar"), "timezone");
+    for (size_t i = 0; i < imported->event_count; i++) {
+        const almanac_event *e = &imported->events[i];
+        cJSON *new = event_json(e, zone);
+        cJSON *old = find_by_id(events, e->id);
+        if (new == NULL)
+            continue;
+        if (old == NULL) {
+            cJSON_AddItemToArray(events, new);
+            counts->added++;
+            continue;
+        }
+        if (update_event(old, new, zone))
+            counts->updated++;
+        else
+            counts->unchanged++;
+        cJSON_Delete(new);
+    }
+    cJSON *feeds = cJSON_GetObjectItemCaseSensitive(root, "feeds");
+    for (size_t i = 0; i < imported->feed_count; i++) {
+        if (feeds != NULL && find_by_id(feeds, imported->feeds[i].id) != NULL)
+            continue;
+        if (feeds == NULL)
+            feeds = cJSON_AddArrayToObject(root, "feeds");
+        if (feeds != NULL)
+            cJSON_AddItemToArray(feeds, feed_json(&imported->feeds[i]));
+    }
+    char *result = print_document(root);
+    cJSON_Delete(root);
+    if (result == NULL)
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while merging");
+    return result;
+}

@@ -1,0 +1,156 @@
+#!/bin/sh
+# End-to-end tests of `almanac import`:
+#   tests/e2e/import.sh BINARY
+# - broken input (tests/import/*.ics) gives exactly its .diag and .exit;
+#   with --strict every warning case fails and writes nothing;
+# - round trip: every valid file builds, its all.ics imports, and the
+#   import builds byte-identical feeds; the import passes `almanac check`;
+# - the real-world corpus (tests/import/corpus/) imports without a crash,
+#   with as many events as python3-icalendar counts, and a warning for
+#   every kind of data it holds that the events format cannot;
+# - --merge: counts, the user's keys kept, a failed import changes nothing.
+# Set UPDATE_GOLDEN=1 to rewrite tests/import/*.diag (review the diff!).
+set -u
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+py=/usr/bin/python3   # Debian's python, which has python3-icalendar
+passed=0 failed=0
+
+ok()   { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { # check WHAT COMMAND...: passes when COMMAND exits 0
+    what=$1; shift
+    if output=$("$@" 2>&1); then ok; else fail "$what"; echo "$output" | head -40; fi
+}
+
+# --- broken input: exact diagnostics and exit status -----------------------
+for input in tests/import/*.ics; do
+    name=$(basename "$input" .ics)
+    golden=tests/import/$name.diag
+    actual=$tmp/$name.diag
+    (cd tests/import && NO_COLOR=1 "$bin" import "$name.ics" -o "$tmp/$name.json" 2>"$actual")
+    status=$?
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; echo $status > "tests/import/$name.exit"; fi
+    want=$(cat "tests/import/$name.exit")
+    if [ "$status" != "$want" ]; then fail "$name: exit $status, expected $want"; cat "$actual"; continue; fi
+    if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
+    if [ "$status" = 0 ]; then
+        check "$name: the import passes check" "$bin" check "$tmp/$name.json"
+        # --strict: the same warnings are errors, and nothing is written
+        echo previous > "$tmp/keep.json"
+        (cd tests/import && "$bin" import --strict "$name.ics" -o "$tmp/keep.json" >/dev/null 2>&1)
+        strict=$?
+        if grep -q ': warning: ' "$actual"; then
+            if [ $strict = 1 ] && [ "$(cat "$tmp/keep.json")" = previous ]; then ok
+            else fail "$name: --strict exit $strict, or the file was replaced"; fi
+        fi
+    else
+        test ! -e "$tmp/$name.json" && ok || fail "$name: a failed import wrote its output"
+    fi
+done
+
+# --- round trip: build -> import -> build gives the same feeds ------------
+# The second build runs in a copy of the first one's output directory, so it
+# reads the same build state; a later SOURCE_DATE_EPOCH proves that no event
+# or feed looked changed (a change would take the new time and SEQUENCE + 1).
+for input in events.json tests/cases/good/*.json; do
+    name=$(basename "$input" .json)
+    first=$tmp/rt-$name-1 second=$tmp/rt-$name-2
+    SOURCE_DATE_EPOCH=1700000000 "$bin" build "$input" -o "$first" >/dev/null 2>&1
+    check "$name: import all.ics" "$bin" import "$first/all.ics" -o "$tmp/rt-$name.json"
+    check "$name: the import passes check" "$bin" check "$tmp/rt-$name.json"
+    "$bin" import "$first/all.ics" > "$tmp/rt-$name.again.json" 2>/dev/null
+    check "$name: importing twice gives the same file" cmp "$tmp/rt-$name.json" "$tmp/rt-$name.again.json"
+    cp -r "$first" "$second"
+    check "$name: build the import" env SOURCE_DATE_EPOCH=1800000000 "$bin" build "$tmp/rt-$name.json" -o "$second"
+    for ics in "$first"/*.ics; do
+        check "$name: $(basename "$ics") is byte-identical after the round trip" cmp "$ics" "$second/$(basename "$ics")"
+    done
+    check "$name: the same feeds" sh -c "ls '$first' > '$tmp/a'; ls '$second' > '$tmp/b'; cmp '$tmp/a' '$tmp/b'"
+done
+
+# --- the real-world corpus -------------------------------------------------
+# Broken files: what each must give (exit status, events imported).
+expected() {
+    case $1 in
+        ical4j__13-MoonPhase) echo "0 41" ;;          # truncated: 41 of 42 are complete
+        icalendar__issue_1081_invalid_start_and_end) echo "1 0" ;;  # no valid date
+        icalnet__Bug2912657) echo "1 0" ;;            # UTF-16
+        khal__event_rrule_recuid_invalid_tzid) echo "1 0" ;;        # TZID=foo
+        libical__malloc) echo "1 0" ;;                # NUL bytes, garbage
+        *) echo "" ;;
+    esac
+}
+for input in tests/import/corpus/*.ics; do
+    name=$(basename "$input" .ics)
+    out=$tmp/corpus-$name.json
+    NO_COLOR=1 "$bin" import "$input" -o "$out" 2>"$tmp/corpus.err"
+    status=$?
+    if [ $status -gt 1 ]; then fail "$name: exit $status"; cat "$tmp/corpus.err"; continue; fi
+    if grep -q "runtime error\|AddressSanitizer" "$tmp/corpus.err"; then fail "$name: sanitizer"; cat "$tmp/corpus.err"; continue; fi
+    got=0
+    [ $status = 0 ] && got=$($py -c "import json,sys; print(len(json.load(open(sys.argv[1]))['events']))" "$out")
+    want=$(expected "$name")
+    if [ -z "$want" ]; then
+        # python3-icalendar's count (it refuses a leading BOM: strip it)
+        count=$($py -c "
+import icalendar, sys
+data = open(sys.argv[1], 'rb').read()
+if data.startswith(b'\xef\xbb\xbf'): data = data[3:]
+print(len(icalendar.Calendar.from_ical(data).walk('VEVENT')))" "$input")
+        want="0 $count"
+    fi
+    if [ "$status $got" = "$want" ]; then ok; else fail "$name: exit $status with $got events, expected $want (exit, events)"; head -20 "$tmp/corpus.err"; fi
+    [ $status = 0 ] && check "$name: the import passes check" "$bin" check "$out"
+    # every kind of data the format cannot hold is reported
+    if [ $status = 0 ]; then
+        for kind in $($py tests/e2e/ics_kinds.py "$input"); do
+            if grep -q "warning: .*($kind)" "$tmp/corpus.err"; then ok; else fail "$name: no warning for $kind"; fi
+        done
+    fi
+done
+
+# --- merge -------------------------------------------------------------------
+corpus=tests/import/corpus/ical4j__Christian32Holidays.ics
+"$bin" import "$corpus" -o "$tmp/merge.json" 2>/dev/null
+total=$($py -c "import json; print(len(json.load(open('$tmp/merge.json'))['events']))")
+# the user edits: adds their own participants, changes a title, deletes an event
+$py -c "
+import json; d = json.load(open('$tmp/merge.json'))
+d['events'][0]['participants'] = ['The parish']
+d['events'][1]['title'] = 'Edited by hand'
+del d['events'][2]
+json.dump(d, open('$tmp/merge.json', 'w'), indent=1)"
+first_id=$($py -c "import json; print(json.load(open('$tmp/merge.json'))['events'][0]['id'])")
+"$bin" import "$corpus" --merge "$tmp/merge.json" 2>"$tmp/merge.err"
+check "merge: counts" grep -q "1 added, 1 updated, $((total - 2)) unchanged" "$tmp/merge.err"
+check "merge: the user's keys stay" $py -c "
+import json; d = json.load(open('$tmp/merge.json'))
+e = d['events'][0]
+assert e['id'] == '$first_id' and e['participants'] == ['The parish'], e
+assert list(e) == ['id', 'title', 'start', 'end', 'participants'] or list(e)[-1] == 'participants', list(e)
+assert d['events'][1]['title'] != 'Edited by hand'
+assert len(d['events']) == $total"
+check "merge: the result passes check" "$bin" check "$tmp/merge.json"
+cp "$tmp/merge.json" "$tmp/merge.before"
+"$bin" import "$corpus" --merge "$tmp/merge.json" 2>"$tmp/merge.err"
+check "merge: a second merge changes nothing" grep -q "0 added, 0 updated, $total unchanged" "$tmp/merge.err"
+check "merge: ... and keeps the bytes" cmp "$tmp/merge.json" "$tmp/merge.before"
+"$bin" import tests/import/garbage.ics --merge "$tmp/merge.json" >/dev/null 2>&1
+status=$?
+if [ $status = 1 ] && cmp -s "$tmp/merge.json" "$tmp/merge.before"; then ok; else fail "merge: a failed import (exit $status) changed the file"; fi
+"$bin" import "$corpus" --merge "$tmp/nonexistent.json" >/dev/null 2>&1
+if [ $? = 3 ]; then ok; else fail "merge into a missing file: expected exit 3"; fi
+"$bin" import "$corpus" -o /nonexistent/dir/events.json >/dev/null 2>&1
+if [ $? = 3 ]; then ok; else fail "import into a missing directory: expected exit 3"; fi
+"$bin" import "$corpus" > /dev/full 2>/dev/null
+if [ $? = 3 ]; then ok; else fail "import to a full disk: expected exit 3"; fi
+if "$bin" import < "$corpus" 2>/dev/null | "$bin" check - >/dev/null 2>&1; then ok; else fail "import from stdin"; fi
+"$bin" check --merge x events.json >/dev/null 2>&1
+if [ $? = 2 ]; then ok; else fail "--merge without import: expected exit 2"; fi
+
+echo "import: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,218 @@
+/*
+ * test_import.c - iCalendar into the events model: dates, timezones, ids,
+ * categories, the pre-scan's lines and repairs, and the written file.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "almanac/import.h"
+#include "almanac/load.h"
+#include "import_scan.h"
+
+#define CAL(body) "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" body "END:VCALENDAR\r\n"
+
+typedef struct {
+    almanac_diagnostics diags;
+    almanac_importer *importer;
+    almanac_document *doc;
+} imported;
+
+static void import_text(imported *r, const char *text)
+{
+    almanac_diagnostics_init(&r->diags);
+    r->importer = almanac_importer_new();
+    assert_non_null(r->importer);
+    almanac_importer_add(r->importer, "test.ics", text, strlen(text), &r->diags);
+    r->doc = almanac_importer_finish(r->importer);
+    assert_non_null(r->doc);
+    almanac_diagnostics_locate(&r->diags, text, strlen(text));
+}
+
+static void release(imported *r)
+{
+    almanac_document_free(r->doc);
+    almanac_importer_free(r->importer);
+    almanac_diagnostics_free(&r->diags);
+}
+
+static bool has_message(const almanac_diagnostics *d, unsigned line, const char *part)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].line == line && strstr(d->items[i].message, part) != NULL)
+            return true;
+    return false;
+}
+
+static void date_text(const almanac_date *date, char *buffer)
+{
+    almanac_date_format(date, buffer);
+}
+
+static void test_all_day_end_is_inclusive(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL("BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART;VALUE=DATE:20240228\r\n"
+                        "DTEND;VALUE=DATE:20240301\r\nSUMMARY:Leap\r\nEND:VEVENT\r\n"
+                        "BEGIN:VEVENT\r\nUID:b@x\r\nDTSTART;VALUE=DATE:20240228\r\n"
+                        "DURATION:P1D\r\nSUMMARY:One day\r\nEND:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 2);
+    char text[ALMANAC_DATE_TEXT_MAX];
+    date_text(&r.doc->events[0].start, text);
+    assert_string_equal(text, "2024-02-28");
+    assert_true(r.doc->events[0].has_end);
+    date_text(&r.doc->events[0].end, text);
+    assert_string_equal(text, "2024-02-29"); /* DTEND 1 March is exclusive */
+    assert_false(r.doc->events[1].has_end);   /* one day: no end */
+    release(&r);
+}
+
+static void test_timezones(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL(
+        "BEGIN:VEVENT\r\nUID:moz@x\r\n"
+        "DTSTART;TZID=/mozilla.org/20070129_1/America/New_York:20200426T140000\r\n"
+        "DTEND:20200426T190000Z\r\nSUMMARY:Globally unique TZID\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:utc@x\r\nDTSTART:20200426T140000Z\r\nSUMMARY:UTC\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:float@x\r\nDTSTART:20200426T140000\r\nSUMMARY:Floating\r\n"
+        "END:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 3);
+    const almanac_event *e = &r.doc->events[0];
+    assert_string_equal(e->timezone, "America/New_York");
+    char text[ALMANAC_DATE_TEXT_MAX];
+    date_text(&e->end, text);
+    assert_string_equal(text, "2020-04-26T15:00"); /* 19:00Z is 15:00 EDT */
+    assert_int_equal(r.doc->events[1].start.precision, ALMANAC_PRECISION_UTC_TIME);
+    assert_null(r.doc->events[1].timezone);
+    assert_string_equal(r.doc->events[2].timezone, "UTC");
+    assert_true(has_message(&r.diags, 17, "floating time"));
+    release(&r);
+}
+
+static void test_ids_tags_and_labels(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL(
+        "BEGIN:VEVENT\r\nUID:Weekly Meeting@Example.org\r\nDTSTART:20230403T090000Z\r\n"
+        "SUMMARY:Weekly\r\nCATEGORIES:Team Meetings,work\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:Weekly Meeting@Example.org\r\n"
+        "RECURRENCE-ID:20230410T090000Z\r\nDTSTART:20230410T100000Z\r\nSUMMARY:Moved\r\n"
+        "END:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:weekly-meeting-example-org\r\nDTSTART:20230403T090000Z\r\n"
+        "SUMMARY:Same slug\r\nRELATED-TO;RELTYPE=SIBLING:Weekly Meeting@Example.org\r\n"
+        "END:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 3);
+    assert_string_equal(r.doc->events[0].id, "weekly-meeting-example-org");
+    assert_string_equal(r.doc->events[1].id, "weekly-meeting-example-org-20230410t090000z");
+    assert_string_equal(r.doc->events[2].id, "weekly-meeting-example-org-2");
+    assert_int_equal(r.doc->events[2].related.count, 1);
+    assert_string_equal(r.doc->events[2].related.items[0], "weekly-meeting-example-org");
+    assert_int_equal(r.doc->events[0].tags.count, 2);
+    assert_string_equal(r.doc->events[0].tags.items[0], "team-meetings");
+    /* the label that is not its tag is kept as a feed's name */
+    assert_int_equal(r.doc->feed_count, 1);
+    assert_string_equal(r.doc->feeds[0].id, "team-meetings");
+    assert_string_equal(r.doc->feeds[0].name, "Team Meetings");
+    release(&r);
+}
+
+static void test_losses_name_their_lines(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL(
+        "BEGIN:VEVENT\r\nUID:r@x\r\nDTSTART:20230403T090000Z\r\nSUMMARY:Repeats\r\n"
+        "RRULE:FREQ=DAILY\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT5M\r\n"
+        "END:VALARM\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:bad@x\r\nDTSTART:yesterday\r\nSUMMARY:Bad\r\nEND:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 1);
+    assert_true(has_message(&r.diags, 8, "1 event repeats (RRULE)"));
+    assert_true(has_message(&r.diags, 9, "1 alarm (VALARM)"));
+    assert_true(has_message(&r.diags, 16, "DTSTART 'yesterday'"));
+    release(&r);
+}
+
+static void test_scan_repairs_unbalanced_text(void **state)
+{
+    (void)state;
+    static const char text[] = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:open\n"
+                               "BEGIN:VEVENT\nUID:ok\nDESCRIPTION:folded\n  on\nEND:VEVENT\n"
+                               "BEGIN:VEVENT\nUID:cut";
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    ics_scan scan;
+    assert_int_equal(ics_scan_run(&scan, text, strlen(text), &diags), 0);
+    assert_int_equal(scan.component_count, 4);
+    assert_true(scan.components[1].dropped);  /* the VEVENT never closed */
+    assert_false(scan.components[2].dropped);
+    assert_true(scan.components[3].dropped);  /* cut off by the end of the file */
+    assert_int_equal(scan.components[2].line, 4);
+    const ics_line *uid = ics_scan_property(&scan, 2, "UID", 0);
+    assert_non_null(uid);
+    assert_int_equal(uid->line, 5);
+    assert_int_equal(ics_scan_property(&scan, 2, "END", 0) == NULL, 1);
+    assert_non_null(scan.repaired);
+    assert_null(strstr(scan.repaired, "UID:open"));
+    assert_non_null(strstr(scan.repaired, "UID:ok"));
+    assert_null(strstr(scan.repaired, "UID:cut"));
+    assert_non_null(strstr(scan.repaired, "END:VCALENDAR"));
+    assert_int_equal(diags.warning_count, 3);
+    char value[32];
+    ics_scan_value(text, strlen(text), ics_scan_property(&scan, 2, "DESCRIPTION", 0)->offset,
+                   value, sizeof value);
+    assert_string_equal(value, "folded on");
+    ics_scan_free(&scan);
+    almanac_diagnostics_free(&diags);
+}
+
+static void test_written_file_passes_the_loader(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL("X-WR-CALNAME:My \"calendar\"\r\nX-WR-TIMEZONE:Europe/Berlin\r\n"
+                        "BEGIN:VEVENT\r\nUID:a@x\r\n"
+                        "DTSTART;TZID=Europe/Berlin:20230403T090000\r\nSUMMARY:Line one\\nline two\r\n"
+                        "LOCATION:Berlin\r\nGEO:52.52;13.405\r\nURL:https://example.org/a\r\n"
+                        "STATUS:TENTATIVE\r\nDESCRIPTION:Text\\, with\\nlines\r\nEND:VEVENT\r\n"));
+    char *json = almanac_events_write(r.doc);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"$schema\": \"schema/events.schema.json\""));
+    assert_null(strstr(json, "\"timezone\": \"Europe/Berlin\",\n      \"status\""));
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_document *doc = almanac_load(json, strlen(json), &diags);
+    assert_non_null(doc);
+    almanac_validate(doc, &diags);
+    assert_int_equal(diags.error_count, 0);
+    assert_string_equal(doc->calendar.name, "My \"calendar\"");
+    assert_string_equal(doc->events[0].title, "Line one line two");
+    assert_string_equal(doc->events[0].description, "Text, with\nlines");
+    assert_int_equal(doc->events[0].status, ALMANAC_STATUS_TENTATIVE);
+    assert_true(doc->events[0].location.has_geo);
+    assert_null(doc->events[0].timezone); /* the calendar's applies */
+    almanac_document_free(doc);
+    almanac_diagnostics_free(&diags);
+    free(json);
+    release(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_day_end_is_inclusive),
+        cmocka_unit_test(test_timezones),
+        cmocka_unit_test(test_ids_tags_and_labels),
+        cmocka_unit_test(test_losses_name_their_lines),
+        cmocka_unit_test(test_scan_repairs_unbalanced_text),
+        cmocka_unit_test(test_written_file_passes_the_loader),
+    };
+    return cmocka_run_group_tests_name("import", tests, NULL, NULL);
+}
