@@ -30,7 +30,22 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 ASAN_OBJ = $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit e2e leakcheck deps test-deps install uninstall clean check-out bench-serve
+# libFuzzer harnesses (tests/fuzz/): the library built with clang for
+# coverage, the harnesses linked with libFuzzer; the same harnesses built
+# with gcc and a small main (replay.c) replay the stored crash inputs in
+# make test, so make test needs no clang.
+FUZZERS   = load render http
+FUZZ_CC   = clang
+# clang's -Wconversion also means -Wsign-conversion, which gcc's does not.
+FUZZ_WARN = -Wno-sign-conversion
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ  = $(LIB_SRC:src/%.c=$(B)/fuzz/obj/%.o)
+FUZZ_BINS = $(FUZZERS:%=$(B)/fuzz/fuzz_%)
+REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
+FUZZ_SECONDS ?= 30
+
+.PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
+        install uninstall clean check-out bench-serve
 
 all: $(B)/almanac
 
@@ -39,6 +54,9 @@ deps:
 
 test-deps:
 	@sh scripts/install-deps --test
+
+fuzz-deps:
+	@sh scripts/install-deps --fuzz
 
 $(B)/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
@@ -66,6 +84,22 @@ $(B)/tests/%: tests/unit/%.c $(B)/asan/libalmanac.a | test-deps
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(B)/asan/libalmanac.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
+$(B)/fuzz/obj/%.o: src/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(B)/fuzz/libalmanac.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/libalmanac.a | fuzz-deps
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+	    $(B)/fuzz/libalmanac.a $(LDLIBS_ALL)
+
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/asan/libalmanac.a | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ tests/fuzz/replay.c $< $(B)/asan/libalmanac.a \
+	    $(LDLIBS_ALL)
+
 # Validate events.json, write out/, print the timeline.
 run: $(B)/almanac
 	./$(B)/almanac build events.json -o out
@@ -73,7 +107,7 @@ run: $(B)/almanac
 
 # End-to-end tests first, then valgrind over the same inputs, the cmocka unit
 # tests last (their summary lines close the output). Every suite runs; the exit status says if any failed.
-test: e2e leakcheck unit
+test: e2e leakcheck fuzz-replay unit
 
 e2e: $(B)/asan/almanac $(B)/almanac | test-deps
 	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
@@ -82,6 +116,24 @@ e2e: $(B)/asan/almanac $(B)/almanac | test-deps
 # Every test input once more, unsanitized, under valgrind memcheck.
 leakcheck: $(B)/almanac | test-deps
 	@sh tests/e2e/leakcheck.sh $(B)/almanac
+
+# Every input a fuzzer ever crashed on, and the seeds, through the harnesses.
+fuzz-replay: $(REPLAYS)
+	@status=0; for h in $(FUZZERS); do \
+	    ./$(B)/fuzz/replay_$$h tests/fuzz/regressions/$$h || status=1; done; \
+	    ./$(B)/fuzz/replay_load events.json tests/cases/*/*.json >/dev/null || status=1; \
+	    ./$(B)/fuzz/replay_render events.json tests/cases/*/*.json >/dev/null || status=1; \
+	    ./$(B)/fuzz/replay_http tests/fuzz/seeds/http >/dev/null || status=1; exit $$status
+
+# Builds the libFuzzer harnesses (clang; installed when missing).
+fuzz: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS (30) on its corpus, one after the other.
+# A long campaign: sh tests/fuzz/run.sh load 600
+fuzz-smoke: $(FUZZ_BINS)
+	@for h in $(FUZZERS); do sh tests/fuzz/run.sh $$h $(FUZZ_SECONDS) 2>&1 | \
+	    grep -E '^(stat::|#[0-9]+.*DONE|==.*ERROR|SUMMARY)' || true; \
+	    [ -z "$$(ls $(B)/fuzz/crashes/$$h 2>/dev/null)" ] || { echo "fuzz-smoke: $$h crashed"; exit 1; }; done
 
 unit: $(UNITS)
 	@status=0; for t in $(UNITS); do ./$$t || status=1; done; exit $$status
@@ -102,4 +154,4 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d
+-include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d
