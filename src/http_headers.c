@@ -94,22 +94,48 @@ static int64_t days_from_civil(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
-/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into Unix
- * seconds; false for anything else (then the header is ignored). */
+/* The number written with exactly COUNT ASCII digits at TEXT, or -1. */
+static int fixed_digits(const char *text, int count)
+{
+    int value = 0;
+    for (int i = 0; i < count; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        value = value * 10 + (text[i] - '0');
+    }
+    return value;
+}
+
+/* The 1-based index of the three letters at TEXT in NAMES (three letters
+ * each), or 0. */
+static int name_index(const char *text, const char *names)
+{
+    for (int i = 0; names[3 * i] != '\0'; i++)
+        if (strncmp(text, names + 3 * i, 3) == 0)
+            return i + 1;
+    return 0;
+}
+
+/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 5.6.7:
+ * fixed width, two-digit fields) into Unix seconds; false for anything
+ * else (then the header is ignored and the full response sent). sscanf
+ * was too lenient here: it took " 3" for a day and "-1" for an hour. */
 bool http_parse_date(const char *text, int64_t *seconds)
 {
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    char weekday[4], month[4];
-    int day, year, hour, minute, second, used = 0;
-    if (sscanf(text, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", weekday, &day, month, &year, &hour,
-               &minute, &second, &used) != 7 || used == 0 || text[used] != '\0')
+    static const char layout[] = "Www, DD Mmm YYYY HH:MM:SS GMT";
+    if (strlen(text) != sizeof layout - 1)
         return false;
-    const char *m = strstr(months, month);
-    if (m == NULL || (m - months) % 3 != 0 || strlen(month) != 3)
+    for (size_t i = 0; i < sizeof layout - 1; i++)
+        if (strchr(", :", layout[i]) != NULL && text[i] != layout[i])
+            return false;
+    if (strcmp(text + 25, " GMT") != 0 || name_index(text, "MonTueWedThuFriSatSun") == 0)
         return false;
-    int mon = (int)((m - months) / 3) + 1;
-    if (year < 1970 || day < 1 || day > almanac_days_in_month(year, mon) || hour > 23 ||
-        minute > 59 || second > 60)
+    int mon = name_index(text + 8, "JanFebMarAprMayJunJulAugSepOctNovDec");
+    int day = fixed_digits(text + 5, 2), year = fixed_digits(text + 12, 4);
+    int hour = fixed_digits(text + 17, 2), minute = fixed_digits(text + 20, 2);
+    int second = fixed_digits(text + 23, 2);
+    if (mon == 0 || year < 1970 || day < 1 || day > almanac_days_in_month(year, mon) ||
+        hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
         return false;
     *seconds = days_from_civil(year, mon, day) * 86400 + hour * 3600 + minute * 60 + second;
     return true;
