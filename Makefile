@@ -109,9 +109,16 @@ run: $(B)/almanac
 # tests last (their summary lines close the output). Every suite runs; the exit status says if any failed.
 test: e2e leakcheck fuzz-replay unit
 
-e2e: $(B)/asan/almanac $(B)/almanac | test-deps
+e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
 	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; exit $$status
+	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; \
+	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \
+	    exit $$status
+
+# The LD_PRELOAD library that makes the Nth file-system call fail.
+$(B)/tests/faultinject.so: tests/faultinject/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARN) -O1 -g -shared -fPIC -o $@ $< -ldl
 
 # Every test input once more, unsanitized, under valgrind memcheck.
 leakcheck: $(B)/almanac | test-deps
