@@ -113,7 +113,7 @@ e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
 	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; \
 	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \
-	    exit $$status
+	    sh tests/e2e/durability.sh $(B)/almanac || status=1; exit $$status
 
 # The LD_PRELOAD library that makes the Nth file-system call fail.
 $(B)/tests/faultinject.so: tests/faultinject/faultinject.c
