@@ -21,8 +21,8 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c \
            src/load.c src/model.c src/render_html.c src/render_ics.c src/render_json.c \
-           src/render_markdown.c src/render_text.c src/serve.c src/text.c src/timeline.c \
-           src/tzdb.c src/validate.c src/watch.c src/import.c src/import_scan.c \
+           src/render_markdown.c src/render_text.c src/serve.c src/http_headers.c src/text.c \
+           src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_scan.c \
            src/write_events.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
@@ -31,7 +31,22 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 ASAN_OBJ = $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit e2e leakcheck deps test-deps install uninstall clean check-out bench-serve
+# libFuzzer harnesses (tests/fuzz/): the library built with clang for
+# coverage, the harnesses linked with libFuzzer; the same harnesses built
+# with gcc and a small main (replay.c) replay the stored crash inputs in
+# make test, so make test needs no clang.
+FUZZERS   = load render http
+FUZZ_CC   = clang
+# clang's -Wconversion also means -Wsign-conversion, which gcc's does not.
+FUZZ_WARN = -Wno-sign-conversion
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJ  = $(LIB_SRC:src/%.c=$(B)/fuzz/obj/%.o)
+FUZZ_BINS = $(FUZZERS:%=$(B)/fuzz/fuzz_%)
+REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
+FUZZ_SECONDS ?= 30
+
+.PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
+        install uninstall clean check-out bench-serve
 
 all: $(B)/almanac
 
@@ -40,6 +55,9 @@ deps:
 
 test-deps:
 	@sh scripts/install-deps --test
+
+fuzz-deps:
+	@sh scripts/install-deps --fuzz
 
 $(B)/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
@@ -67,6 +85,22 @@ $(B)/tests/%: tests/unit/%.c $(B)/asan/libalmanac.a | test-deps
 	$(CC) $(ALL_CFLAGS) $(SANITIZE) $(shell pkg-config --cflags cmocka) -o $@ $< \
 	    $(B)/asan/libalmanac.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
+$(B)/fuzz/obj/%.o: src/%.c | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(B)/fuzz/libalmanac.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/libalmanac.a | fuzz-deps
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+	    $(B)/fuzz/libalmanac.a $(LDLIBS_ALL)
+
+$(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/asan/libalmanac.a | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ tests/fuzz/replay.c $< $(B)/asan/libalmanac.a \
+	    $(LDLIBS_ALL)
+
 # Validate events.json, write out/, print the timeline.
 run: $(B)/almanac
 	./$(B)/almanac build events.json -o out
@@ -74,16 +108,42 @@ run: $(B)/almanac
 
 # End-to-end tests first, then valgrind over the same inputs, the cmocka unit
 # tests last (their summary lines close the output). Every suite runs; the exit status says if any failed.
-test: e2e leakcheck unit
+test: e2e leakcheck fuzz-replay unit
 
-e2e: $(B)/asan/almanac $(B)/almanac | test-deps
+e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
 	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/import.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; exit $$status
+	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; \
+	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \
+	    sh tests/e2e/durability.sh $(B)/almanac || status=1; exit $$status
+
+# The LD_PRELOAD library that makes the Nth file-system call fail.
+$(B)/tests/faultinject.so: tests/faultinject/faultinject.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 $(WARN) -O1 -g -shared -fPIC -o $@ $< -ldl
 
 # Every test input once more, unsanitized, under valgrind memcheck.
 leakcheck: $(B)/almanac | test-deps
 	@sh tests/e2e/leakcheck.sh $(B)/almanac
+
+# Every input a fuzzer ever crashed on, and the seeds, through the harnesses.
+fuzz-replay: $(REPLAYS)
+	@status=0; for h in $(FUZZERS); do \
+	    ./$(B)/fuzz/replay_$$h tests/fuzz/regressions/$$h || status=1; done; \
+	    ./$(B)/fuzz/replay_load events.json tests/cases/*/*.json >/dev/null || status=1; \
+	    ./$(B)/fuzz/replay_render events.json tests/cases/*/*.json >/dev/null || status=1; \
+	    ./$(B)/fuzz/replay_http tests/fuzz/seeds/http >/dev/null || status=1; exit $$status
+
+# Builds the libFuzzer harnesses (clang; installed when missing).
+fuzz: $(FUZZ_BINS)
+
+# Each harness for FUZZ_SECONDS (30) on its corpus, one after the other.
+# A long campaign: sh tests/fuzz/run.sh load 600
+fuzz-smoke: $(FUZZ_BINS)
+	@for h in $(FUZZERS); do log=$(B)/fuzz/smoke-$$h.log; \
+	    if sh tests/fuzz/run.sh $$h $(FUZZ_SECONDS) > $$log 2>&1; then \
+	        echo "fuzz-smoke $$h: $$(grep -E '^#[0-9]+.*DONE' $$log)"; \
+	    else tail -40 $$log; echo "fuzz-smoke: $$h failed (log: $$log)"; exit 1; fi; done
 
 unit: $(UNITS)
 	@status=0; for t in $(UNITS); do ./$$t || status=1; done; exit $$status
@@ -104,4 +164,5 @@ uninstall:
 clean:
 	rm -rf $(B)
 
--include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d $(UNITS:=.d)
+-include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d \
+         $(UNITS:=.d)

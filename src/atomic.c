@@ -1,38 +1,50 @@
 /*
- * atomic.c - atomic file replacement (see atomic.h).
+ * atomic.c - atomic replacement of files, with a way back (see atomic.h).
  */
+#define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
 #include "atomic.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *join(const char *dir, const char *name, const char *suffix)
+#define TEMP_SUFFIX ".tmp-XXXXXX"
+
+/* "DIR/.NAME.tmp-XXXXXX" when HIDDEN, else "DIR/NAME". */
+static char *join(const char *dir, const char *name, bool hidden)
 {
-    size_t size = strlen(dir) + strlen(name) + strlen(suffix) + 2;
+    size_t size = strlen(dir) + strlen(name) + sizeof TEMP_SUFFIX + 3;
     char *path = malloc(size);
     if (path != NULL)
-        snprintf(path, size, "%s/%s%s", dir, name, suffix);
+        snprintf(path, size, hidden ? "%s/.%s" TEMP_SUFFIX : "%s/%s", dir, name);
     return path;
 }
 
-int atomic_open(atomic_file *file, const char *dir, const char *name)
+static int set_names(atomic_file *file, const char *dir, const char *name)
 {
     memset(file, 0, sizeof *file);
+    file->fd = -1;
     /* A leading dot keeps the temporary file out of directory listings a
      * web server might show. */
-    char hidden[300];
-    snprintf(hidden, sizeof hidden, ".%s", name);
-    file->path = join(dir, name, "");
-    file->temp_path = join(dir, hidden, ".tmp-XXXXXX");
+    file->path = join(dir, name, false);
+    file->temp_path = join(dir, name, true);
     if (file->path == NULL || file->temp_path == NULL) {
         atomic_discard(file);
         errno = ENOMEM;
         return -1;
     }
+    return 0;
+}
+
+/* mkstemp, keeping errno and leaving temp_path NULL on failure so that
+ * atomic_discard() does not remove somebody else's file. */
+static int make_temp(atomic_file *file)
+{
     int fd = mkstemp(file->temp_path);
     if (fd < 0) {
         int saved = errno;
@@ -40,18 +52,27 @@ int atomic_open(atomic_file *file, const char *dir, const char *name)
         file->temp_path = NULL;
         atomic_discard(file);
         errno = saved;
-        return -1;
     }
+    return fd;
+}
+
+int atomic_open(atomic_file *file, const char *dir, const char *name)
+{
+    if (set_names(file, dir, name) != 0)
+        return -1;
+    int fd = make_temp(file);
+    if (fd < 0)
+        return -1;
     /* mkstemp makes 0600; outputs are meant to be published. */
-    fchmod(fd, 0644);
-    file->stream = fdopen(fd, "wb");
-    if (file->stream == NULL) {
+    if (fchmod(fd, 0644) != 0 || (file->stream = fdopen(fd, "wb")) == NULL) {
         int saved = errno;
         close(fd);
         atomic_discard(file);
         errno = saved;
         return -1;
     }
+    file->fd = fd;
+    file->step = ATOMIC_NEW;
     return 0;
 }
 
@@ -64,24 +85,80 @@ int atomic_close(atomic_file *file)
     int result = 0;
     if (fflush(stream) != 0 || ferror(stream))
         result = -1;
-    if (result == 0 && fsync(fileno(stream)) != 0)
+    if (result == 0 && fsync(file->fd) != 0)
         result = -1;
     int saved = errno;
     if (fclose(stream) != 0 && result == 0) {
         result = -1;
         saved = errno;
     }
+    file->fd = -1;
     errno = saved;
     return result;
 }
 
 int atomic_commit(atomic_file *file)
 {
+    if (renameat2(AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE) == 0) {
+        file->step = ATOMIC_EXCHANGED;
+        return 0;
+    }
+    /* ENOENT: no target yet (the temporary file is ours and exists).
+     * EINVAL, ENOSYS: a file system that cannot exchange; rename, which
+     * still never shows a mix, but cannot be undone. */
+    if (errno != ENOENT && errno != EINVAL && errno != ENOSYS)
+        return -1;
+    struct stat st;
+    bool replacing = lstat(file->path, &st) == 0;
     if (rename(file->temp_path, file->path) != 0)
         return -1;
-    free(file->temp_path);
-    file->temp_path = NULL;
+    file->step = replacing ? ATOMIC_REPLACED : ATOMIC_RENAMED;
     return 0;
+}
+
+int atomic_remove(atomic_file *file, const char *dir, const char *name)
+{
+    if (set_names(file, dir, name) != 0)
+        return -1;
+    /* A placeholder reserves the name; the rename replaces it. */
+    int fd = make_temp(file);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    file->step = ATOMIC_NEW;
+    if (rename(file->path, file->temp_path) == 0) {
+        file->step = ATOMIC_REMOVED;
+        return 0;
+    }
+    if (errno != ENOENT)
+        return -1;
+    file->step = ATOMIC_NOTHING;
+    return 0;
+}
+
+int atomic_rollback(atomic_file *file)
+{
+    int result = 0;
+    switch (file->step) {
+    case ATOMIC_NEW:
+    case ATOMIC_NOTHING:
+        return 0;
+    case ATOMIC_EXCHANGED:
+        result = renameat2(AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE);
+        break;
+    case ATOMIC_RENAMED:
+        result = rename(file->path, file->temp_path);
+        break;
+    case ATOMIC_REPLACED:
+        errno = ENOTSUP; /* the old content is gone */
+        return -1;
+    case ATOMIC_REMOVED:
+        result = rename(file->temp_path, file->path);
+        break;
+    }
+    if (result == 0)
+        file->step = ATOMIC_NEW;
+    return result;
 }
 
 void atomic_discard(atomic_file *file)
@@ -94,6 +171,7 @@ void atomic_discard(atomic_file *file)
     free(file->temp_path);
     free(file->path);
     memset(file, 0, sizeof *file);
+    file->fd = -1;
     errno = saved;
 }
 
@@ -107,4 +185,63 @@ int atomic_sync_dir(const char *dir)
     close(fd);
     errno = saved;
     return result;
+}
+
+int atomic_lock_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX) != 0) {
+        if (errno == EINTR)
+            continue;
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+void atomic_unlock_dir(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* releases the lock */
+}
+
+/* NAME as ".<base>.tmp-XXXXXX": copies <base> into BASE (SIZE bytes). */
+static bool temp_name_base(const char *name, char *base, size_t size)
+{
+    size_t length = strlen(name), suffix = sizeof TEMP_SUFFIX - 1;
+    if (name[0] != '.' || length < suffix + 2 || length - suffix - 1 >= size)
+        return false;
+    if (strncmp(name + length - suffix, ".tmp-", 5) != 0)
+        return false;
+    memcpy(base, name + 1, length - suffix - 1);
+    base[length - suffix - 1] = '\0';
+    return true;
+}
+
+int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name))
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    int removed = 0, result = 0;
+    struct dirent *entry;
+    while (result == 0 && (errno = 0, entry = readdir(d)) != NULL) {
+        char base[256];
+        if (!temp_name_base(entry->d_name, base, sizeof base) || !is_ours(base))
+            continue;
+        if (unlinkat(dirfd(d), entry->d_name, 0) == 0)
+            removed++;
+        else if (errno != ENOENT)
+            result = -1;
+    }
+    if (entry == NULL && errno != 0)
+        result = -1;
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    return result == 0 ? removed : -1;
 }

@@ -1,17 +1,43 @@
 /*
- * atomic.h - replacing a file so that readers see the old one or the new
- * one, never a mix: write a temporary file in the same directory, flush and
- * fsync it, rename it over the target, fsync the directory.
+ * atomic.h - replacing a set of files so that readers see the old one or
+ * the new one, never a mix or a truncation: write a temporary file in the
+ * same directory, flush and fsync it, exchange it with the target, fsync
+ * the directory.
+ *
+ * The target is exchanged with the temporary file (renameat2
+ * RENAME_EXCHANGE), not renamed over, so until atomic_discard() the old
+ * content is still there under the temporary name and atomic_rollback()
+ * puts it back: a build that fails half-way through replacing its files
+ * undoes the replacements it made. Removing a file (atomic_remove) is a
+ * rename to a temporary name, undone the same way.
+ *
+ * Temporary files are named ".<name>.tmp-XXXXXX" beside their target. A
+ * process killed part-way leaves some behind; atomic_remove_leftovers()
+ * clears them, and the caller holds atomic_lock_dir() while it does so,
+ * so that it never removes the files of a build still running.
  */
 #ifndef ALMANAC_ATOMIC_H
 #define ALMANAC_ATOMIC_H
 
+#include <stdbool.h>
 #include <stdio.h>
+
+typedef enum {
+    ATOMIC_NEW,       /* temporary file open or written, target untouched */
+    ATOMIC_EXCHANGED, /* target has the new content, temp_path the old */
+    ATOMIC_RENAMED,   /* target is new: nothing was there before */
+    ATOMIC_REPLACED,  /* renamed over the old target on a file system that
+                         cannot exchange: no way back */
+    ATOMIC_REMOVED,   /* atomic_remove(): target moved to temp_path */
+    ATOMIC_NOTHING    /* atomic_remove() of a file that did not exist */
+} atomic_step;
 
 typedef struct {
     char *path;      /* the target */
     char *temp_path; /* the temporary file beside it */
     FILE *stream;    /* open for writing until atomic_close() */
+    int fd;          /* the stream's descriptor, for fsync */
+    atomic_step step;
 } atomic_file;
 
 /* Creates a temporary file for DIR/NAME. Returns 0, or -1 with errno set. */
@@ -20,14 +46,36 @@ int atomic_open(atomic_file *file, const char *dir, const char *name);
 /* Flushes, fsyncs and closes the temporary file. Returns 0 or -1 (errno). */
 int atomic_close(atomic_file *file);
 
-/* Renames the temporary file over the target. Returns 0 or -1 (errno). */
+/* Puts the temporary file's content at the target. Returns 0 or -1
+ * (errno; the target is then untouched). */
 int atomic_commit(atomic_file *file);
 
-/* Closes (if open) and removes the temporary file; frees the names. Safe
- * after atomic_commit() and on a zeroed struct. */
+/* Moves DIR/NAME out of the way (to a temporary name) so that
+ * atomic_rollback() can bring it back. A missing file is not an error.
+ * Returns 0 or -1 (errno). */
+int atomic_remove(atomic_file *file, const char *dir, const char *name);
+
+/* Undoes atomic_commit() or atomic_remove(): the target is as it was
+ * before. Nothing to do for a file not committed. Returns 0 or -1 (errno;
+ * and for a file system that cannot exchange, -1 with EXDEV always). */
+int atomic_rollback(atomic_file *file);
+
+/* Closes (if open) and removes the temporary file, which after a commit
+ * holds the old content; frees the names. Safe on a zeroed struct. */
 void atomic_discard(atomic_file *file);
 
 /* fsyncs directory DIR so that renames in it are durable. */
 int atomic_sync_dir(const char *dir);
+
+/* Takes an exclusive lock on DIR (flock on the directory itself, released
+ * when the process ends however it ends), waiting for another holder.
+ * Returns a descriptor to pass to atomic_unlock_dir(), or -1 (errno). */
+int atomic_lock_dir(const char *dir);
+void atomic_unlock_dir(int fd);
+
+/* Removes from DIR every ".<name>.tmp-XXXXXX" for which IS_OURS(name) is
+ * true: the temporary files of a build that was killed. Returns the number
+ * removed, or -1 (errno) when DIR cannot be read or a file not removed. */
+int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name));
 
 #endif

@@ -390,18 +390,13 @@ static void io_error(almanac_diagnostics *diags, const char *what, const char *p
                             what, path, strerror(errno));
 }
 
-static int remove_stale_feeds(const char *dir, const almanac_stamps *stamps,
-                              almanac_diagnostics *diags)
+/* Whether NAME is a file almanac_build() writes: a feed, a timeline or
+ * the state. Only such names' temporary files are ever removed. */
+static bool is_output_name(const char *name)
 {
-    char path[4096];
-    for (size_t i = 0; i < stamps->stale_count; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, stamps->stale_feeds[i]);
-        if (unlink(path) != 0 && errno != ENOENT) {
-            io_error(diags, "cannot remove the feed that is no longer declared,", path);
-            return -1;
-        }
-    }
-    return 0;
+    return strcmp(name, ALMANAC_STATE_FILE) == 0 || strcmp(name, "timeline.txt") == 0 ||
+           strcmp(name, "timeline.md") == 0 || strcmp(name, "index.html") == 0 ||
+           is_feed_file_name(name);
 }
 
 static output *plan_outputs(const almanac_document *doc, size_t *count)
@@ -433,6 +428,52 @@ static output *plan_outputs(const almanac_document *doc, size_t *count)
     return outputs;
 }
 
+/* Undoes the first COUNT steps, the last first. */
+static void roll_back(atomic_file *steps, size_t count, almanac_diagnostics *diags)
+{
+    for (size_t i = count; i-- > 0;)
+        if (atomic_rollback(&steps[i]) != 0)
+            io_error(diags, "cannot restore the previous", steps[i].path);
+}
+
+/* Phase two: every output into place, and the feeds no longer declared
+ * out of the way just before the state that stops naming them (so a crash
+ * in between leaves a state that still names them, and the next build
+ * removes them). STEPS has room for the outputs and the stale feeds; on
+ * failure every step taken is undone. */
+static int commit_outputs(const char *dir, output *outputs, size_t count,
+                          const almanac_stamps *stamps, atomic_file *steps,
+                          almanac_diagnostics *diags)
+{
+    size_t taken = 0;
+    for (size_t i = 0; i < count; i++) {
+        for (size_t k = 0; outputs[i].kind == OUTPUT_STATE && k < stamps->stale_count; k++) {
+            if (atomic_remove(&steps[taken], dir, stamps->stale_feeds[k]) != 0) {
+                io_error(diags, "cannot remove the feed that is no longer declared,",
+                         stamps->stale_feeds[k]);
+                roll_back(steps, taken, diags);
+                return -1;
+            }
+            taken++;
+        }
+        steps[taken] = outputs[i].file;
+        memset(&outputs[i].file, 0, sizeof outputs[i].file);
+        if (atomic_commit(&steps[taken]) != 0) {
+            io_error(diags, "cannot replace", steps[taken].path);
+            roll_back(steps, taken, diags);
+            return -1;
+        }
+        taken++;
+    }
+    if (atomic_sync_dir(dir) != 0) {
+        io_error(diags, "cannot sync the directory", dir);
+        roll_back(steps, taken, diags);
+        atomic_sync_dir(dir);
+        return -1;
+    }
+    return 0;
+}
+
 int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
                   almanac_diagnostics *diags)
 {
@@ -440,13 +481,28 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
         io_error(diags, "cannot create the output directory", dir);
         return -1;
     }
-    almanac_stamps stamps;
-    if (almanac_stamps_compute(doc, dir, now, &stamps, diags) != 0)
+    /* One build at a time per directory; then the temporary files of a
+     * build that was killed are nobody's, and go. */
+    int lock = atomic_lock_dir(dir);
+    if (lock < 0) {
+        io_error(diags, "cannot open the output directory", dir);
         return -1;
+    }
+    if (atomic_remove_leftovers(dir, is_output_name) < 0) {
+        io_error(diags, "cannot remove the temporary files of an interrupted build in", dir);
+        atomic_unlock_dir(lock);
+        return -1;
+    }
+    almanac_stamps stamps;
+    if (almanac_stamps_compute(doc, dir, now, &stamps, diags) != 0) {
+        atomic_unlock_dir(lock);
+        return -1;
+    }
     size_t count;
     output *outputs = plan_outputs(doc, &count);
-    int result = outputs != NULL ? 0 : -1;
-    if (outputs == NULL)
+    atomic_file *steps = calloc(count + stamps.stale_count, sizeof *steps);
+    int result = outputs != NULL && steps != NULL ? 0 : -1;
+    if (result != 0)
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
     /* Phase one: every output complete and on disk under a temporary name. */
     for (size_t i = 0; result == 0 && i < count; i++) {
@@ -459,26 +515,17 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
             result = -1;
         }
     }
-    /* Phase two: rename them into place. Feeds no longer declared go just
-     * before the state that stops naming them, so a crash in between leaves
-     * a state that still names them and the next build removes them. */
-    for (size_t i = 0; result == 0 && i < count; i++) {
-        if (outputs[i].kind == OUTPUT_STATE && remove_stale_feeds(dir, &stamps, diags) != 0) {
-            result = -1;
-            break;
-        }
-        if (atomic_commit(&outputs[i].file) != 0) {
-            io_error(diags, "cannot replace", outputs[i].file.path);
-            result = -1;
-        }
-    }
-    if (result == 0 && atomic_sync_dir(dir) != 0) {
-        io_error(diags, "cannot sync the directory", dir);
-        result = -1;
-    }
+    if (result == 0)
+        result = commit_outputs(dir, outputs, count, &stamps, steps, diags);
+    /* The temporary files: unfinished outputs, or after a commit the old
+     * content, which is no longer needed. */
     for (size_t i = 0; outputs != NULL && i < count; i++)
         atomic_discard(&outputs[i].file);
+    for (size_t i = 0; steps != NULL && i < count + stamps.stale_count; i++)
+        atomic_discard(&steps[i]);
+    free(steps);
     free(outputs);
     almanac_stamps_free(&stamps);
+    atomic_unlock_dir(lock);
     return result;
 }

@@ -134,16 +134,49 @@ bool almanac_diagnostics_has_errors(const almanac_diagnostics *list)
     return list->error_count > 0;
 }
 
+/* The control character at P (C0, DEL, or C1 as UTF-8 C2 80-C2 9F), or
+ * 0; *LENGTH is how many bytes it takes. */
+static unsigned control_at(const unsigned char *p, size_t *length)
+{
+    *length = 1;
+    if (*p < 0x20 || *p == 0x7f)
+        return *p == 0 ? 0x100 : *p;
+    if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+        *length = 2;
+        return p[1];
+    }
+    return 0;
+}
+
+/* Messages quote what the input said (a key, a date, a status), and the
+ * input may hold escape sequences: print control characters as \xHH so
+ * that a file cannot drive the terminal that checks it. */
+static void print_plain(FILE *stream, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t length;
+        unsigned c = control_at(p, &length);
+        if (c != 0)
+            fprintf(stream, "\\x%02x", c);
+        else
+            fputc(*p, stream);
+        p += length;
+    }
+}
+
 static void print_json_string(FILE *stream, const char *s)
 {
     fputc('"', stream);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t length;
+        unsigned c = control_at(p, &length);
         if (*p == '"' || *p == '\\')
             fprintf(stream, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(stream, "\\u%04x", *p);
+        else if (c != 0)
+            fprintf(stream, "\\u%04x", c);
         else
             fputc(*p, stream);
+        p += length;
     }
     fputc('"', stream);
 }
@@ -180,17 +213,23 @@ static void print_text(const almanac_diagnostics *list, FILE *stream,
         const almanac_diagnostic *d = &list->items[i];
         bool error = d->severity == ALMANAC_ERROR;
         const char *hue = !color ? "" : error ? "\033[1;31m" : "\033[1;35m";
+        fputs(bold, stream);
+        print_plain(stream, filename);
         if (d->line > 0)
-            fprintf(stream, "%s%s:%u:%u:%s ", bold, filename, d->line, d->column, reset);
-        else
-            fprintf(stream, "%s%s:%s ", bold, filename, reset);
-        fprintf(stream, "%s%s:%s %s", hue, error ? "error" : "warning", reset, d->message);
-        if (d->pointer[0] != '\0')
-            fprintf(stream, " [%s]", d->pointer);
+            fprintf(stream, ":%u:%u", d->line, d->column);
+        fprintf(stream, ":%s %s%s:%s ", reset, hue, error ? "error" : "warning", reset);
+        print_plain(stream, d->message);
+        if (d->pointer[0] != '\0') {
+            fputs(" [", stream);
+            print_plain(stream, d->pointer);
+            fputc(']', stream);
+        }
         fputc('\n', stream);
     }
-    if (list->dropped > 0)
-        fprintf(stream, "%s: %zu more not shown\n", filename, list->dropped);
+    if (list->dropped > 0) {
+        print_plain(stream, filename);
+        fprintf(stream, ": %zu more not shown\n", list->dropped);
+    }
     if (list->error_count + list->warning_count == 0)
         return;
     print_count(stream, list->error_count, "error");

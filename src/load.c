@@ -152,8 +152,9 @@ typedef enum {
     TEXT_MULTILINE  /* may hold newlines and tabs */
 } text_kind;
 
-/* Reads a string value: valid UTF-8, not empty, no control characters
- * beyond what KIND allows, at most MAX_BYTES bytes. NULL after reporting. */
+/* Reads a string value: valid UTF-8, not empty, no control characters (C0,
+ * DEL, C1) beyond what KIND allows, at most MAX_BYTES bytes. NULL after
+ * reporting. */
 static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
 {
     if (!expect_type(l, n, cJSON_IsString(n.json), "a string"))
@@ -178,8 +179,14 @@ static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
         return NULL;
     }
     for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool control = c < 0x20 || c == 0x7F;
+        unsigned c = (unsigned char)s[i];
+        /* C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F): U+009B is CSI,
+         * an escape sequence to terminals that honour 8-bit controls. */
+        if (c == 0xC2 && i + 1 < length && (unsigned char)s[i + 1] <= 0x9F)
+            c = (unsigned char)s[i + 1];
+        else if (c >= 0x80)
+            continue; /* other non-ASCII characters (the text is valid UTF-8) */
+        bool control = c < 0x20 || c >= 0x7F;
         if (control && kind == TEXT_MULTILINE && (c == '\n' || c == '\t'))
             continue;
         if (control) {

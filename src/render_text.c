@@ -156,8 +156,36 @@ static void write_cut(wrapper *w, const char *text, size_t length)
 /* Writes TEXT starting at column START (the cursor is already there),
  * wrapping before the width at spaces and between ideographs;
  * continuation lines start at START. */
-static void write_wrapped(const timeline *t, const char *text, size_t start)
+/* TEXT with every control character (C0, DEL, C1) as U+FFFD, so that no
+ * value can send an escape sequence to the terminal or break the layout.
+ * The loader refuses them already; this holds for any document. Returns a
+ * malloc'ed copy, or NULL when out of memory. */
+static char *printable_copy(const char *text)
 {
+    size_t length = strlen(text);
+    char *copy = malloc(3 * length + 1), *out = copy;
+    if (copy == NULL)
+        return NULL;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)text[i];
+        bool c1 = c == 0xC2 && i + 1 < length && (unsigned char)text[i + 1] <= 0x9F;
+        if (c < 0x20 || c == 0x7F || c1) {
+            memcpy(out, "\xEF\xBF\xBD", 3);
+            out += 3;
+            i += c1;
+        } else {
+            *out++ = (char)c;
+        }
+    }
+    *out = '\0';
+    return copy;
+}
+
+static void write_wrapped(const timeline *t, const char *raw, size_t start)
+{
+    char *text = printable_copy(raw);
+    if (text == NULL)
+        return;
     locale_t previous = t->utf8 != (locale_t)0 ? uselocale(t->utf8) : (locale_t)0;
     wrapper w = {.t = t, .start = start, .room = t->width > start + 10 ? t->width - start : 10};
     size_t length = strlen(text), i = 0;
@@ -189,6 +217,7 @@ static void write_wrapped(const timeline *t, const char *text, size_t start)
     fputc('\n', t->out);
     if (previous != (locale_t)0)
         uselocale(previous);
+    free(text);
 }
 
 /* ---- entries ---------------------------------------------------------- */

@@ -34,6 +34,7 @@
 #include "almanac/build.h"
 #include "almanac/date.h"
 #include "almanac/render.h"
+#include "http_headers.h"
 
 /* Limits that keep slow or many clients from exhausting the server. */
 enum {
@@ -237,23 +238,6 @@ typedef struct {
     bool answered;
 } request;
 
-/* Copies TEXT for the log: quotes, backslashes and control bytes become
- * \xHH, so no request can forge a log line or a terminal sequence. */
-static void log_copy(char *out, size_t size, const char *text)
-{
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)(text ? text : "-"); *p != '\0'; p++) {
-        bool escape = *p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\';
-        if (n + (escape ? 4 : 1) >= size)
-            break;
-        if (escape)
-            n += (size_t)snprintf(out + n, size - n, "\\x%02x", *p);
-        else
-            out[n++] = (char)*p;
-    }
-    out[n] = '\0';
-}
-
 static const resource *find(const snapshot *s, const char *url)
 {
     if (s == NULL)
@@ -266,102 +250,18 @@ static const resource *find(const snapshot *s, const char *url)
     return NULL;
 }
 
-/* Whether the Accept-Encoding header VALUE accepts gzip (RFC 9110 12.5.3:
- * "gzip" or "x-gzip", or "*" when gzip is not named; q=0 refuses). */
-static bool accepts_gzip(const char *value)
-{
-    if (value == NULL)
-        return false;
-    bool star = false, named = false, gzip = false;
-    const char *p = value;
-    while (*p != '\0') {
-        p += strspn(p, " \t,");
-        size_t token = strcspn(p, " \t;,");
-        const char *params = p + token;
-        size_t params_length = strcspn(params, ",");
-        bool refused = false;
-        const char *q = params;
-        while ((q = strchr(q, ';')) != NULL && q < params + params_length) {
-            q += 1 + strspn(q + 1, " \t");
-            if ((q[0] == 'q' || q[0] == 'Q') && q[1] == '=')
-                refused = strtod(q + 2, NULL) <= 0.0;
-        }
-        if ((token == 4 && strncasecmp(p, "gzip", 4) == 0) ||
-            (token == 6 && strncasecmp(p, "x-gzip", 6) == 0)) {
-            named = true;
-            gzip = !refused;
-        } else if (token == 1 && *p == '*') {
-            star = !refused;
-        }
-        p = params + params_length;
-    }
-    return named ? gzip : star;
-}
-
-/* Whether an If-None-Match list names one of ETAGS (weak comparison, as
- * RFC 9110 13.1.2 asks for GET and HEAD). */
-static bool etag_matches(const char *list, const char *const etags[2])
-{
-    const char *p = list;
-    while (*p != '\0') {
-        p += strspn(p, " \t,");
-        if (*p == '*')
-            return true;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        size_t length = strcspn(p, " \t,");
-        for (int i = 0; i < 2; i++)
-            if (strlen(etags[i]) == length && strncmp(p, etags[i], length) == 0)
-                return true;
-        p += length;
-    }
-    return false;
-}
-
-/* Days from 1970-01-01 to Y-M-D in the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-/* Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") into Unix
- * seconds; false for anything else (then the header is ignored). */
-static bool parse_http_date(const char *text, int64_t *seconds)
-{
-    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    char weekday[4], month[4];
-    int day, year, hour, minute, second, used = 0;
-    if (sscanf(text, "%3s, %2d %3s %4d %2d:%2d:%2d GMT%n", weekday, &day, month, &year, &hour,
-               &minute, &second, &used) != 7 || used == 0 || text[used] != '\0')
-        return false;
-    const char *m = strstr(months, month);
-    if (m == NULL || (m - months) % 3 != 0 || strlen(month) != 3)
-        return false;
-    int mon = (int)((m - months) / 3) + 1;
-    if (year < 1970 || day < 1 || day > almanac_days_in_month(year, mon) || hour > 23 ||
-        minute > 59 || second > 60)
-        return false;
-    *seconds = days_from_civil(year, mon, day) * 86400 + hour * 3600 + minute * 60 + second;
-    return true;
-}
 
 static bool not_modified(struct MHD_Connection *c, const resource *r)
 {
     const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     if (inm != NULL) { /* takes precedence over If-Modified-Since */
         const char *const etags[2] = {r->etag, r->etag_gzip};
-        return etag_matches(inm, etags);
+        return http_etag_matches(inm, etags);
     }
     const char *ims = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                   MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
     int64_t since;
-    return ims != NULL && parse_http_date(ims, &since) && r->modified <= since;
+    return ims != NULL && http_parse_date(ims, &since) && r->modified <= since;
 }
 
 static void release_response_snapshot(void *cls);
@@ -423,7 +323,7 @@ static enum MHD_Result answer_resource(almanac_server *server, struct MHD_Connec
                                        request *req, snapshot *snap, const resource *r)
 {
     bool gzip = r->gzip != NULL &&
-                accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                http_accepts_gzip(MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_ACCEPT_ENCODING));
     if (not_modified(c, r)) {
         struct MHD_Response *response =
@@ -477,12 +377,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         req = calloc(1, sizeof *req);
         if (req == NULL)
             return MHD_NO;
-        log_copy(req->method, sizeof req->method, method);
-        log_copy(req->url, sizeof req->url, url);
-        log_copy(req->version, sizeof req->version, version);
-        log_copy(req->agent, sizeof req->agent,
+        http_log_escape(req->method, sizeof req->method, method);
+        http_log_escape(req->url, sizeof req->url, url);
+        http_log_escape(req->version, sizeof req->version, version);
+        http_log_escape(req->agent, sizeof req->agent,
                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT));
-        log_copy(req->referer, sizeof req->referer,
+        http_log_escape(req->referer, sizeof req->referer,
                  MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER));
         *req_cls = req;
         bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||

@@ -45,6 +45,20 @@ for input in tests/cases/bad/*.json; do
     ok
 done
 
+# --- hostile ids, feed ids and tags: refused, and nothing written anywhere ---
+mkdir -p "$tmp/jail/out"
+(cd tests/cases/bad && "$bin" build path-ids.json -o "$tmp/jail/out" >/dev/null 2>&1)
+status=$?
+if [ $status = 1 ] && [ -z "$(find "$tmp/jail" -mindepth 2)" ] && [ ! -e /tmp/almanac-escape.ics ] &&
+   [ ! -e /etc/cron.d/x.ics ]; then ok; else fail "path-ids: exit $status or a file written"; find "$tmp/jail"; fi
+# an URL with CR LF cannot add lines to a feed, nor escapes reach a terminal
+# (ESC, BEL or the C1 CSI anywhere in what almanac prints about them)
+for name in url-crlf title-c1-csi location-terminal-escape terminal-escapes; do
+    "$bin" check "tests/cases/bad/$name.json" > "$tmp/esc.out" 2>&1
+    if LC_ALL=C grep -q "$(printf '\033\\|\007\\|\302\233')" "$tmp/esc.out"; then
+        fail "$name: a control character reached the terminal"; else ok; fi
+done
+
 # --- warnings: exact diagnostics, exit 0, and exit 1 with --strict ---------
 for input in tests/cases/warn/*.json; do
     name=$(basename "$input" .json)

@@ -178,6 +178,49 @@ static void test_partial_labels_and_marks(void **state)
     assert_string_equal(almanac_timeline_status_mark(ALMANAC_STATUS_CANCELLED), " (cancelled)");
 }
 
+/* The loader refuses control characters, but the text timeline must not
+ * pass one to the terminal whatever document it gets: every printed field
+ * (calendar name, title, place, country, tags) with ESC, BEL, CR, TAB, DEL
+ * and the C1 CSI comes out with none of them. */
+static void test_text_prints_no_control_characters(void **state)
+{
+    (void)state;
+    almanac_document *doc = load_ok(
+        "{\"calendar\": {\"id\": \"c\", \"name\": \"C\"},"
+        " \"events\": [{\"id\": \"a\", \"title\": \"T\", \"start\": \"2022-10-18\","
+        " \"location\": {\"name\": \"P\", \"country\": \"K\"}, \"tags\": [\"t\"]}]}");
+    char name[] = "Cal\x1b]0;owned\x07 name", title[] = "Title\x1b[2J\r\nwith\tcontrols\x7f",
+         place[] = "Place\xc2\x9b" "31m red", country[] = "Land\x1b[0m", tag[] = "tag\x1b";
+    almanac_event *e = &doc->events[0];
+    char *saved[5] = {doc->calendar.name, e->title, e->location.name, e->location.country,
+                      e->tags.items[0]};
+    doc->calendar.name = name, e->title = title, e->location.name = place;
+    e->location.country = country, e->tags.items[0] = tag;
+    for (unsigned width = 20; width <= 80; width += 60) {
+        char *text = NULL;
+        size_t length = 0;
+        FILE *out = open_memstream(&text, &length);
+        assert_non_null(out);
+        almanac_timeline_options options = {.width = width};
+        assert_int_equal(almanac_render_text(doc, &options, out), 0);
+        fclose(out);
+        for (size_t i = 0; i < length; i++) {
+            unsigned char c = (unsigned char)text[i];
+            if ((c < 0x20 && c != '\n') || c == 0x7f ||
+                (c == 0xc2 && (unsigned char)text[i + 1] <= 0x9f))
+                fail_msg("control byte 0x%02x at %zu in:\n%s", c, i, text);
+        }
+        /* the text around them is all there */
+        assert_non_null(strstr(text, "Title"));
+        assert_non_null(strstr(text, "controls"));
+        assert_non_null(strstr(text, "red"));
+        free(text);
+    }
+    doc->calendar.name = saved[0], e->title = saved[1], e->location.name = saved[2];
+    e->location.country = saved[3], e->tags.items[0] = saved[4];
+    almanac_document_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -186,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_empty_document),
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_partial_labels_and_marks),
+        cmocka_unit_test(test_text_prints_no_control_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

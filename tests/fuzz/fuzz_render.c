@@ -1,0 +1,74 @@
+/*
+ * fuzz_render.c - libFuzzer harness (2): the loader, then every renderer.
+ *
+ * What loads and validates without errors is rendered in memory as every
+ * feed (all.ics and one per declared feed), the text timeline at two
+ * widths, Markdown, HTML and JSON, as `almanac build` and `almanac
+ * timeline` would. Renderers must not fail on content: a -1 from a memory
+ * stream is a bug.
+ */
+#define _DEFAULT_SOURCE /* open_memstream */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "almanac/almanac.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef int (*timeline_renderer)(const almanac_document *, const almanac_timeline_options *,
+                                 FILE *);
+
+static void render_timeline(const almanac_document *doc, timeline_renderer render,
+                            const almanac_timeline_options *options)
+{
+    char *buffer = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&buffer, &length);
+    if (out == NULL)
+        return;
+    if (render(doc, options, out) != 0)
+        abort();
+    fclose(out);
+    free(buffer);
+}
+
+static void render_feed(const almanac_document *doc, const almanac_feed *feed)
+{
+    char *buffer = NULL;
+    size_t length = 0;
+    FILE *out = open_memstream(&buffer, &length);
+    if (out == NULL)
+        return;
+    almanac_ics_options options = {.feed = feed, .default_modified = 1666310400,
+                                   .calendar_modified = 1666310400};
+    if (almanac_render_ics(doc, &options, out) != 0)
+        abort();
+    fclose(out);
+    free(buffer);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_document *doc = almanac_load((const char *)data, size, &diags);
+    if (doc != NULL)
+        almanac_validate(doc, &diags);
+    if (doc != NULL && !almanac_diagnostics_has_errors(&diags)) {
+        render_feed(doc, NULL);
+        for (size_t i = 0; i < doc->feed_count; i++)
+            render_feed(doc, &doc->feeds[i]);
+        almanac_timeline_options narrow = {.width = 20};
+        almanac_timeline_options details_off = {.width = 80, .no_details = true};
+        render_timeline(doc, almanac_render_text, &narrow);
+        render_timeline(doc, almanac_render_text, &details_off);
+        render_timeline(doc, almanac_render_markdown, NULL);
+        render_timeline(doc, almanac_render_html, NULL);
+        render_timeline(doc, almanac_render_json, NULL);
+    }
+    almanac_document_free(doc);
+    almanac_diagnostics_free(&diags);
+    return 0;
+}

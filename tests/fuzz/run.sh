@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs one libFuzzer harness on its corpus for SECONDS, one job, under
+# ASan + UBSan, in one process (the harness is built that way by `make fuzz`):
+#   tests/fuzz/run.sh HARNESS SECONDS [extra libFuzzer flags]
+# HARNESS is load, render or http. The working corpus is build/fuzz/corpus/
+# HARNESS, seeded from the test fixtures and the stored regressions; a crash
+# leaves its input in build/fuzz/crashes/HARNESS/ and makes this fail. The
+# last lines printed are libFuzzer's final stats (execs, cov:, ft:).
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+harness=$1 seconds=$2
+shift 2
+bin=build/fuzz/fuzz_$harness
+corpus=build/fuzz/corpus/$harness
+crashes=build/fuzz/crashes/$harness
+mkdir -p "$corpus" "$crashes"
+case $harness in
+load|render)
+    dict=tests/fuzz/almanac.dict
+    for f in events.json tests/cases/*/*.json; do
+        cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"
+    done ;;
+http)
+    dict=tests/fuzz/http.dict
+    cp tests/fuzz/seeds/http/* "$corpus/" ;;
+*)  echo "run.sh: unknown harness '$harness' (load, render, http)" >&2; exit 2 ;;
+esac
+cp tests/fuzz/regressions/"$harness"/* "$corpus/" 2>/dev/null || true
+# -rss_limit_mb: a 256 MiB input limit plus ASan's shadow stays below it.
+exec "$bin" "$corpus" -dict="$dict" -max_total_time="$seconds" \
+    -print_final_stats=1 -rss_limit_mb=4096 -timeout=30 -max_len=65536 \
+    -artifact_prefix="$crashes/" "$@"
