@@ -529,3 +529,32 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
     atomic_unlock_dir(lock);
     return result;
 }
+
+int almanac_write_file(const char *path, const char *text)
+{
+    char *copy = strdup(path);
+    if (copy == NULL)
+        return -1;
+    char *slash = strrchr(copy, '/');
+    const char *dir = ".", *name = copy;
+    if (slash != NULL) {
+        *slash = '\0';
+        dir = slash == copy ? "/" : copy;
+        name = slash + 1;
+    }
+    atomic_file file = {0};
+    int result = atomic_open(&file, dir, name);
+    if (result == 0 && fputs(text, file.stream) < 0)
+        result = -1;
+    if (result == 0)
+        result = atomic_close(&file);
+    if (result == 0)
+        result = atomic_commit(&file);
+    if (result == 0)
+        result = atomic_sync_dir(dir);
+    int saved = errno;
+    atomic_discard(&file);
+    free(copy);
+    errno = saved;
+    return result;
+}

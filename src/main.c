@@ -14,7 +14,6 @@
 
 #include "almanac/almanac.h"
 #include "almanac/import.h"
-#include "atomic.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -642,36 +641,6 @@ static almanac_document *load_checked(const char *path, const char *text, size_t
     return doc;
 }
 
-/* Replaces PATH with TEXT atomically: the old file stays on any failure. */
-static int write_file(const char *path, const char *text)
-{
-    char *copy = strdup(path);
-    if (copy == NULL)
-        return -1;
-    char *slash = strrchr(copy, '/');
-    const char *dir = ".", *name = copy;
-    if (slash != NULL) {
-        *slash = '\0';
-        dir = slash == copy ? "/" : copy;
-        name = slash + 1;
-    }
-    atomic_file file = {0};
-    int result = atomic_open(&file, dir, name);
-    if (result == 0 && fputs(text, file.stream) < 0)
-        result = -1;
-    if (result == 0)
-        result = atomic_close(&file);
-    if (result == 0)
-        result = atomic_commit(&file);
-    if (result == 0)
-        result = atomic_sync_dir(dir);
-    int saved = errno;
-    atomic_discard(&file);
-    free(copy);
-    errno = saved;
-    return result;
-}
-
 /* The events file to write: the import alone, or merged into --merge. */
 static char *import_result(const almanac_document *doc, const cli_options *o, int *status)
 {
@@ -728,7 +697,7 @@ static int write_import(const char *json, const cli_options *o)
     const char *path = o->output_set ? o->output_dir : o->merge;
     if (path == NULL)
         return fputs(json, stdout) < 0 ? EXIT_IO : EXIT_SUCCESS;
-    if (write_file(path, json) != 0) {
+    if (almanac_write_file(path, json) != 0) {
         fprintf(stderr, "almanac: cannot write %s: %s\n", path, strerror(errno));
         return EXIT_IO;
     }

@@ -51,4 +51,9 @@ void almanac_stamps_free(almanac_stamps *stamps);
 int almanac_build(const almanac_document *document, const char *dir, int64_t now,
                   almanac_diagnostics *diags);
 
+/* Replaces the file PATH with TEXT as a build replaces its outputs
+ * (temporary file, fsync, exchange, directory fsync): on any failure the
+ * old file stays as it was. Returns 0, or -1 with errno set. */
+int almanac_write_file(const char *path, const char *text);
+
 #endif

@@ -2,7 +2,7 @@
 # Runs one libFuzzer harness on its corpus for SECONDS, one job, under
 # ASan + UBSan, in one process (the harness is built that way by `make fuzz`):
 #   tests/fuzz/run.sh HARNESS SECONDS [extra libFuzzer flags]
-# HARNESS is load, render or http. The working corpus is build/fuzz/corpus/
+# HARNESS is load, render, http or import. The working corpus is build/fuzz/corpus/
 # HARNESS, seeded from the test fixtures and the stored regressions; a crash
 # leaves its input in build/fuzz/crashes/HARNESS/ and makes this fail. The
 # last lines printed are libFuzzer's final stats (execs, cov:, ft:).
@@ -24,7 +24,14 @@ load|render)
 http)
     dict=tests/fuzz/http.dict
     cp tests/fuzz/seeds/http/* "$corpus/" ;;
-*)  echo "run.sh: unknown harness '$harness' (load, render, http)" >&2; exit 2 ;;
+import)
+    dict=tests/fuzz/almanac.dict
+    for f in tests/import/*.ics tests/import/corpus/*.ics; do
+        cp "$f" "$corpus/seed-$(basename "$f")"
+    done
+    # our own feeds, whose X-ALMANAC-* properties only import reads
+    for f in out/*.ics; do cp "$f" "$corpus/seed-out-$(basename "$f")"; done ;;
+*)  echo "run.sh: unknown harness '$harness' (load, render, http, import)" >&2; exit 2 ;;
 esac
 cp tests/fuzz/regressions/"$harness"/* "$corpus/" 2>/dev/null || true
 # -rss_limit_mb: a 256 MiB input limit plus ASan's shadow stays below it.
