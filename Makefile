@@ -30,7 +30,7 @@ LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 ASAN_OBJ = $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all run test unit e2e leakcheck deps test-deps install uninstall clean check-out
+.PHONY: all run test unit e2e leakcheck deps test-deps bench bench-deps install uninstall clean check-out
 
 all: $(B)/almanac
 
@@ -39,6 +39,9 @@ deps:
 
 test-deps:
 	@sh scripts/install-deps --test
+
+bench-deps:
+	@sh scripts/install-deps --bench
 
 $(B)/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
@@ -84,6 +87,14 @@ leakcheck: $(B)/almanac | test-deps
 
 unit: $(UNITS)
 	@status=0; for t in $(UNITS); do ./$$t || status=1; done; exit $$status
+
+# almanac against ical-generator, ics and python3-icalendar on the same
+# generated events (bench/run.py; never part of `make test`). N sets the event
+# counts: make bench N=1000000; BENCH_FLAGS passes more (--only almanac, --runs 5).
+N ?= 10000 100000
+BENCH_FLAGS ?=
+bench: $(B)/almanac | bench-deps
+	/usr/bin/python3 bench/run.py --n "$(N)" $(BENCH_FLAGS)
 
 install: $(B)/almanac
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
