@@ -161,10 +161,10 @@ static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
     const char *s = n.json->valuestring;
     size_t length = strlen(s);
     size_t at = value_offset(l, n);
-    if (utf8_invalid_at(s, length) != SIZE_MAX) {
-        error_at(l, at, "the text is not valid UTF-8; save the file as UTF-8");
-        return NULL;
-    }
+    /* No UTF-8 check here: almanac_load() has checked the whole text, and
+     * cJSON turns \u escapes into valid UTF-8 or refuses them (a lone
+     * surrogate fails the parse). A second pass per string cost a fifth
+     * of a large check. */
     if (length > max_bytes) {
         error_at(l, at, "the text is too long (%zu bytes, the limit is %zu); shorten it",
                  length, max_bytes);
@@ -759,7 +759,7 @@ static void read_events(loader *l, node n, almanac_document *doc)
         return;
     }
     size_t i = 0;
-    for (node item = first_child(n); item.json != NULL; item = next_sibling(l, item), i++) {
+    for (node item = first_child(n), next; item.json != NULL; item = next, i++) {
         size_t old = pointer_push_index(l, i);
         /* Events whose id could be read stay in the document even when
          * something else is wrong, so that checks of ids and references
@@ -772,6 +772,11 @@ static void read_events(loader *l, node n, almanac_document *doc)
         else
             memset(event, 0, sizeof *event);
         pointer_pop(l, old);
+        /* The event is copied into the model: free its part of the tree
+         * now, so that the tree and the model are never both whole in
+         * memory (the loader owns the tree; nothing else refers to it). */
+        next = next_sibling(l, item);
+        cJSON_Delete(cJSON_DetachItemViaPointer((cJSON *)n.json, (cJSON *)item.json));
     }
 }
 
