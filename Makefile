@@ -46,7 +46,7 @@ REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
 FUZZ_SECONDS ?= 30
 
 .PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
-        install uninstall clean check-out bench-serve
+        bench bench-deps bench-serve install uninstall clean check-out
 
 all: $(B)/almanac
 
@@ -58,6 +58,9 @@ test-deps:
 
 fuzz-deps:
 	@sh scripts/install-deps --fuzz
+
+bench-deps:
+	@sh scripts/install-deps --bench
 
 $(B)/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
@@ -150,9 +153,17 @@ fuzz-smoke: $(FUZZ_BINS)
 unit: $(UNITS)
 	@status=0; for t in $(UNITS); do ./$$t || status=1; done; exit $$status
 
-# Load test of the server with wrk (never part of make test).
-bench-serve: $(B)/almanac | test-deps
-	@command -v wrk >/dev/null || sh scripts/install-deps --bench
+# almanac against ical-generator, ics and python3-icalendar on the same
+# generated events (bench/run.py; never part of `make test`). N sets the event
+# counts: make bench N=1000000; BENCH_FLAGS passes more (--only almanac, --runs 5).
+N ?= 10000 100000
+BENCH_FLAGS ?=
+bench: $(B)/almanac | bench-deps
+	/usr/bin/python3 bench/run.py --n "$(N)" $(BENCH_FLAGS)
+	@sh bench/serve.sh $(B)/almanac $(SECONDS)
+
+# Only the load test of the server with wrk.
+bench-serve: $(B)/almanac | bench-deps
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
 install: $(B)/almanac

@@ -162,10 +162,10 @@ static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
     const char *s = n.json->valuestring;
     size_t length = strlen(s);
     size_t at = value_offset(l, n);
-    if (utf8_invalid_at(s, length) != SIZE_MAX) {
-        error_at(l, at, "the text is not valid UTF-8; save the file as UTF-8");
-        return NULL;
-    }
+    /* No UTF-8 check here: almanac_load() has checked the whole text, and
+     * cJSON turns \u escapes into valid UTF-8 or refuses them (a lone
+     * surrogate fails the parse). A second pass per string cost a fifth
+     * of a large check. */
     if (length > max_bytes) {
         error_at(l, at, "the text is too long (%zu bytes, the limit is %zu); shorten it",
                  length, max_bytes);
@@ -766,7 +766,7 @@ static void read_events(loader *l, node n, almanac_document *doc)
         return;
     }
     size_t i = 0;
-    for (node item = first_child(n); item.json != NULL; item = next_sibling(l, item), i++) {
+    for (node item = first_child(n), next; item.json != NULL; item = next, i++) {
         size_t old = pointer_push_index(l, i);
         /* Events whose id could be read stay in the document even when
          * something else is wrong, so that checks of ids and references
@@ -779,11 +779,27 @@ static void read_events(loader *l, node n, almanac_document *doc)
         else
             memset(event, 0, sizeof *event);
         pointer_pop(l, old);
+        /* The event is copied into the model: free its part of the tree
+         * now, so that the tree and the model are never both whole in
+         * memory (the loader owns the tree; nothing else refers to it). */
+        next = next_sibling(l, item);
+        cJSON_Delete(cJSON_DetachItemViaPointer((cJSON *)n.json, (cJSON *)item.json));
     }
 }
 
 enum { DOC_SCHEMA, DOC_CALENDAR, DOC_FEEDS, DOC_EVENTS, DOC_KEYS };
 static const char *const document_keys[DOC_KEYS] = {"$schema", "calendar", "feeds", "events"};
+
+static void read_document_member(loader *l, node m, int k, almanac_document *doc)
+{
+    switch (k) {
+    case DOC_SCHEMA:   expect_type(l, m, cJSON_IsString(m.json), "a string"); break;
+    case DOC_CALENDAR: read_calendar(l, m, &doc->calendar); break;
+    case DOC_FEEDS:    read_feeds(l, m, doc); break;
+    case DOC_EVENTS:   read_events(l, m, doc); break;
+    default: break;
+    }
+}
 
 static void read_document(loader *l, node root, almanac_document *doc)
 {
@@ -795,13 +811,7 @@ static void read_document(loader *l, node root, almanac_document *doc)
     key_set seen = {0, 0};
     for (node m = first_child(root); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        switch (member_key(l, m, document_keys, DOC_KEYS, &seen)) {
-        case DOC_SCHEMA:   expect_type(l, m, cJSON_IsString(m.json), "a string"); break;
-        case DOC_CALENDAR: read_calendar(l, m, &doc->calendar); break;
-        case DOC_FEEDS:    read_feeds(l, m, doc); break;
-        case DOC_EVENTS:   read_events(l, m, doc); break;
-        default: break;
-        }
+        read_document_member(l, m, member_key(l, m, document_keys, DOC_KEYS, &seen), doc);
         pointer_pop(l, old);
     }
     require_keys(l, root, document_keys, DOC_KEYS, BIT(DOC_CALENDAR) | BIT(DOC_EVENTS), seen,
@@ -1022,6 +1032,199 @@ static void report_lexical_problems(loader *l)
     }
 }
 
+/* ---- streaming: one event at a time ---------------------------------- */
+
+/* A whole cJSON tree of 100,000 events is three times the size of the file
+ * and takes longer to build and free than everything else the loader does.
+ * So a well-formed file is read with the root object's members parsed by
+ * cJSON one by one and the events array one event at a time: each event is
+ * parsed, copied into the model and freed before the next. This path only
+ * takes text whose every value cJSON accepted and whose few separators
+ * between them it checked itself; anything else (a syntax error, a
+ * duplicate "events", a disagreement with the position map) sends the
+ * loader back to the whole-tree path, which explains every error. */
+
+static bool skip_spaces(const loader *l, size_t *at)
+{
+    while (*at < l->length && is_space(l->text[*at]))
+        (*at)++;
+    return *at < l->length;
+}
+
+/* Parses the one JSON value at *AT with cJSON and moves *AT past it; NULL
+ * when cJSON refuses it. */
+static cJSON *parse_value_at(const loader *l, size_t *at)
+{
+    const char *end = NULL;
+    cJSON *value = cJSON_ParseWithLengthOpts(l->text + *at, l->length - *at, &end, 0);
+    if (value != NULL && end != NULL)
+        *at = (size_t)(end - l->text);
+    return value;
+}
+
+/* Whether map entry INDEX is the value at offset AT, as cJSON sees it. */
+static bool map_agrees(const loader *l, size_t index, size_t at)
+{
+    return index < l->map.count && l->map.entries[index].value == at;
+}
+
+/* Reads the events array whose '[' is at *AT and whose map entry is INDEX
+ * (N its placeholder node), moving *AT past its ']'. */
+static bool stream_events(loader *l, node n, size_t *at, almanac_document *doc)
+{
+    size_t index = n.index, end_index = index + l->map.entries[index].size, count = 0;
+    for (size_t k = index + 1; k < end_index && k < l->map.count; k += l->map.entries[k].size)
+        count++;
+    if (count > ALMANAC_MAX_EVENTS)
+        return false; /* the whole-tree path says so */
+    doc->events = arena_array(l->arena, count, sizeof *doc->events);
+    if (doc->events == NULL)
+        return false;
+    size_t p = *at + 1, k = index + 1, i = 0;
+    if (!skip_spaces(l, &p))
+        return false;
+    while (l->text[p] != ']') {
+        if (i == count || !map_agrees(l, k, p))
+            return false;
+        cJSON *item = parse_value_at(l, &p);
+        if (item == NULL)
+            return false;
+        size_t old = pointer_push_index(l, i);
+        almanac_event *event = &doc->events[doc->event_count];
+        event->index = i;
+        event->complete = read_event(l, (node){item, k}, event);
+        if (event->id != NULL)
+            doc->event_count++;
+        else
+            memset(event, 0, sizeof *event);
+        pointer_pop(l, old);
+        cJSON_Delete(item);
+        k += l->map.entries[k].size;
+        i++;
+        if (!skip_spaces(l, &p) || (l->text[p] != ',' && l->text[p] != ']'))
+            return false;
+        if (l->text[p] == ',' && (++p, !skip_spaces(l, &p) || l->text[p] == ']'))
+            return false; /* a trailing comma */
+    }
+    *at = p + 1;
+    return i == count;
+}
+
+/* One member of the root object, at *AT (its key); the value's map entry
+ * is *INDEX. Adds it to ROOT and reads it into DOC. */
+static bool stream_member(loader *l, cJSON *root, size_t *at, size_t *index, key_set *seen,
+                          almanac_document *doc)
+{
+    if (l->text[*at] != '"')
+        return false;
+    cJSON *key = parse_value_at(l, at);
+    bool ok = key != NULL && cJSON_IsString(key) && skip_spaces(l, at) &&
+              l->text[*at] == ':' && (++*at, skip_spaces(l, at)) && map_agrees(l, *index, *at);
+    bool events = ok && strcmp(key->valuestring, "events") == 0 && l->text[*at] == '[';
+    cJSON *value = !ok ? NULL : events ? cJSON_CreateArray() : parse_value_at(l, at);
+    if (value == NULL) {
+        cJSON_Delete(key);
+        return false;
+    }
+    cJSON_AddItemToObject(root, key->valuestring, value);
+    cJSON_Delete(key);
+    node m = {value, *index};
+    size_t old = pointer_push(l, value->string);
+    int k = member_key(l, m, document_keys, DOC_KEYS, seen);
+    if (events)
+        ok = k == DOC_EVENTS && stream_events(l, m, at, doc);
+    else
+        read_document_member(l, m, k, doc);
+    pointer_pop(l, old);
+    *index += l->map.entries[*index].size;
+    return ok;
+}
+
+/* Reads the document from START the streaming way; false when the text is
+ * not for this path (DOC and the diagnostics are then to be thrown away). */
+static bool stream_document(loader *l, size_t start, almanac_document *doc)
+{
+    size_t p = start;
+    if (!skip_spaces(l, &p) || l->text[p] != '{' || !map_agrees(l, 0, p))
+        return false;
+    cJSON *root = cJSON_CreateObject();
+    if (root == NULL)
+        return false;
+    key_set seen = {0, 0};
+    size_t index = 1;
+    bool ok = (++p, skip_spaces(l, &p));
+    while (ok && l->text[p] != '}') {
+        ok = stream_member(l, root, &p, &index, &seen, doc) && skip_spaces(l, &p) &&
+             (l->text[p] == ',' || l->text[p] == '}');
+        if (ok && l->text[p] == ',')
+            ok = (++p, skip_spaces(l, &p)) && l->text[p] == '"';
+    }
+    if (ok) {
+        p++;
+        skip_spaces(l, &p);
+        ok = p == l->length;
+    }
+    if (ok)
+        require_keys(l, (node){root, 0}, document_keys, DOC_KEYS,
+                     BIT(DOC_CALENDAR) | BIT(DOC_EVENTS), seen, "the document");
+    cJSON_Delete(root);
+    return ok;
+}
+
+/* Moves the diagnostics of FROM to the end of TO, counts included. */
+static void move_diagnostics(almanac_diagnostics *from, almanac_diagnostics *to)
+{
+    size_t errors = 0, warnings = 0;
+    for (size_t i = 0; i < from->count; i++) {
+        const almanac_diagnostic *d = &from->items[i];
+        almanac_diagnostics_add(to, d->severity, d->offset, d->pointer, "%s", d->message);
+        *(d->severity == ALMANAC_ERROR ? &errors : &warnings) += 1;
+    }
+    to->error_count += from->error_count - errors;
+    to->warning_count += from->warning_count - warnings;
+    to->dropped += from->dropped;
+    almanac_diagnostics_free(from);
+}
+
+static void document_defaults(almanac_document *doc)
+{
+    doc->calendar.refresh = "P1D";
+    doc->calendar.refresh_seconds = 86400;
+    doc->calendar.month_policy = ALMANAC_PARTIAL_SPAN;
+    doc->calendar.year_policy = ALMANAC_PARTIAL_SPAN;
+    doc->calendar.at_timezone = ALMANAC_NO_OFFSET;
+}
+
+/* The streaming read of TEXT from START; NULL when the whole-tree path must
+ * read it instead (nothing is then recorded in DIAGS). */
+static almanac_document *load_streaming(const char *text, size_t length, size_t start,
+                                        almanac_diagnostics *diags)
+{
+    if (json_find_too_deep(text + start, length - start, ALMANAC_MAX_DEPTH) != SIZE_MAX)
+        return NULL;
+    almanac_diagnostics local;
+    almanac_diagnostics_init(&local);
+    loader l = {.text = text, .length = length, .diags = &local};
+    almanac_document *doc = calloc(1, sizeof *doc);
+    bool ok = doc != NULL && json_map_build(&l.map, text, length, start) == 0 &&
+              (doc->arena = arena_new()) != NULL;
+    if (ok) {
+        l.arena = doc->arena;
+        document_defaults(doc);
+        report_lexical_problems(&l);
+        ok = stream_document(&l, start, doc) && !l.out_of_memory;
+    }
+    json_map_free(&l.map);
+    free(l.pointer);
+    if (!ok) {
+        almanac_diagnostics_free(&local);
+        almanac_document_free(doc);
+        return NULL;
+    }
+    move_diagnostics(&local, diags);
+    return doc;
+}
+
 almanac_document *almanac_load(const char *text, size_t length,
                                almanac_diagnostics *diags)
 {
@@ -1060,6 +1263,9 @@ almanac_document *almanac_load(const char *text, size_t length,
                  "with \"calendar\" and \"events\"");
         return NULL;
     }
+    almanac_document *streamed = load_streaming(text, length, start, diags);
+    if (streamed != NULL)
+        return streamed;
     cJSON *root = parse_json(&l, start);
     if (root == NULL)
         return NULL;
@@ -1073,11 +1279,7 @@ almanac_document *almanac_load(const char *text, size_t length,
         return NULL;
     }
     l.arena = doc->arena;
-    doc->calendar.refresh = "P1D";
-    doc->calendar.refresh_seconds = 86400;
-    doc->calendar.month_policy = ALMANAC_PARTIAL_SPAN;
-    doc->calendar.year_policy = ALMANAC_PARTIAL_SPAN;
-    doc->calendar.at_timezone = ALMANAC_NO_OFFSET;
+    document_defaults(doc);
     report_lexical_problems(&l);
     read_document(&l, (node){root, 0}, doc);
     if (l.out_of_memory)

@@ -12,6 +12,17 @@ size_t utf8_invalid_at(const char *text, size_t length)
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < length) {
+        /* ASCII eight bytes at a time: most of a file is ASCII, and this
+         * runs over all of it. */
+        uint64_t word;
+        while (length - i >= sizeof word) {
+            memcpy(&word, s + i, sizeof word);
+            if (word & UINT64_C(0x8080808080808080))
+                break;
+            i += sizeof word;
+        }
+        if (i == length)
+            break;
         unsigned char c = s[i];
         size_t need;
         uint32_t cp;

@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+"""make bench: almanac against the iCalendar generators users would pick instead.
+
+    /usr/bin/python3 bench/run.py [--n 10000,100000] [--runs 3] [--only almanac]
+                                  [--almanac build/almanac]
+
+For each N it generates the events (bench/gen_events.py, seeded, cached in
+bench/data/), then runs every tool on the same file: one warm-up run, then
+--runs timed runs. Wall time is the median of the timed runs; peak RSS is
+the largest maximum resident set size GNU time reported for them. Every
+output is checked for its number of VEVENTs (every feed of a build too), so
+no tool wins by doing less. Prints one Markdown table.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DATA = os.path.join(HERE, "data")
+GENERATOR = os.path.join(HERE, "gen_events.py")
+PEERS = ["ical-generator", "ics", "python3-icalendar"]
+
+
+def generate(n):
+    path = os.path.join(DATA, "events-%d.json" % n)
+    counts = path[:-5] + ".counts.json"
+    fresh = (os.path.exists(path) and os.path.exists(counts) and
+             os.path.getmtime(path) >= os.path.getmtime(GENERATOR))
+    if not fresh:
+        os.makedirs(DATA, exist_ok=True)
+        print("bench: generating %d events into %s" % (n, os.path.relpath(path, ROOT)),
+              file=sys.stderr)
+        subprocess.run(["/usr/bin/python3", GENERATOR, str(n), path], check=True)
+    with open(counts, encoding="utf-8") as f:
+        return path, json.load(f)
+
+
+def count_vevents(path):
+    """BEGIN:VEVENT lines in PATH, read in chunks (outputs reach gigabytes).
+    TEXT values escape their line breaks, so the marker only begins a line;
+    keeping one byte less than it between chunks never counts one twice."""
+    marker = b"BEGIN:VEVENT\r\n"
+    total, tail = 0, b""
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 22)
+            if not chunk:
+                return total
+            block = tail + chunk
+            total += block.count(marker)
+            tail = block[-(len(marker) - 1):]
+
+
+class Tool:
+    """One row of the table: how to run it and how to check what it wrote."""
+
+    def __init__(self, name, work):
+        self.name = name
+        self.work = work
+
+    def prepare(self):
+        """Untimed set-up before each run (an empty output directory)."""
+        shutil.rmtree(self.work, ignore_errors=True)
+        os.makedirs(self.work)
+
+
+def tools_for(args, data, counts):
+    almanac = os.path.abspath(args.almanac)
+    work = os.path.join(args.work, "n%d" % counts["all"])
+    node = ["env", "TZ=UTC", "node", "--max-old-space-size=16384"]
+    rows = []
+
+    def add(name, command, check, stdout=None):
+        t = Tool(name, os.path.join(work, name))
+        t.command, t.check, t.stdout = command(t.work), check, stdout
+        rows.append(t)
+
+    def single_file(expected):
+        def check(t):
+            out = os.path.join(t.work, "out.ics")
+            found = count_vevents(out)
+            return os.path.getsize(out), found == expected, "%d VEVENTs" % found
+        return check
+
+    def whole_build(t):
+        size, ok, notes = 0, True, []
+        for name in os.listdir(t.work):
+            size += os.path.getsize(os.path.join(t.work, name))
+        for feed, expected in counts.items():
+            found = count_vevents(os.path.join(t.work, feed + ".ics"))
+            ok = ok and found == expected
+            if found != expected:
+                notes.append("%s.ics: %d VEVENTs, expected %d" % (feed, found, expected))
+        for name in ("timeline.txt", "timeline.md", "index.html"):
+            ok = ok and os.path.exists(os.path.join(t.work, name))
+        return size, ok, "; ".join(notes)
+
+    def check_only(t):
+        with open(os.path.join(t.work, "out.txt"), encoding="utf-8") as f:
+            said = f.read()
+        return None, (" %d events," % counts["all"]) in said, said.strip()
+
+    if args.only in (None, "almanac"):
+        add("almanac check", lambda w: [almanac, "check", data], check_only, "out.txt")
+        # ics reads the build state from -o: an empty directory, as on a first build.
+        add("almanac ics", lambda w: [almanac, "ics", data, "-o", os.path.join(w, "state")],
+            single_file(counts["all"]), "out.ics")
+        add("almanac build", lambda w: [almanac, "build", data, "-o", w], whole_build)
+    if args.only in (None, "peers"):
+        add("ical-generator", lambda w: node + [os.path.join(HERE, "peers", "ical-generator.mjs"),
+                                                data, os.path.join(w, "out.ics")],
+            single_file(counts["all"]))
+        add("ics", lambda w: node + [os.path.join(HERE, "peers", "ics.mjs"), data,
+                                     os.path.join(w, "out.ics")],
+            single_file(counts["all"]))
+        add("python3-icalendar", lambda w: ["/usr/bin/python3",
+                                            os.path.join(HERE, "peers", "icalendar_peer.py"),
+                                            data, os.path.join(w, "out.ics")],
+            single_file(counts["all"]))
+    return rows
+
+
+def run_once(tool):
+    tool.prepare()
+    rss_file = os.path.join(tool.work, "..", tool.name.replace(" ", "-") + ".rss")
+    command = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + tool.command
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    stdout = open(os.path.join(tool.work, tool.stdout), "wb") if tool.stdout else subprocess.DEVNULL
+    start = time.perf_counter()
+    result = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    wall = time.perf_counter() - start
+    if tool.stdout:
+        stdout.close()
+    with open(rss_file, encoding="utf-8") as f:
+        rss_kib = int(f.read().split()[-1])
+    if result.returncode != 0:
+        sys.exit("bench: %s failed (exit %d):\n%s" % (tool.name, result.returncode,
+                                                      result.stderr.decode(errors="replace")[-2000:]))
+    size, ok, note = tool.check(tool)
+    if not ok:
+        sys.exit("bench: %s wrote the wrong number of events: %s" % (tool.name, note))
+    return wall, rss_kib, size
+
+
+def measure(tool, runs):
+    run_once(tool)  # warm-up: page cache, JIT, the zoneinfo files
+    results = [run_once(tool) for _ in range(runs)]
+    return {"seconds": statistics.median(r[0] for r in results),
+            "rss_mib": max(r[1] for r in results) / 1024.0,
+            "bytes": results[-1][2]}
+
+
+def machine():
+    model = "unknown CPU"
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as f:
+        kib = int(f.readline().split()[1])
+    return "%d cores, %.0f GiB, %s, %s" % (os.cpu_count(), kib / 1048576, model,
+                                            platform.platform(terse=True))
+
+
+def fmt_bytes(n):
+    if n is None:
+        return "—"
+    return "%.1f MB" % (n / 1e6)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--n", default="10000,100000", help="event counts, comma- or space-separated")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--only", choices=["almanac", "peers"])
+    p.add_argument("--almanac", default=os.path.join(ROOT, "build", "almanac"))
+    p.add_argument("--work", default="/tmp/almanac-bench")
+    args = p.parse_args()
+    if args.runs < 3:
+        sys.exit("bench: --runs must be at least 3")
+    sizes = [int(x) for x in args.n.replace(",", " ").split()]
+    print("bench: %s; %d timed runs after a warm-up" % (machine(), args.runs), file=sys.stderr)
+    table = []
+    for n in sizes:
+        data, counts = generate(n)
+        measured = {}
+        for tool in tools_for(args, data, counts):
+            print("bench: N=%d %s ..." % (n, tool.name), file=sys.stderr, flush=True)
+            measured[tool.name] = measure(tool, args.runs)
+            m = measured[tool.name]
+            print("bench:   %.3f s, %.0f MiB" % (m["seconds"], m["rss_mib"]), file=sys.stderr)
+        shutil.rmtree(os.path.join(args.work, "n%d" % n), ignore_errors=True)
+        table.append((n, os.path.getsize(data), measured))
+    peers = [peer for peer in PEERS if any(peer in m for _, _, m in table)]
+    head = ["tool", "N", "input", "median s", "peak RSS", "output", "events/s"]
+    head += ["vs %s" % peer for peer in peers]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|")
+    for n, input_bytes, measured in table:
+        for name, m in measured.items():
+            cells = [name, "{:,}".format(n), fmt_bytes(input_bytes), "%.3f" % m["seconds"],
+                     "%.0f MiB" % m["rss_mib"], fmt_bytes(m["bytes"]),
+                     "{:,.0f}".format(n / m["seconds"])]
+            for peer in peers:
+                if name.startswith("almanac") and name != "almanac check" and peer in measured:
+                    cells.append("%.1f× faster" % (measured[peer]["seconds"] / m["seconds"]))
+                else:
+                    cells.append("")
+            print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
