@@ -365,16 +365,75 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
     return c;
 }
 
-char *almanac_render_ics_event_content(const almanac_document *document,
-                                       const almanac_event *event)
+/* Bump when build_event() writes anything differently, so that the first
+ * build with the new almanac gives every event a new SEQUENCE. */
+static const char ICS_FORMAT[] = "almanac-vevent-2";
+
+static void put_field(FILE *s, const char *name, const char *value)
 {
-    if (!in_feeds(document, event))
+    /* unit and record separators cannot occur in the loader's strings */
+    if (value != NULL)
+        fprintf(s, "%s\x1f%s\x1e", name, value);
+}
+
+/* The date as the feed shows it: "10:00" and "10:00:00" are one time. */
+static void put_date(FILE *s, const char *name, const almanac_date *d)
+{
+    fprintf(s, "%s\x1f%d %04d-%02d-%02dT%02d:%02d:%02d\x1e", name, (int)d->precision, d->year,
+            d->month, d->day, d->hour, d->minute, d->second);
+}
+
+char *almanac_render_ics_event_content(const almanac_document *doc, const almanac_event *e)
+{
+    if (!in_feeds(doc, e))
         return NULL;
-    icalcomponent *c = build_event(document, event, NULL);
-    if (c == NULL)
-        return NULL;
-    char *text = icalcomponent_as_ical_string_r(c);
-    icalcomponent_free(c);
+    char *uid = uid_for(doc, e->id), *summary = almanac_ics_summary(e);
+    char *description = almanac_ics_description(doc, e);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *s = uid != NULL && summary != NULL && description != NULL
+                  ? open_memstream(&text, &size) : NULL;
+    if (s != NULL) {
+        put_field(s, "format", ICS_FORMAT);
+        put_field(s, "uid", uid);
+        put_field(s, "summary", summary);
+        put_field(s, "description", description);
+        put_date(s, "start", &e->start);
+        if (e->has_end)
+            put_date(s, "end", &e->end);
+        put_field(s, "timezone", almanac_event_timezone(doc, e));
+        fprintf(s, "policy\x1f%d %d\x1e", (int)doc->calendar.month_policy,
+                (int)doc->calendar.year_policy);
+        if (e->has_location) {
+            put_field(s, "location", e->location.name);
+            put_field(s, "country", e->location.country);
+            if (e->location.has_geo)
+                fprintf(s, "geo\x1f%.17g;%.17g\x1e", e->location.latitude, e->location.longitude);
+        }
+        put_field(s, "url", e->url);
+        for (size_t i = 0; i < e->tags.count; i++)
+            put_field(s, "tag", e->tags.items[i]);
+        put_field(s, "status", almanac_status_name(e->status));
+        for (size_t i = 0; i < e->related.count; i++)
+            put_field(s, "related", e->related.items[i]);
+        for (size_t i = 0; i < e->participants.count; i++)
+            put_field(s, "participant", e->participants.items[i]);
+        for (size_t i = 0; i < e->source_count; i++) {
+            const almanac_source *src = &e->sources[i];
+            put_field(s, "source", src->title);
+            put_field(s, "publisher", src->publisher);
+            put_field(s, "source-url", src->url);
+            if (src->has_date)
+                put_date(s, "source-date", &src->date);
+        }
+        if (fclose(s) != 0) {
+            free(text);
+            text = NULL;
+        }
+    }
+    free(uid);
+    free(summary);
+    free(description);
     return text;
 }
 

@@ -38,10 +38,14 @@ typedef struct {
 int almanac_render_ics(const almanac_document *document,
                        const almanac_ics_options *options, FILE *out);
 
-/* Writes EVENT alone as a VEVENT with sequence 0 and no timestamps, the
- * form whose hash tells whether an event changed between builds; returns a
- * malloc'ed string the caller frees, or NULL when the event is not in any
- * feed (an omitted partial date) or out of memory. */
+/* Everything EVENT's VEVENT is made of but its time stamps and SEQUENCE,
+ * as one record whose hash tells whether the event changed between builds:
+ * its UID, SUMMARY and DESCRIPTION text, dates, timezone, partial-date
+ * policy, place, url, tags, status, related ids, participants, sources and
+ * a format version. (Serialising the VEVENT with libical to hash it cost as
+ * much as writing the feed.) Returns a malloc'ed string the caller frees,
+ * or NULL when the event is not in any feed (an omitted partial date) or
+ * out of memory. */
 char *almanac_render_ics_event_content(const almanac_document *document,
                                        const almanac_event *event);
 

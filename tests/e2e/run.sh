@@ -171,6 +171,40 @@ if [ "$event_bumped" = 1 ]; then ok; else fail "changed event did not get SEQUEN
 # the event, the full feed and the three feeds that hold it: 5 records
 if [ "$bumped" = 5 ]; then ok; else fail "expected 5 bumped state records, got $bumped"; cat "$tmp/changed/.almanac-state"; fi
 if diff "out/security.ics" "$tmp/changed/security.ics" >/dev/null; then ok; else fail "a feed without the event changed"; fi
+# Every field the VEVENT shows bumps its SEQUENCE; an edit it does not show
+# (key order, spacing) bumps nothing. The base is this binary's own build.
+rm -rf "$tmp/base" && cp -r out "$tmp/base" && "$bin" build events.json -o "$tmp/base" 2>/dev/null
+base=$(grep "^event	sco-summit-samarkand-2022	" "$tmp/base/.almanac-state" | cut -f4)
+for edit in location.name location.geo url tags participants sources.publisher sources.date \
+             related status end description timezone none; do
+    "$py" - "$edit" "$tmp/edit.json" <<'EOF'
+import json, sys
+edit, out = sys.argv[1], sys.argv[2]
+doc = json.load(open("events.json"))
+e = next(e for e in doc["events"] if e["id"] == "sco-summit-samarkand-2022")
+if edit == "location.name": e["location"]["name"] = "Samarqand"
+elif edit == "location.geo": e["location"]["geo"][0] += 0.001
+elif edit == "url": e["url"] = "https://example.org/sco"
+elif edit == "tags": e["tags"].append("treaty")
+elif edit == "participants": e.setdefault("participants", []).append("Someone Else")
+elif edit == "sources.publisher": e["sources"][0]["publisher"] = "Another"
+elif edit == "sources.date": e["sources"][0]["date"] = "2022-10-22"
+elif edit == "related": e["related"] = e["related"][:-1]
+elif edit == "status": e["status"] = "cancelled"
+elif edit == "end": e["end"] = "2022-09-17"
+elif edit == "description": e["description"] += " More."
+elif edit == "timezone": doc["calendar"]["timezone"] = "Asia/Almaty"; e["start"] = "2022-09-15T10:00"; e.pop("end")
+if edit == "none":
+    e = dict(reversed(list(e.items())))  # same content, other key order
+    doc["events"] = [e if x["id"] == e["id"] else x for x in doc["events"]]
+json.dump(doc, open(out, "w"), ensure_ascii=False, indent=4)
+EOF
+    rm -rf "$tmp/edit" && cp -r "$tmp/base" "$tmp/edit"
+    SOURCE_DATE_EPOCH=1900000000 "$bin" build "$tmp/edit.json" -o "$tmp/edit" 2>/dev/null
+    got=$(grep "^event	sco-summit-samarkand-2022	" "$tmp/edit/.almanac-state" | cut -f4)
+    if [ "$edit" = none ]; then want=$base; else want=$((base + 1)); fi
+    if [ "$got" = "$want" ]; then ok; else fail "edit of $edit: SEQUENCE $got, expected $want"; fi
+done
 
 # --- --partial-dates overrides the calendar's policy ---------------------
 "$bin" ics events.json --partial-dates omit -o "$tmp/none" > "$tmp/omit.ics"
