@@ -19,6 +19,7 @@
 
 #include "almanac/load.h"
 #include "atomic.h"
+#include "hash.h"
 #include "text.h"
 
 typedef struct {
@@ -34,24 +35,6 @@ typedef struct {
     char *text; /* the file's bytes; keys point into it */
 } build_state;
 
-/* FNV-1a, 64 bits: a change detector, not a security boundary. */
-static uint64_t hash_bytes(uint64_t hash, const void *data, size_t length)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < length; i++) {
-        hash ^= p[i];
-        hash *= UINT64_C(1099511628211);
-    }
-    return hash;
-}
-
-static uint64_t hash_string(uint64_t hash, const char *s)
-{
-    /* include the NUL so "ab"+"c" and "a"+"bc" differ */
-    return hash_bytes(hash, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
-}
-
-static const uint64_t HASH_SEED = UINT64_C(14695981039346656037);
 
 static int compare_records(const void *a, const void *b)
 {

@@ -23,6 +23,7 @@
 
 #include "almanac/load.h"
 #include "arena.h"
+#include "hash.h"
 #include "import_scan.h"
 #include "render_ics.h"
 #include "text.h"
@@ -1438,12 +1439,7 @@ void almanac_importer_free(almanac_importer *im)
 
 static uint64_t fnv(const char *s)
 {
-    uint64_t h = UINT64_C(14695981039346656037);
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= UINT64_C(1099511628211);
-    }
-    return h;
+    return hash_bytes(HASH_SEED, s, strlen(s));
 }
 
 /* The id an event would like: its UID as a slug (in almanac's own feeds

@@ -297,11 +297,9 @@ static int parse_options(int argc, char **argv, cli_options *o)
         case OPT_NO_DETAILS: o->timeline.no_details = timeline_only = true; break;
         case OPT_STRICT: o->strict = true; break;
         case 'l': {
-            const char *colon = strrchr(optarg, ':');
-            char *end;
-            long port = colon != NULL ? strtol(colon + 1, &end, 10) : -1;
-            if (colon == NULL || colon == optarg || colon[1] == '\0' || *end != '\0' ||
-                port < 0 || port > 65535)
+            char host[ALMANAC_HOST_MAX];
+            unsigned port;
+            if (!almanac_listen_parse(optarg, host, &port))
                 return usage_error("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080, "
                                    "0.0.0.0:8080 or [::1]:8080", optarg);
             o->listen = optarg;
@@ -436,14 +434,16 @@ static void apply_overrides(almanac_document *doc, const cli_options *o)
  * this machine's name, which is what colleagues would type. */
 static void url_host(const char *listen, char *host, size_t size)
 {
-    const char *colon = strrchr(listen, ':');
-    size_t length = colon != NULL ? (size_t)(colon - listen) : strlen(listen);
-    snprintf(host, size, "%.*s", (int)length, listen);
-    if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "[::]") == 0) {
-        if (gethostname(host, size) != 0 || host[0] == '\0')
-            snprintf(host, size, "localhost");
-        host[size - 1] = '\0';
+    char name[ALMANAC_HOST_MAX];
+    unsigned port;
+    if (!almanac_listen_parse(listen, name, &port))
+        snprintf(name, sizeof name, "localhost"); /* parse_options checked it */
+    if (strcmp(name, "0.0.0.0") == 0 || strcmp(name, "::") == 0) {
+        if (gethostname(name, sizeof name) != 0 || name[0] == '\0')
+            snprintf(name, sizeof name, "localhost");
+        name[sizeof name - 1] = '\0';
     }
+    snprintf(host, size, strchr(name, ':') != NULL ? "[%s]" : "%s", name);
 }
 
 static void print_subscriptions(const almanac_document *doc, const cli_options *o, unsigned port)

@@ -34,6 +34,7 @@
 #include "almanac/build.h"
 #include "almanac/date.h"
 #include "almanac/render.h"
+#include "hash.h"
 #include "http_headers.h"
 
 /* Limits that keep slow or many clients from exhausting the server. */
@@ -112,16 +113,11 @@ static void snapshot_release(almanac_server *server, snapshot *s)
         snapshot_free(s);
 }
 
-/* 64-bit FNV-1a: a content hash for ETags (not a security boundary: the
- * content is public and a collision only costs a client one refresh). */
+/* A content hash for ETags (see hash.h; the content is public and a
+ * collision only costs a client one refresh). */
 static uint64_t content_hash(const char *data, size_t length)
 {
-    uint64_t h = 0xcbf29ce484222325u;
-    for (size_t i = 0; i < length; i++) {
-        h ^= (unsigned char)data[i];
-        h *= 0x100000001b3u;
-    }
-    return h ^ (uint64_t)length;
+    return hash_bytes(HASH_SEED, data, length) ^ (uint64_t)length;
 }
 
 static void http_date(int64_t seconds, char *buffer, size_t size)
@@ -470,27 +466,38 @@ static void log_error(void *cls, const char *format, va_list ap)
 /* ---- starting, publishing, stopping ----------------------------------- */
 
 /* Splits "host:port" or "[v6]:port" and resolves it. */
-static struct addrinfo *resolve(const char *listen, almanac_diagnostics *diags)
+bool almanac_listen_parse(const char *listen, char host[ALMANAC_HOST_MAX], unsigned *port)
 {
-    char host[256];
     const char *colon = strrchr(listen, ':');
-    const char *port = colon != NULL ? colon + 1 : NULL;
-    size_t host_length = colon != NULL ? (size_t)(colon - listen) : 0;
+    if (colon == NULL)
+        return false;
+    size_t host_length = (size_t)(colon - listen);
     if (host_length > 1 && listen[0] == '[' && listen[host_length - 1] == ']') {
         listen++;
         host_length -= 2;
     }
     char *end;
-    long number = port != NULL ? strtol(port, &end, 10) : -1;
-    if (port == NULL || *port == '\0' || *end != '\0' || number < 0 || number > 65535 ||
-        host_length == 0 || host_length >= sizeof host) {
+    long number = strtol(colon + 1, &end, 10);
+    if (colon[1] == '\0' || *end != '\0' || number < 0 || number > 65535 || host_length == 0 ||
+        host_length >= ALMANAC_HOST_MAX)
+        return false;
+    memcpy(host, listen, host_length);
+    host[host_length] = '\0';
+    *port = (unsigned)number;
+    return true;
+}
+
+static struct addrinfo *resolve(const char *listen, almanac_diagnostics *diags)
+{
+    char host[ALMANAC_HOST_MAX], port[8];
+    unsigned number;
+    if (!almanac_listen_parse(listen, host, &number)) {
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
                                 "cannot listen on '%s': give ADDRESS:PORT, e.g. 127.0.0.1:8080, "
                                 "0.0.0.0:8080 or [::1]:8080", listen);
         return NULL;
     }
-    memcpy(host, listen, host_length);
-    host[host_length] = '\0';
+    snprintf(port, sizeof port, "%u", number);
     struct addrinfo hints = {.ai_flags = AI_NUMERICSERV, .ai_socktype = SOCK_STREAM};
     struct addrinfo *found = NULL;
     int error = getaddrinfo(host, port, &hints, &found);

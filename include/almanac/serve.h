@@ -17,6 +17,7 @@
 #ifndef ALMANAC_SERVE_H
 #define ALMANAC_SERVE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,6 +34,12 @@ typedef struct {
     FILE *log;          /* access log (one line per request, combined log
                            format) and server errors; NULL: none */
 } almanac_server_options;
+
+enum { ALMANAC_HOST_MAX = 256 };
+
+/* Splits LISTEN ("127.0.0.1:8080", "[::1]:8080", "localhost:0") into its
+ * host, without brackets, and its port. False when it has not that form. */
+bool almanac_listen_parse(const char *listen, char host[ALMANAC_HOST_MAX], unsigned *port);
 
 /* Binds and starts serving (every path 404 until the first publish).
  * Returns NULL after recording a diagnostic (a bad address, a port in

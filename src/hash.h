@@ -1,0 +1,22 @@
+/*
+ * hash.h - FNV-1a, 64 bits: the one content hash of the project (build
+ * state change detection, import ids, ETags). A change detector, not a
+ * security boundary. Its values are stored in out/.almanac-state and in
+ * imported ids, so it must never change.
+ */
+#ifndef ALMANAC_HASH_H
+#define ALMANAC_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HASH_SEED UINT64_C(14695981039346656037)
+
+/* HASH extended with LENGTH bytes of DATA; start from HASH_SEED. */
+uint64_t hash_bytes(uint64_t hash, const void *data, size_t length);
+
+/* HASH extended with S and its NUL, so that "ab"+"c" and "a"+"bc" differ;
+ * NULL hashes as "". */
+uint64_t hash_string(uint64_t hash, const char *s);
+
+#endif
