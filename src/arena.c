@@ -50,7 +50,8 @@ static block *block_new(size_t size)
     return b;
 }
 
-void *arena_alloc(almanac_arena *arena, size_t size)
+/* SIZE bytes, not zeroed. */
+static void *arena_alloc_raw(almanac_arena *arena, size_t size)
 {
     const size_t align = alignof(max_align_t);
     if (size > SIZE_MAX - align)
@@ -74,7 +75,14 @@ void *arena_alloc(almanac_arena *arena, size_t size)
     }
     void *p = b->data + b->used;
     b->used += size;
-    memset(p, 0, size);
+    return p;
+}
+
+void *arena_alloc(almanac_arena *arena, size_t size)
+{
+    void *p = arena_alloc_raw(arena, size);
+    if (p != NULL)
+        memset(p, 0, size);
     return p;
 }
 
@@ -89,7 +97,7 @@ char *arena_strndup(almanac_arena *arena, const char *text, size_t length)
 {
     if (length == SIZE_MAX)
         return NULL;
-    char *copy = arena_alloc(arena, length + 1);
+    char *copy = arena_alloc_raw(arena, length + 1); /* every byte is written */
     if (copy == NULL)
         return NULL;
     memcpy(copy, text, length);

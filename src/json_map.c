@@ -7,6 +7,8 @@
  */
 #include "json_map.h"
 
+#include "text.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,18 @@ static void skip_string(scanner *s)
 {
     s->at++; /* opening quote */
     while (s->at < s->length) {
+        /* most of a string is plain text: skip it a word at a time */
+        while (s->length - s->at >= WORD_BYTES) {
+            uint64_t w = word_at(s->text + s->at);
+            uint64_t marks = word_equal(w, '"') | word_equal(w, '\\') | word_below(w, 0x20);
+            if (marks != 0) {
+                s->at += word_first(marks);
+                break;
+            }
+            s->at += WORD_BYTES;
+        }
+        if (s->at == s->length)
+            return;
         unsigned char c = (unsigned char)s->text[s->at];
         if (c == '"') {
             s->at++;
@@ -88,6 +102,8 @@ static bool push_open(scanner *s, size_t index)
         s->open_capacity = capacity;
     }
     s->open[s->open_count++] = index;
+    if (s->open_count > s->map->depth)
+        s->map->depth = s->open_count;
     return true;
 }
 

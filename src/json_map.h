@@ -44,6 +44,7 @@ typedef struct {
     size_t count;
     json_problem problems[JSON_MAP_MAX_PROBLEMS];
     size_t problem_count;
+    size_t depth;            /* deepest nesting of arrays and objects met */
 } json_map;
 
 /* Scans TEXT (LENGTH bytes), which cJSON has already accepted as JSON

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "arena.h"
 #include "json_map.h"
@@ -179,6 +180,18 @@ static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
         return NULL;
     }
     for (size_t i = 0; i < length; i++) {
+        /* skip words with no control character and no C1 lead byte */
+        while (length - i >= WORD_BYTES) {
+            uint64_t w = word_at(s + i);
+            uint64_t marks = word_below(w, 0x20) | word_equal(w, 0x7F) | word_equal(w, 0xC2);
+            if (marks != 0) {
+                i += word_first(marks);
+                break;
+            }
+            i += WORD_BYTES;
+        }
+        if (i == length)
+            break;
         unsigned c = (unsigned char)s[i];
         /* C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F): U+009B is CSI,
          * an escape sequence to terminals that honour 8-bit controls. */
@@ -275,6 +288,7 @@ static bool read_date(loader *l, node n, almanac_date *date)
 typedef struct {
     uint32_t seen;
     uint32_t suggested;
+    int next; /* where to start looking: files mostly keep one key order */
 } key_set;
 
 /* Looks up member M's key in KEYS, reporting unknown and repeated keys.
@@ -282,9 +296,11 @@ typedef struct {
 static int member_key(loader *l, node m, const char *const *keys, int count, key_set *set)
 {
     const char *key = m.json->string;
-    for (int i = 0; i < count; i++) {
+    for (int n = 0; n < count; n++) {
+        int i = (set->next + n) % count;
         if (strcmp(key, keys[i]) != 0)
             continue;
+        set->next = (i + 1) % count;
         if (set->seen & (UINT32_C(1) << i)) {
             error_at(l, key_offset(l, m),
                      "duplicate key '%s'; each key may appear once in an object", key);
@@ -420,7 +436,7 @@ static void read_partial_dates(loader *l, node n, almanac_calendar *calendar)
     static const char *const keys[] = {"month", "year"};
     if (!expect_type(l, n, cJSON_IsObject(n.json), "an object like {\"month\": \"span\", \"year\": \"span\"}"))
         return;
-    key_set seen = {0, 0};
+    key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         int k = member_key(l, m, keys, 2, &seen);
@@ -487,7 +503,7 @@ static void read_calendar(loader *l, node n, almanac_calendar *calendar)
 {
     if (!expect_type(l, n, cJSON_IsObject(n.json), "an object"))
         return;
-    key_set seen = {0, 0};
+    key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         int k = member_key(l, m, calendar_keys, CAL_KEYS, &seen);
@@ -509,7 +525,7 @@ static void read_feed(loader *l, node n, almanac_feed *feed)
     feed->at = value_offset(l, n);
     if (!expect_type(l, n, cJSON_IsObject(n.json), "a feed object"))
         return;
-    key_set seen = {0, 0};
+    key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, feed_keys, FEED_KEYS, &seen)) {
@@ -568,7 +584,7 @@ static bool read_location(loader *l, node n, almanac_location *location)
     if (!expect_type(l, n, cJSON_IsObject(n.json),
                      "an object like {\"name\": \"Samarkand\", \"country\": \"Uzbekistan\"}"))
         return false;
-    key_set seen = {0, 0};
+    key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, location_keys, LOC_KEYS, &seen)) {
@@ -590,7 +606,7 @@ static void read_source(loader *l, node n, almanac_source *source)
 {
     if (!expect_type(l, n, cJSON_IsObject(n.json), "a source object"))
         return;
-    key_set seen = {0, 0};
+    key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, source_keys, SRC_KEYS, &seen)) {
@@ -705,7 +721,7 @@ static bool read_event(loader *l, node n, almanac_event *event)
     event->at = value_offset(l, n);
     if (!expect_type(l, n, cJSON_IsObject(n.json), "an event object"))
         return false;
-    key_set seen = {0, 0};
+    key_set seen = {0};
     bool usable = true;
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
@@ -808,7 +824,7 @@ static void read_document(loader *l, node root, almanac_document *doc)
                  "and \"events\", found %s", type_name(root.json));
         return;
     }
-    key_set seen = {0, 0};
+    key_set seen = {0};
     for (node m = first_child(root); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         read_document_member(l, m, member_key(l, m, document_keys, DOC_KEYS, &seen), doc);
@@ -1150,7 +1166,7 @@ static bool stream_document(loader *l, size_t start, almanac_document *doc)
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return false;
-    key_set seen = {0, 0};
+    key_set seen = {0};
     size_t index = 1;
     bool ok = (++p, skip_spaces(l, &p));
     while (ok && l->text[p] != '}') {
@@ -1200,14 +1216,13 @@ static void document_defaults(almanac_document *doc)
 static almanac_document *load_streaming(const char *text, size_t length, size_t start,
                                         almanac_diagnostics *diags)
 {
-    if (json_find_too_deep(text + start, length - start, ALMANAC_MAX_DEPTH) != SIZE_MAX)
-        return NULL;
     almanac_diagnostics local;
     almanac_diagnostics_init(&local);
     loader l = {.text = text, .length = length, .diags = &local};
     almanac_document *doc = calloc(1, sizeof *doc);
+    /* Too deep a file is the whole-tree path's to explain. */
     bool ok = doc != NULL && json_map_build(&l.map, text, length, start) == 0 &&
-              (doc->arena = arena_new()) != NULL;
+              l.map.depth <= ALMANAC_MAX_DEPTH && (doc->arena = arena_new()) != NULL;
     if (ok) {
         l.arena = doc->arena;
         document_defaults(doc);
@@ -1302,7 +1317,13 @@ int almanac_read_file(const char *path, char **text, size_t *length,
                                 "cannot open: %s", strerror(errno));
         return -1;
     }
+    /* A regular file is read into a buffer of its size (one byte more, to
+     * see it did not grow); a pipe grows the buffer as it goes. */
+    struct stat st;
     size_t capacity = 1 << 16, used = 0;
+    if (fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        st.st_size < ALMANAC_MAX_FILE_BYTES)
+        capacity = (size_t)st.st_size + 2;
     char *buffer = malloc(capacity);
     int result = 0;
     while (buffer != NULL) {

@@ -7,51 +7,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Skips from I whole words of ASCII and two-byte characters (Latin,
+ * Cyrillic, Greek, Arabic, Hebrew...), which is nearly every word of an
+ * events file; returns where a word holds anything else. A two-byte
+ * character is a lead byte C2-DF followed by a continuation byte 80-BF, so
+ * a word passes when it has no lead byte of another kind, and its
+ * continuation bytes are exactly the bytes after its leads (with one
+ * carried in when the word before ended with a lead). */
+static size_t skip_simple_words(const char *text, size_t length, size_t i)
+{
+    uint64_t carry = 0; /* 0x80 when the word before ended with a lead */
+    while (length - i >= WORD_BYTES) {
+        uint64_t w = word_at(text + i);
+        uint64_t high = w & WORD_HIGHS;
+        uint64_t bit6 = (w << 1) & WORD_HIGHS;
+        uint64_t lead = high & bit6, cont = high & ~bit6;
+        uint64_t long_lead = lead & (w << 2);        /* E0-FF: three or more bytes */
+        uint64_t overlong = word_equal(w & ~WORD_ONES, 0xC0); /* C0, C1 */
+        if (long_lead != 0 || overlong != 0 || cont != ((lead << 8) | carry))
+            break;
+        carry = lead >> 56;
+        i += WORD_BYTES;
+    }
+    return carry != 0 ? i - 1 : i; /* a lead carried out: look at it again */
+}
+
 size_t utf8_invalid_at(const char *text, size_t length)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < length) {
-        /* ASCII eight bytes at a time: most of a file is ASCII, and this
-         * runs over all of it. */
-        uint64_t word;
-        while (length - i >= sizeof word) {
-            memcpy(&word, s + i, sizeof word);
-            if (word & UINT64_C(0x8080808080808080))
-                break;
-            i += sizeof word;
-        }
-        if (i == length)
-            break;
-        unsigned char c = s[i];
-        size_t need;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            need = 1;
-            cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            need = 2;
-            cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            need = 3;
-            cp = c & 0x07u;
-        } else {
-            return i;
-        }
-        if (length - i <= need)
-            return i;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
+        i = skip_simple_words(text, length, i);
+        /* the next word's worth one character at a time */
+        size_t stop = length - i < WORD_BYTES ? length : i + WORD_BYTES;
+        while (i < stop) {
+            unsigned char c = s[i];
+            size_t need;
+            uint32_t cp;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            if (c >= 0xC2 && c <= 0xDF) {
+                need = 1;
+                cp = 0x80; /* never overlong, never a surrogate */
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                cp = c & 0x0Fu;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                cp = c & 0x07u;
+            } else {
                 return i;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+            }
+            if (length - i <= need)
+                return i;
+            for (size_t k = 1; k <= need; k++) {
+                if ((s[i + k] & 0xC0) != 0x80)
+                    return i;
+                cp = (cp << 6) | (s[i + k] & 0x3Fu);
+            }
+            if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+                (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+                return i;
+            i += need + 1;
         }
-        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return i;
-        i += need + 1;
     }
     return SIZE_MAX;
 }

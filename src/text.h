@@ -6,6 +6,47 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Eight bytes at a time: the loader's scans run over every byte of files of
+ * up to 1 GB, and most bytes need nothing. A word's "marks" have the high
+ * bit set in bytes that need a closer look. The lowest marked byte is exact;
+ * bytes after it may be marked falsely (a borrow), so callers only ever
+ * take the first mark and look at that byte themselves. */
+enum { WORD_BYTES = sizeof(uint64_t) };
+
+#define WORD_ONES UINT64_C(0x0101010101010101)
+#define WORD_HIGHS UINT64_C(0x8080808080808080)
+
+/* The bytes at P as one word, first byte lowest. */
+static inline uint64_t word_at(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+/* Marks the bytes of W below N (N <= 128). */
+static inline uint64_t word_below(uint64_t w, unsigned char n)
+{
+    return (w - WORD_ONES * n) & ~w & WORD_HIGHS;
+}
+
+/* Marks the bytes of W equal to B. */
+static inline uint64_t word_equal(uint64_t w, unsigned char b)
+{
+    return word_below(w ^ (WORD_ONES * b), 1);
+}
+
+/* Index of the first marked byte; MARKS is not 0. */
+static inline size_t word_first(uint64_t marks)
+{
+    return (size_t)__builtin_ctzll(marks) / 8;
+}
 
 /* Offset of the first byte that is not part of valid UTF-8 (overlongs,
  * surrogates and code points above U+10FFFF are invalid), or SIZE_MAX. */

@@ -25,6 +25,64 @@ static void test_utf8(void **state)
         assert_int_equal(utf8_invalid_at(bad[i].text, strlen(bad[i].text)), bad[i].at);
 }
 
+/* The rules of RFC 3629 one byte at a time, written for clarity: the
+ * reference the word-at-a-time utf8_invalid_at() must agree with. */
+static size_t reference_invalid_at(const unsigned char *s, size_t length)
+{
+    for (size_t i = 0; i < length;) {
+        unsigned c = s[i];
+        size_t need = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
+                    : c >= 0xF0 && c <= 0xF4 ? 3 : 4;
+        if (need == 4 || length - i <= need)
+            return need == 0 ? SIZE_MAX : i;
+        unsigned cp = need == 0 ? c : c & (0x3Fu >> need);
+        for (size_t k = 1; k <= need; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        static const unsigned least[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < least[need] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+            return i;
+        i += need + 1;
+    }
+    return SIZE_MAX;
+}
+
+/* Random text made of pieces that meet at every offset of a word: ASCII,
+ * two-, three- and four-byte characters, and now and then a bad byte. */
+static void test_utf8_agrees_with_reference(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "a", " ", "\"", "Ж", "й", "é", "\xC2\x80", "\xDF\xBF", "東", "😀", "\xEF\xBF\xBF",
+        "\xF4\x8F\xBF\xBF", "abcdefg", "ДушанбеТашкент"};
+    static const char *const bad[] = {
+        "\x80", "\xBF", "\xC0\xAF", "\xC1\xBF", "\xC2", "\xD0 ", "\xE0\x80\x80",
+        "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xF5", "\xFF", "\xE6\x9D", "\xF0\x9F\x98"};
+    uint32_t seed = 12345;
+    unsigned char text[256];
+    for (int round = 0; round < 20000; round++) {
+        size_t length = 0;
+        while (length < 200) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned pick = (seed >> 16) % 1000;
+            const char *piece = pick < 6 ? bad[pick % (sizeof bad / sizeof bad[0])]
+                                         : pieces[pick % (sizeof pieces / sizeof pieces[0])];
+            size_t n = strlen(piece);
+            memcpy(text + length, piece, n);
+            length += n;
+        }
+        for (size_t cut = length - 16; cut <= length; cut++) {
+            size_t expected = reference_invalid_at(text, cut);
+            size_t got = utf8_invalid_at((const char *)text, cut);
+            if (got != expected)
+                fail_msg("round %d, %zu bytes: invalid at %zu, the reference says %zu", round,
+                         cut, got, expected);
+        }
+    }
+}
+
 static void test_slugs(void **state)
 {
     (void)state;
@@ -64,7 +122,8 @@ static void test_suggestions(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8), cmocka_unit_test(test_slugs),
+        cmocka_unit_test(test_utf8), cmocka_unit_test(test_utf8_agrees_with_reference),
+        cmocka_unit_test(test_slugs),
         cmocka_unit_test(test_suggestions)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
