@@ -21,6 +21,10 @@ void *arena_alloc(almanac_arena *arena, size_t size);
 /* Zeroed array of COUNT items of SIZE bytes; NULL on overflow or OOM. */
 void *arena_array(almanac_arena *arena, size_t count, size_t size);
 
+/* SIZE bytes for a large buffer (a whole file), on huge pages where the
+ * system offers them; free() it. NULL when out of memory. */
+void *alloc_large(size_t size);
+
 /* A NUL-terminated copy of LENGTH bytes of TEXT; NULL when out of memory. */
 char *arena_strndup(almanac_arena *arena, const char *text, size_t length);
 

@@ -96,9 +96,12 @@ static size_t pointer_push(loader *l, const char *segment)
 
 static size_t pointer_push_index(loader *l, size_t index)
 {
-    char digits[32];
-    snprintf(digits, sizeof digits, "%zu", index);
-    return pointer_push(l, digits);
+    char digits[24], *d = digits + sizeof digits; /* snprintf costs more than the event */
+    *--d = '\0';
+    do
+        *--d = (char)('0' + index % 10);
+    while ((index /= 10) != 0);
+    return pointer_push(l, d);
 }
 
 static void pointer_pop(loader *l, size_t old)
@@ -1324,7 +1327,7 @@ int almanac_read_file(const char *path, char **text, size_t *length,
     if (fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
         st.st_size < ALMANAC_MAX_FILE_BYTES)
         capacity = (size_t)st.st_size + 2;
-    char *buffer = malloc(capacity);
+    char *buffer = alloc_large(capacity);
     int result = 0;
     while (buffer != NULL) {
         if (used + 1 >= capacity) {
