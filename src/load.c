@@ -1324,25 +1324,36 @@ int almanac_read_file(const char *path, char **text, size_t *length,
      * see it did not grow); a pipe grows the buffer as it goes. */
     struct stat st;
     size_t capacity = 1 << 16, used = 0;
-    if (fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        st.st_size < ALMANAC_MAX_FILE_BYTES)
+    bool regular = fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
+    if (regular && st.st_size > ALMANAC_MAX_FILE_BYTES) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "the file is too large (%lld bytes, the limit is %d)",
+                                (long long)st.st_size, ALMANAC_MAX_FILE_BYTES);
+        if (!is_stdin)
+            fclose(file);
+        return 1;
+    }
+    if (regular && st.st_size > 0)
         capacity = (size_t)st.st_size + 2;
     char *buffer = alloc_large(capacity);
     int result = 0;
     while (buffer != NULL) {
         if (used + 1 >= capacity) {
-            if (capacity > (size_t)ALMANAC_MAX_FILE_BYTES) {
+            /* room for the limit, a byte past it to see it passed, a NUL */
+            const size_t most = (size_t)ALMANAC_MAX_FILE_BYTES + 2;
+            if (capacity >= most) {
                 almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
                                         "the file is too large (the limit is %d bytes)",
                                         ALMANAC_MAX_FILE_BYTES);
-                result = -1;
+                result = 1;
                 break;
             }
-            char *bigger = realloc(buffer, capacity * 2);
+            size_t grown = capacity < most / 2 ? capacity * 2 : most;
+            char *bigger = realloc(buffer, grown);
             if (bigger == NULL)
                 break;
             buffer = bigger;
-            capacity *= 2;
+            capacity = grown;
         }
         size_t n = fread(buffer + used, 1, capacity - used - 1, file);
         used += n;
@@ -1362,7 +1373,7 @@ int almanac_read_file(const char *path, char **text, size_t *length,
         fclose(file);
     if (result != 0) {
         free(buffer);
-        return -1;
+        return result;
     }
     buffer[used] = '\0';
     *text = buffer;

@@ -570,8 +570,9 @@ static almanac_document *load_input(const cli_options *o, int *status)
     size_t length = 0;
     almanac_document *doc = NULL;
     *status = EXIT_SUCCESS;
-    if (almanac_read_file(o->input, &text, &length, &diags) != 0) {
-        *status = EXIT_IO;
+    int read = almanac_read_file(o->input, &text, &length, &diags);
+    if (read != 0) {
+        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
     } else {
         doc = almanac_load(text, length, &diags);
         if (doc != NULL)
@@ -650,10 +651,11 @@ static char *import_result(const almanac_document *doc, const cli_options *o, in
     almanac_diagnostics_init(&diags);
     char *text = NULL, *merged = NULL;
     size_t length = 0;
-    if (almanac_read_file(o->merge, &text, &length, &diags) != 0) {
+    int read = almanac_read_file(o->merge, &text, &length, &diags);
+    if (read != 0) {
         report(&diags, NULL, 0, o->merge, o);
         almanac_diagnostics_free(&diags);
-        *status = EXIT_IO;
+        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
         return NULL;
     }
     almanac_document *existing = load_checked(o->merge, text, length, o);
@@ -721,8 +723,9 @@ static int run_import(const cli_options *o)
     for (size_t i = 0; i < count; i++) {
         in[i].path = paths[i];
         almanac_diagnostics_init(&in[i].diags);
-        if (almanac_read_file(paths[i], &in[i].text, &in[i].length, &in[i].diags) != 0)
-            status = EXIT_IO;
+        int read = almanac_read_file(paths[i], &in[i].text, &in[i].length, &in[i].diags);
+        if (read != 0)
+            status = read > 0 && status != EXIT_IO ? EXIT_INVALID : EXIT_IO;
         else
             almanac_importer_add(importer, paths[i], in[i].text, in[i].length, &in[i].diags);
     }

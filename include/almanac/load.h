@@ -18,7 +18,7 @@
 
 /* Limits that keep a hostile file from hurting the machine. */
 enum {
-    ALMANAC_MAX_FILE_BYTES = 256 * 1024 * 1024,
+    ALMANAC_MAX_FILE_BYTES = 1024 * 1024 * 1024, /* a million events of 1 KB */
     ALMANAC_MAX_DEPTH = 32,           /* our format needs 5 */
     ALMANAC_MAX_EVENTS = 2000000,
     ALMANAC_MAX_FEEDS = 1000,
@@ -43,8 +43,9 @@ void almanac_validate(const almanac_document *document,
                       almanac_diagnostics *diags);
 
 /* Reads PATH ("-" is standard input) into a malloc'ed buffer with a NUL
- * after the last byte. Returns 0, or -1 with a diagnostic recorded (too
- * large, unreadable). The caller frees *TEXT. */
+ * after the last byte. Returns 0; 1 when the input is over
+ * ALMANAC_MAX_FILE_BYTES (refused like invalid content); -1 when it cannot
+ * be read. Both record a diagnostic. The caller frees *TEXT. */
 int almanac_read_file(const char *path, char **text, size_t *length,
                       almanac_diagnostics *diags);
 

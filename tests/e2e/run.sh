@@ -113,12 +113,15 @@ if [ $? -eq 1 ] && grep -q "1:89: error: the text is too long (52428800 bytes" "
 $py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [' + ','.join(['0'] * 2000001) + ']}')" > "$tmp/many.json"
 "$bin" check "$tmp/many.json" >/dev/null 2>"$tmp/many.diag"
 if [ $? -eq 1 ] && grep -q "error: too many events (2000001, the limit is 2000000)" "$tmp/many.diag"; then ok; else fail "2,000,001 events"; head -3 "$tmp/many.diag"; fi
-# a file over the size limit, as a file (sparse: nothing is read) and on stdin
-truncate -s 300M "$tmp/large.json"
+# a file over the 1 GiB limit, as a file and redirected to stdin (sparse, and
+# refused by its size before anything is read), and through a pipe
+truncate -s 1025M "$tmp/large.json"
 "$bin" check "$tmp/large.json" >/dev/null 2>"$tmp/large.diag"
-if [ $? -eq 1 ] && grep -q "the file is too large" "$tmp/large.diag"; then ok; else fail "300 MB file"; cat "$tmp/large.diag"; fi
+if [ $? -eq 1 ] && grep -q "the file is too large (1074790400 bytes" "$tmp/large.diag"; then ok; else fail "1025 MiB file"; cat "$tmp/large.diag"; fi
 "$bin" check - < "$tmp/large.json" >/dev/null 2>"$tmp/large.diag"
-if [ $? -eq 1 ] && grep -q "too large" "$tmp/large.diag"; then ok; else fail "300 MB on stdin"; cat "$tmp/large.diag"; fi
+if [ $? -eq 1 ] && grep -q "too large (1074790400 bytes" "$tmp/large.diag"; then ok; else fail "1025 MiB on stdin"; cat "$tmp/large.diag"; fi
+cat "$tmp/large.json" | "$bin" check - >/dev/null 2>"$tmp/large.diag"
+if [ $? -eq 1 ] && grep -q "too large (the limit is 1073741824 bytes)" "$tmp/large.diag"; then ok; else fail "1025 MiB through a pipe"; cat "$tmp/large.diag"; fi
 rm -f "$tmp/large.json" "$tmp/many.json" "$tmp/huge.json"
 
 # --- colour: on a terminal only, never with NO_COLOR or TERM=dumb -----------
