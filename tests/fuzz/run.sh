@@ -34,7 +34,7 @@ import)
 *)  echo "run.sh: unknown harness '$harness' (load, render, http, import)" >&2; exit 2 ;;
 esac
 cp tests/fuzz/regressions/"$harness"/* "$corpus/" 2>/dev/null || true
-# -rss_limit_mb: a 256 MiB input limit plus ASan's shadow stays below it.
+# -rss_limit_mb: inputs of at most 64 KiB (-max_len), and ASan's shadow, stay far below it.
 exec "$bin" "$corpus" -dict="$dict" -max_total_time="$seconds" \
     -print_final_stats=1 -rss_limit_mb=4096 -timeout=30 -max_len=65536 \
     -artifact_prefix="$crashes/" "$@"
