@@ -183,6 +183,9 @@ def main():
     p.add_argument("--only", choices=["almanac", "peers"])
     p.add_argument("--almanac", default=os.path.join(ROOT, "build", "almanac"))
     p.add_argument("--work", default="/tmp/almanac-bench")
+    p.add_argument("--peers-max", type=int, default=100000,
+                   help="run the peers only up to this N (python3-icalendar needs about "
+                        "24 KiB of memory per event)")
     args = p.parse_args()
     if args.runs < 3:
         sys.exit("bench: --runs must be at least 3")
@@ -193,6 +196,11 @@ def main():
         data, counts = generate(n)
         measured = {}
         for tool in tools_for(args, data, counts):
+            if not tool.name.startswith("almanac") and n > args.peers_max:
+                print("bench: N=%d %s not run (over --peers-max %d)" % (n, tool.name,
+                                                                     args.peers_max),
+                      file=sys.stderr)
+                continue
             print("bench: N=%d %s ..." % (n, tool.name), file=sys.stderr, flush=True)
             measured[tool.name] = measure(tool, args.runs)
             m = measured[tool.name]
@@ -200,7 +208,8 @@ def main():
         shutil.rmtree(os.path.join(args.work, "n%d" % n), ignore_errors=True)
         table.append((n, os.path.getsize(data), measured))
     peers = [peer for peer in PEERS if any(peer in m for _, _, m in table)]
-    head = ["tool", "N", "input", "median s", "peak RSS", "output", "events/s"]
+    head = ["tool", "N", "input", "median s", "peak RSS", "output", "events/s", "µs/event",
+            "RSS/event"]
     head += ["vs %s" % peer for peer in peers]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|")
@@ -208,13 +217,31 @@ def main():
         for name, m in measured.items():
             cells = [name, "{:,}".format(n), fmt_bytes(input_bytes), "%.3f" % m["seconds"],
                      "%.0f MiB" % m["rss_mib"], fmt_bytes(m["bytes"]),
-                     "{:,.0f}".format(n / m["seconds"])]
+                     "{:,.0f}".format(n / m["seconds"]), "%.1f" % (m["seconds"] / n * 1e6),
+                     "%.2f KiB" % (m["rss_mib"] * 1024 / n)]
             for peer in peers:
                 if name.startswith("almanac") and name != "almanac check" and peer in measured:
                     cells.append("%.1f× faster" % (measured[peer]["seconds"] / m["seconds"]))
                 else:
                     cells.append("")
             print("| " + " | ".join(cells) + " |")
+    print_scaling(table)
+
+
+def print_scaling(table):
+    """Per-event time and memory of each almanac command from the smallest N
+    to the largest: the issue asks for flat (within 20%), nothing quadratic."""
+    if len(table) < 2:
+        return
+    (n0, _, first), (n1, _, last) = table[0], table[-1]
+    print()
+    for name in first:
+        if not name.startswith("almanac") or name not in last:
+            continue
+        t0, t1 = first[name]["seconds"] / n0, last[name]["seconds"] / n1
+        r0, r1 = first[name]["rss_mib"] / n0, last[name]["rss_mib"] / n1
+        print("%s, %s → %s events: time per event ×%.2f, peak RSS per event ×%.2f"
+              % (name, "{:,}".format(n0), "{:,}".format(n1), t1 / t0, r1 / r0))
 
 
 if __name__ == "__main__":
