@@ -257,13 +257,11 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
                  stamps->feed_hashes && kept ? 0 : -1;
     for (size_t i = 0; result == 0 && i < doc->event_count; i++) {
         const almanac_event *e = &doc->events[i];
-        char *content = almanac_render_ics_event_content(doc, e);
-        if (content == NULL)
-            continue; /* not in any feed: no stamp needed (hash stays 0) */
-        stamps->event_hashes[i] = hash_string(HASH_SEED, content);
-        free(content);
-        stamps->events[i] = next_stamp(find_record(&state, false, e->id),
-                                       stamps->event_hashes[i], now);
+        if (almanac_render_ics_event_hash(doc, e, &stamps->event_hashes[i]) != 0)
+            result = -1;
+        else if (stamps->event_hashes[i] != 0) /* 0: in no feed, needs no stamp */
+            stamps->events[i] = next_stamp(find_record(&state, false, e->id),
+                                           stamps->event_hashes[i], now);
     }
     size_t *order = almanac_document_sorted(doc);
     if (order == NULL && doc->event_count > 0)

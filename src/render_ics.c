@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "render_ics.h"
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -369,72 +370,83 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
  * build with the new almanac gives every event a new SEQUENCE. */
 static const char ICS_FORMAT[] = "almanac-vevent-2";
 
-static void put_field(FILE *s, const char *name, const char *value)
+/* The record is fed to the hash piece by piece, never built: the same
+ * bytes, in the same order, as the string that was once built and hashed
+ * with hash_string() (its NUL included), so that the hashes stored in build
+ * states stay valid. Each field is "name\x1fvalue\x1e"; the unit and
+ * record separators cannot occur in the loader's strings. */
+static uint64_t hash_field(uint64_t hash, const char *name, const char *value)
 {
-    /* unit and record separators cannot occur in the loader's strings */
-    if (value != NULL)
-        fprintf(s, "%s\x1f%s\x1e", name, value);
+    if (value == NULL)
+        return hash;
+    hash = hash_text(hash, name);
+    hash = hash_bytes(hash, "\x1f", 1);
+    hash = hash_text(hash, value);
+    return hash_bytes(hash, "\x1e", 1);
 }
 
 /* The date as the feed shows it: "10:00" and "10:00:00" are one time. */
-static void put_date(FILE *s, const char *name, const almanac_date *d)
+static uint64_t hash_date(uint64_t hash, const char *name, const almanac_date *d)
 {
-    fprintf(s, "%s\x1f%d %04d-%02d-%02dT%02d:%02d:%02d\x1e", name, (int)d->precision, d->year,
-            d->month, d->day, d->hour, d->minute, d->second);
+    char text[80];
+    snprintf(text, sizeof text, "%d %04d-%02d-%02dT%02d:%02d:%02d", (int)d->precision, d->year,
+             d->month, d->day, d->hour, d->minute, d->second);
+    return hash_field(hash, name, text);
 }
 
-char *almanac_render_ics_event_content(const almanac_document *doc, const almanac_event *e)
+int almanac_render_ics_event_hash(const almanac_document *doc, const almanac_event *e,
+                                  uint64_t *hash)
 {
+    *hash = 0;
     if (!in_feeds(doc, e))
-        return NULL;
+        return 0;
     char *uid = uid_for(doc, e->id), *summary = almanac_ics_summary(e);
     char *description = almanac_ics_description(doc, e);
-    char *text = NULL;
-    size_t size = 0;
-    FILE *s = uid != NULL && summary != NULL && description != NULL
-                  ? open_memstream(&text, &size) : NULL;
-    if (s != NULL) {
-        put_field(s, "format", ICS_FORMAT);
-        put_field(s, "uid", uid);
-        put_field(s, "summary", summary);
-        put_field(s, "description", description);
-        put_date(s, "start", &e->start);
+    int result = uid != NULL && summary != NULL && description != NULL ? 0 : -1;
+    if (result == 0) {
+        char text[80];
+        uint64_t h = hash_field(HASH_SEED, "format", ICS_FORMAT);
+        h = hash_field(h, "uid", uid);
+        h = hash_field(h, "summary", summary);
+        h = hash_field(h, "description", description);
+        h = hash_date(h, "start", &e->start);
         if (e->has_end)
-            put_date(s, "end", &e->end);
-        put_field(s, "timezone", almanac_event_timezone(doc, e));
-        fprintf(s, "policy\x1f%d %d\x1e", (int)doc->calendar.month_policy,
-                (int)doc->calendar.year_policy);
+            h = hash_date(h, "end", &e->end);
+        h = hash_field(h, "timezone", almanac_event_timezone(doc, e));
+        snprintf(text, sizeof text, "%d %d", (int)doc->calendar.month_policy,
+                 (int)doc->calendar.year_policy);
+        h = hash_field(h, "policy", text);
         if (e->has_location) {
-            put_field(s, "location", e->location.name);
-            put_field(s, "country", e->location.country);
-            if (e->location.has_geo)
-                fprintf(s, "geo\x1f%.17g;%.17g\x1e", e->location.latitude, e->location.longitude);
+            h = hash_field(h, "location", e->location.name);
+            h = hash_field(h, "country", e->location.country);
+            if (e->location.has_geo) {
+                snprintf(text, sizeof text, "%.17g;%.17g", e->location.latitude,
+                         e->location.longitude);
+                h = hash_field(h, "geo", text);
+            }
         }
-        put_field(s, "url", e->url);
+        h = hash_field(h, "url", e->url);
         for (size_t i = 0; i < e->tags.count; i++)
-            put_field(s, "tag", e->tags.items[i]);
-        put_field(s, "status", almanac_status_name(e->status));
+            h = hash_field(h, "tag", e->tags.items[i]);
+        h = hash_field(h, "status", almanac_status_name(e->status));
         for (size_t i = 0; i < e->related.count; i++)
-            put_field(s, "related", e->related.items[i]);
+            h = hash_field(h, "related", e->related.items[i]);
         for (size_t i = 0; i < e->participants.count; i++)
-            put_field(s, "participant", e->participants.items[i]);
+            h = hash_field(h, "participant", e->participants.items[i]);
         for (size_t i = 0; i < e->source_count; i++) {
             const almanac_source *src = &e->sources[i];
-            put_field(s, "source", src->title);
-            put_field(s, "publisher", src->publisher);
-            put_field(s, "source-url", src->url);
+            h = hash_field(h, "source", src->title);
+            h = hash_field(h, "publisher", src->publisher);
+            h = hash_field(h, "source-url", src->url);
             if (src->has_date)
-                put_date(s, "source-date", &src->date);
+                h = hash_date(h, "source-date", &src->date);
         }
-        if (fclose(s) != 0) {
-            free(text);
-            text = NULL;
-        }
+        *hash = hash_bytes(h, "", 1); /* the NUL that ended the string */
     }
     free(uid);
     free(summary);
     free(description);
-    return text;
+    return result;
 }
 
 /* ---- the calendar ----------------------------------------------------- */
