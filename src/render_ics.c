@@ -28,6 +28,7 @@
 
 #include "hash.h"
 #include "render_ics.h"
+#include "strbuf.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -121,86 +122,91 @@ static void add_dates(const almanac_document *doc, const almanac_event *e, icalc
 }
 
 /* "Youth Leaders Forum (planned for April 2023, exact date not known)". */
-char *almanac_ics_summary(const almanac_event *e)
+static void append_summary(strbuf *b, const almanac_event *e)
 {
     char when[ALMANAC_LABEL_MAX] = "";
     if (is_partial(e))
         almanac_timeline_partial_label(e, when);
     const char *status = e->status == ALMANAC_STATUS_TENTATIVE ? "planned"
                        : e->status == ALMANAC_STATUS_CANCELLED ? "cancelled" : NULL;
-    char *summary = NULL;
-    size_t size = 0;
-    FILE *s = open_memstream(&summary, &size);
-    if (s == NULL)
-        return NULL;
-    fputs(e->title, s);
+    strbuf_puts(b, e->title);
     if (status != NULL && when[0] != '\0')
-        fprintf(s, " (%s %s, exact date not known)",
-                e->status == ALMANAC_STATUS_TENTATIVE ? "planned for" : "cancelled,", when);
+        strbuf_printf(b, " (%s %s, exact date not known)",
+                      e->status == ALMANAC_STATUS_TENTATIVE ? "planned for" : "cancelled,", when);
     else if (status != NULL)
-        fprintf(s, " (%s)", status);
+        strbuf_printf(b, " (%s)", status);
     else if (when[0] != '\0')
-        fprintf(s, " (%s, exact date not known)", when);
-    if (fclose(s) != 0) {
-        free(summary);
-        return NULL;
-    }
-    return summary;
+        strbuf_printf(b, " (%s, exact date not known)", when);
 }
 
-static void write_source(FILE *s, const almanac_source *src)
+char *almanac_ics_summary(const almanac_event *e)
 {
-    fprintf(s, "\n- %s", src->title);
-    if (src->publisher != NULL)
-        fprintf(s, ", %s", src->publisher);
+    strbuf b = STRBUF_INIT;
+    append_summary(&b, e);
+    return strbuf_take(&b);
+}
+
+static void append_source(strbuf *b, const almanac_source *src)
+{
+    strbuf_puts(b, "\n- ");
+    strbuf_puts(b, src->title);
+    if (src->publisher != NULL) {
+        strbuf_puts(b, ", ");
+        strbuf_puts(b, src->publisher);
+    }
     if (src->has_date) {
         char date[ALMANAC_DATE_TEXT_MAX];
         almanac_date_format(&src->date, date);
-        fprintf(s, ", %s", date);
+        strbuf_puts(b, ", ");
+        strbuf_puts(b, date);
     }
-    if (src->url != NULL)
-        fprintf(s, ": %s", src->url);
+    if (src->url != NULL) {
+        strbuf_puts(b, ": ");
+        strbuf_puts(b, src->url);
+    }
 }
 
 /* The description, then what a reader needs that has no property of its
  * own: the approximate date, participants and sources. */
-char *almanac_ics_description(const almanac_document *doc, const almanac_event *e)
+static void append_description(strbuf *b, const almanac_document *doc, const almanac_event *e)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *s = open_memstream(&text, &size);
-    if (s == NULL)
-        return NULL;
     const char *gap = "";
     if (e->description != NULL) {
-        fputs(e->description, s);
+        strbuf_puts(b, e->description);
         gap = "\n\n";
     }
     if (is_partial(e)) {
         char when[ALMANAC_LABEL_MAX];
         almanac_timeline_partial_label(e, when);
-        fprintf(s, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
-                policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY ? "on its first day"
-                : e->start.precision == ALMANAC_PRECISION_MONTH ? "across the whole month"
-                                                                : "across the whole year");
+        strbuf_printf(b, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
+                      policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY ? "on its first day"
+                      : e->start.precision == ALMANAC_PRECISION_MONTH ? "across the whole month"
+                                                                      : "across the whole year");
         gap = "\n\n";
     }
     if (e->participants.count > 0) {
-        fprintf(s, "%sParticipants: ", gap);
-        for (size_t i = 0; i < e->participants.count; i++)
-            fprintf(s, "%s%s", i ? "; " : "", e->participants.items[i]);
+        strbuf_puts(b, gap);
+        strbuf_puts(b, "Participants: ");
+        for (size_t i = 0; i < e->participants.count; i++) {
+            if (i > 0)
+                strbuf_puts(b, "; ");
+            strbuf_puts(b, e->participants.items[i]);
+        }
         gap = "\n\n";
     }
     if (e->source_count > 0) {
-        fprintf(s, "%sSources:", gap);
+        strbuf_puts(b, gap);
+        strbuf_puts(b, "Sources:");
         for (size_t i = 0; i < e->source_count; i++)
-            write_source(s, &e->sources[i]);
+            append_source(b, &e->sources[i]);
     }
-    if (fclose(s) != 0) {
-        free(text);
-        return NULL;
-    }
-    return text;
+}
+
+char *almanac_ics_description(const almanac_document *doc, const almanac_event *e)
+{
+    strbuf b = STRBUF_INIT;
+    append_description(&b, doc, e);
+    return strbuf_take(&b);
 }
 
 static icalproperty_status status_value(almanac_status status)
@@ -213,13 +219,41 @@ static icalproperty_status status_value(almanac_status status)
     return ICAL_STATUS_CONFIRMED;
 }
 
-static char *uid_for(const almanac_document *doc, const char *event_id)
+/* "<event id>@<calendar id>". */
+static void append_uid(strbuf *b, const almanac_document *doc, const char *event_id)
 {
-    size_t size = strlen(event_id) + strlen(doc->calendar.id) + 2;
-    char *uid = malloc(size);
-    if (uid != NULL)
-        snprintf(uid, size, "%s@%s", event_id, doc->calendar.id);
-    return uid;
+    strbuf_puts(b, event_id);
+    strbuf_puts(b, "@");
+    strbuf_puts(b, doc->calendar.id);
+}
+
+/* The texts build_event() derives from an event. The render loop keeps one
+ * of these from event to event, so their memory is allocated once. */
+typedef struct {
+    strbuf uid, summary, description;
+    strbuf scratch; /* a RELATED-TO uid, the CATEGORIES list */
+} event_texts;
+
+#define EVENT_TEXTS_INIT {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT}
+
+static void event_texts_free(event_texts *t)
+{
+    strbuf_free(&t->uid);
+    strbuf_free(&t->summary);
+    strbuf_free(&t->description);
+    strbuf_free(&t->scratch);
+}
+
+/* Fills T's uid, summary and description for E; false when out of memory. */
+static bool event_texts_fill(event_texts *t, const almanac_document *doc, const almanac_event *e)
+{
+    strbuf_clear(&t->uid);
+    strbuf_clear(&t->summary);
+    strbuf_clear(&t->description);
+    append_uid(&t->uid, doc, e->id);
+    append_summary(&t->summary, e);
+    append_description(&t->description, doc, e);
+    return !t->uid.failed && !t->summary.failed && !t->description.failed;
 }
 
 static void add_location(const almanac_event *e, icalcomponent *c)
@@ -240,37 +274,32 @@ static void add_location(const almanac_event *e, icalcomponent *c)
 
 /* Tags are slugs, so no tag holds the ',' or ';' that libical would leave
  * unescaped in CATEGORIES (LIBRARY-NOTES.md). */
-static void add_categories(const almanac_event *e, icalcomponent *c)
+static void add_categories(const almanac_event *e, icalcomponent *c, strbuf *list)
 {
     if (e->tags.count == 0)
         return;
-    size_t length = 0;
-    for (size_t i = 0; i < e->tags.count; i++)
-        length += strlen(e->tags.items[i]) + 1;
-    char *list = malloc(length);
-    if (list == NULL)
-        return;
-    list[0] = '\0';
+    strbuf_clear(list);
     for (size_t i = 0; i < e->tags.count; i++) {
         if (i > 0)
-            strcat(list, ",");
-        strcat(list, e->tags.items[i]);
+            strbuf_puts(list, ",");
+        strbuf_puts(list, e->tags.items[i]);
     }
-    icalcomponent_add_property(c, icalproperty_new_categories(list));
-    free(list);
+    if (strbuf_text(list) != NULL)
+        icalcomponent_add_property(c, icalproperty_new_categories(strbuf_text(list)));
 }
 
-static void add_related(const almanac_document *doc, const almanac_event *e, icalcomponent *c)
+static void add_related(const almanac_document *doc, const almanac_event *e, icalcomponent *c,
+                        strbuf *uid)
 {
     for (size_t i = 0; i < e->related.count; i++) {
-        char *uid = uid_for(doc, e->related.items[i]);
-        if (uid == NULL)
+        strbuf_clear(uid);
+        append_uid(uid, doc, e->related.items[i]);
+        if (strbuf_text(uid) == NULL)
             continue;
-        icalproperty *p = icalproperty_new_relatedto(uid);
+        icalproperty *p = icalproperty_new_relatedto(strbuf_text(uid));
         /* Without RELTYPE, RFC 5545 reads RELATED-TO as PARENT. */
         icalproperty_add_parameter(p, icalparameter_new_reltype(ICAL_RELTYPE_SIBLING));
         icalcomponent_add_property(c, p);
-        free(uid);
     }
 }
 
@@ -322,47 +351,39 @@ static void add_precision(const almanac_event *e, icalcomponent *c)
     }
 }
 
-/* Builds the VEVENT; STAMP NULL leaves out DTSTAMP and LAST-MODIFIED (the
- * form that is hashed to detect changes). */
+/* Builds the VEVENT; STAMP NULL leaves out DTSTAMP and LAST-MODIFIED.
+ * TEXTS is scratch space, reused from one event to the next. Returns NULL
+ * when out of memory. */
 static icalcomponent *build_event(const almanac_document *doc, const almanac_event *e,
-                                  const almanac_event_stamp *stamp)
+                                  const almanac_event_stamp *stamp, event_texts *texts)
 {
-    icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-    char *uid = uid_for(doc, e->id);
-    char *summary = almanac_ics_summary(e);
-    char *description = almanac_ics_description(doc, e);
-    if (c == NULL || uid == NULL || summary == NULL || description == NULL) {
-        free(uid);
-        free(summary);
-        free(description);
-        if (c != NULL)
-            icalcomponent_free(c);
+    if (!event_texts_fill(texts, doc, e))
         return NULL;
-    }
-    icalcomponent_add_property(c, icalproperty_new_uid(uid));
+    icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+    if (c == NULL)
+        return NULL;
+    const char *description = strbuf_text(&texts->description);
+    icalcomponent_add_property(c, icalproperty_new_uid(strbuf_text(&texts->uid)));
     if (stamp != NULL)
         icalcomponent_add_property(c, icalproperty_new_dtstamp(utc_from_unix(stamp->modified)));
     add_dates(doc, e, c);
-    icalcomponent_add_property(c, icalproperty_new_summary(summary));
+    icalcomponent_add_property(c, icalproperty_new_summary(strbuf_text(&texts->summary)));
     if (description[0] != '\0')
         icalcomponent_add_property(c, icalproperty_new_description(description));
     add_location(e, c);
     if (e->url != NULL)
         icalcomponent_add_property(c, icalproperty_new_url(e->url));
-    add_categories(e, c);
+    add_categories(e, c, &texts->scratch);
     icalcomponent_add_property(c, icalproperty_new_status(status_value(e->status)));
     icalcomponent_add_property(c, icalproperty_new_class(ICAL_CLASS_PUBLIC));
     icalcomponent_add_property(c, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-    add_related(doc, e, c);
+    add_related(doc, e, c, &texts->scratch);
     if (stamp != NULL) {
         icalcomponent_add_property(c, icalproperty_new_sequence((int)stamp->sequence));
         icalcomponent_add_property(c, icalproperty_new_lastmodified(utc_from_unix(stamp->modified)));
     }
     add_precision(e, c);
     add_structure(e, c);
-    free(uid);
-    free(summary);
-    free(description);
     return c;
 }
 
@@ -400,15 +421,14 @@ int almanac_render_ics_event_hash(const almanac_document *doc, const almanac_eve
     *hash = 0;
     if (!in_feeds(doc, e))
         return 0;
-    char *uid = uid_for(doc, e->id), *summary = almanac_ics_summary(e);
-    char *description = almanac_ics_description(doc, e);
-    int result = uid != NULL && summary != NULL && description != NULL ? 0 : -1;
+    event_texts texts = EVENT_TEXTS_INIT;
+    int result = event_texts_fill(&texts, doc, e) ? 0 : -1;
     if (result == 0) {
         char text[80];
         uint64_t h = hash_field(HASH_SEED, "format", ICS_FORMAT);
-        h = hash_field(h, "uid", uid);
-        h = hash_field(h, "summary", summary);
-        h = hash_field(h, "description", description);
+        h = hash_field(h, "uid", strbuf_text(&texts.uid));
+        h = hash_field(h, "summary", strbuf_text(&texts.summary));
+        h = hash_field(h, "description", strbuf_text(&texts.description));
         h = hash_date(h, "start", &e->start);
         if (e->has_end)
             h = hash_date(h, "end", &e->end);
@@ -443,9 +463,7 @@ int almanac_render_ics_event_hash(const almanac_document *doc, const almanac_eve
         }
         *hash = hash_bytes(h, "", 1); /* the NUL that ended the string */
     }
-    free(uid);
-    free(summary);
-    free(description);
+    event_texts_free(&texts);
     return result;
 }
 
@@ -649,6 +667,7 @@ int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o
     for (size_t i = 0; result == 0 && i < zone_count; i++)
         result = write_timezone(zones[i].name, zones[i].first_year, out);
     size_t written = 0;
+    event_texts texts = EVENT_TEXTS_INIT;
     for (size_t i = 0; result == 0 && i < n; i++) {
         const almanac_event *e = &doc->events[order[i]];
         if (!almanac_feed_selects(o->feed, e) || !in_feeds(doc, e))
@@ -656,7 +675,7 @@ int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o
         almanac_event_stamp stamp = {0, o->default_modified};
         if (o->stamps != NULL)
             stamp = o->stamps[order[i]];
-        icalcomponent *c = build_event(doc, e, &stamp);
+        icalcomponent *c = build_event(doc, e, &stamp, &texts);
         result = c != NULL ? write_component(c, out) : -1;
         if (c != NULL)
             icalcomponent_free(c);
@@ -670,6 +689,7 @@ int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o
                                 1970, out);
     if (result == 0 && fputs("END:VCALENDAR\r\n", out) < 0)
         result = -1;
+    event_texts_free(&texts);
     free(zones);
     free(order);
     return result;
