@@ -22,6 +22,7 @@
  */
 #include "almanac/render.h"
 
+#include <errno.h>
 #include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,43 +655,98 @@ static int write_timezone(const char *name, int first_year, FILE *out)
     return result;
 }
 
-int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o,
-                       FILE *out)
+/* Writes the VCALENDAR's opening and the VTIMEZONEs of the feed's zones;
+ * *HAS_ZONES tells whether there were any. */
+static int write_opening(const almanac_document *doc, const almanac_ics_options *o,
+                         const size_t *order, size_t n, FILE *out, bool *has_zones)
 {
-    size_t *order = almanac_document_sorted(doc);
-    size_t n = order != NULL ? doc->event_count : 0;
     size_t zone_count = 0;
     zone_use *zones = zones_used(doc, order, n, o->feed, &zone_count);
-    int result = zones != NULL && (n > 0 || doc->event_count == 0) ? 0 : -1;
-    if (result == 0)
-        result = write_header(doc, o, out);
+    int result = zones != NULL ? write_header(doc, o, out) : -1;
     for (size_t i = 0; result == 0 && i < zone_count; i++)
         result = write_timezone(zones[i].name, zones[i].first_year, out);
-    size_t written = 0;
-    event_texts texts = EVENT_TEXTS_INIT;
-    for (size_t i = 0; result == 0 && i < n; i++) {
-        const almanac_event *e = &doc->events[order[i]];
-        if (!almanac_feed_selects(o->feed, e) || !in_feeds(doc, e))
+    *has_zones = zone_count > 0;
+    free(zones);
+    return result;
+}
+
+/* Writes the event at INDEX into each of the COUNT feeds that holds it:
+ * built and serialised once, however many feeds hold it. Sets the feeds'
+ * HAS_COMPONENT. */
+static int write_event(const almanac_document *doc, const almanac_ics_options *options,
+                       FILE *const *outs, size_t count, size_t index, event_texts *texts,
+                       bool *has_component)
+{
+    const almanac_event *e = &doc->events[index];
+    if (!in_feeds(doc, e))
+        return 0;
+    almanac_event_stamp stamp = {0, options[0].default_modified};
+    if (options[0].stamps != NULL)
+        stamp = options[0].stamps[index];
+    char *text = NULL;
+    int result = 0;
+    for (size_t k = 0; result == 0 && k < count; k++) {
+        if (!almanac_feed_selects(options[k].feed, e))
             continue;
-        almanac_event_stamp stamp = {0, o->default_modified};
-        if (o->stamps != NULL)
-            stamp = o->stamps[order[i]];
-        icalcomponent *c = build_event(doc, e, &stamp, &texts);
-        result = c != NULL ? write_component(c, out) : -1;
-        if (c != NULL)
-            icalcomponent_free(c);
-        written++;
+        if (text == NULL) {
+            icalcomponent *c = build_event(doc, e, &stamp, texts);
+            text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
+            if (c != NULL)
+                icalcomponent_free(c);
+            if (text == NULL)
+                return -1;
+        }
+        result = fputs(text, outs[k]) < 0 ? -1 : 0;
+        has_component[k] = true;
     }
-    /* RFC 5545 needs at least one component: a feed that selects nothing
-     * carries the VTIMEZONE of the calendar's zone (UTC when none is set),
-     * which calendar apps accept and show as an empty calendar. */
-    if (result == 0 && written == 0 && zone_count == 0)
+    free(text);
+    return result;
+}
+
+/* Ends the VCALENDAR. RFC 5545 needs at least one component: a feed that
+ * selects nothing carries the VTIMEZONE of the calendar's zone (UTC when
+ * none is set), which calendar apps accept and show as an empty calendar. */
+static int write_closing(const almanac_document *doc, bool has_component, FILE *out)
+{
+    int result = 0;
+    if (!has_component)
         result = write_timezone(doc->calendar.timezone != NULL ? doc->calendar.timezone : "UTC",
                                 1970, out);
     if (result == 0 && fputs("END:VCALENDAR\r\n", out) < 0)
         result = -1;
+    return result;
+}
+
+int almanac_render_ics_feeds(const almanac_document *doc, const almanac_ics_options *options,
+                             FILE *const *outs, size_t count)
+{
+    /* One VEVENT serves every feed, so its stamps must be the same in all. */
+    for (size_t k = 1; k < count; k++)
+        if (options[k].stamps != options[0].stamps ||
+            options[k].default_modified != options[0].default_modified) {
+            errno = EINVAL;
+            return -1;
+        }
+    if (count == 0)
+        return 0;
+    size_t *order = almanac_document_sorted(doc);
+    size_t n = order != NULL ? doc->event_count : 0;
+    bool *has_component = calloc(count, sizeof *has_component);
+    int result = has_component != NULL && (n > 0 || doc->event_count == 0) ? 0 : -1;
+    for (size_t k = 0; result == 0 && k < count; k++)
+        result = write_opening(doc, &options[k], order, n, outs[k], &has_component[k]);
+    event_texts texts = EVENT_TEXTS_INIT;
+    for (size_t i = 0; result == 0 && i < n; i++)
+        result = write_event(doc, options, outs, count, order[i], &texts, has_component);
+    for (size_t k = 0; result == 0 && k < count; k++)
+        result = write_closing(doc, has_component[k], outs[k]);
     event_texts_free(&texts);
-    free(zones);
+    free(has_component);
     free(order);
     return result;
+}
+
+int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o, FILE *out)
+{
+    return almanac_render_ics_feeds(doc, o, &out, 1);
 }

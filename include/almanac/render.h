@@ -38,6 +38,16 @@ typedef struct {
 int almanac_render_ics(const almanac_document *document,
                        const almanac_ics_options *options, FILE *out);
 
+/* Writes COUNT feeds at once, OPTIONS[k] into OUTS[k], each exactly as
+ * almanac_render_ics() would, in one pass over the events: an event's
+ * VEVENT is built and serialised once for all the feeds that hold it. The
+ * options may differ only in feed and calendar_modified (else -1, EINVAL).
+ * Returns 0, or -1 on a write error, after which the stream that failed
+ * has its error indicator set (ferror), unless memory ran out. */
+int almanac_render_ics_feeds(const almanac_document *document,
+                             const almanac_ics_options *options,
+                             FILE *const *outs, size_t count);
+
 /* A hash of everything EVENT's VEVENT is made of but its time stamps and
  * SEQUENCE, which tells whether the event changed between builds: its UID,
  * SUMMARY and DESCRIPTION text, dates, timezone, partial-date policy, place,

@@ -207,6 +207,51 @@ static void test_write_error_is_reported(void **state)
     almanac_document_free(doc);
 }
 
+/* Several feeds in one pass give each feed the bytes it gets alone. */
+static void test_feeds_in_one_pass(void **state)
+{
+    (void)state;
+    almanac_document *doc = load_ok(HEAD
+        "\"feeds\": [{\"id\": \"x\", \"name\": \"X\", \"tags\": [\"x\"]},"
+        "            {\"id\": \"none\", \"name\": \"None\", \"tags\": [\"y\"]},"
+        "            {\"id\": \"z\", \"name\": \"Z\", \"tags\": [\"z\", \"x\"]}],\n"
+        "\"events\": [{\"id\": \"a\", \"title\": \"A\", \"start\": \"2022-10-18T10:00\","
+        " \"tags\": [\"x\"]},"
+        "{\"id\": \"b\", \"title\": \"B\", \"start\": \"2022\"}, "
+        "{\"id\": \"c\", \"title\": \"C\", \"start\": \"2021-03-01T09:00\","
+        " \"timezone\": \"Europe/Berlin\", \"tags\": [\"z\"], \"related\": [\"a\"]}]}");
+    enum { FEEDS = 4 };
+    almanac_event_stamp stamps[3] = {{1, 1666310400}, {2, 1666310401}, {0, 1666310402}};
+    almanac_ics_options options[FEEDS];
+    char *together[FEEDS];
+    size_t sizes[FEEDS];
+    FILE *outs[FEEDS];
+    for (size_t k = 0; k < FEEDS; k++) {
+        options[k] = (almanac_ics_options){
+            .feed = k < doc->feed_count ? &doc->feeds[k] : NULL, .stamps = stamps,
+            .default_modified = 1, .calendar_modified = 1666310500 + (int64_t)k};
+        outs[k] = open_memstream(&together[k], &sizes[k]);
+        assert_non_null(outs[k]);
+    }
+    assert_int_equal(almanac_render_ics_feeds(doc, options, outs, FEEDS), 0);
+    for (size_t k = 0; k < FEEDS; k++) {
+        assert_int_equal(fclose(outs[k]), 0);
+        char *alone = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&alone, &size);
+        assert_non_null(out);
+        assert_int_equal(almanac_render_ics(doc, &options[k], out), 0);
+        assert_int_equal(fclose(out), 0);
+        assert_string_equal(together[k], alone);
+        free(alone);
+        free(together[k]);
+    }
+    /* one VEVENT serves every feed: the stamps must agree */
+    options[2].stamps = NULL;
+    assert_int_equal(almanac_render_ics_feeds(doc, options, outs, FEEDS), -1);
+    almanac_document_free(doc);
+}
+
 /* Build states keep these hashes: unchanged content must hash the same
  * whichever way the hash is computed. The values are those of the first
  * implementation, which built the record as a string and hashed that. */
@@ -249,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_timed_events),      cmocka_unit_test(test_escaping_and_folding),
         cmocka_unit_test(test_feed_selection_and_empty_feed),
         cmocka_unit_test(test_write_error_is_reported),
+        cmocka_unit_test(test_feeds_in_one_pass),
         cmocka_unit_test(test_event_hash_is_stable)};
     return cmocka_run_group_tests_name("render_ics", tests, NULL, NULL);
 }
