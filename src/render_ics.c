@@ -683,23 +683,25 @@ static int write_event(const almanac_document *doc, const almanac_ics_options *o
     almanac_event_stamp stamp = {0, options[0].default_modified};
     if (options[0].stamps != NULL)
         stamp = options[0].stamps[index];
+    icalcomponent *c = NULL;
     char *text = NULL;
     int result = 0;
     for (size_t k = 0; result == 0 && k < count; k++) {
         if (!almanac_feed_selects(options[k].feed, e))
             continue;
-        if (text == NULL) {
-            icalcomponent *c = build_event(doc, e, &stamp, texts);
+        if (c == NULL) {
+            c = build_event(doc, e, &stamp, texts);
             text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
-            if (c != NULL)
-                icalcomponent_free(c);
             if (text == NULL)
-                return -1;
+                result = -1;
         }
-        result = fputs(text, outs[k]) < 0 ? -1 : 0;
+        if (result == 0)
+            result = fputs(text, outs[k]) < 0 ? -1 : 0;
         has_component[k] = true;
     }
     free(text);
+    if (c != NULL)
+        icalcomponent_free(c);
     return result;
 }
 
