@@ -5,7 +5,9 @@
  * libical and serialised by it (CRLF, escaping, folding at 75 octets).
  * The calendar is streamed: the VCALENDAR header, then each VTIMEZONE,
  * then each VEVENT is built, written and freed in turn, so memory stays
- * flat however many events there are.
+ * flat however many events there are. Several feeds can be written in
+ * the same pass, each VEVENT serialised once for all the feeds that hold
+ * it (almanac_render_ics_feeds, used by the build).
  *
  * Policies (README "Partial dates"):
  * - a day-precision event is all-day: DTSTART;VALUE=DATE, DTEND the day
