@@ -257,13 +257,11 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
                  stamps->feed_hashes && kept ? 0 : -1;
     for (size_t i = 0; result == 0 && i < doc->event_count; i++) {
         const almanac_event *e = &doc->events[i];
-        char *content = almanac_render_ics_event_content(doc, e);
-        if (content == NULL)
-            continue; /* not in any feed: no stamp needed (hash stays 0) */
-        stamps->event_hashes[i] = hash_string(HASH_SEED, content);
-        free(content);
-        stamps->events[i] = next_stamp(find_record(&state, false, e->id),
-                                       stamps->event_hashes[i], now);
+        if (almanac_render_ics_event_hash(doc, e, &stamps->event_hashes[i]) != 0)
+            result = -1;
+        else if (stamps->event_hashes[i] != 0) /* 0: in no feed, needs no stamp */
+            stamps->events[i] = next_stamp(find_record(&state, false, e->id),
+                                           stamps->event_hashes[i], now);
     }
     size_t *order = almanac_document_sorted(doc);
     if (order == NULL && doc->event_count > 0)
@@ -342,16 +340,29 @@ typedef struct {
     atomic_file file;
 } output;
 
-static int render_output(const almanac_document *doc, const almanac_stamps *stamps,
-                         output *o, int64_t now)
+/* Feeds are written together, so that each VEVENT is built and serialised
+ * once for all the feeds that hold it; at most this many at a time, so
+ * that their open files stay well under the descriptor limit however many
+ * feeds a calendar declares (up to ALMANAC_MAX_FEEDS). */
+enum { FEEDS_AT_ONCE = 64 };
+
+/* Renders the COUNT open outputs at O: up to FEEDS_AT_ONCE feeds, or one
+ * output of another kind. */
+static int render_outputs(const almanac_document *doc, const almanac_stamps *stamps,
+                          output *o, size_t count, int64_t now)
 {
     FILE *out = o->file.stream;
     switch (o->kind) {
     case OUTPUT_FEED: {
-        almanac_ics_options options = {
-            .feed = o->feed, .stamps = stamps->events, .default_modified = now,
-            .calendar_modified = stamps->feeds[o->feed_index].modified};
-        return almanac_render_ics(doc, &options, out);
+        almanac_ics_options options[FEEDS_AT_ONCE];
+        FILE *outs[FEEDS_AT_ONCE];
+        for (size_t k = 0; k < count; k++) {
+            options[k] = (almanac_ics_options){
+                .feed = o[k].feed, .stamps = stamps->events, .default_modified = now,
+                .calendar_modified = stamps->feeds[o[k].feed_index].modified};
+            outs[k] = o[k].file.stream;
+        }
+        return almanac_render_ics_feeds(doc, options, outs, count);
     }
     case OUTPUT_TIMELINE_TEXT: {
         almanac_timeline_options options = {.width = 80};
@@ -367,10 +378,53 @@ static int render_output(const almanac_document *doc, const almanac_stamps *stam
     return -1;
 }
 
+/* How many of the COUNT outputs at O render_outputs() takes at once. */
+static size_t output_group(const output *o, size_t count)
+{
+    size_t n = 1;
+    while (o[0].kind == OUTPUT_FEED && n < count && n < FEEDS_AT_ONCE &&
+           o[n].kind == OUTPUT_FEED)
+        n++;
+    return n;
+}
+
+/* Of the COUNT outputs at O that were rendered together, the one whose
+ * stream failed (the first when none says so: out of memory). */
+static const output *failed_output(const output *o, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        if (o[k].file.stream != NULL && ferror(o[k].file.stream))
+            return &o[k];
+    return o;
+}
+
 static void io_error(almanac_diagnostics *diags, const char *what, const char *path)
 {
     almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "%s %s: %s",
                             what, path, strerror(errno));
+}
+
+/* Opens, renders, and flushes, fsyncs and closes the COUNT outputs at O,
+ * each as a temporary file in DIR. Returns 0, or -1 after a diagnostic. */
+static int write_outputs(const almanac_document *doc, const almanac_stamps *stamps,
+                         const char *dir, output *o, size_t count, int64_t now,
+                         almanac_diagnostics *diags)
+{
+    for (size_t k = 0; k < count; k++)
+        if (atomic_open(&o[k].file, dir, o[k].name) != 0) {
+            io_error(diags, "cannot create a file in", dir);
+            return -1;
+        }
+    if (render_outputs(doc, stamps, o, count, now) != 0) {
+        io_error(diags, "cannot write", failed_output(o, count)->file.path);
+        return -1;
+    }
+    for (size_t k = 0; k < count; k++)
+        if (atomic_close(&o[k].file) != 0) {
+            io_error(diags, "cannot write", o[k].file.path);
+            return -1;
+        }
+    return 0;
 }
 
 /* Whether NAME is a file almanac_build() writes: a feed, a timeline or
@@ -488,15 +542,9 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
     if (result != 0)
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
     /* Phase one: every output complete and on disk under a temporary name. */
-    for (size_t i = 0; result == 0 && i < count; i++) {
-        output *o = &outputs[i];
-        if (atomic_open(&o->file, dir, o->name) != 0) {
-            io_error(diags, "cannot create a file in", dir);
-            result = -1;
-        } else if (render_output(doc, &stamps, o, now) != 0 || atomic_close(&o->file) != 0) {
-            io_error(diags, "cannot write", o->file.path);
-            result = -1;
-        }
+    for (size_t i = 0, n = 0; result == 0 && i < count; i += n) {
+        n = output_group(&outputs[i], count - i);
+        result = write_outputs(doc, &stamps, dir, &outputs[i], n, now, diags);
     }
     if (result == 0)
         result = commit_outputs(dir, outputs, count, &stamps, steps, diags);

@@ -13,6 +13,11 @@ uint64_t hash_bytes(uint64_t hash, const void *data, size_t length)
     return hash;
 }
 
+uint64_t hash_text(uint64_t hash, const char *s)
+{
+    return s != NULL ? hash_bytes(hash, s, strlen(s)) : hash;
+}
+
 uint64_t hash_string(uint64_t hash, const char *s)
 {
     return hash_bytes(hash, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);

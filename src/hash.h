@@ -15,6 +15,11 @@
 /* HASH extended with LENGTH bytes of DATA; start from HASH_SEED. */
 uint64_t hash_bytes(uint64_t hash, const void *data, size_t length);
 
+/* HASH extended with the bytes of S, without its NUL; NULL adds nothing.
+ * FNV-1a is a stream: hashing pieces one after another gives the value of
+ * hashing their concatenation, so a record need not be built to be hashed. */
+uint64_t hash_text(uint64_t hash, const char *s);
+
 /* HASH extended with S and its NUL, so that "ab"+"c" and "a"+"bc" differ;
  * NULL hashes as "". */
 uint64_t hash_string(uint64_t hash, const char *s);

@@ -5,7 +5,9 @@
  * libical and serialised by it (CRLF, escaping, folding at 75 octets).
  * The calendar is streamed: the VCALENDAR header, then each VTIMEZONE,
  * then each VEVENT is built, written and freed in turn, so memory stays
- * flat however many events there are.
+ * flat however many events there are. Several feeds can be written in
+ * the same pass, each VEVENT serialised once for all the feeds that hold
+ * it (almanac_render_ics_feeds, used by the build).
  *
  * Policies (README "Partial dates"):
  * - a day-precision event is all-day: DTSTART;VALUE=DATE, DTEND the day
@@ -22,11 +24,14 @@
  */
 #include "almanac/render.h"
 
+#include <errno.h>
 #include <libical/ical.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "render_ics.h"
+#include "strbuf.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -120,86 +125,91 @@ static void add_dates(const almanac_document *doc, const almanac_event *e, icalc
 }
 
 /* "Youth Leaders Forum (planned for April 2023, exact date not known)". */
-char *almanac_ics_summary(const almanac_event *e)
+static void append_summary(strbuf *b, const almanac_event *e)
 {
     char when[ALMANAC_LABEL_MAX] = "";
     if (is_partial(e))
         almanac_timeline_partial_label(e, when);
     const char *status = e->status == ALMANAC_STATUS_TENTATIVE ? "planned"
                        : e->status == ALMANAC_STATUS_CANCELLED ? "cancelled" : NULL;
-    char *summary = NULL;
-    size_t size = 0;
-    FILE *s = open_memstream(&summary, &size);
-    if (s == NULL)
-        return NULL;
-    fputs(e->title, s);
+    strbuf_puts(b, e->title);
     if (status != NULL && when[0] != '\0')
-        fprintf(s, " (%s %s, exact date not known)",
-                e->status == ALMANAC_STATUS_TENTATIVE ? "planned for" : "cancelled,", when);
+        strbuf_printf(b, " (%s %s, exact date not known)",
+                      e->status == ALMANAC_STATUS_TENTATIVE ? "planned for" : "cancelled,", when);
     else if (status != NULL)
-        fprintf(s, " (%s)", status);
+        strbuf_printf(b, " (%s)", status);
     else if (when[0] != '\0')
-        fprintf(s, " (%s, exact date not known)", when);
-    if (fclose(s) != 0) {
-        free(summary);
-        return NULL;
-    }
-    return summary;
+        strbuf_printf(b, " (%s, exact date not known)", when);
 }
 
-static void write_source(FILE *s, const almanac_source *src)
+char *almanac_ics_summary(const almanac_event *e)
 {
-    fprintf(s, "\n- %s", src->title);
-    if (src->publisher != NULL)
-        fprintf(s, ", %s", src->publisher);
+    strbuf b = STRBUF_INIT;
+    append_summary(&b, e);
+    return strbuf_take(&b);
+}
+
+static void append_source(strbuf *b, const almanac_source *src)
+{
+    strbuf_puts(b, "\n- ");
+    strbuf_puts(b, src->title);
+    if (src->publisher != NULL) {
+        strbuf_puts(b, ", ");
+        strbuf_puts(b, src->publisher);
+    }
     if (src->has_date) {
         char date[ALMANAC_DATE_TEXT_MAX];
         almanac_date_format(&src->date, date);
-        fprintf(s, ", %s", date);
+        strbuf_puts(b, ", ");
+        strbuf_puts(b, date);
     }
-    if (src->url != NULL)
-        fprintf(s, ": %s", src->url);
+    if (src->url != NULL) {
+        strbuf_puts(b, ": ");
+        strbuf_puts(b, src->url);
+    }
 }
 
 /* The description, then what a reader needs that has no property of its
  * own: the approximate date, participants and sources. */
-char *almanac_ics_description(const almanac_document *doc, const almanac_event *e)
+static void append_description(strbuf *b, const almanac_document *doc, const almanac_event *e)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *s = open_memstream(&text, &size);
-    if (s == NULL)
-        return NULL;
     const char *gap = "";
     if (e->description != NULL) {
-        fputs(e->description, s);
+        strbuf_puts(b, e->description);
         gap = "\n\n";
     }
     if (is_partial(e)) {
         char when[ALMANAC_LABEL_MAX];
         almanac_timeline_partial_label(e, when);
-        fprintf(s, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
-                policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY ? "on its first day"
-                : e->start.precision == ALMANAC_PRECISION_MONTH ? "across the whole month"
-                                                                : "across the whole year");
+        strbuf_printf(b, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
+                      policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY ? "on its first day"
+                      : e->start.precision == ALMANAC_PRECISION_MONTH ? "across the whole month"
+                                                                      : "across the whole year");
         gap = "\n\n";
     }
     if (e->participants.count > 0) {
-        fprintf(s, "%sParticipants: ", gap);
-        for (size_t i = 0; i < e->participants.count; i++)
-            fprintf(s, "%s%s", i ? "; " : "", e->participants.items[i]);
+        strbuf_puts(b, gap);
+        strbuf_puts(b, "Participants: ");
+        for (size_t i = 0; i < e->participants.count; i++) {
+            if (i > 0)
+                strbuf_puts(b, "; ");
+            strbuf_puts(b, e->participants.items[i]);
+        }
         gap = "\n\n";
     }
     if (e->source_count > 0) {
-        fprintf(s, "%sSources:", gap);
+        strbuf_puts(b, gap);
+        strbuf_puts(b, "Sources:");
         for (size_t i = 0; i < e->source_count; i++)
-            write_source(s, &e->sources[i]);
+            append_source(b, &e->sources[i]);
     }
-    if (fclose(s) != 0) {
-        free(text);
-        return NULL;
-    }
-    return text;
+}
+
+char *almanac_ics_description(const almanac_document *doc, const almanac_event *e)
+{
+    strbuf b = STRBUF_INIT;
+    append_description(&b, doc, e);
+    return strbuf_take(&b);
 }
 
 static icalproperty_status status_value(almanac_status status)
@@ -212,13 +222,41 @@ static icalproperty_status status_value(almanac_status status)
     return ICAL_STATUS_CONFIRMED;
 }
 
-static char *uid_for(const almanac_document *doc, const char *event_id)
+/* "<event id>@<calendar id>". */
+static void append_uid(strbuf *b, const almanac_document *doc, const char *event_id)
 {
-    size_t size = strlen(event_id) + strlen(doc->calendar.id) + 2;
-    char *uid = malloc(size);
-    if (uid != NULL)
-        snprintf(uid, size, "%s@%s", event_id, doc->calendar.id);
-    return uid;
+    strbuf_puts(b, event_id);
+    strbuf_puts(b, "@");
+    strbuf_puts(b, doc->calendar.id);
+}
+
+/* The texts build_event() derives from an event. The render loop keeps one
+ * of these from event to event, so their memory is allocated once. */
+typedef struct {
+    strbuf uid, summary, description;
+    strbuf scratch; /* a RELATED-TO uid, the CATEGORIES list */
+} event_texts;
+
+#define EVENT_TEXTS_INIT {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT}
+
+static void event_texts_free(event_texts *t)
+{
+    strbuf_free(&t->uid);
+    strbuf_free(&t->summary);
+    strbuf_free(&t->description);
+    strbuf_free(&t->scratch);
+}
+
+/* Fills T's uid, summary and description for E; false when out of memory. */
+static bool event_texts_fill(event_texts *t, const almanac_document *doc, const almanac_event *e)
+{
+    strbuf_clear(&t->uid);
+    strbuf_clear(&t->summary);
+    strbuf_clear(&t->description);
+    append_uid(&t->uid, doc, e->id);
+    append_summary(&t->summary, e);
+    append_description(&t->description, doc, e);
+    return !t->uid.failed && !t->summary.failed && !t->description.failed;
 }
 
 static void add_location(const almanac_event *e, icalcomponent *c)
@@ -239,37 +277,32 @@ static void add_location(const almanac_event *e, icalcomponent *c)
 
 /* Tags are slugs, so no tag holds the ',' or ';' that libical would leave
  * unescaped in CATEGORIES (LIBRARY-NOTES.md). */
-static void add_categories(const almanac_event *e, icalcomponent *c)
+static void add_categories(const almanac_event *e, icalcomponent *c, strbuf *list)
 {
     if (e->tags.count == 0)
         return;
-    size_t length = 0;
-    for (size_t i = 0; i < e->tags.count; i++)
-        length += strlen(e->tags.items[i]) + 1;
-    char *list = malloc(length);
-    if (list == NULL)
-        return;
-    list[0] = '\0';
+    strbuf_clear(list);
     for (size_t i = 0; i < e->tags.count; i++) {
         if (i > 0)
-            strcat(list, ",");
-        strcat(list, e->tags.items[i]);
+            strbuf_puts(list, ",");
+        strbuf_puts(list, e->tags.items[i]);
     }
-    icalcomponent_add_property(c, icalproperty_new_categories(list));
-    free(list);
+    if (strbuf_text(list) != NULL)
+        icalcomponent_add_property(c, icalproperty_new_categories(strbuf_text(list)));
 }
 
-static void add_related(const almanac_document *doc, const almanac_event *e, icalcomponent *c)
+static void add_related(const almanac_document *doc, const almanac_event *e, icalcomponent *c,
+                        strbuf *uid)
 {
     for (size_t i = 0; i < e->related.count; i++) {
-        char *uid = uid_for(doc, e->related.items[i]);
-        if (uid == NULL)
+        strbuf_clear(uid);
+        append_uid(uid, doc, e->related.items[i]);
+        if (strbuf_text(uid) == NULL)
             continue;
-        icalproperty *p = icalproperty_new_relatedto(uid);
+        icalproperty *p = icalproperty_new_relatedto(strbuf_text(uid));
         /* Without RELTYPE, RFC 5545 reads RELATED-TO as PARENT. */
         icalproperty_add_parameter(p, icalparameter_new_reltype(ICAL_RELTYPE_SIBLING));
         icalcomponent_add_property(c, p);
-        free(uid);
     }
 }
 
@@ -321,47 +354,39 @@ static void add_precision(const almanac_event *e, icalcomponent *c)
     }
 }
 
-/* Builds the VEVENT; STAMP NULL leaves out DTSTAMP and LAST-MODIFIED (the
- * form that is hashed to detect changes). */
+/* Builds the VEVENT; STAMP NULL leaves out DTSTAMP and LAST-MODIFIED.
+ * TEXTS is scratch space, reused from one event to the next. Returns NULL
+ * when out of memory. */
 static icalcomponent *build_event(const almanac_document *doc, const almanac_event *e,
-                                  const almanac_event_stamp *stamp)
+                                  const almanac_event_stamp *stamp, event_texts *texts)
 {
-    icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
-    char *uid = uid_for(doc, e->id);
-    char *summary = almanac_ics_summary(e);
-    char *description = almanac_ics_description(doc, e);
-    if (c == NULL || uid == NULL || summary == NULL || description == NULL) {
-        free(uid);
-        free(summary);
-        free(description);
-        if (c != NULL)
-            icalcomponent_free(c);
+    if (!event_texts_fill(texts, doc, e))
         return NULL;
-    }
-    icalcomponent_add_property(c, icalproperty_new_uid(uid));
+    icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
+    if (c == NULL)
+        return NULL;
+    const char *description = strbuf_text(&texts->description);
+    icalcomponent_add_property(c, icalproperty_new_uid(strbuf_text(&texts->uid)));
     if (stamp != NULL)
         icalcomponent_add_property(c, icalproperty_new_dtstamp(utc_from_unix(stamp->modified)));
     add_dates(doc, e, c);
-    icalcomponent_add_property(c, icalproperty_new_summary(summary));
+    icalcomponent_add_property(c, icalproperty_new_summary(strbuf_text(&texts->summary)));
     if (description[0] != '\0')
         icalcomponent_add_property(c, icalproperty_new_description(description));
     add_location(e, c);
     if (e->url != NULL)
         icalcomponent_add_property(c, icalproperty_new_url(e->url));
-    add_categories(e, c);
+    add_categories(e, c, &texts->scratch);
     icalcomponent_add_property(c, icalproperty_new_status(status_value(e->status)));
     icalcomponent_add_property(c, icalproperty_new_class(ICAL_CLASS_PUBLIC));
     icalcomponent_add_property(c, icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
-    add_related(doc, e, c);
+    add_related(doc, e, c, &texts->scratch);
     if (stamp != NULL) {
         icalcomponent_add_property(c, icalproperty_new_sequence((int)stamp->sequence));
         icalcomponent_add_property(c, icalproperty_new_lastmodified(utc_from_unix(stamp->modified)));
     }
     add_precision(e, c);
     add_structure(e, c);
-    free(uid);
-    free(summary);
-    free(description);
     return c;
 }
 
@@ -369,72 +394,80 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
  * build with the new almanac gives every event a new SEQUENCE. */
 static const char ICS_FORMAT[] = "almanac-vevent-2";
 
-static void put_field(FILE *s, const char *name, const char *value)
+/* The record is fed to the hash piece by piece, never built: the same
+ * bytes, in the same order, as the string that was once built and hashed
+ * with hash_string() (its NUL included), so that the hashes stored in build
+ * states stay valid. Each field is "name\x1fvalue\x1e"; the unit and
+ * record separators cannot occur in the loader's strings. */
+static uint64_t hash_field(uint64_t hash, const char *name, const char *value)
 {
-    /* unit and record separators cannot occur in the loader's strings */
-    if (value != NULL)
-        fprintf(s, "%s\x1f%s\x1e", name, value);
+    if (value == NULL)
+        return hash;
+    hash = hash_text(hash, name);
+    hash = hash_bytes(hash, "\x1f", 1);
+    hash = hash_text(hash, value);
+    return hash_bytes(hash, "\x1e", 1);
 }
 
 /* The date as the feed shows it: "10:00" and "10:00:00" are one time. */
-static void put_date(FILE *s, const char *name, const almanac_date *d)
+static uint64_t hash_date(uint64_t hash, const char *name, const almanac_date *d)
 {
-    fprintf(s, "%s\x1f%d %04d-%02d-%02dT%02d:%02d:%02d\x1e", name, (int)d->precision, d->year,
-            d->month, d->day, d->hour, d->minute, d->second);
+    char text[80];
+    snprintf(text, sizeof text, "%d %04d-%02d-%02dT%02d:%02d:%02d", (int)d->precision, d->year,
+             d->month, d->day, d->hour, d->minute, d->second);
+    return hash_field(hash, name, text);
 }
 
-char *almanac_render_ics_event_content(const almanac_document *doc, const almanac_event *e)
+int almanac_render_ics_event_hash(const almanac_document *doc, const almanac_event *e,
+                                  uint64_t *hash)
 {
+    *hash = 0;
     if (!in_feeds(doc, e))
-        return NULL;
-    char *uid = uid_for(doc, e->id), *summary = almanac_ics_summary(e);
-    char *description = almanac_ics_description(doc, e);
-    char *text = NULL;
-    size_t size = 0;
-    FILE *s = uid != NULL && summary != NULL && description != NULL
-                  ? open_memstream(&text, &size) : NULL;
-    if (s != NULL) {
-        put_field(s, "format", ICS_FORMAT);
-        put_field(s, "uid", uid);
-        put_field(s, "summary", summary);
-        put_field(s, "description", description);
-        put_date(s, "start", &e->start);
+        return 0;
+    event_texts texts = EVENT_TEXTS_INIT;
+    int result = event_texts_fill(&texts, doc, e) ? 0 : -1;
+    if (result == 0) {
+        char text[80];
+        uint64_t h = hash_field(HASH_SEED, "format", ICS_FORMAT);
+        h = hash_field(h, "uid", strbuf_text(&texts.uid));
+        h = hash_field(h, "summary", strbuf_text(&texts.summary));
+        h = hash_field(h, "description", strbuf_text(&texts.description));
+        h = hash_date(h, "start", &e->start);
         if (e->has_end)
-            put_date(s, "end", &e->end);
-        put_field(s, "timezone", almanac_event_timezone(doc, e));
-        fprintf(s, "policy\x1f%d %d\x1e", (int)doc->calendar.month_policy,
-                (int)doc->calendar.year_policy);
+            h = hash_date(h, "end", &e->end);
+        h = hash_field(h, "timezone", almanac_event_timezone(doc, e));
+        snprintf(text, sizeof text, "%d %d", (int)doc->calendar.month_policy,
+                 (int)doc->calendar.year_policy);
+        h = hash_field(h, "policy", text);
         if (e->has_location) {
-            put_field(s, "location", e->location.name);
-            put_field(s, "country", e->location.country);
-            if (e->location.has_geo)
-                fprintf(s, "geo\x1f%.17g;%.17g\x1e", e->location.latitude, e->location.longitude);
+            h = hash_field(h, "location", e->location.name);
+            h = hash_field(h, "country", e->location.country);
+            if (e->location.has_geo) {
+                snprintf(text, sizeof text, "%.17g;%.17g", e->location.latitude,
+                         e->location.longitude);
+                h = hash_field(h, "geo", text);
+            }
         }
-        put_field(s, "url", e->url);
+        h = hash_field(h, "url", e->url);
         for (size_t i = 0; i < e->tags.count; i++)
-            put_field(s, "tag", e->tags.items[i]);
-        put_field(s, "status", almanac_status_name(e->status));
+            h = hash_field(h, "tag", e->tags.items[i]);
+        h = hash_field(h, "status", almanac_status_name(e->status));
         for (size_t i = 0; i < e->related.count; i++)
-            put_field(s, "related", e->related.items[i]);
+            h = hash_field(h, "related", e->related.items[i]);
         for (size_t i = 0; i < e->participants.count; i++)
-            put_field(s, "participant", e->participants.items[i]);
+            h = hash_field(h, "participant", e->participants.items[i]);
         for (size_t i = 0; i < e->source_count; i++) {
             const almanac_source *src = &e->sources[i];
-            put_field(s, "source", src->title);
-            put_field(s, "publisher", src->publisher);
-            put_field(s, "source-url", src->url);
+            h = hash_field(h, "source", src->title);
+            h = hash_field(h, "publisher", src->publisher);
+            h = hash_field(h, "source-url", src->url);
             if (src->has_date)
-                put_date(s, "source-date", &src->date);
+                h = hash_date(h, "source-date", &src->date);
         }
-        if (fclose(s) != 0) {
-            free(text);
-            text = NULL;
-        }
+        *hash = hash_bytes(h, "", 1); /* the NUL that ended the string */
     }
-    free(uid);
-    free(summary);
-    free(description);
-    return text;
+    event_texts_free(&texts);
+    return result;
 }
 
 /* ---- the calendar ----------------------------------------------------- */
@@ -624,41 +657,100 @@ static int write_timezone(const char *name, int first_year, FILE *out)
     return result;
 }
 
-int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o,
-                       FILE *out)
+/* Writes the VCALENDAR's opening and the VTIMEZONEs of the feed's zones;
+ * *HAS_ZONES tells whether there were any. */
+static int write_opening(const almanac_document *doc, const almanac_ics_options *o,
+                         const size_t *order, size_t n, FILE *out, bool *has_zones)
 {
-    size_t *order = almanac_document_sorted(doc);
-    size_t n = order != NULL ? doc->event_count : 0;
     size_t zone_count = 0;
     zone_use *zones = zones_used(doc, order, n, o->feed, &zone_count);
-    int result = zones != NULL && (n > 0 || doc->event_count == 0) ? 0 : -1;
-    if (result == 0)
-        result = write_header(doc, o, out);
+    int result = zones != NULL ? write_header(doc, o, out) : -1;
     for (size_t i = 0; result == 0 && i < zone_count; i++)
         result = write_timezone(zones[i].name, zones[i].first_year, out);
-    size_t written = 0;
-    for (size_t i = 0; result == 0 && i < n; i++) {
-        const almanac_event *e = &doc->events[order[i]];
-        if (!almanac_feed_selects(o->feed, e) || !in_feeds(doc, e))
+    *has_zones = zone_count > 0;
+    free(zones);
+    return result;
+}
+
+/* Writes the event at INDEX into each of the COUNT feeds that holds it:
+ * built and serialised once, however many feeds hold it. Sets the feeds'
+ * HAS_COMPONENT. */
+static int write_event(const almanac_document *doc, const almanac_ics_options *options,
+                       FILE *const *outs, size_t count, size_t index, event_texts *texts,
+                       bool *has_component)
+{
+    const almanac_event *e = &doc->events[index];
+    if (!in_feeds(doc, e))
+        return 0;
+    almanac_event_stamp stamp = {0, options[0].default_modified};
+    if (options[0].stamps != NULL)
+        stamp = options[0].stamps[index];
+    icalcomponent *c = NULL;
+    char *text = NULL;
+    int result = 0;
+    for (size_t k = 0; result == 0 && k < count; k++) {
+        if (!almanac_feed_selects(options[k].feed, e))
             continue;
-        almanac_event_stamp stamp = {0, o->default_modified};
-        if (o->stamps != NULL)
-            stamp = o->stamps[order[i]];
-        icalcomponent *c = build_event(doc, e, &stamp);
-        result = c != NULL ? write_component(c, out) : -1;
-        if (c != NULL)
-            icalcomponent_free(c);
-        written++;
+        if (c == NULL) {
+            c = build_event(doc, e, &stamp, texts);
+            text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
+            if (text == NULL)
+                result = -1;
+        }
+        if (result == 0)
+            result = fputs(text, outs[k]) < 0 ? -1 : 0;
+        has_component[k] = true;
     }
-    /* RFC 5545 needs at least one component: a feed that selects nothing
-     * carries the VTIMEZONE of the calendar's zone (UTC when none is set),
-     * which calendar apps accept and show as an empty calendar. */
-    if (result == 0 && written == 0 && zone_count == 0)
+    free(text);
+    if (c != NULL)
+        icalcomponent_free(c);
+    return result;
+}
+
+/* Ends the VCALENDAR. RFC 5545 needs at least one component: a feed that
+ * selects nothing carries the VTIMEZONE of the calendar's zone (UTC when
+ * none is set), which calendar apps accept and show as an empty calendar. */
+static int write_closing(const almanac_document *doc, bool has_component, FILE *out)
+{
+    int result = 0;
+    if (!has_component)
         result = write_timezone(doc->calendar.timezone != NULL ? doc->calendar.timezone : "UTC",
                                 1970, out);
     if (result == 0 && fputs("END:VCALENDAR\r\n", out) < 0)
         result = -1;
-    free(zones);
+    return result;
+}
+
+int almanac_render_ics_feeds(const almanac_document *doc, const almanac_ics_options *options,
+                             FILE *const *outs, size_t count)
+{
+    /* One VEVENT serves every feed, so its stamps must be the same in all. */
+    for (size_t k = 1; k < count; k++)
+        if (options[k].stamps != options[0].stamps ||
+            options[k].default_modified != options[0].default_modified) {
+            errno = EINVAL;
+            return -1;
+        }
+    if (count == 0)
+        return 0;
+    size_t *order = almanac_document_sorted(doc);
+    size_t n = order != NULL ? doc->event_count : 0;
+    bool *has_component = calloc(count, sizeof *has_component);
+    int result = has_component != NULL && (n > 0 || doc->event_count == 0) ? 0 : -1;
+    for (size_t k = 0; result == 0 && k < count; k++)
+        result = write_opening(doc, &options[k], order, n, outs[k], &has_component[k]);
+    event_texts texts = EVENT_TEXTS_INIT;
+    for (size_t i = 0; result == 0 && i < n; i++)
+        result = write_event(doc, options, outs, count, order[i], &texts, has_component);
+    for (size_t k = 0; result == 0 && k < count; k++)
+        result = write_closing(doc, has_component[k], outs[k]);
+    event_texts_free(&texts);
+    free(has_component);
     free(order);
     return result;
+}
+
+int almanac_render_ics(const almanac_document *doc, const almanac_ics_options *o, FILE *out)
+{
+    return almanac_render_ics_feeds(doc, o, &out, 1);
 }

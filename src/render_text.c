@@ -21,6 +21,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "strbuf.h"
+
 enum { DATE_COLUMN_MIN = 8, DATE_COLUMN_MAX = 26, INDENT = 2, GAP = 2 };
 
 typedef struct {
@@ -225,32 +227,33 @@ static void write_wrapped(const timeline *t, const char *raw, size_t start)
 static void write_details(const timeline *t, const almanac_document *doc,
                           const almanac_event *e)
 {
-    char *line = NULL;
-    size_t size = 0;
-    FILE *s = open_memstream(&line, &size);
-    if (s == NULL)
-        return;
+    strbuf line = STRBUF_INIT;
     const char *sep = "";
     char times[ALMANAC_LABEL_MAX];
     almanac_timeline_times(doc, e, times);
     if (times[0] != '\0') {
-        fputs(times, s);
+        strbuf_puts(&line, times);
         sep = " · ";
     }
     if (e->has_location) {
-        fprintf(s, "%s%s", sep, e->location.name);
-        if (e->location.country != NULL)
-            fprintf(s, ", %s", e->location.country);
+        strbuf_puts(&line, sep);
+        strbuf_puts(&line, e->location.name);
+        if (e->location.country != NULL) {
+            strbuf_puts(&line, ", ");
+            strbuf_puts(&line, e->location.country);
+        }
         sep = " · ";
     }
     for (size_t i = 0; i < e->tags.count; i++) {
-        fprintf(s, "%s%s", i == 0 ? sep : ", ", e->tags.items[i]);
+        strbuf_puts(&line, i == 0 ? sep : ", ");
+        strbuf_puts(&line, e->tags.items[i]);
     }
-    if (fclose(s) == 0 && line[0] != '\0') {
+    const char *text = strbuf_text(&line);
+    if (text != NULL && text[0] != '\0') {
         pad(t->out, INDENT + t->date_column);
-        write_wrapped(t, line, INDENT + t->date_column);
+        write_wrapped(t, text, INDENT + t->date_column);
     }
-    free(line);
+    strbuf_free(&line);
 }
 
 static void write_entry(const timeline *t, const almanac_document *doc,

@@ -38,16 +38,26 @@ typedef struct {
 int almanac_render_ics(const almanac_document *document,
                        const almanac_ics_options *options, FILE *out);
 
-/* Everything EVENT's VEVENT is made of but its time stamps and SEQUENCE,
- * as one record whose hash tells whether the event changed between builds:
- * its UID, SUMMARY and DESCRIPTION text, dates, timezone, partial-date
- * policy, place, url, tags, status, related ids, participants, sources and
- * a format version. (Serialising the VEVENT with libical to hash it cost as
- * much as writing the feed.) Returns a malloc'ed string the caller frees,
- * or NULL when the event is not in any feed (an omitted partial date) or
- * out of memory. */
-char *almanac_render_ics_event_content(const almanac_document *document,
-                                       const almanac_event *event);
+/* Writes COUNT feeds at once, OPTIONS[k] into OUTS[k], each exactly as
+ * almanac_render_ics() would, in one pass over the events: an event's
+ * VEVENT is built and serialised once for all the feeds that hold it. The
+ * options may differ only in feed and calendar_modified (else -1, EINVAL).
+ * Returns 0, or -1 on a write error, after which the stream that failed
+ * has its error indicator set (ferror), unless memory ran out. */
+int almanac_render_ics_feeds(const almanac_document *document,
+                             const almanac_ics_options *options,
+                             FILE *const *outs, size_t count);
+
+/* A hash of everything EVENT's VEVENT is made of but its time stamps and
+ * SEQUENCE, which tells whether the event changed between builds: its UID,
+ * SUMMARY and DESCRIPTION text, dates, timezone, partial-date policy, place,
+ * url, tags, status, related ids, participants, sources and a format
+ * version. (Serialising the VEVENT with libical to hash it cost as much as
+ * writing the feed.) The values are kept in build states, so unchanged
+ * content must keep its hash. Sets *HASH, to 0 when the event is not in any
+ * feed (an omitted partial date). Returns 0, or -1 when out of memory. */
+int almanac_render_ics_event_hash(const almanac_document *document,
+                                  const almanac_event *event, uint64_t *hash);
 
 /* The feed's file name: "all.ics" for NULL, else "<id>.ics". */
 void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);

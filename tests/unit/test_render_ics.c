@@ -207,12 +207,94 @@ static void test_write_error_is_reported(void **state)
     almanac_document_free(doc);
 }
 
+/* Several feeds in one pass give each feed the bytes it gets alone. */
+static void test_feeds_in_one_pass(void **state)
+{
+    (void)state;
+    almanac_document *doc = load_ok(HEAD
+        "\"feeds\": [{\"id\": \"x\", \"name\": \"X\", \"tags\": [\"x\"]},"
+        "            {\"id\": \"none\", \"name\": \"None\", \"tags\": [\"y\"]},"
+        "            {\"id\": \"z\", \"name\": \"Z\", \"tags\": [\"z\", \"x\"]}],\n"
+        "\"events\": [{\"id\": \"a\", \"title\": \"A\", \"start\": \"2022-10-18T10:00\","
+        " \"tags\": [\"x\"]},"
+        "{\"id\": \"b\", \"title\": \"B\", \"start\": \"2022\"}, "
+        "{\"id\": \"c\", \"title\": \"C\", \"start\": \"2021-03-01T09:00\","
+        " \"timezone\": \"Europe/Berlin\", \"tags\": [\"z\"], \"related\": [\"a\"]}]}");
+    enum { FEEDS = 4 };
+    almanac_event_stamp stamps[3] = {{1, 1666310400}, {2, 1666310401}, {0, 1666310402}};
+    almanac_ics_options options[FEEDS];
+    char *together[FEEDS];
+    size_t sizes[FEEDS];
+    FILE *outs[FEEDS];
+    for (size_t k = 0; k < FEEDS; k++) {
+        options[k] = (almanac_ics_options){
+            .feed = k < doc->feed_count ? &doc->feeds[k] : NULL, .stamps = stamps,
+            .default_modified = 1, .calendar_modified = 1666310500 + (int64_t)k};
+        outs[k] = open_memstream(&together[k], &sizes[k]);
+        assert_non_null(outs[k]);
+    }
+    assert_int_equal(almanac_render_ics_feeds(doc, options, outs, FEEDS), 0);
+    for (size_t k = 0; k < FEEDS; k++) {
+        assert_int_equal(fclose(outs[k]), 0);
+        char *alone = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&alone, &size);
+        assert_non_null(out);
+        assert_int_equal(almanac_render_ics(doc, &options[k], out), 0);
+        assert_int_equal(fclose(out), 0);
+        assert_string_equal(together[k], alone);
+        free(alone);
+        free(together[k]);
+    }
+    /* one VEVENT serves every feed: the stamps must agree */
+    options[2].stamps = NULL;
+    assert_int_equal(almanac_render_ics_feeds(doc, options, outs, FEEDS), -1);
+    almanac_document_free(doc);
+}
+
+/* Build states keep these hashes: unchanged content must hash the same
+ * whichever way the hash is computed. The values are those of the first
+ * implementation, which built the record as a string and hashed that. */
+static void test_event_hash_is_stable(void **state)
+{
+    (void)state;
+    static const struct { const char *id; uint64_t hash; } expected[] = {
+        {"m", UINT64_C(0xe7f32d0f0f5ae713)}, {"t", UINT64_C(0xd64b06db6dd57314)},
+        {"u", UINT64_C(0x3d8b6ca405ed7ee4)}, {"d", UINT64_C(0xce27b387e706f058)},
+        {"y", 0} /* year events omitted: in no feed */};
+    almanac_document *doc = load_ok(
+        "{\"calendar\": {\"id\": \"cal\", \"name\": \"Cal\", \"timezone\": \"Asia/Tashkent\","
+        " \"partial_dates\": {\"month\": \"first-day\", \"year\": \"omit\"}},\n"
+        "\"events\": ["
+        "{\"id\": \"m\", \"title\": \"Forum \\u00e9\", \"start\": \"2023-04\", \"status\": \"tentative\","
+        " \"description\": \"Line one\\nline two\", \"url\": \"https://example.org/m\","
+        " \"location\": {\"name\": \"Tashkent\", \"country\": \"Uzbekistan\", \"geo\": [41.3, 69.24]},"
+        " \"tags\": [\"summit\", \"youth\"], \"participants\": [\"Uzbekistan\", \"Tajikistan\"],"
+        " \"sources\": [{\"title\": \"Report\", \"publisher\": \"TDI\", \"date\": \"2022-10-21\","
+        " \"url\": \"https://example.org/r\"}, {\"title\": \"Note\"}], \"related\": [\"t\", \"u\"]},"
+        "{\"id\": \"t\", \"title\": \"T\", \"start\": \"2025-07-01T09:00\", \"end\": \"2025-07-01T10:30:15\","
+        " \"timezone\": \"Europe/Berlin\", \"status\": \"cancelled\", \"location\": {\"name\": \"Berlin\"}},"
+        "{\"id\": \"u\", \"title\": \"U\", \"start\": \"2022-10-18T05:00:30Z\", \"location\": {\"name\": \"X\", \"geo\": [-33.8688, 151.2093]}},"
+        "{\"id\": \"d\", \"title\": \"D\", \"start\": \"2022-12-28\", \"end\": \"2023-01-03\"},"
+        "{\"id\": \"y\", \"title\": \"Y\", \"start\": \"2023\"}]}");
+    assert_int_equal(doc->event_count, 5);
+    for (size_t i = 0; i < doc->event_count; i++) {
+        uint64_t hash = 1;
+        assert_string_equal(doc->events[i].id, expected[i].id);
+        assert_int_equal(almanac_render_ics_event_hash(doc, &doc->events[i], &hash), 0);
+        assert_true(hash == expected[i].hash);
+    }
+    almanac_document_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_day_and_span),  cmocka_unit_test(test_partial_dates),
         cmocka_unit_test(test_timed_events),      cmocka_unit_test(test_escaping_and_folding),
         cmocka_unit_test(test_feed_selection_and_empty_feed),
-        cmocka_unit_test(test_write_error_is_reported)};
+        cmocka_unit_test(test_write_error_is_reported),
+        cmocka_unit_test(test_feeds_in_one_pass),
+        cmocka_unit_test(test_event_hash_is_stable)};
     return cmocka_run_group_tests_name("render_ics", tests, NULL, NULL);
 }
