@@ -13,14 +13,14 @@ WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes
 # Flags from pkg-config are expanded when a recipe runs, after `deps` has
 # made sure the packages are there.
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 $(WARN) $(CFLAGS) -Iinclude -Isrc \
+ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -pthread $(WARN) $(CFLAGS) -Iinclude -Isrc \
              $(shell pkg-config --cflags $(PKGS)) -MMD -MP
-LDLIBS_ALL = $(shell pkg-config --libs $(PKGS))
+LDLIBS_ALL = $(shell pkg-config --libs $(PKGS)) -pthread
 
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c \
-           src/load.c src/model.c src/render_html.c src/render_ics.c src/render_json.c \
+           src/load.c src/model.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \
            src/render_markdown.c src/render_text.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
            src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_scan.c \
            src/write_events.c

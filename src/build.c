@@ -20,6 +20,7 @@
 #include "almanac/load.h"
 #include "atomic.h"
 #include "hash.h"
+#include "parallel.h"
 #include "text.h"
 
 typedef struct {
@@ -240,6 +241,36 @@ void almanac_stamps_free(almanac_stamps *stamps)
     memset(stamps, 0, sizeof *stamps);
 }
 
+/* The hashes of events and feeds, computed on every core (parallel.h). */
+typedef struct {
+    const almanac_document *doc;
+    almanac_stamps *stamps;
+    size_t *order; /* the events in feed order */
+} hash_job;
+
+static int hash_events(void *ctx, unsigned worker, size_t begin, size_t end)
+{
+    (void)worker;
+    hash_job *job = ctx;
+    for (size_t i = begin; i < end; i++)
+        if (almanac_render_ics_event_hash(job->doc, &job->doc->events[i],
+                                          &job->stamps->event_hashes[i]) != 0)
+            return -1;
+    return 0;
+}
+
+/* Feed K of the document, or the full calendar for the last K. */
+static int hash_feeds(void *ctx, unsigned worker, size_t begin, size_t end)
+{
+    (void)worker;
+    hash_job *job = ctx;
+    const almanac_document *doc = job->doc;
+    for (size_t k = begin; k < end; k++)
+        job->stamps->feed_hashes[k] = feed_hash(doc, k < doc->feed_count ? &doc->feeds[k] : NULL,
+                                                job->stamps->event_hashes, job->order);
+    return 0;
+}
+
 int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t now,
                            almanac_stamps *stamps, almanac_diagnostics *diags)
 {
@@ -255,28 +286,29 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
     bool *kept = calloc(state.count ? state.count : 1, sizeof *kept);
     int result = stamps->events && stamps->event_hashes && stamps->feeds &&
                  stamps->feed_hashes && kept ? 0 : -1;
-    for (size_t i = 0; result == 0 && i < doc->event_count; i++) {
-        const almanac_event *e = &doc->events[i];
-        if (almanac_render_ics_event_hash(doc, e, &stamps->event_hashes[i]) != 0)
-            result = -1;
-        else if (stamps->event_hashes[i] != 0) /* 0: in no feed, needs no stamp */
-            stamps->events[i] = next_stamp(find_record(&state, false, e->id),
+    unsigned workers = parallel_workers();
+    hash_job job = {doc, stamps, NULL};
+    if (result == 0)
+        result = parallel_for(doc->event_count, 1024, workers, hash_events, &job);
+    for (size_t i = 0; result == 0 && i < doc->event_count; i++)
+        if (stamps->event_hashes[i] != 0) /* 0: in no feed, needs no stamp */
+            stamps->events[i] = next_stamp(find_record(&state, false, doc->events[i].id),
                                            stamps->event_hashes[i], now);
-    }
-    size_t *order = almanac_document_sorted(doc);
-    if (order == NULL && doc->event_count > 0)
+    job.order = almanac_document_sorted(doc);
+    if (job.order == NULL && doc->event_count > 0)
         result = -1;
+    if (result == 0)
+        result = parallel_for(f, 1, workers, hash_feeds, &job);
     for (size_t k = 0; result == 0 && k < f; k++) {
         const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
         char name[256];
         almanac_feed_file_name(feed, name, sizeof name);
-        stamps->feed_hashes[k] = feed_hash(doc, feed, stamps->event_hashes, order);
         const state_record *previous = find_record(&state, true, name);
         if (previous != NULL)
             kept[previous - state.records] = true;
         stamps->feeds[k] = next_stamp(previous, stamps->feed_hashes[k], now);
     }
-    free(order);
+    free(job.order);
     if (result == 0)
         result = collect_stale_feeds(&state, kept, stamps);
     free(kept);
@@ -338,6 +370,7 @@ typedef struct {
     size_t feed_index;
     char name[256];
     atomic_file file;
+    int error; /* errno of a failed render (it may fail on a worker thread) */
 } output;
 
 /* Feeds are written together, so that each VEVENT is built and serialised
@@ -346,24 +379,10 @@ typedef struct {
  * feeds a calendar declares (up to ALMANAC_MAX_FEEDS). */
 enum { FEEDS_AT_ONCE = 64 };
 
-/* Renders the COUNT open outputs at O: up to FEEDS_AT_ONCE feeds, or one
- * output of another kind. */
-static int render_outputs(const almanac_document *doc, const almanac_stamps *stamps,
-                          output *o, size_t count, int64_t now)
+static int render_one(const almanac_document *doc, const almanac_stamps *stamps, output *o)
 {
     FILE *out = o->file.stream;
     switch (o->kind) {
-    case OUTPUT_FEED: {
-        almanac_ics_options options[FEEDS_AT_ONCE];
-        FILE *outs[FEEDS_AT_ONCE];
-        for (size_t k = 0; k < count; k++) {
-            options[k] = (almanac_ics_options){
-                .feed = o[k].feed, .stamps = stamps->events, .default_modified = now,
-                .calendar_modified = stamps->feeds[o[k].feed_index].modified};
-            outs[k] = o[k].file.stream;
-        }
-        return almanac_render_ics_feeds(doc, options, outs, count);
-    }
     case OUTPUT_TIMELINE_TEXT: {
         almanac_timeline_options options = {.width = 80};
         return almanac_render_text(doc, &options, out);
@@ -374,16 +393,64 @@ static int render_outputs(const almanac_document *doc, const almanac_stamps *sta
         return almanac_render_html(doc, NULL, out);
     case OUTPUT_STATE:
         return write_state(doc, stamps, out);
+    case OUTPUT_FEED:
+        break; /* feeds are rendered together: render_outputs() */
     }
     return -1;
+}
+
+typedef struct {
+    const almanac_document *doc;
+    const almanac_stamps *stamps;
+    output *outputs;
+} render_job;
+
+/* Outputs BEGIN..END of a render_job, on a worker thread. */
+static int render_range(void *ctx, unsigned worker, size_t begin, size_t end)
+{
+    (void)worker;
+    render_job *job = ctx;
+    int result = 0;
+    for (size_t k = begin; k < end; k++) {
+        output *o = &job->outputs[k];
+        if (render_one(job->doc, job->stamps, o) != 0) {
+            o->error = errno;
+            result = -1;
+        }
+    }
+    return result;
+}
+
+/* Renders the COUNT open outputs at O: up to FEEDS_AT_ONCE feeds, each
+ * VEVENT serialised once for all of them; or outputs of the other kinds,
+ * each on a core of its own. */
+static int render_outputs(const almanac_document *doc, const almanac_stamps *stamps,
+                          output *o, size_t count, int64_t now)
+{
+    if (o[0].kind != OUTPUT_FEED) {
+        render_job job = {doc, stamps, o};
+        return parallel_for(count, 1, parallel_workers(), render_range, &job);
+    }
+    almanac_ics_options options[FEEDS_AT_ONCE] = {{0}};
+    FILE *outs[FEEDS_AT_ONCE] = {0};
+    for (size_t k = 0; k < count; k++) {
+        options[k] = (almanac_ics_options){
+            .feed = o[k].feed, .stamps = stamps->events, .default_modified = now,
+            .calendar_modified = stamps->feeds[o[k].feed_index].modified};
+        outs[k] = o[k].file.stream;
+    }
+    int result = almanac_render_ics_feeds(doc, options, outs, count);
+    for (size_t k = 0; result != 0 && k < count; k++)
+        o[k].error = errno; /* failed_output() tells which stream */
+    return result;
 }
 
 /* How many of the COUNT outputs at O render_outputs() takes at once. */
 static size_t output_group(const output *o, size_t count)
 {
     size_t n = 1;
-    while (o[0].kind == OUTPUT_FEED && n < count && n < FEEDS_AT_ONCE &&
-           o[n].kind == OUTPUT_FEED)
+    bool feeds = o[0].kind == OUTPUT_FEED;
+    while (n < count && (!feeds || n < FEEDS_AT_ONCE) && (o[n].kind == OUTPUT_FEED) == feeds)
         n++;
     return n;
 }
@@ -394,6 +461,9 @@ static const output *failed_output(const output *o, size_t count)
 {
     for (size_t k = 0; k < count; k++)
         if (o[k].file.stream != NULL && ferror(o[k].file.stream))
+            return &o[k];
+    for (size_t k = 0; k < count; k++)
+        if (o[k].error != 0)
             return &o[k];
     return o;
 }
@@ -410,13 +480,17 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
                          const char *dir, output *o, size_t count, int64_t now,
                          almanac_diagnostics *diags)
 {
-    for (size_t k = 0; k < count; k++)
+    for (size_t k = 0; k < count; k++) {
         if (atomic_open(&o[k].file, dir, o[k].name) != 0) {
             io_error(diags, "cannot create a file in", dir);
             return -1;
         }
+        almanac_stream_single_writer(o[k].file.stream); /* this thread's alone */
+    }
     if (render_outputs(doc, stamps, o, count, now) != 0) {
-        io_error(diags, "cannot write", failed_output(o, count)->file.path);
+        const output *failed = failed_output(o, count);
+        errno = failed->error;
+        io_error(diags, "cannot write", failed->file.path);
         return -1;
     }
     for (size_t k = 0; k < count; k++)

@@ -112,7 +112,9 @@ static const char usage_text[] =
     "\n"
     "environment:\n"
     "  SOURCE_DATE_EPOCH    time stamp for events that changed (default: now)\n"
-    "  NO_COLOR             no colour in diagnostics\n";
+    "  NO_COLOR             no colour in diagnostics\n"
+    "  ALMANAC_THREADS      threads for ics and build, 1-16 (default: one per core);\n"
+    "                       the output is the same for any number\n";
 
 static int usage_error(const char *message, const char *detail)
 {

@@ -55,6 +55,14 @@ typedef struct {
 static void put_escaped(FILE *out, const char *text, bool line_breaks)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        /* the run of characters that need nothing, in one write */
+        size_t run = strcspn((const char *)p, "&<>\"'\x01\x02\x03\x04\x05\x06\x07\x08"
+                             "\n\x0B\x0C\x0D\x0E\x0F\x10\x11\x12\x13\x14\x15\x16\x17"
+                             "\x18\x19\x1A\x1B\x1C\x1D\x1E\x1F\x7F");
+        fwrite(p, 1, run, out);
+        p += run;
+        if (*p == '\0')
+            break;
         switch (*p) {
         case '&': fputs("&amp;", out); break;
         case '<': fputs("&lt;", out); break;

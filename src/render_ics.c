@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "parallel.h"
 #include "render_ics.h"
 #include "strbuf.h"
 
@@ -672,38 +673,112 @@ static int write_opening(const almanac_document *doc, const almanac_ics_options 
     return result;
 }
 
-/* Writes the event at INDEX into each of the COUNT feeds that holds it:
- * built and serialised once, however many feeds hold it. Sets the feeds'
- * HAS_COMPONENT. */
-static int write_event(const almanac_document *doc, const almanac_ics_options *options,
-                       FILE *const *outs, size_t count, size_t index, event_texts *texts,
-                       bool *has_component)
+/* ---- the events, on every core ---------------------------------------- */
+
+/* Events are built and serialised in batches on worker threads (libical
+ * keeps its scratch memory per thread, and each VEVENT is a component of
+ * its own), and written on the calling thread in the feed's order. */
+enum { EVENTS_PER_BATCH = 64 };
+
+/* One batch's VEVENTs, serialised one after another. */
+typedef struct {
+    strbuf text;
+    size_t index[EVENTS_PER_BATCH]; /* document index of each VEVENT */
+    size_t end[EVENTS_PER_BATCH];   /* where its text ends */
+    size_t count;
+} event_batch;
+
+typedef struct {
+    const almanac_document *doc;
+    const almanac_ics_options *options;
+    FILE *const *outs;
+    size_t count;          /* feeds */
+    const size_t *order;
+    size_t n;              /* events in order */
+    bool *has_component;   /* per feed */
+    event_batch *slots;    /* parallel_slots() of them */
+    event_texts *texts;    /* one per worker */
+} event_writer;
+
+static bool selected_by_any(const event_writer *w, const almanac_event *e)
 {
-    const almanac_event *e = &doc->events[index];
-    if (!in_feeds(doc, e))
-        return 0;
-    almanac_event_stamp stamp = {0, options[0].default_modified};
-    if (options[0].stamps != NULL)
-        stamp = options[0].stamps[index];
-    icalcomponent *c = NULL;
-    char *text = NULL;
-    int result = 0;
-    for (size_t k = 0; result == 0 && k < count; k++) {
-        if (!almanac_feed_selects(options[k].feed, e))
+    for (size_t k = 0; k < w->count; k++)
+        if (almanac_feed_selects(w->options[k].feed, e))
+            return true;
+    return false;
+}
+
+/* Serialises the VEVENTs of batch BATCH into SLOT (on a worker thread). */
+static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
+{
+    event_writer *w = ctx;
+    event_batch *out = &w->slots[slot];
+    strbuf_clear(&out->text);
+    out->count = 0;
+    size_t first = batch * EVENTS_PER_BATCH;
+    size_t last = w->n - first > EVENTS_PER_BATCH ? first + EVENTS_PER_BATCH : w->n;
+    for (size_t i = first; i < last; i++) {
+        const almanac_event *e = &w->doc->events[w->order[i]];
+        if (!in_feeds(w->doc, e) || !selected_by_any(w, e))
             continue;
-        if (c == NULL) {
-            c = build_event(doc, e, &stamp, texts);
-            text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
-            if (text == NULL)
-                result = -1;
-        }
-        if (result == 0)
-            result = fputs(text, outs[k]) < 0 ? -1 : 0;
-        has_component[k] = true;
+        almanac_event_stamp stamp = {0, w->options[0].default_modified};
+        if (w->options[0].stamps != NULL)
+            stamp = w->options[0].stamps[w->order[i]];
+        icalcomponent *c = build_event(w->doc, e, &stamp, &w->texts[worker]);
+        char *text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
+        if (text != NULL)
+            strbuf_puts(&out->text, text);
+        free(text);
+        if (c != NULL)
+            icalcomponent_free(c);
+        if (text == NULL || out->text.failed)
+            return -1;
+        out->index[out->count] = w->order[i];
+        out->end[out->count++] = out->text.length;
     }
-    free(text);
-    if (c != NULL)
-        icalcomponent_free(c);
+    return 0;
+}
+
+/* Writes the VEVENTs of SLOT into each feed that holds them (in order, on
+ * the calling thread). */
+static int consume_batch(void *ctx, size_t batch, size_t slot)
+{
+    (void)batch;
+    event_writer *w = ctx;
+    const event_batch *in = &w->slots[slot];
+    size_t start = 0;
+    for (size_t j = 0; j < in->count; start = in->end[j++]) {
+        const almanac_event *e = &w->doc->events[in->index[j]];
+        size_t length = in->end[j] - start;
+        for (size_t k = 0; k < w->count; k++) {
+            if (!almanac_feed_selects(w->options[k].feed, e))
+                continue;
+            if (fwrite(in->text.data + start, 1, length, w->outs[k]) != length)
+                return -1;
+            w->has_component[k] = true;
+        }
+    }
+    return 0;
+}
+
+static int write_events(event_writer *w)
+{
+    unsigned workers = parallel_workers();
+    size_t slot_count = parallel_slots(workers);
+    w->slots = calloc(slot_count, sizeof *w->slots);
+    w->texts = calloc(workers, sizeof *w->texts);
+    int result = w->slots != NULL && w->texts != NULL ? 0 : -1;
+    /* libical creates its UTC zone on first use: not on two threads at once */
+    (void)icaltimezone_get_utc_timezone();
+    size_t batches = (w->n + EVENTS_PER_BATCH - 1) / EVENTS_PER_BATCH;
+    if (result == 0)
+        result = parallel_ordered(batches, workers, produce_batch, consume_batch, w);
+    for (size_t i = 0; w->slots != NULL && i < slot_count; i++)
+        strbuf_free(&w->slots[i].text);
+    for (unsigned i = 0; w->texts != NULL && i < workers; i++)
+        event_texts_free(&w->texts[i]);
+    free(w->slots);
+    free(w->texts);
     return result;
 }
 
@@ -739,12 +814,12 @@ int almanac_render_ics_feeds(const almanac_document *doc, const almanac_ics_opti
     int result = has_component != NULL && (n > 0 || doc->event_count == 0) ? 0 : -1;
     for (size_t k = 0; result == 0 && k < count; k++)
         result = write_opening(doc, &options[k], order, n, outs[k], &has_component[k]);
-    event_texts texts = EVENT_TEXTS_INIT;
-    for (size_t i = 0; result == 0 && i < n; i++)
-        result = write_event(doc, options, outs, count, order[i], &texts, has_component);
+    event_writer writer = {.doc = doc, .options = options, .outs = outs, .count = count,
+                           .order = order, .n = n, .has_component = has_component};
+    if (result == 0)
+        result = write_events(&writer);
     for (size_t k = 0; result == 0 && k < count; k++)
         result = write_closing(doc, has_component[k], outs[k]);
-    event_texts_free(&texts);
     free(has_component);
     free(order);
     return result;

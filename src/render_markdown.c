@@ -27,6 +27,12 @@ static void put_escaped(FILE *out, const char *text, const char *indent)
 {
     bool line_start = true;
     for (const char *p = text; *p; p++) {
+        size_t run = line_start ? 0 : strcspn(p, "\\`*_[]<>#|~!&\n");
+        if (run > 0) { /* plain text, in one write */
+            fwrite(p, 1, run, out);
+            p += run - 1;
+            continue;
+        }
         if (*p == '\n') {
             fprintf(out, "\\\n%s", indent);
             line_start = true;

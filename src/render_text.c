@@ -43,6 +43,11 @@ static size_t display_width(const timeline *t, const char *text, size_t length)
     size_t width = 0;
     size_t i = 0;
     while (i < length) {
+        if (text[i] >= 0x20 && text[i] < 0x7F) { /* printable ASCII: one column */
+            width++;
+            i++;
+            continue;
+        }
         wchar_t wc;
         size_t n = mbrtowc(&wc, text + i, length - i, &state);
         if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
@@ -78,6 +83,8 @@ typedef struct {
 
 static glyph read_glyph(const char *text, size_t length)
 {
+    if (text[0] >= 0x20 && text[0] < 0x7F) /* printable ASCII: most of a text */
+        return (glyph){1, (wchar_t)text[0], 1};
     mbstate_t state;
     memset(&state, 0, sizeof state);
     wchar_t wc = 0;

@@ -59,6 +59,13 @@ int almanac_render_ics_feeds(const almanac_document *document,
 int almanac_render_ics_event_hash(const almanac_document *document,
                                   const almanac_event *event, uint64_t *hash);
 
+/* Declares that only the calling thread writes OUT, so stdio skips its lock
+ * on every call. Rendering starts worker threads (the VEVENTs are built on
+ * every core), and from then on glibc locks each fputc(), which made the
+ * character-by-character timelines several times slower. Call it on
+ * streams no other thread touches (not on a server's log). */
+void almanac_stream_single_writer(FILE *out);
+
 /* The feed's file name: "all.ics" for NULL, else "<id>.ics". */
 void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);
 

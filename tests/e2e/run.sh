@@ -158,6 +158,22 @@ for input in events.json tests/cases/good/*.json; do
     check "$name: timeline" "$bin" timeline "$input" --width 60
 done
 
+# --- threads change nothing: one worker and eight write the same bytes -----
+# 2,000 generated events: many batches of VEVENTs in flight at once
+"$py" bench/gen_events.py 2000 "$tmp/threads.json" >/dev/null
+for input in events.json "$tmp/threads.json"; do
+    name=$(basename "$input" .json)
+    for t in 1 8; do
+        SOURCE_DATE_EPOCH=1800000000 ALMANAC_THREADS=$t "$bin" build "$input" \
+            -o "$tmp/threads-$name-$t" >/dev/null 2>&1
+        ALMANAC_THREADS=$t "$bin" ics "$input" -o "$tmp/threads-$name-$t" \
+            > "$tmp/threads-$name-$t.ics" 2>/dev/null
+    done
+    check "$name: build with 1 and 8 threads" diff -r "$tmp/threads-$name-1" "$tmp/threads-$name-8"
+    check "$name: ics with 1 and 8 threads" cmp "$tmp/threads-$name-1.ics" "$tmp/threads-$name-8.ics"
+    check "$name: ics equals the built all.ics" cmp "$tmp/threads-$name-8.ics" "$tmp/threads-$name-8/all.ics"
+done
+
 # --- out/ is reproduced byte for byte from events.json --------------------
 cp -r out "$tmp/committed"
 check "out/ rebuild" "$bin" build events.json -o "$tmp/committed"
