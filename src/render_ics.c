@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <libical/ical.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -708,6 +709,13 @@ static bool selected_by_any(const event_writer *w, const almanac_event *e)
     return false;
 }
 
+/* libical numbers every list and list element it creates from two global
+ * counters, unguarded (pvl.c); helgrind sees two threads adding properties
+ * race on them. The numbers are never read, but a race is a race: building
+ * components takes this lock. Serialising, most of the work, only reads a
+ * component and runs on every core. */
+static pthread_mutex_t libical_lists = PTHREAD_MUTEX_INITIALIZER;
+
 /* Serialises the VEVENTs of batch BATCH into SLOT (on a worker thread). */
 static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
 {
@@ -724,7 +732,9 @@ static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
         almanac_event_stamp stamp = {0, w->options[0].default_modified};
         if (w->options[0].stamps != NULL)
             stamp = w->options[0].stamps[w->order[i]];
+        pthread_mutex_lock(&libical_lists);
         icalcomponent *c = build_event(w->doc, e, &stamp, &w->texts[worker]);
+        pthread_mutex_unlock(&libical_lists);
         char *text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
         if (text != NULL)
             strbuf_puts(&out->text, text);
