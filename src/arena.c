@@ -5,6 +5,7 @@
 #include "arena.h"
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ typedef struct block {
     struct block *next;
     size_t used;
     size_t size;
+    bool own;  /* holds one large allocation, at DATA */
     alignas(max_align_t) unsigned char data[];
 } block;
 
@@ -68,6 +70,7 @@ static block *block_new(size_t size)
     b->next = NULL;
     b->used = 0;
     b->size = size;
+    b->own = false;
     return b;
 }
 
@@ -88,7 +91,8 @@ static void *arena_alloc_raw(almanac_arena *arena, size_t size)
             return NULL;
         if (size <= BLOCK_SIZE / 4 && shared < BLOCK_SIZE_MAX)
             arena->next_size = shared * 2;
-        if (b != NULL && size > BLOCK_SIZE / 4) {
+        fresh->own = size > BLOCK_SIZE / 4;
+        if (b != NULL && fresh->own) {
             fresh->next = b->next;
             b->next = fresh;
         } else {
@@ -115,6 +119,36 @@ void *arena_array(almanac_arena *arena, size_t count, size_t size)
     if (size != 0 && count > SIZE_MAX / size)
         return NULL;
     return arena_alloc(arena, count * size == 0 ? 1 : count * size);
+}
+
+/* The link to the block of its own that holds P, or NULL. */
+static block **own_block(almanac_arena *arena, const void *p)
+{
+    for (block **link = &arena->head; *link != NULL; link = &(*link)->next)
+        if ((*link)->own && (const void *)(*link)->data == p)
+            return link;
+    return NULL;
+}
+
+void *arena_array_grow(almanac_arena *arena, void *array, size_t count, size_t new_count,
+                       size_t size)
+{
+    if (size != 0 && new_count > (SIZE_MAX - sizeof(block)) / size)
+        return NULL;
+    size_t bytes = new_count * size;
+    block **link = array != NULL ? own_block(arena, array) : NULL;
+    if (link != NULL) {
+        block *grown = realloc(*link, sizeof(block) + bytes);
+        if (grown == NULL)
+            return NULL;
+        grown->size = grown->used = bytes;
+        *link = grown;
+        return grown->data;
+    }
+    void *fresh = arena_alloc_raw(arena, bytes == 0 ? 1 : bytes);
+    if (fresh != NULL && count > 0)
+        memcpy(fresh, array, count * size);
+    return fresh;
 }
 
 char *arena_strndup(almanac_arena *arena, const char *text, size_t length)

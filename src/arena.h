@@ -21,6 +21,14 @@ void *arena_alloc(almanac_arena *arena, size_t size);
 /* Zeroed array of COUNT items of SIZE bytes; NULL on overflow or OOM. */
 void *arena_array(almanac_arena *arena, size_t count, size_t size);
 
+/* ARRAY, of COUNT items of SIZE bytes from arena_array() or this function,
+ * grown to NEW_COUNT items; the items past COUNT are not initialised, and
+ * ARRAY is no longer valid. Growing by doubling costs no copy for a large
+ * array: it has a block of its own, resized in place where the allocator
+ * can. NULL on overflow or when out of memory (ARRAY is then unchanged). */
+void *arena_array_grow(almanac_arena *arena, void *array, size_t count, size_t new_count,
+                       size_t size);
+
 /* SIZE bytes for a large buffer (a whole file), on huge pages where the
  * system offers them; free() it. NULL when out of memory. */
 void *alloc_large(size_t size);

@@ -18,7 +18,6 @@ typedef struct {
     size_t length;
     size_t at;
     json_map *map;
-    size_t capacity;
     size_t *open;        /* stack of entry indexes of open containers */
     size_t open_count;
     size_t open_capacity;
@@ -75,17 +74,24 @@ static void skip_string(scanner *s)
     }
 }
 
+static bool reserve_entry(json_map *map)
+{
+    if (map->count < map->capacity)
+        return true;
+    size_t capacity = map->capacity ? map->capacity * 2 : 256;
+    json_map_entry *entries = realloc(map->entries, capacity * sizeof *entries);
+    if (entries == NULL)
+        return false;
+    map->entries = entries;
+    map->capacity = capacity;
+    return true;
+}
+
 static bool push_entry(scanner *s, size_t key, size_t value)
 {
     json_map *map = s->map;
-    if (map->count == s->capacity) {
-        size_t capacity = s->capacity ? s->capacity * 2 : 256;
-        json_map_entry *entries = realloc(map->entries, capacity * sizeof *entries);
-        if (entries == NULL)
-            return false;
-        map->entries = entries;
-        s->capacity = capacity;
-    }
+    if (!reserve_entry(map))
+        return false;
     map->entries[map->count++] = (json_map_entry){
         .value = (uint32_t)value, .key = (uint32_t)key, .size = 1};
     return true;
@@ -138,8 +144,10 @@ static int scan(scanner *s)
         } else if (c == ']' || c == '}') {
             close_container(s);
             s->at++;
-            if (s->open_count == 0)
+            if (s->open_count == 0) {
+                s->map->end = s->at;
                 return 0;
+            }
         } else if (c == '"' && s->open_count > 0 && key == SIZE_MAX &&
                    s->text[s->map->entries[s->open[s->open_count - 1]].value] == '{') {
             key = s->at; /* a member's key; its value follows the colon */
@@ -161,8 +169,10 @@ static int scan(scanner *s)
                     skip_string(s);
                 else
                     skip_scalar(s);
-                if (s->open_count == 0)
+                if (s->open_count == 0) {
+                    s->map->end = s->at;
                     return 0;
+                }
             }
         }
         skip_space(s);
@@ -170,9 +180,18 @@ static int scan(scanner *s)
     return 0;
 }
 
+/* Empties MAP, keeping its memory. */
+static void reset(json_map *map)
+{
+    map->count = 0;
+    map->problem_count = 0;
+    map->depth = 0;
+    map->end = SIZE_MAX;
+}
+
 int json_map_build(json_map *map, const char *text, size_t length, size_t start)
 {
-    memset(map, 0, sizeof *map);
+    reset(map);
     if (length > UINT32_MAX)
         return -1;
     scanner s = {.text = text, .length = length, .at = start, .map = map};
@@ -181,6 +200,16 @@ int json_map_build(json_map *map, const char *text, size_t length, size_t start)
     if (result != 0)
         json_map_free(map);
     return result;
+}
+
+int json_map_point(json_map *map, size_t value, size_t key)
+{
+    reset(map);
+    if (value > UINT32_MAX || key > UINT32_MAX || !reserve_entry(map))
+        return -1;
+    map->entries[map->count++] = (json_map_entry){
+        .value = (uint32_t)value, .key = (uint32_t)key, .size = 1};
+    return 0;
 }
 
 void json_map_free(json_map *map)

@@ -42,15 +42,26 @@ enum { JSON_MAP_MAX_PROBLEMS = 100 };
 typedef struct {
     json_map_entry *entries; /* malloc'ed; owned by the map */
     size_t count;
+    size_t capacity;
     json_problem problems[JSON_MAP_MAX_PROBLEMS];
     size_t problem_count;
     size_t depth;            /* deepest nesting of arrays and objects met */
+    size_t end;              /* offset just past the value, or SIZE_MAX when
+                                the text ended before it did */
 } json_map;
 
-/* Scans TEXT (LENGTH bytes), which cJSON has already accepted as JSON
- * starting at offset START (after any BOM). Returns 0, or -1 when out of
+/* Scans the one JSON value at offset START of TEXT (LENGTH bytes), which
+ * cJSON has already accepted (START is after any BOM and space). MAP is
+ * zero-initialised or built before: its memory is reused, so mapping many
+ * values one after another allocates once. Returns 0, or -1 when out of
  * memory or the text is longer than 4 GiB. Free with json_map_free(). */
 int json_map_build(json_map *map, const char *text, size_t length, size_t start);
+
+/* Makes MAP one entry: a value at VALUE, its key at KEY, with nothing mapped
+ * inside (an object whose members are mapped one at a time). -1 when out of
+ * memory. */
+int json_map_point(json_map *map, size_t value, size_t key);
+
 void json_map_free(json_map *map);
 
 /* Finds the first place where arrays and objects nest deeper than

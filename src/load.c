@@ -1,9 +1,10 @@
 /*
  * load.c - events.json to almanac_document (see load.h).
  *
- * The only file that includes cJSON. cJSON parses; json_map.c tells where
- * each value sits; this file walks both in step, checks every key and value
- * against the format, and copies what it accepts into the document's arena.
+ * cJSON parses (through json_stream.c for a well-formed file, one event at
+ * a time); json_map.c tells where each value sits; this file walks both in
+ * step, checks every key and value against the format, and copies what it
+ * accepts into the document's arena.
  * It reports and carries on: one run shows every problem in the file.
  */
 #include "almanac/load.h"
@@ -19,6 +20,8 @@
 
 #include "arena.h"
 #include "json_map.h"
+#include "json_stream.h"
+#include "parallel.h"
 #include "text.h"
 
 /* A cJSON value together with its entry in the position map. */
@@ -1055,134 +1058,140 @@ static void report_lexical_problems(loader *l)
 
 /* A whole cJSON tree of 100,000 events is three times the size of the file
  * and takes longer to build and free than everything else the loader does.
- * So a well-formed file is read with the root object's members parsed by
- * cJSON one by one and the events array one event at a time: each event is
- * parsed, copied into the model and freed before the next. This path only
- * takes text whose every value cJSON accepted and whose few separators
- * between them it checked itself; anything else (a syntax error, a
- * duplicate "events", a disagreement with the position map) sends the
- * loader back to the whole-tree path, which explains every error. */
+ * So a well-formed file is read from a json_stream: the root object's
+ * members one by one and the events array one event at a time, each event
+ * checked, mapped and copied into the model before the next is asked for,
+ * while its bytes are still in the cache. On two cores cJSON parses ahead
+ * on a worker. This path only takes text the stream followed to its end,
+ * valid UTF-8 without NUL, with the position map and cJSON agreeing on
+ * where every value ends; anything else (a syntax error, a duplicate
+ * "events") sends the loader back to the whole-tree path, which explains
+ * every error. */
 
-static bool skip_spaces(const loader *l, size_t *at)
+/* Nesting above an event: the root object and the events array. */
+enum { EVENT_DEPTH = 2 };
+
+/* Checks the bytes from where the last check stopped up to END: UTF-8,
+ * no NUL. Values end on ASCII, so no character straddles two checks. */
+static bool bytes_fine(loader *l, size_t *checked, size_t end)
 {
-    while (*at < l->length && is_space(l->text[*at]))
-        (*at)++;
-    return *at < l->length;
+    if (end <= *checked)
+        return true;
+    const char *from = l->text + *checked;
+    size_t length = end - *checked;
+    *checked = end;
+    return utf8_invalid_at(from, length) == SIZE_MAX && memchr(from, '\0', length) == NULL;
 }
 
-/* Parses the one JSON value at *AT with cJSON and moves *AT past it; NULL
- * when cJSON refuses it. */
-static cJSON *parse_value_at(const loader *l, size_t *at)
+/* Maps the value of token T (KEY its key's offset), nested DEPTH deep, into
+ * l->map: the node of the value is then index 0. False when the map and
+ * cJSON disagree on its end, or it nests too deep for the format. */
+static bool map_value(loader *l, const json_stream_token *t, size_t key, size_t depth)
 {
-    const char *end = NULL;
-    cJSON *value = cJSON_ParseWithLengthOpts(l->text + *at, l->length - *at, &end, 0);
-    if (value != NULL && end != NULL)
-        *at = (size_t)(end - l->text);
-    return value;
-}
-
-/* Whether map entry INDEX is the value at offset AT, as cJSON sees it. */
-static bool map_agrees(const loader *l, size_t index, size_t at)
-{
-    return index < l->map.count && l->map.entries[index].value == at;
-}
-
-/* Reads the events array whose '[' is at *AT and whose map entry is INDEX
- * (N its placeholder node), moving *AT past its ']'. */
-static bool stream_events(loader *l, node n, size_t *at, almanac_document *doc)
-{
-    size_t index = n.index, end_index = index + l->map.entries[index].size, count = 0;
-    for (size_t k = index + 1; k < end_index && k < l->map.count; k += l->map.entries[k].size)
-        count++;
-    if (count > ALMANAC_MAX_EVENTS)
-        return false; /* the whole-tree path says so */
-    doc->events = arena_array(l->arena, count, sizeof *doc->events);
-    if (doc->events == NULL)
+    if (json_map_build(&l->map, l->text, t->end, t->start) != 0 || l->map.count == 0 ||
+        l->map.end != t->end || l->map.depth + depth > ALMANAC_MAX_DEPTH)
         return false;
-    size_t p = *at + 1, k = index + 1, i = 0;
-    if (!skip_spaces(l, &p))
-        return false;
-    while (l->text[p] != ']') {
-        if (i == count || !map_agrees(l, k, p))
-            return false;
-        cJSON *item = parse_value_at(l, &p);
-        if (item == NULL)
-            return false;
-        size_t old = pointer_push_index(l, i);
-        almanac_event *event = &doc->events[doc->event_count];
-        event->index = i;
-        event->complete = read_event(l, (node){item, k}, event);
-        if (event->id != NULL)
-            doc->event_count++;
-        else
-            memset(event, 0, sizeof *event);
-        pointer_pop(l, old);
-        cJSON_Delete(item);
-        k += l->map.entries[k].size;
-        i++;
-        if (!skip_spaces(l, &p) || (l->text[p] != ',' && l->text[p] != ']'))
-            return false;
-        if (l->text[p] == ',' && (++p, !skip_spaces(l, &p) || l->text[p] == ']'))
-            return false; /* a trailing comma */
+    l->map.entries[0].key = (uint32_t)key;
+    return true;
+}
+
+/* The events array, in the arena, grown as events arrive. */
+static almanac_event *next_event_slot(loader *l, almanac_document *doc, size_t *capacity)
+{
+    if (doc->event_count == *capacity) {
+        size_t grown = *capacity ? *capacity * 2 : 64;
+        almanac_event *events = arena_array_grow(l->arena, doc->events, doc->event_count,
+                                                 grown, sizeof *events);
+        if (events == NULL)
+            return NULL;
+        doc->events = events;
+        *capacity = grown;
     }
-    *at = p + 1;
-    return i == count;
+    almanac_event *event = &doc->events[doc->event_count];
+    memset(event, 0, sizeof *event);
+    return event;
 }
 
-/* One member of the root object, at *AT (its key); the value's map entry
- * is *INDEX. Adds it to ROOT and reads it into DOC. */
-static bool stream_member(loader *l, cJSON *root, size_t *at, size_t *index, key_set *seen,
+/* Reads the elements of the events array the stream has just begun, up to
+ * its ARRAY_END. */
+static bool stream_events(loader *l, json_stream *stream, size_t *checked,
                           almanac_document *doc)
 {
-    if (l->text[*at] != '"')
+    size_t capacity = 0, i = 0;
+    for (json_stream_token *t = json_stream_next(stream); t->kind != JSON_STREAM_ARRAY_END;
+         t = json_stream_next(stream), i++) {
+        if (t->kind != JSON_STREAM_ELEMENT || i == ALMANAC_MAX_EVENTS ||
+            !bytes_fine(l, checked, t->end) || !map_value(l, t, t->start, EVENT_DEPTH))
+            return false; /* the whole-tree path says why */
+        almanac_event *event = next_event_slot(l, doc, &capacity);
+        if (event == NULL)
+            return false;
+        size_t old = pointer_push_index(l, i);
+        report_lexical_problems(l);
+        event->index = i;
+        event->complete = read_event(l, (node){t->value, 0}, event);
+        if (event->id != NULL)
+            doc->event_count++;
+        pointer_pop(l, old);
+    }
+    if (doc->events == NULL)
+        doc->events = arena_array(l->arena, 0, sizeof *doc->events);
+    return doc->events != NULL;
+}
+
+/* One member of the root object, the stream's token T: adds it to ROOT and
+ * reads it into DOC. */
+static bool stream_member(loader *l, json_stream *stream, json_stream_token *t, cJSON *root,
+                          size_t *checked, key_set *seen, almanac_document *doc)
+{
+    bool events = t->kind == JSON_STREAM_ARRAY_BEGIN;
+    if (!bytes_fine(l, checked, t->end) ||
+        (events ? json_map_point(&l->map, t->start, t->key_start) != 0
+                : !map_value(l, t, t->key_start, 1)))
         return false;
-    cJSON *key = parse_value_at(l, at);
-    bool ok = key != NULL && cJSON_IsString(key) && skip_spaces(l, at) &&
-              l->text[*at] == ':' && (++*at, skip_spaces(l, at)) && map_agrees(l, *index, *at);
-    bool events = ok && strcmp(key->valuestring, "events") == 0 && l->text[*at] == '[';
-    cJSON *value = !ok ? NULL : events ? cJSON_CreateArray() : parse_value_at(l, at);
-    if (value == NULL) {
-        cJSON_Delete(key);
+    cJSON *value = events ? cJSON_CreateArray() : t->value;
+    t->value = NULL; /* ROOT owns it now */
+    if (value == NULL)
+        return false;
+    if (!cJSON_AddItemToObject(root, t->key->valuestring, value)) {
+        cJSON_Delete(value);
         return false;
     }
-    cJSON_AddItemToObject(root, key->valuestring, value);
-    cJSON_Delete(key);
-    node m = {value, *index};
+    node m = {value, 0};
     size_t old = pointer_push(l, value->string);
+    report_lexical_problems(l);
     int k = member_key(l, m, document_keys, DOC_KEYS, seen);
+    bool ok = true;
     if (events)
-        ok = k == DOC_EVENTS && stream_events(l, m, at, doc);
+        ok = k == DOC_EVENTS && stream_events(l, stream, checked, doc);
     else
         read_document_member(l, m, k, doc);
     pointer_pop(l, old);
-    *index += l->map.entries[*index].size;
     return ok;
 }
 
-/* Reads the document from START the streaming way; false when the text is
- * not for this path (DOC and the diagnostics are then to be thrown away). */
-static bool stream_document(loader *l, size_t start, almanac_document *doc)
+/* Reads the document from STREAM, which starts at START; false when the
+ * text is not for this path (DOC and the diagnostics are then to be thrown
+ * away). */
+static bool stream_document(loader *l, json_stream *stream, size_t start,
+                            almanac_document *doc)
 {
-    size_t p = start;
-    if (!skip_spaces(l, &p) || l->text[p] != '{' || !map_agrees(l, 0, p))
-        return false;
+    size_t p = start, checked = 0;
+    while (p < l->length && is_space(l->text[p]))
+        p++;
     cJSON *root = cJSON_CreateObject();
     if (root == NULL)
         return false;
     key_set seen = {0};
-    size_t index = 1;
-    bool ok = (++p, skip_spaces(l, &p));
-    while (ok && l->text[p] != '}') {
-        ok = stream_member(l, root, &p, &index, &seen, doc) && skip_spaces(l, &p) &&
-             (l->text[p] == ',' || l->text[p] == '}');
-        if (ok && l->text[p] == ',')
-            ok = (++p, skip_spaces(l, &p)) && l->text[p] == '"';
+    bool ok = true;
+    while (ok) {
+        json_stream_token *t = json_stream_next(stream);
+        if (t->kind == JSON_STREAM_END)
+            break;
+        ok = (t->kind == JSON_STREAM_MEMBER || t->kind == JSON_STREAM_ARRAY_BEGIN) &&
+             stream_member(l, stream, t, root, &checked, &seen, doc);
     }
-    if (ok) {
-        p++;
-        skip_spaces(l, &p);
-        ok = p == l->length;
-    }
+    ok = ok && bytes_fine(l, &checked, l->length) && json_map_point(&l->map, p, p) == 0;
     if (ok)
         require_keys(l, (node){root, 0}, document_keys, DOC_KEYS,
                      BIT(DOC_CALENDAR) | BIT(DOC_EVENTS), seen, "the document");
@@ -1214,23 +1223,20 @@ static void document_defaults(almanac_document *doc)
     doc->calendar.at_timezone = ALMANAC_NO_OFFSET;
 }
 
-/* The streaming read of TEXT from START; NULL when the whole-tree path must
- * read it instead (nothing is then recorded in DIAGS). */
+/* The streaming read of TEXT from START, STREAM's start; NULL when the
+ * whole-tree path must read it instead (nothing is then recorded in DIAGS). */
 static almanac_document *load_streaming(const char *text, size_t length, size_t start,
-                                        almanac_diagnostics *diags)
+                                        json_stream *stream, almanac_diagnostics *diags)
 {
     almanac_diagnostics local;
     almanac_diagnostics_init(&local);
     loader l = {.text = text, .length = length, .diags = &local};
     almanac_document *doc = calloc(1, sizeof *doc);
-    /* Too deep a file is the whole-tree path's to explain. */
-    bool ok = doc != NULL && json_map_build(&l.map, text, length, start) == 0 &&
-              l.map.depth <= ALMANAC_MAX_DEPTH && (doc->arena = arena_new()) != NULL;
+    bool ok = doc != NULL && (doc->arena = arena_new()) != NULL;
     if (ok) {
         l.arena = doc->arena;
         document_defaults(doc);
-        report_lexical_problems(&l);
-        ok = stream_document(&l, start, doc) && !l.out_of_memory;
+        ok = stream_document(&l, stream, start, doc) && !l.out_of_memory;
     }
     json_map_free(&l.map);
     free(l.pointer);
@@ -1240,6 +1246,57 @@ static almanac_document *load_streaming(const char *text, size_t length, size_t 
         return NULL;
     }
     move_diagnostics(&local, diags);
+    return doc;
+}
+
+/* Refuses text that is not UTF-8 JSON text at all; true when it did. */
+static bool refuse_bytes(loader *l, size_t start)
+{
+    size_t bad = utf8_invalid_at(l->text, l->length);
+    if (bad != SIZE_MAX) {
+        error_at(l, bad, "invalid UTF-8 byte; save the file as UTF-8");
+        return true;
+    }
+    const char *nul = memchr(l->text, '\0', l->length);
+    if (nul != NULL) {
+        error_at(l, (size_t)(nul - l->text), "NUL byte in the file; is it a text file?");
+        return true;
+    }
+    size_t first = start;
+    while (first < l->length && is_space(l->text[first]))
+        first++;
+    if (first == l->length) {
+        error_at(l, ALMANAC_NO_OFFSET, "the file is empty; it must hold one JSON object "
+                 "with \"calendar\" and \"events\"");
+        return true;
+    }
+    return false;
+}
+
+/* Reads the document the whole-tree way: every error explained. */
+static almanac_document *load_whole(loader *l, size_t start)
+{
+    cJSON *root = parse_json(l, start);
+    if (root == NULL)
+        return NULL;
+    almanac_document *doc = calloc(1, sizeof *doc);
+    if (doc == NULL || json_map_build(&l->map, l->text, l->length, start) != 0 ||
+        (doc->arena = arena_new()) == NULL) {
+        error_at(l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
+        cJSON_Delete(root);
+        json_map_free(&l->map);
+        almanac_document_free(doc);
+        return NULL;
+    }
+    l->arena = doc->arena;
+    document_defaults(doc);
+    report_lexical_problems(l);
+    read_document(l, (node){root, 0}, doc);
+    if (l->out_of_memory)
+        error_at(l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
+    cJSON_Delete(root);
+    json_map_free(&l->map);
+    free(l->pointer);
     return doc;
 }
 
@@ -1263,49 +1320,17 @@ almanac_document *almanac_load(const char *text, size_t length,
                  "save it as UTF-8");
         return NULL;
     }
-    if (utf8_invalid_at(text, length) != SIZE_MAX) {
-        error_at(&l, utf8_invalid_at(text, length),
-                 "invalid UTF-8 byte; save the file as UTF-8");
-        return NULL;
-    }
-    if (memchr(text, '\0', length) != NULL) {
-        error_at(&l, (size_t)((const char *)memchr(text, '\0', length) - text),
-                 "NUL byte in the file; is it a text file?");
-        return NULL;
-    }
-    size_t first = start;
-    while (first < length && is_space(text[first]))
-        first++;
-    if (first == length) {
-        error_at(&l, ALMANAC_NO_OFFSET, "the file is empty; it must hold one JSON object "
-                 "with \"calendar\" and \"events\"");
-        return NULL;
-    }
-    almanac_document *streamed = load_streaming(text, length, start, diags);
-    if (streamed != NULL)
-        return streamed;
-    cJSON *root = parse_json(&l, start);
-    if (root == NULL)
-        return NULL;
-    almanac_document *doc = calloc(1, sizeof *doc);
-    if (doc == NULL || json_map_build(&l.map, text, length, start) != 0 ||
-        (doc->arena = arena_new()) == NULL) {
-        error_at(&l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
-        cJSON_Delete(root);
-        json_map_free(&l.map);
-        almanac_document_free(doc);
-        return NULL;
-    }
-    l.arena = doc->arena;
-    document_defaults(doc);
-    report_lexical_problems(&l);
-    read_document(&l, (node){root, 0}, doc);
-    if (l.out_of_memory)
-        error_at(&l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
-    cJSON_Delete(root);
-    json_map_free(&l.map);
-    free(l.pointer);
-    return doc;
+    /* The stream is closed before the whole-tree path runs: cJSON allows
+     * only one parse at a time. */
+    json_stream *stream = json_stream_open(text, length, start, "events",
+                                           parallel_workers() > 1);
+    almanac_document *doc = NULL;
+    if (stream != NULL)
+        doc = load_streaming(text, length, start, stream, diags);
+    json_stream_close(stream);
+    if (doc != NULL || refuse_bytes(&l, start))
+        return doc;
+    return load_whole(&l, start);
 }
 
 int almanac_read_file(const char *path, char **text, size_t *length,

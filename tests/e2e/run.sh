@@ -36,6 +36,10 @@ for input in tests/cases/bad/*.json; do
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; fi
     if [ $status -ne 1 ]; then fail "$name: exit $status, expected 1"; cat "$actual"; continue; fi
     if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
+    # cJSON parsing ahead on a worker or not, the same words
+    (cd tests/cases/bad && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$name.json" \
+        >/dev/null 2>"$actual.1")
+    if ! diff -u "$golden" "$actual.1"; then fail "$name: one thread says otherwise"; continue; fi
     # a build of bad input must not touch an existing output directory
     mkdir -p "$tmp/keep" && echo previous > "$tmp/keep/all.ics"
     (cd tests/cases/bad && "$bin" build "$name.json" -o "$tmp/keep" >/dev/null 2>&1)
@@ -69,6 +73,9 @@ for input in tests/cases/warn/*.json; do
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; fi
     if [ $status -ne 0 ]; then fail "$name: exit $status, expected 0"; cat "$actual"; continue; fi
     if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
+    (cd tests/cases/warn && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$name.json" \
+        >/dev/null 2>"$actual.1")
+    if ! diff -u "$golden" "$actual.1"; then fail "$name: one thread says otherwise"; continue; fi
     expect_status 1 "$name: --strict" "$bin" check --strict "$input"
 done
 

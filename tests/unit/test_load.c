@@ -163,7 +163,21 @@ static void test_hostile_bytes(void **state)
     expect(&r, ALMANAC_ERROR, 1, 102, "", "invalid UTF-8");
     unload(&r);
     r = load("{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"x\\u0000y\", \"start\": \"2022\"}]}");
-    expect(&r, ALMANAC_ERROR, 1, 103, "", "\\u0000 is not allowed");
+    expect(&r, ALMANAC_ERROR, 1, 103, "/events/0", "\\u0000 is not allowed");
+    unload(&r);
+    /* found while the events are read one by one: said in the member's place */
+    r = load("{\"calendar\": {\"id\": \"c\", \"name\": \"C\tD\", \"timezone\": \"UTC\"}, "
+             "\"events\": []}");
+    expect(&r, ALMANAC_ERROR, 1, 36, "/calendar", "raw control character U+0009");
+    unload(&r);
+    /* bad bytes after good events: the check runs as the events arrive */
+    r = load("{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"A\", \"start\": \"2022\"},\n"
+             "{\"id\": \"b\", \"title\": \"\xC3\x28\", \"start\": \"2022\"}]}");
+    expect(&r, ALMANAC_ERROR, 2, 23, "", "invalid UTF-8");
+    assert_null(r.doc);
+    unload(&r);
+    r = load("{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"A\", \"start\": \"2022\"}]}\n\xFF");
+    expect(&r, ALMANAC_ERROR, 2, 1, "", "invalid UTF-8");
     unload(&r);
     r = load("{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"two\\nlines\", \"start\": \"2022\"}]}");
     expect(&r, ALMANAC_ERROR, 1, 101, "/events/0/title", "a title or name must be one line");
@@ -241,5 +255,11 @@ int main(void)
         cmocka_unit_test(test_syntax_errors),      cmocka_unit_test(test_hostile_bytes),
         cmocka_unit_test(test_cross_checks),       cmocka_unit_test(test_values),
         cmocka_unit_test(test_diagnostics_limit)};
-    return cmocka_run_group_tests_name("load", tests, NULL, NULL);
+    /* The same tests with cJSON parsing on a worker thread ahead of the
+     * loader, and with everything on one thread: both must say the same. */
+    setenv("ALMANAC_THREADS", "2", 1);
+    int failed = cmocka_run_group_tests_name("load, parsing ahead on a worker", tests, NULL, NULL);
+    setenv("ALMANAC_THREADS", "1", 1);
+    failed += cmocka_run_group_tests_name("load, on one thread", tests, NULL, NULL);
+    return failed;
 }
