@@ -133,9 +133,9 @@ static void skip_scalar(scanner *s)
     }
 }
 
-static int scan(scanner *s)
+/* Maps the value at s->at; KEY is its key's offset, or SIZE_MAX. */
+static int scan(scanner *s, size_t key)
 {
-    size_t key = SIZE_MAX;
     skip_space(s);
     while (s->at < s->length) {
         char c = s->text[s->at];
@@ -189,17 +189,36 @@ static void reset(json_map *map)
     map->end = SIZE_MAX;
 }
 
-int json_map_build(json_map *map, const char *text, size_t length, size_t start)
+/* Maps the value at START, KEY its key's offset (SIZE_MAX: none). */
+static int build(json_map *map, const char *text, size_t length, size_t start, size_t key)
 {
     reset(map);
     if (length > UINT32_MAX)
         return -1;
     scanner s = {.text = text, .length = length, .at = start, .map = map};
-    int result = scan(&s);
+    if (key != SIZE_MAX) {
+        /* the member's key, for what its string holds, then the colon */
+        s.at = key;
+        skip_string(&s);
+        skip_space(&s);
+        if (s.at < length && text[s.at] == ':')
+            s.at++;
+    }
+    int result = scan(&s, key);
     free(s.open);
     if (result != 0)
         json_map_free(map);
     return result;
+}
+
+int json_map_build(json_map *map, const char *text, size_t length, size_t start)
+{
+    return build(map, text, length, start, SIZE_MAX);
+}
+
+int json_map_build_member(json_map *map, const char *text, size_t length, size_t key)
+{
+    return build(map, text, length, key, key);
 }
 
 int json_map_point(json_map *map, size_t value, size_t key)

@@ -57,6 +57,11 @@ typedef struct {
  * memory or the text is longer than 4 GiB. Free with json_map_free(). */
 int json_map_build(json_map *map, const char *text, size_t length, size_t start);
 
+/* The same for an object member whose key's opening quote is at KEY: the
+ * value after it is entry 0, and what the key's string holds is noted in
+ * the problems too. */
+int json_map_build_member(json_map *map, const char *text, size_t length, size_t key);
+
 /* Makes MAP one entry: a value at VALUE, its key at KEY, with nothing mapped
  * inside (an object whose members are mapped one at a time). -1 when out of
  * memory. */

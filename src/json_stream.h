@@ -15,9 +15,14 @@
  * parses while the stream is open: nobody else may call cJSON's parser
  * until json_stream_close() has returned.
  *
+ * Elements are parsed into memory the stream reuses, through cJSON's
+ * allocation hooks, which json_stream_open() installs for the process on
+ * its first call (they pass every other allocation to malloc and free).
+ *
  * The stream only follows the happy path. Anything it does not expect
- * (a syntax error, text after the object) ends it with a JSON_STREAM_FAIL
- * token, and the caller reads the file the slow way, which explains errors.
+ * (a syntax error, text after the object, bytes that are not UTF-8 or are
+ * NUL, which it checks as it goes) ends it with a JSON_STREAM_FAIL token,
+ * and the caller reads the file the slow way, which explains errors.
  */
 #ifndef ALMANAC_JSON_STREAM_H
 #define ALMANAC_JSON_STREAM_H
@@ -39,7 +44,8 @@ typedef struct {
     json_stream_kind kind;
     cJSON *key;   /* MEMBER, ARRAY_BEGIN: the key, a cJSON string; owned by the stream */
     cJSON *value; /* MEMBER, ELEMENT: owned by the stream; the reader may
-                     take it by setting the field to NULL */
+                     take a MEMBER's by setting the field to NULL (an
+                     ELEMENT's lives in the stream's own memory) */
     size_t key_start; /* MEMBER, ARRAY_BEGIN: offset of the key's opening quote */
     size_t start; /* offset of the value's first byte (of '[' for ARRAY_BEGIN) */
     size_t end;   /* offset just past the value (past '[' for ARRAY_BEGIN,

@@ -169,10 +169,11 @@ static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
     const char *s = n.json->valuestring;
     size_t length = strlen(s);
     size_t at = value_offset(l, n);
-    /* No UTF-8 check here: almanac_load() has checked the whole text, and
-     * cJSON turns \u escapes into valid UTF-8 or refuses them (a lone
-     * surrogate fails the parse). A second pass per string cost a fifth
-     * of a large check. */
+    /* No UTF-8 check here: the text is checked before it gets here (the
+     * stream checks a value's bytes before handing it over, the whole-tree
+     * path the whole text first), and cJSON turns \u escapes into valid
+     * UTF-8 or refuses them (a lone surrogate fails the parse). A second
+     * pass per string cost a fifth of a large check. */
     if (length > max_bytes) {
         error_at(l, at, "the text is too long (%zu bytes, the limit is %zu); shorten it",
                  length, max_bytes);
@@ -1060,39 +1061,26 @@ static void report_lexical_problems(loader *l)
  * and takes longer to build and free than everything else the loader does.
  * So a well-formed file is read from a json_stream: the root object's
  * members one by one and the events array one event at a time, each event
- * checked, mapped and copied into the model before the next is asked for,
- * while its bytes are still in the cache. On two cores cJSON parses ahead
- * on a worker. This path only takes text the stream followed to its end,
- * valid UTF-8 without NUL, with the position map and cJSON agreeing on
- * where every value ends; anything else (a syntax error, a duplicate
- * "events") sends the loader back to the whole-tree path, which explains
- * every error. */
+ * mapped and copied into the model before the next is asked for, while its
+ * bytes are still in the cache. On two cores cJSON parses ahead on a
+ * worker. This path only takes text the stream followed to its end (valid
+ * UTF-8 without NUL, which the stream checks), with the position map and
+ * cJSON agreeing on where every value ends; anything else (a syntax error,
+ * a duplicate "events") sends the loader back to the whole-tree path, which
+ * explains every error. */
 
 /* Nesting above an event: the root object and the events array. */
 enum { EVENT_DEPTH = 2 };
 
-/* Checks the bytes from where the last check stopped up to END: UTF-8,
- * no NUL. Values end on ASCII, so no character straddles two checks. */
-static bool bytes_fine(loader *l, size_t *checked, size_t end)
+/* Maps the value of token T, nested DEPTH deep, into l->map (with its key,
+ * when MEMBER): the node of the value is then index 0. False when the map
+ * and cJSON disagree on its end, or it nests too deep for the format. */
+static bool map_value(loader *l, const json_stream_token *t, bool member, size_t depth)
 {
-    if (end <= *checked)
-        return true;
-    const char *from = l->text + *checked;
-    size_t length = end - *checked;
-    *checked = end;
-    return utf8_invalid_at(from, length) == SIZE_MAX && memchr(from, '\0', length) == NULL;
-}
-
-/* Maps the value of token T (KEY its key's offset), nested DEPTH deep, into
- * l->map: the node of the value is then index 0. False when the map and
- * cJSON disagree on its end, or it nests too deep for the format. */
-static bool map_value(loader *l, const json_stream_token *t, size_t key, size_t depth)
-{
-    if (json_map_build(&l->map, l->text, t->end, t->start) != 0 || l->map.count == 0 ||
-        l->map.end != t->end || l->map.depth + depth > ALMANAC_MAX_DEPTH)
-        return false;
-    l->map.entries[0].key = (uint32_t)key;
-    return true;
+    int built = member ? json_map_build_member(&l->map, l->text, t->end, t->key_start)
+                       : json_map_build(&l->map, l->text, t->end, t->start);
+    return built == 0 && l->map.count > 0 && l->map.entries[0].value == t->start &&
+           l->map.end == t->end && l->map.depth + depth <= ALMANAC_MAX_DEPTH;
 }
 
 /* The events array, in the arena, grown as events arrive. */
@@ -1114,14 +1102,13 @@ static almanac_event *next_event_slot(loader *l, almanac_document *doc, size_t *
 
 /* Reads the elements of the events array the stream has just begun, up to
  * its ARRAY_END. */
-static bool stream_events(loader *l, json_stream *stream, size_t *checked,
-                          almanac_document *doc)
+static bool stream_events(loader *l, json_stream *stream, almanac_document *doc)
 {
     size_t capacity = 0, i = 0;
     for (json_stream_token *t = json_stream_next(stream); t->kind != JSON_STREAM_ARRAY_END;
          t = json_stream_next(stream), i++) {
         if (t->kind != JSON_STREAM_ELEMENT || i == ALMANAC_MAX_EVENTS ||
-            !bytes_fine(l, checked, t->end) || !map_value(l, t, t->start, EVENT_DEPTH))
+            !map_value(l, t, false, EVENT_DEPTH))
             return false; /* the whole-tree path says why */
         almanac_event *event = next_event_slot(l, doc, &capacity);
         if (event == NULL)
@@ -1142,12 +1129,11 @@ static bool stream_events(loader *l, json_stream *stream, size_t *checked,
 /* One member of the root object, the stream's token T: adds it to ROOT and
  * reads it into DOC. */
 static bool stream_member(loader *l, json_stream *stream, json_stream_token *t, cJSON *root,
-                          size_t *checked, key_set *seen, almanac_document *doc)
+                          key_set *seen, almanac_document *doc)
 {
     bool events = t->kind == JSON_STREAM_ARRAY_BEGIN;
-    if (!bytes_fine(l, checked, t->end) ||
-        (events ? json_map_point(&l->map, t->start, t->key_start) != 0
-                : !map_value(l, t, t->key_start, 1)))
+    if (events ? json_map_point(&l->map, t->start, t->key_start) != 0
+               : !map_value(l, t, true, 1))
         return false;
     cJSON *value = events ? cJSON_CreateArray() : t->value;
     t->value = NULL; /* ROOT owns it now */
@@ -1163,7 +1149,7 @@ static bool stream_member(loader *l, json_stream *stream, json_stream_token *t, 
     int k = member_key(l, m, document_keys, DOC_KEYS, seen);
     bool ok = true;
     if (events)
-        ok = k == DOC_EVENTS && stream_events(l, stream, checked, doc);
+        ok = k == DOC_EVENTS && stream_events(l, stream, doc);
     else
         read_document_member(l, m, k, doc);
     pointer_pop(l, old);
@@ -1176,7 +1162,7 @@ static bool stream_member(loader *l, json_stream *stream, json_stream_token *t, 
 static bool stream_document(loader *l, json_stream *stream, size_t start,
                             almanac_document *doc)
 {
-    size_t p = start, checked = 0;
+    size_t p = start;
     while (p < l->length && is_space(l->text[p]))
         p++;
     cJSON *root = cJSON_CreateObject();
@@ -1189,9 +1175,9 @@ static bool stream_document(loader *l, json_stream *stream, size_t start,
         if (t->kind == JSON_STREAM_END)
             break;
         ok = (t->kind == JSON_STREAM_MEMBER || t->kind == JSON_STREAM_ARRAY_BEGIN) &&
-             stream_member(l, stream, t, root, &checked, &seen, doc);
+             stream_member(l, stream, t, root, &seen, doc);
     }
-    ok = ok && bytes_fine(l, &checked, l->length) && json_map_point(&l->map, p, p) == 0;
+    ok = ok && json_map_point(&l->map, p, p) == 0;
     if (ok)
         require_keys(l, (node){root, 0}, document_keys, DOC_KEYS,
                      BIT(DOC_CALENDAR) | BIT(DOC_EVENTS), seen, "the document");
