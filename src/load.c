@@ -36,6 +36,8 @@ typedef struct {
     json_map map;
     almanac_diagnostics *diags;
     almanac_arena *arena;
+    almanac_keep keep;  /* what of the texts the model keeps */
+    char *not_kept;     /* the "" that stands for a text not kept */
     char *pointer;      /* JSON Pointer of the value being read */
     size_t pointer_length;
     size_t pointer_capacity;
@@ -159,15 +161,17 @@ typedef enum {
     TEXT_MULTILINE  /* may hold newlines and tabs */
 } text_kind;
 
-/* Reads a string value: valid UTF-8, not empty, no control characters (C0,
- * DEL, C1) beyond what KIND allows, at most MAX_BYTES bytes. NULL after
- * reporting. */
-static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
+/* Checks a string value: valid UTF-8, not empty, no control characters
+ * (C0, DEL, C1) beyond what KIND allows, at most MAX_BYTES bytes. Returns
+ * it (in the cJSON tree; *LENGTH its bytes), or NULL after reporting. */
+static const char *check_text(loader *l, node n, text_kind kind, size_t max_bytes,
+                              size_t *length_out)
 {
     if (!expect_type(l, n, cJSON_IsString(n.json), "a string"))
         return NULL;
     const char *s = n.json->valuestring;
     size_t length = strlen(s);
+    *length_out = length;
     size_t at = value_offset(l, n);
     /* No UTF-8 check here: the text is checked before it gets here (the
      * stream checks a value's bytes before handing it over, the whole-tree
@@ -217,7 +221,34 @@ static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
             return NULL;
         }
     }
-    return copy_string(l, s, length);
+    return s;
+}
+
+/* A string value that passes check_text(), copied into the model. */
+static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
+{
+    size_t length;
+    const char *s = check_text(l, n, kind, max_bytes, &length);
+    return s != NULL ? copy_string(l, s, length) : NULL;
+}
+
+/* What the model holds for a text it does not keep: "". */
+static char *not_kept(loader *l)
+{
+    if (l->not_kept == NULL)
+        l->not_kept = copy_string(l, "", 0);
+    return l->not_kept;
+}
+
+/* A text only renderers show (a title, a description, a place): checked
+ * like any, and kept unless the caller only checks the document. */
+static char *read_shown_text(loader *l, node n, text_kind kind, size_t max_bytes)
+{
+    size_t length;
+    const char *s = check_text(l, n, kind, max_bytes, &length);
+    if (s == NULL)
+        return NULL;
+    return l->keep == ALMANAC_KEEP_ALL ? copy_string(l, s, length) : not_kept(l);
 }
 
 static char *read_slug(loader *l, node n, const char *what)
@@ -239,7 +270,8 @@ static char *read_slug(loader *l, node n, const char *what)
  * unescaped, so anything else could break the feed. */
 static char *read_url(loader *l, node n)
 {
-    char *s = read_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES);
+    size_t length;
+    const char *s = check_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES, &length);
     if (s == NULL)
         return NULL;
     size_t at = value_offset(l, n);
@@ -263,7 +295,7 @@ static char *read_url(loader *l, node n)
             return NULL;
         }
     }
-    return s;
+    return l->keep == ALMANAC_KEEP_ALL ? copy_string(l, s, length) : not_kept(l);
 }
 
 static bool read_date(loader *l, node n, almanac_date *date)
@@ -350,7 +382,7 @@ typedef char *(*item_reader)(loader *l, node n, const char *what);
 static char *read_line_item(loader *l, node n, const char *what)
 {
     (void)what;
-    return read_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES);
+    return read_shown_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES);
 }
 
 static void read_string_list(loader *l, node n, almanac_strings *list,
@@ -595,8 +627,8 @@ static bool read_location(loader *l, node n, almanac_location *location)
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, location_keys, LOC_KEYS, &seen)) {
-        case LOC_NAME:    location->name = read_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
-        case LOC_COUNTRY: location->country = read_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
+        case LOC_NAME:    location->name = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
+        case LOC_COUNTRY: location->country = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
         case LOC_GEO:     read_geo(l, m, location); break;
         default: break;
         }
@@ -617,8 +649,8 @@ static void read_source(loader *l, node n, almanac_source *source)
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         switch (member_key(l, m, source_keys, SRC_KEYS, &seen)) {
-        case SRC_TITLE:     source->title = read_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES); break;
-        case SRC_PUBLISHER: source->publisher = read_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
+        case SRC_TITLE:     source->title = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES); break;
+        case SRC_PUBLISHER: source->publisher = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
         case SRC_DATE:
             source->has_date = read_date(l, m, &source->date);
             if (source->has_date && almanac_date_is_timed(&source->date)) {
@@ -695,7 +727,7 @@ static bool read_event_member(loader *l, node m, int k, almanac_event *e)
         e->at_id = value_offset(l, m);
         return e->id != NULL;
     case EV_TITLE:
-        e->title = read_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES);
+        e->title = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES);
         return e->title != NULL;
     case EV_START:
         e->at_start = value_offset(l, m);
@@ -713,7 +745,7 @@ static bool read_event_member(loader *l, node m, int k, almanac_event *e)
     case EV_TAGS:         read_string_list(l, m, &e->tags, read_slug, "tag"); return true;
     case EV_PARTICIPANTS: read_string_list(l, m, &e->participants, read_line_item, "participant"); return true;
     case EV_DESCRIPTION:
-        e->description = read_text(l, m, TEXT_MULTILINE, ALMANAC_MAX_TEXT_BYTES);
+        e->description = read_shown_text(l, m, TEXT_MULTILINE, ALMANAC_MAX_TEXT_BYTES);
         return true;
     case EV_URL:          e->url = read_url(l, m); return true;
     case EV_SOURCES:      read_sources(l, m, e); return true;
@@ -1212,11 +1244,12 @@ static void document_defaults(almanac_document *doc)
 /* The streaming read of TEXT from START, STREAM's start; NULL when the
  * whole-tree path must read it instead (nothing is then recorded in DIAGS). */
 static almanac_document *load_streaming(const char *text, size_t length, size_t start,
-                                        json_stream *stream, almanac_diagnostics *diags)
+                                        almanac_keep keep, json_stream *stream,
+                                        almanac_diagnostics *diags)
 {
     almanac_diagnostics local;
     almanac_diagnostics_init(&local);
-    loader l = {.text = text, .length = length, .diags = &local};
+    loader l = {.text = text, .length = length, .diags = &local, .keep = keep};
     almanac_document *doc = calloc(1, sizeof *doc);
     bool ok = doc != NULL && (doc->arena = arena_new()) != NULL;
     if (ok) {
@@ -1289,7 +1322,13 @@ static almanac_document *load_whole(loader *l, size_t start)
 almanac_document *almanac_load(const char *text, size_t length,
                                almanac_diagnostics *diags)
 {
-    loader l = {.text = text, .length = length, .diags = diags};
+    return almanac_load_keeping(text, length, ALMANAC_KEEP_ALL, diags);
+}
+
+almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_keep keep,
+                                       almanac_diagnostics *diags)
+{
+    loader l = {.text = text, .length = length, .diags = diags, .keep = keep};
     if (length > ALMANAC_MAX_FILE_BYTES) {
         error_at(&l, ALMANAC_NO_OFFSET, "the file is too large (%zu bytes, the limit is %d)",
                  length, ALMANAC_MAX_FILE_BYTES);
@@ -1312,7 +1351,7 @@ almanac_document *almanac_load(const char *text, size_t length,
                                            parallel_workers() > 1);
     almanac_document *doc = NULL;
     if (stream != NULL)
-        doc = load_streaming(text, length, start, stream, diags);
+        doc = load_streaming(text, length, start, keep, stream, diags);
     json_stream_close(stream);
     if (doc != NULL || refuse_bytes(&l, start))
         return doc;

@@ -576,7 +576,9 @@ static almanac_document *load_input(const cli_options *o, int *status)
     if (read != 0) {
         *status = read > 0 ? EXIT_INVALID : EXIT_IO;
     } else {
-        doc = almanac_load(text, length, &diags);
+        /* check shows no text: it need not keep the largest part of the model */
+        almanac_keep keep = o->cmd == CMD_CHECK ? ALMANAC_KEEP_CHECKED : ALMANAC_KEEP_ALL;
+        doc = almanac_load_keeping(text, length, keep, &diags);
         if (doc != NULL)
             almanac_validate(doc, &diags);
         almanac_diagnostics_locate(&diags, text, length);

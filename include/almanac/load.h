@@ -36,6 +36,19 @@ enum {
 almanac_document *almanac_load(const char *text, size_t length,
                                almanac_diagnostics *diags);
 
+/* What of an event's texts the document keeps. */
+typedef enum {
+    ALMANAC_KEEP_ALL,    /* everything, for rendering */
+    ALMANAC_KEEP_CHECKED /* for checking only: titles, descriptions, places,
+                            participants, sources' titles and publishers and
+                            URLs are checked as always but not copied, and
+                            read "" (most of a large file's model) */
+} almanac_keep;
+
+/* almanac_load() keeping what KEEP says; the same diagnostics either way. */
+almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_keep keep,
+                                       almanac_diagnostics *diags);
+
 /* Cross-checks a loaded document: ids unique and slugs, related ids exist,
  * end not before start, timezones exist in the tz database (TZDIR or
  * /usr/share/zoneinfo), feeds select tags that some event uses. */

@@ -40,6 +40,10 @@ for input in tests/cases/bad/*.json; do
     (cd tests/cases/bad && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$name.json" \
         >/dev/null 2>"$actual.1")
     if ! diff -u "$golden" "$actual.1"; then fail "$name: one thread says otherwise"; continue; fi
+    # check keeps no titles or descriptions; a command that does says the same
+    (cd tests/cases/bad && NO_COLOR=1 "$bin" ics "$name.json" -o "$tmp/ics-state" \
+        >/dev/null 2>"$actual.ics")
+    if ! diff -u "$golden" "$actual.ics"; then fail "$name: ics says otherwise"; continue; fi
     # a build of bad input must not touch an existing output directory
     mkdir -p "$tmp/keep" && echo previous > "$tmp/keep/all.ics"
     (cd tests/cases/bad && "$bin" build "$name.json" -o "$tmp/keep" >/dev/null 2>&1)
@@ -76,6 +80,9 @@ for input in tests/cases/warn/*.json; do
     (cd tests/cases/warn && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$name.json" \
         >/dev/null 2>"$actual.1")
     if ! diff -u "$golden" "$actual.1"; then fail "$name: one thread says otherwise"; continue; fi
+    (cd tests/cases/warn && NO_COLOR=1 "$bin" ics "$name.json" -o "$tmp/ics-state" \
+        >/dev/null 2>"$actual.ics")
+    if ! diff -u "$golden" "$actual.ics"; then fail "$name: ics says otherwise"; continue; fi
     expect_status 1 "$name: --strict" "$bin" check --strict "$input"
 done
 

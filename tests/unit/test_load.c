@@ -153,6 +153,51 @@ static void test_syntax_errors(void **state)
     unload(&r);
 }
 
+/* For check, the texts only renderers show are checked but not kept. */
+static void test_keep_checked(void **state)
+{
+    (void)state;
+    const char *text =
+        "{" CAL ", \"events\": [{\"id\": \"a\", \"title\": \"Title\", \"start\": \"2022\",\n"
+        "\"description\": \"Text\", \"location\": {\"name\": \"Samarkand\"},\n"
+        "\"url\": \"https://example.org/a\", \"tags\": [\"x\"], \"participants\": [\"P\"],\n"
+        "\"sources\": [{\"title\": \"S\", \"url\": \"ftp://x\"}], \"timezone\": \"UTC\"},\n"
+        "{\"id\": \"b\", \"title\": \"two\\nlines\", \"start\": \"2022\"}]}";
+    almanac_diagnostics all, checked;
+    almanac_diagnostics_init(&all);
+    almanac_diagnostics_init(&checked);
+    almanac_document *full = almanac_load(text, strlen(text), &all);
+    almanac_document *lean = almanac_load_keeping(text, strlen(text), ALMANAC_KEEP_CHECKED,
+                                                  &checked);
+    assert_non_null(full);
+    assert_non_null(lean);
+    /* the same words, at the same places */
+    assert_int_equal(all.count, 2);
+    assert_int_equal(checked.count, all.count);
+    for (size_t i = 0; i < all.count; i++) {
+        assert_int_equal(checked.items[i].offset, all.items[i].offset);
+        assert_string_equal(checked.items[i].message, all.items[i].message);
+        assert_string_equal(checked.items[i].pointer, all.items[i].pointer);
+    }
+    assert_int_equal(lean->event_count, full->event_count);
+    const almanac_event *f = &full->events[0], *e = &lean->events[0];
+    assert_string_equal(f->title, "Title");
+    assert_string_equal(f->description, "Text");
+    assert_string_equal(e->title, "");
+    assert_string_equal(e->description, "");
+    assert_string_equal(e->location.name, "");
+    assert_string_equal(e->url, "");
+    assert_string_equal(e->participants.items[0], "");
+    /* what validation needs is kept */
+    assert_string_equal(e->id, "a");
+    assert_string_equal(e->tags.items[0], "x");
+    assert_string_equal(e->timezone, "UTC");
+    almanac_document_free(full);
+    almanac_document_free(lean);
+    almanac_diagnostics_free(&all);
+    almanac_diagnostics_free(&checked);
+}
+
 static void test_hostile_bytes(void **state)
 {
     (void)state;
@@ -254,7 +299,7 @@ int main(void)
         cmocka_unit_test(test_unknown_and_duplicate_keys), cmocka_unit_test(test_required_and_types),
         cmocka_unit_test(test_syntax_errors),      cmocka_unit_test(test_hostile_bytes),
         cmocka_unit_test(test_cross_checks),       cmocka_unit_test(test_values),
-        cmocka_unit_test(test_diagnostics_limit)};
+        cmocka_unit_test(test_diagnostics_limit),  cmocka_unit_test(test_keep_checked)};
     /* The same tests with cJSON parsing on a worker thread ahead of the
      * loader, and with everything on one thread: both must say the same. */
     setenv("ALMANAC_THREADS", "2", 1);
