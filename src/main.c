@@ -113,8 +113,8 @@ static const char usage_text[] =
     "environment:\n"
     "  SOURCE_DATE_EPOCH    time stamp for events that changed (default: now)\n"
     "  NO_COLOR             no colour in diagnostics\n"
-    "  ALMANAC_THREADS      threads for ics and build, 1-16 (default: one per core);\n"
-    "                       the output is the same for any number\n";
+    "  ALMANAC_THREADS      threads for reading input, ics and build, 1-16 (default:\n"
+    "                       one per core); the output is the same for any number\n";
 
 static int usage_error(const char *message, const char *detail)
 {
