@@ -191,17 +191,20 @@ static json_stream_kind finish(json_stream *s, json_stream_kind kind)
     return kind;
 }
 
-static json_stream_kind element(json_stream *s, json_stream_token *t)
+/* Parses the value at the parser's position into T, into batch memory INTO
+ * (NULL: malloc), as a token of KIND; the parser goes on in state NEXT. */
+static json_stream_kind value_token(json_stream *s, json_stream_token *t, batch_memory *into,
+                                    parse_state next, json_stream_kind kind)
 {
     t->start = s->at;
-    parsing_into = &s->filling->memory;
+    parsing_into = into;
     t->value = parse_value(s);
     parsing_into = NULL;
     if (t->value == NULL)
         return finish(s, JSON_STREAM_FAIL);
     t->end = s->at;
-    s->state = AFTER_ELEMENT;
-    return JSON_STREAM_ELEMENT;
+    s->state = next;
+    return kind;
 }
 
 static json_stream_kind member(json_stream *s, json_stream_token *t)
@@ -223,12 +226,7 @@ static json_stream_kind member(json_stream *s, json_stream_token *t)
         s->state = AT_FIRST_ELEMENT;
         return JSON_STREAM_ARRAY_BEGIN;
     }
-    t->value = parse_value(s);
-    if (t->value == NULL)
-        return finish(s, JSON_STREAM_FAIL);
-    t->end = s->at;
-    s->state = AFTER_MEMBER;
-    return JSON_STREAM_MEMBER;
+    return value_token(s, t, NULL, AFTER_MEMBER, JSON_STREAM_MEMBER);
 }
 
 /* Parses the next token into T (whose trees are already freed). */
@@ -280,7 +278,7 @@ static json_stream_kind parse_token(json_stream *s, json_stream_token *t)
                 if (!skip_space(s) || s->text[s->at] == ']')
                     return finish(s, JSON_STREAM_FAIL);
             }
-            return element(s, t);
+            return value_token(s, t, &s->filling->memory, AFTER_ELEMENT, JSON_STREAM_ELEMENT);
         case FINISHED:
             return s->final;
         }

@@ -26,6 +26,18 @@ expect_status() { # expect_status WANT WHAT COMMAND...
     if [ "$got" = "$want" ]; then ok; else fail "$what: exit $got, expected $want"; cat "$tmp/cli.err"; fi
 }
 
+# same_words DIR NAME GOLDEN: the diagnostics are the golden ones also with
+# cJSON parsing on the calling thread, and from ics, which (unlike check)
+# keeps every title and description
+same_words() {
+    (cd "tests/cases/$1" && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$2.json" \
+        >/dev/null 2>"$tmp/$2.diag.1")
+    if ! diff -u "$3" "$tmp/$2.diag.1"; then fail "$2: one thread says otherwise"; return 1; fi
+    (cd "tests/cases/$1" && NO_COLOR=1 "$bin" ics "$2.json" -o "$tmp/ics-state" \
+        >/dev/null 2>"$tmp/$2.diag.ics")
+    if ! diff -u "$3" "$tmp/$2.diag.ics"; then fail "$2: ics says otherwise"; return 1; fi
+}
+
 # --- bad inputs: exact diagnostics, exit 1, nothing written ------------
 for input in tests/cases/bad/*.json; do
     name=$(basename "$input" .json)
@@ -36,14 +48,7 @@ for input in tests/cases/bad/*.json; do
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; fi
     if [ $status -ne 1 ]; then fail "$name: exit $status, expected 1"; cat "$actual"; continue; fi
     if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
-    # cJSON parsing ahead on a worker or not, the same words
-    (cd tests/cases/bad && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$name.json" \
-        >/dev/null 2>"$actual.1")
-    if ! diff -u "$golden" "$actual.1"; then fail "$name: one thread says otherwise"; continue; fi
-    # check keeps no titles or descriptions; a command that does says the same
-    (cd tests/cases/bad && NO_COLOR=1 "$bin" ics "$name.json" -o "$tmp/ics-state" \
-        >/dev/null 2>"$actual.ics")
-    if ! diff -u "$golden" "$actual.ics"; then fail "$name: ics says otherwise"; continue; fi
+    same_words bad "$name" "$golden" || continue
     # a build of bad input must not touch an existing output directory
     mkdir -p "$tmp/keep" && echo previous > "$tmp/keep/all.ics"
     (cd tests/cases/bad && "$bin" build "$name.json" -o "$tmp/keep" >/dev/null 2>&1)
@@ -77,12 +82,7 @@ for input in tests/cases/warn/*.json; do
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; fi
     if [ $status -ne 0 ]; then fail "$name: exit $status, expected 0"; cat "$actual"; continue; fi
     if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
-    (cd tests/cases/warn && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$name.json" \
-        >/dev/null 2>"$actual.1")
-    if ! diff -u "$golden" "$actual.1"; then fail "$name: one thread says otherwise"; continue; fi
-    (cd tests/cases/warn && NO_COLOR=1 "$bin" ics "$name.json" -o "$tmp/ics-state" \
-        >/dev/null 2>"$actual.ics")
-    if ! diff -u "$golden" "$actual.ics"; then fail "$name: ics says otherwise"; continue; fi
+    same_words warn "$name" "$golden" || continue
     expect_status 1 "$name: --strict" "$bin" check --strict "$input"
 done
 
