@@ -15,6 +15,11 @@
 
 #define TEMP_SUFFIX ".tmp-XXXXXX"
 
+/* stdio buffers a file in st_blksize pieces (4 KiB): a million events of
+ * build are 1.3 million write calls. 256 KiB makes them 64 times fewer;
+ * build holds at most 64 outputs open, 16 MiB of buffers. */
+#define STREAM_BUFFER_SIZE ((size_t)256 * 1024)
+
 /* "DIR/.NAME.tmp-XXXXXX" when HIDDEN, else "DIR/NAME". */
 static char *join(const char *dir, const char *name, bool hidden)
 {
@@ -73,6 +78,10 @@ int atomic_open(atomic_file *file, const char *dir, const char *name)
     }
     file->fd = fd;
     file->step = ATOMIC_NEW;
+    /* Without the buffer the stream still works, with stdio's own. */
+    file->buffer = malloc(STREAM_BUFFER_SIZE);
+    if (file->buffer != NULL)
+        setvbuf(file->stream, file->buffer, _IOFBF, STREAM_BUFFER_SIZE);
     return 0;
 }
 
@@ -92,6 +101,8 @@ int atomic_close(atomic_file *file)
         result = -1;
         saved = errno;
     }
+    free(file->buffer);
+    file->buffer = NULL;
     file->fd = -1;
     errno = saved;
     return result;
@@ -166,6 +177,7 @@ void atomic_discard(atomic_file *file)
     int saved = errno;
     if (file->stream != NULL)
         fclose(file->stream);
+    free(file->buffer);
     if (file->temp_path != NULL)
         unlink(file->temp_path);
     free(file->temp_path);

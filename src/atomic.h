@@ -37,6 +37,7 @@ typedef struct {
     char *temp_path; /* the temporary file beside it */
     FILE *stream;    /* open for writing until atomic_close() */
     int fd;          /* the stream's descriptor, for fsync */
+    char *buffer;    /* the stream's buffer, owned; NULL: stdio's own */
     atomic_step step;
 } atomic_file;
 

@@ -21,13 +21,17 @@ export ASAN_OPTIONS=verify_asan_link_order=0
 passed=0 failed=0
 fail() { failed=$((failed + 1)); echo "FAIL: faultinject: $*"; }
 
-# The previous build: events.json. The new one changes a title and drops a
-# feed, so a build replaces every file and removes one.
+# The previous build: events.json. The new one changes a title, drops a
+# feed and holds every event 50 times, so a build replaces every file,
+# removes one, and most files outgrow the stream buffer (256 KiB): writes
+# fail in the middle of rendering too, not only at the final flush.
 "$bin" build events.json -o "$tmp/before" 2>/dev/null || { echo "FAIL: first build"; exit 1; }
 $py -c "
-import json; d = json.load(open('events.json'))
+import copy, json; d = json.load(open('events.json'))
 d['feeds'] = [f for f in d['feeds'] if f['id'] != 'security']
 d['events'][0]['title'] += ' (edited)'
+d['events'] += [dict(copy.deepcopy(e), id='%s-copy-%d' % (e['id'], k))
+                for k in range(1, 50) for e in d['events']]
 json.dump(d, open('$tmp/new.json', 'w'))"
 cp -a "$tmp/before" "$tmp/expected"
 "$bin" build "$tmp/new.json" -o "$tmp/expected" 2>/dev/null || { echo "FAIL: reference build"; exit 1; }
