@@ -1353,9 +1353,11 @@ almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_
     if (stream != NULL)
         doc = load_streaming(text, length, start, keep, stream, diags);
     json_stream_close(stream);
-    if (doc != NULL || refuse_bytes(&l, start))
-        return doc;
-    return load_whole(&l, start);
+    if (doc == NULL && !refuse_bytes(&l, start))
+        doc = load_whole(&l, start);
+    if (doc != NULL)
+        almanac_document_index_feeds(doc);
+    return doc;
 }
 
 int almanac_read_file(const char *path, char **text, size_t *length,

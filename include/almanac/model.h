@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "almanac/date.h"
 
@@ -74,6 +75,7 @@ typedef struct {
     almanac_strings related; /* ids of other events */
 
     size_t index;       /* its place in the file's "events" array */
+    uint64_t feed_bits; /* bit k: it belongs to feeds[k] (almanac_document_index_feeds) */
     bool complete;      /* every field read without error; only documents
                            without errors reach the renderers */
     size_t at;          /* the event object */
@@ -86,6 +88,8 @@ typedef struct {
     char *description;
     almanac_strings tags; /* an event belongs when it has any of these */
     size_t index;         /* its place in the file's "feeds" array */
+    size_t bit;           /* with indexed: which of an event's feed_bits says it belongs */
+    bool indexed;
     size_t at;
     size_t at_id;
 } almanac_feed;
@@ -135,6 +139,13 @@ const char *almanac_status_name(almanac_status status);
 /* Reads a partial-date policy name ("span", "first-day", "omit") into
  * *POLICY; false when NAME is none of them. */
 bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *policy);
+
+/* Works out once which of the first 64 feeds each event belongs to
+ * (feed_bits), so that almanac_feed_selects, asked for every event and feed
+ * by every output, tests a bit instead of comparing tags. almanac_load and
+ * the importer call it; call it again after changing tags or feeds (or
+ * clear the feeds' indexed). */
+void almanac_document_index_feeds(almanac_document *document);
 
 /* Indexes of DOCUMENT's events in timeline order (almanac_date_compare on
  * start, then end, then id). Returns a malloc'ed array the caller frees, or

@@ -292,6 +292,66 @@ static void test_diagnostics_limit(void **state)
     free(text);
 }
 
+/* Each event's feeds are worked out once at load (feed_bits, for the first
+ * 64 feeds); a feed beyond those is still decided by its tags. Either way
+ * the answer must be: the event has one of the feed's tags. */
+static void test_feed_membership(void **state)
+{
+    (void)state;
+    enum { FEEDS = 70, EVENTS = 300, TAGS = FEEDS + 2 };
+    size_t size = 100000;
+    char *text = malloc(size);
+    assert_non_null(text);
+    size_t used = (size_t)snprintf(text, size, "{" CAL ",\n\"feeds\": [");
+    for (int k = 0; k < FEEDS; k++) { /* feed k: tags t<k>, and t<k+2> for every third */
+        char second[16] = "";
+        if (k % 3 == 0)
+            snprintf(second, sizeof second, ", \"t%d\"", k + 2);
+        used += (size_t)snprintf(text + used, size - used,
+                                 "%s{\"id\": \"f%d\", \"name\": \"F\", \"tags\": [\"t%d\"%s]}",
+                                 k ? ",\n" : "", k, k, second);
+    }
+    used += (size_t)snprintf(text + used, size - used, "],\n\"events\": [");
+    uint64_t seed = 7;
+    for (int i = 0; i < EVENTS; i++) {
+        used += (size_t)snprintf(text + used, size - used,
+                                 "%s{\"id\": \"e%d\", \"title\": \"E\", \"start\": \"2023-01-01\", "
+                                 "\"tags\": [", i ? ",\n" : "", i);
+        int tags = i % 4; /* 0 to 3 distinct tags */
+        for (int t = 0; t < tags; t++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            int tag = (int)((seed >> 33) % (TAGS / 3)) * 3 + t; /* distinct within the event */
+            used += (size_t)snprintf(text + used, size - used, "%s\"t%d\"", t ? ", " : "", tag);
+        }
+        used += (size_t)snprintf(text + used, size - used, "]}");
+    }
+    snprintf(text + used, size - used, "]}");
+    assert_true(used + 3 < size);
+    loaded r = load(text);
+    for (size_t i = 0; r.diags.error_count > 0 && i < r.diags.count; i++)
+        print_message("%u:%u %s\n", r.diags.items[i].line, r.diags.items[i].column,
+                      r.diags.items[i].message);
+    assert_int_equal(r.diags.error_count, 0);
+    assert_int_equal(r.doc->feed_count, FEEDS);
+    size_t members = 0;
+    for (size_t k = 0; k < r.doc->feed_count; k++) {
+        const almanac_feed *f = &r.doc->feeds[k];
+        assert_int_equal(f->indexed, k < 64);
+        for (size_t i = 0; i < r.doc->event_count; i++) {
+            const almanac_event *e = &r.doc->events[i];
+            bool has = false;
+            for (size_t t = 0; t < f->tags.count; t++)
+                has = has || almanac_event_has_tag(e, f->tags.items[t]);
+            if (almanac_feed_selects(f, e) != has)
+                fail_msg("feed %s, event %s: selects %d, tags say %d", f->id, e->id, !has, has);
+            members += has;
+        }
+    }
+    assert_true(members > EVENTS / 2); /* the test means something */
+    unload(&r);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,7 +359,8 @@ int main(void)
         cmocka_unit_test(test_unknown_and_duplicate_keys), cmocka_unit_test(test_required_and_types),
         cmocka_unit_test(test_syntax_errors),      cmocka_unit_test(test_hostile_bytes),
         cmocka_unit_test(test_cross_checks),       cmocka_unit_test(test_values),
-        cmocka_unit_test(test_diagnostics_limit),  cmocka_unit_test(test_keep_checked)};
+        cmocka_unit_test(test_diagnostics_limit),  cmocka_unit_test(test_keep_checked),
+        cmocka_unit_test(test_feed_membership)};
     /* The same tests with cJSON parsing on a worker thread ahead of the
      * loader, and with everything on one thread: both must say the same. */
     setenv("ALMANAC_THREADS", "2", 1);

@@ -69,6 +69,81 @@ static void test_order_of_mixed_precisions(void **state)
     almanac_document_free(doc);
 }
 
+/* A deterministic generator (a 64-bit LCG) for the many-events test. */
+static unsigned next_random(uint64_t *seed, unsigned below)
+{
+    *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+    return (unsigned)(*seed >> 33) % below;
+}
+
+/* One random event: every precision, few distinct days (many ties), ends
+ * of the start's kind. Appends to TEXT (SIZE bytes). */
+static void random_event(uint64_t *seed, unsigned n, char *text, size_t size)
+{
+    static const int years[] = {1583, 2023, 2024, 2199};
+    int y = years[next_random(seed, 4)], m = 1 + (int)next_random(seed, 3);
+    int d = 1 + (int)next_random(seed, 3), k = (int)next_random(seed, 3);
+    char start[32], end[40] = "";
+    switch (next_random(seed, 5)) {
+    case 0:
+        snprintf(start, sizeof start, "%04d", y);
+        if (k > 0 && y < 2199)
+            snprintf(end, sizeof end, ", \"end\": \"%04d\"", y + 1);
+        break;
+    case 1:
+        snprintf(start, sizeof start, "%04d-%02d", y, m);
+        if (k > 0)
+            snprintf(end, sizeof end, ", \"end\": \"%04d-%02d\"", y, m + k);
+        break;
+    case 2:
+        snprintf(start, sizeof start, "%04d-%02d-%02d", y, m, d);
+        if (k > 0)
+            snprintf(end, sizeof end, ", \"end\": \"%04d-%02d-%02d\"", y, m, d + k);
+        break;
+    default:
+        snprintf(start, sizeof start, "%04d-%02d-%02dT%02u:%02u%s%s", y, m, d,
+                 next_random(seed, 3) * 9, next_random(seed, 2) * 30,
+                 next_random(seed, 2) ? ":15" : "", next_random(seed, 2) ? "Z" : "");
+        break;
+    }
+    size_t used = strlen(text);
+    snprintf(text + used, size - used, "%s{\"id\": \"e%u-%u\", \"title\": \"T\", \"start\": \"%s\"%s}",
+             n > 0 ? ",\n" : "", next_random(seed, 1000), n, start, end);
+}
+
+/* The sort works on keys made from the dates; the order must be exactly
+ * almanac_date_compare on the start, then the last day, then the id. */
+static void test_order_of_many_events(void **state)
+{
+    (void)state;
+    enum { COUNT = 1500 };
+    size_t size = (size_t)COUNT * 128 + 256;
+    char *text = malloc(size);
+    assert_non_null(text);
+    snprintf(text, size, "%s\"events\": [\n", HEAD);
+    uint64_t seed = 20221021;
+    for (unsigned n = 0; n < COUNT; n++)
+        random_event(&seed, n, text, size);
+    strcat(text, "]}");
+    almanac_document *doc = load_ok(text);
+    free(text);
+    size_t *order = almanac_document_sorted(doc);
+    assert_non_null(order);
+    for (size_t i = 1; i < doc->event_count; i++) {
+        const almanac_event *a = &doc->events[order[i - 1]], *b = &doc->events[order[i]];
+        int c = almanac_date_compare(&a->start, &b->start);
+        if (c == 0)
+            c = almanac_day_compare(almanac_date_last_day(a->has_end ? &a->end : &a->start),
+                                    almanac_date_last_day(b->has_end ? &b->end : &b->start));
+        if (c == 0)
+            c = strcmp(a->id, b->id);
+        if (c >= 0)
+            fail_msg("%s sorted before %s", a->id, b->id);
+    }
+    free(order);
+    almanac_document_free(doc);
+}
+
 static void test_filters(void **state)
 {
     (void)state;
@@ -225,6 +300,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_of_mixed_precisions),
+        cmocka_unit_test(test_order_of_many_events),
         cmocka_unit_test(test_filters),
         cmocka_unit_test(test_empty_document),
         cmocka_unit_test(test_labels),
