@@ -1355,7 +1355,9 @@ almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_
     json_stream_close(stream);
     if (doc == NULL && !refuse_bytes(&l, start))
         doc = load_whole(&l, start);
-    if (doc != NULL)
+    /* Only renderers ask which feeds hold an event; a checked document
+     * still answers, by comparing tags. */
+    if (doc != NULL && keep == ALMANAC_KEEP_ALL)
         almanac_document_index_feeds(doc);
     return doc;
 }

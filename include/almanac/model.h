@@ -142,9 +142,9 @@ bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *poli
 
 /* Works out once which of the first 64 feeds each event belongs to
  * (feed_bits), so that almanac_feed_selects, asked for every event and feed
- * by every output, tests a bit instead of comparing tags. almanac_load and
- * the importer call it; call it again after changing tags or feeds (or
- * clear the feeds' indexed). */
+ * by every output, tests a bit instead of comparing tags. almanac_load
+ * (ALMANAC_KEEP_ALL) and the importer call it; call it again after changing
+ * tags or feeds (or clear the feeds' indexed). */
 void almanac_document_index_feeds(almanac_document *document);
 
 /* Indexes of DOCUMENT's events in timeline order (almanac_date_compare on
