@@ -15,8 +15,8 @@
 
 #define TEMP_SUFFIX ".tmp-XXXXXX"
 
-/* stdio buffers a file in st_blksize pieces (4 KiB): a million events of
- * build are 1.3 million write calls. 256 KiB makes them 64 times fewer;
+/* stdio buffers a file in st_blksize pieces (4 KiB): a build of 100,000
+ * events made 133,000 write calls. 256 KiB makes them 64 times fewer;
  * build holds at most 64 outputs open, 16 MiB of buffers. */
 #define STREAM_BUFFER_SIZE ((size_t)256 * 1024)
 

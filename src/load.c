@@ -232,9 +232,12 @@ static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
     return s != NULL ? copy_string(l, s, length) : NULL;
 }
 
-/* What the model holds for a text it does not keep: "". */
-static char *not_kept(loader *l)
+/* S (LENGTH bytes), a checked text only renderers show, as the model
+ * holds it: a copy, or "" when the caller only checks the document. */
+static char *keep_shown(loader *l, const char *s, size_t length)
 {
+    if (l->keep == ALMANAC_KEEP_ALL)
+        return copy_string(l, s, length);
     if (l->not_kept == NULL)
         l->not_kept = copy_string(l, "", 0);
     return l->not_kept;
@@ -246,9 +249,7 @@ static char *read_shown_text(loader *l, node n, text_kind kind, size_t max_bytes
 {
     size_t length;
     const char *s = check_text(l, n, kind, max_bytes, &length);
-    if (s == NULL)
-        return NULL;
-    return l->keep == ALMANAC_KEEP_ALL ? copy_string(l, s, length) : not_kept(l);
+    return s != NULL ? keep_shown(l, s, length) : NULL;
 }
 
 static char *read_slug(loader *l, node n, const char *what)
@@ -295,7 +296,7 @@ static char *read_url(loader *l, node n)
             return NULL;
         }
     }
-    return l->keep == ALMANAC_KEEP_ALL ? copy_string(l, s, length) : not_kept(l);
+    return keep_shown(l, s, length);
 }
 
 static bool read_date(loader *l, node n, almanac_date *date)

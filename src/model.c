@@ -96,8 +96,9 @@ bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *poli
 }
 
 /* The timeline order as numbers, so that sorting reads one small array
- * instead of chasing every compared event through the model: at a million
- * events the comparisons were mostly cache misses. The encodings keep
+ * instead of chasing every compared event through the model, which grew
+ * dearer per event the larger the model (perf, 100,000 vs 1,000,000
+ * events). The encodings keep
  * almanac_date_compare's order for every date the loader accepts (month
  * 0-12, day 0-31, clock time within a day). */
 typedef struct {
