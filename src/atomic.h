@@ -36,15 +36,18 @@ typedef struct {
     char *path;      /* the target */
     char *temp_path; /* the temporary file beside it */
     FILE *stream;    /* open for writing until atomic_close() */
-    int fd;          /* the stream's descriptor, for fsync */
-    char *buffer;    /* the stream's buffer, owned; NULL: stdio's own */
+    int fd;          /* the temporary file, open until atomic_close() */
+    struct atomic_writer *writer; /* owned: the stream's buffer, write-behind */
     atomic_step step;
 } atomic_file;
 
 /* Creates a temporary file for DIR/NAME. Returns 0, or -1 with errno set. */
 int atomic_open(atomic_file *file, const char *dir, const char *name);
 
-/* Flushes, fsyncs and closes the temporary file. Returns 0 or -1 (errno). */
+/* Flushes, fsyncs and closes the temporary file. Its pages do not stay in
+ * the page cache: the stream sends each 32 MiB to disk as it goes and
+ * drops the 32 MiB before, and the rest is dropped here once it is on
+ * disk. Returns 0 or -1 (errno). */
 int atomic_close(atomic_file *file);
 
 /* Puts the temporary file's content at the target. Returns 0 or -1

@@ -17,9 +17,10 @@
  * only for a descriptor that was written to: closing a directory, a lock
  * or an empty placeholder loses nothing, and a program may ignore it.
  *
- * stdio writes to a file do not go through the write() a preload library
- * can replace, so fdopen() on a counted descriptor returns a stream whose
- * writes and close come here (fopencookie).
+ * almanac's outputs are streams whose writes call write() and whose
+ * descriptor is closed with close() (atomic.c, fopencookie), so those come
+ * here; stdio's own fdopen() streams would not, their calls stay inside
+ * libc.
  *
  * With FAULT_KILL=1 the process kills itself with SIGKILL at call N
  * instead, before making it: a crash at an exact point of the build.
@@ -249,34 +250,4 @@ int renameat2(int from_at, const char *from, int to_at, const char *to, unsigned
     if ((in_dir(from) || in_dir(to)) && fault("renameat2", EIO))
         return -1;
     return REAL(renameat2)(from_at, from, to_at, to, flags);
-}
-
-/* ---- streams on counted descriptors ---------------------------------- */
-
-static ssize_t cookie_write(void *cookie, const char *data, size_t size)
-{
-    int fd = (int)(intptr_t)cookie;
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = write(fd, data + done, size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return done > 0 ? (ssize_t)done : -1;
-        done += (size_t)n;
-    }
-    return (ssize_t)done;
-}
-
-static int cookie_close(void *cookie)
-{
-    return close((int)(intptr_t)cookie);
-}
-
-FILE *fdopen(int fd, const char *mode)
-{
-    if (!is_ours(fd) || mode[0] != 'w')
-        return REAL(fdopen)(fd, mode);
-    cookie_io_functions_t io = {.write = cookie_write, .close = cookie_close};
-    return fopencookie((void *)(intptr_t)fd, mode, io);
 }
