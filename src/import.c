@@ -1611,7 +1611,7 @@ almanac_document *almanac_importer_finish(almanac_importer *im)
     }
     doc->event_count = im->event_count;
     doc->arena = im->arena;
-    almanac_document_index_feeds(doc);
+    almanac_document_index(doc);
     /* the document owns the arena now; the importer starts empty */
     im->arena = arena_new();
     im->event_count = 0;

@@ -1356,10 +1356,10 @@ almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_
     json_stream_close(stream);
     if (doc == NULL && !refuse_bytes(&l, start))
         doc = load_whole(&l, start);
-    /* Only renderers ask which feeds hold an event; a checked document
-     * still answers, by comparing tags. */
+    /* Only renderers ask which feeds hold an event and where its related
+     * events are; a checked document still answers, by comparing names. */
     if (doc != NULL && keep == ALMANAC_KEEP_ALL)
-        almanac_document_index_feeds(doc);
+        almanac_document_index(doc);
     return doc;
 }
 

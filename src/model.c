@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "name_set.h"
 
 void almanac_document_free(almanac_document *document)
 {
@@ -45,7 +46,7 @@ bool almanac_feed_selects(const almanac_feed *feed, const almanac_event *event)
     return false;
 }
 
-void almanac_document_index_feeds(almanac_document *document)
+static void index_feeds(almanac_document *document)
 {
     size_t bits = document->feed_count < 64 ? document->feed_count : 64;
     for (size_t k = 0; k < document->feed_count; k++)
@@ -61,6 +62,60 @@ void almanac_document_index_feeds(almanac_document *document)
         document->feeds[k].bit = k;
         document->feeds[k].indexed = true;
     }
+}
+
+/* related_index of every event, from one set of the ids: a search per
+ * reference (or a sort of every id per output) is what it replaces. Left
+ * NULL when out of memory. */
+static void index_related(almanac_document *document)
+{
+    size_t n = document->event_count;
+    for (size_t i = 0; i < n; i++)
+        document->events[i].related_index = NULL;
+    located_name *ids = malloc((n ? n : 1) * sizeof *ids);
+    name_set set = {0};
+    if (ids == NULL || !name_set_init(&set, n)) {
+        free(ids);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ids[i] = (located_name){document->events[i].id, 0, i};
+        name_set_put(&set, &ids[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        almanac_event *e = &document->events[i];
+        if (e->related.count == 0)
+            continue;
+        size_t *index = arena_array(document->arena, e->related.count, sizeof *index);
+        if (index == NULL)
+            break;
+        for (size_t r = 0; r < e->related.count; r++) {
+            const located_name *found = name_set_get(&set, e->related.items[r]);
+            index[r] = found != NULL ? found->owner : SIZE_MAX;
+        }
+        e->related_index = index;
+    }
+    name_set_free(&set);
+    free(ids);
+}
+
+void almanac_document_index(almanac_document *document)
+{
+    index_feeds(document);
+    index_related(document);
+}
+
+const almanac_event *almanac_related_event(const almanac_document *document,
+                                           const almanac_event *event, size_t i)
+{
+    if (event->related_index != NULL) {
+        size_t k = event->related_index[i];
+        return k < document->event_count ? &document->events[k] : NULL;
+    }
+    for (size_t k = 0; k < document->event_count; k++)
+        if (strcmp(document->events[k].id, event->related.items[i]) == 0)
+            return &document->events[k];
+    return NULL;
 }
 
 const almanac_feed *almanac_document_find_feed(const almanac_document *document,

@@ -42,7 +42,6 @@ typedef struct {
     long first, last;            /* the axis: day numbers, inclusive */
     int first_year, last_year;
     bool *shown;                 /* per document event: on this page */
-    const almanac_event **by_id; /* document events sorted by id */
     const char **tags;           /* the tags on the page, sorted, repeated */
     size_t tag_count;
 } page;
@@ -302,26 +301,20 @@ static void put_sources(FILE *out, const almanac_event *e)
     fputs(e->source_count > 0 ? "</p>\n" : "", out);
 }
 
-static int compare_key(const void *key, const void *item)
-{
-    return strcmp(key, (*(const almanac_event *const *)item)->id);
-}
-
 /* Links to the related events on this page; one filtered out has no entry
  * to link to and is left out. */
 static void put_related(const page *p, const almanac_event *e)
 {
     bool any = false;
     for (size_t i = 0; i < e->related.count; i++) {
-        const almanac_event **found = bsearch(e->related.items[i], p->by_id,
-                                              p->doc->event_count, sizeof *p->by_id, compare_key);
-        if (found == NULL || !p->shown[*found - p->doc->events])
+        const almanac_event *found = almanac_related_event(p->doc, e, i);
+        if (found == NULL || !p->shown[found - p->doc->events])
             continue;
         char when[ALMANAC_LABEL_MAX];
-        almanac_timeline_dates_with_year(*found, when);
+        almanac_timeline_dates_with_year(found, when);
         fputs(any ? "; " : "<p><span class=\"label\">Related:</span> ", p->out);
-        put_text(p->out, "<a href=\"#event-", (*found)->id, "\">");
-        put_text(p->out, "", (*found)->title, "</a> (");
+        put_text(p->out, "<a href=\"#event-", found->id, "\">");
+        put_text(p->out, "", found->title, "</a> (");
         put_text(p->out, "", when, ")");
         any = true;
     }
@@ -572,17 +565,12 @@ static void put_page(const page *p)
     fputs("</script>\n</body>\n</html>\n", out);
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-    return strcmp((*(const almanac_event *const *)a)->id, (*(const almanac_event *const *)b)->id);
-}
-
 static int compare_strings(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The axis range, the id lookup for related events and the sorted tags,
+/* The axis range, which events are shown and the sorted tags,
  * all before the first byte is written. Returns -1 when out of memory. */
 static int prepare(page *p)
 {
@@ -591,13 +579,9 @@ static int prepare(page *p)
     for (size_t i = 0; i < p->count; i++)
         tags += doc->events[p->order[i]].tags.count;
     p->shown = calloc(doc->event_count + 1, sizeof *p->shown);
-    p->by_id = malloc((doc->event_count + 1) * sizeof *p->by_id);
     p->tags = malloc((tags + 1) * sizeof *p->tags);
-    if (p->shown == NULL || p->by_id == NULL || p->tags == NULL)
+    if (p->shown == NULL || p->tags == NULL)
         return -1;
-    for (size_t k = 0; k < doc->event_count; k++)
-        p->by_id[k] = &doc->events[k];
-    qsort(p->by_id, doc->event_count, sizeof *p->by_id, compare_ids);
     for (size_t i = 0; i < p->count; i++) {
         const almanac_event *e = &doc->events[p->order[i]];
         long first, last;
@@ -631,7 +615,6 @@ int almanac_render_html(const almanac_document *doc, const almanac_timeline_opti
         put_page(&p);
     free(order);
     free(p.shown);
-    free(p.by_id);
     free(p.tags);
     return result == 0 && !ferror(out) ? 0 : -1;
 }

@@ -133,41 +133,15 @@ static void put_sources(FILE *out, const almanac_event *e)
     }
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-    return strcmp((*(const almanac_event *const *)a)->id, (*(const almanac_event *const *)b)->id);
-}
-
-static int compare_key(const void *key, const void *item)
-{
-    return strcmp(key, (*(const almanac_event *const *)item)->id);
-}
-
-/* The document's events sorted by id, so that related ids are found by
- * binary search: a scan per reference is quadratic in a large archive. */
-static const almanac_event **events_by_id(const almanac_document *doc)
-{
-    const almanac_event **by_id = malloc((doc->event_count + 1) * sizeof *by_id);
-    if (by_id == NULL)
-        return NULL;
-    for (size_t k = 0; k < doc->event_count; k++)
-        by_id[k] = &doc->events[k];
-    qsort(by_id, doc->event_count, sizeof *by_id, compare_ids);
-    return by_id;
-}
-
-static void put_related(FILE *out, const almanac_document *doc, const almanac_event **by_id,
-                        const almanac_event *e)
+static void put_related(FILE *out, const almanac_document *doc, const almanac_event *e)
 {
     fputs("\\\n  Related: ", out);
     for (size_t i = 0; i < e->related.count; i++) {
         if (i > 0)
             fputs("; ", out);
-        const almanac_event **found = bsearch(e->related.items[i], by_id, doc->event_count,
-                                              sizeof *by_id, compare_key);
-        if (found == NULL)
+        const almanac_event *other = almanac_related_event(doc, e, i);
+        if (other == NULL)
             continue; /* validation makes this impossible */
-        const almanac_event *other = *found;
         char when[ALMANAC_LABEL_MAX];
         almanac_timeline_dates_with_year(other, when);
         put_escaped(out, other->title, indent);
@@ -175,8 +149,7 @@ static void put_related(FILE *out, const almanac_document *doc, const almanac_ev
     }
 }
 
-static void put_details(FILE *out, const almanac_document *doc, const almanac_event **by_id,
-                        const almanac_event *e)
+static void put_details(FILE *out, const almanac_document *doc, const almanac_event *e)
 {
     if (e->description != NULL) {
         fputs("\\\n  ", out);
@@ -197,11 +170,11 @@ static void put_details(FILE *out, const almanac_document *doc, const almanac_ev
     if (e->source_count > 0)
         put_sources(out, e);
     if (e->related.count > 0)
-        put_related(out, doc, by_id, e);
+        put_related(out, doc, e);
 }
 
-static void put_event(FILE *out, const almanac_document *doc, const almanac_event **by_id,
-                      const almanac_event *e, bool details)
+static void put_event(FILE *out, const almanac_document *doc, const almanac_event *e,
+                      bool details)
 {
     char dates[ALMANAC_LABEL_MAX];
     almanac_timeline_dates(e, dates);
@@ -215,7 +188,7 @@ static void put_event(FILE *out, const almanac_document *doc, const almanac_even
         put_place_and_tags(out, doc, e);
     }
     if (details)
-        put_details(out, doc, by_id, e);
+        put_details(out, doc, e);
     fputc('\n', out);
 }
 
@@ -249,12 +222,8 @@ int almanac_render_markdown(const almanac_document *doc,
     const almanac_timeline_options *o = options != NULL ? options : &defaults;
     size_t count;
     size_t *order = almanac_timeline_select(doc, &o->filter, &count);
-    const almanac_event **by_id = events_by_id(doc);
-    if (order == NULL || by_id == NULL) {
-        free(order);
-        free(by_id);
+    if (order == NULL)
         return -1;
-    }
     fputs("# ", out);
     put_escaped(out, doc->calendar.name, "");
     fputs("\n\n", out);
@@ -274,9 +243,8 @@ int almanac_render_markdown(const almanac_document *doc,
             fprintf(out, "%s## %d\n\n", year != 0 ? "\n" : "", e->start.year);
             year = e->start.year;
         }
-        put_event(out, doc, by_id, e, !o->no_details);
+        put_event(out, doc, e, !o->no_details);
     }
     free(order);
-    free(by_id);
     return ferror(out) ? -1 : 0;
 }

@@ -11,16 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
+#include "name_set.h"
 #include "text.h"
 #include "tzdb.h"
-
-/* A name with where it was written. */
-typedef struct {
-    const char *name;
-    size_t at;
-    size_t owner; /* index of the event or feed it belongs to */
-} located_name;
 
 static int by_name(const void *a, const void *b)
 {
@@ -29,47 +22,6 @@ static int by_name(const void *a, const void *b)
     if (c != 0)
         return c;
     return (x->at > y->at) - (x->at < y->at);
-}
-
-/* Names by hash, open addressing: the set points into an array of
- * located_name that it does not own. */
-typedef struct {
-    const located_name **slots;
-    size_t mask;
-} name_set;
-
-static bool name_set_init(name_set *set, size_t count)
-{
-    size_t capacity = 16;
-    while (capacity < 2 * count)
-        capacity *= 2;
-    set->slots = calloc(capacity, sizeof *set->slots);
-    set->mask = capacity - 1;
-    return set->slots != NULL;
-}
-
-static size_t name_set_find(const name_set *set, const char *name)
-{
-    size_t i = (size_t)hash_string(HASH_SEED, name) & set->mask;
-    while (set->slots[i] != NULL && strcmp(set->slots[i]->name, name) != 0)
-        i = (i + 1) & set->mask;
-    return i;
-}
-
-/* Adds N; returns the entry of the same name it replaces, or NULL when the
- * name is new. Replacing keeps the latest of equal names, so each duplicate
- * is reported against the one just before it. */
-static const located_name *name_set_put(name_set *set, const located_name *n)
-{
-    size_t i = name_set_find(set, n->name);
-    const located_name *previous = set->slots[i];
-    set->slots[i] = n;
-    return previous;
-}
-
-static bool name_set_has(const name_set *set, const char *name)
-{
-    return set->slots[name_set_find(set, name)] != NULL;
 }
 
 /* Suggestions cost an edit distance per distinct name; a hostile file with
@@ -140,7 +92,7 @@ static void check_related(const almanac_document *doc, const located_name *ids,
         for (size_t r = 0; r < e->related.count; r++) {
             const char *target = e->related.items[r];
             bool self = strcmp(target, e->id) == 0;
-            if (!self && name_set_has(id_set, target))
+            if (!self && name_set_get(id_set, target) != NULL)
                 continue;
             snprintf(pointer, sizeof pointer, "/events/%zu/related/%zu", e->index, r);
             if (self) {
@@ -172,7 +124,7 @@ static void check_ids(const almanac_document *doc, almanac_diagnostics *diags)
         ids[i] = (located_name){doc->events[i].id, doc->events[i].at_id, doc->events[i].index};
     add_unique(&set, ids, doc->event_count, "events", "event id", diags);
     check_related(doc, ids, &set, diags);
-    free(set.slots);
+    name_set_free(&set);
     free(ids);
 }
 
@@ -275,7 +227,7 @@ static located_name *distinct_tags(const almanac_document *doc, name_set *set, s
     for (size_t i = 0; i < doc->event_count; i++) {
         const almanac_strings *list = &doc->events[i].tags;
         for (size_t k = 0; k < list->count; k++) {
-            if (name_set_has(set, list->items[k]))
+            if (name_set_get(set, list->items[k]) != NULL)
                 continue;
             tags[*count] = (located_name){list->items[k], 0, i};
             name_set_put(set, &tags[(*count)++]);
@@ -292,7 +244,7 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
     located_name *feed_ids = malloc((doc->feed_count ? doc->feed_count : 1) * sizeof *feed_ids);
     if (tags == NULL || feed_ids == NULL || !name_set_init(&id_set, doc->feed_count)) {
         if (tags != NULL)
-            free(tag_set.slots);
+            name_set_free(&tag_set);
         free(tags);
         free(feed_ids);
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
@@ -311,7 +263,7 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
                                     "choose another id");
         }
         for (size_t k = 0; k < feed->tags.count; k++) {
-            if (name_set_has(&tag_set, feed->tags.items[k]))
+            if (name_set_get(&tag_set, feed->tags.items[k]) != NULL)
                 continue;
             snprintf(pointer, sizeof pointer, "/feeds/%zu/tags/%zu", feed->index, k);
             char problem[160];
@@ -322,8 +274,8 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
         }
     }
     add_unique(&id_set, feed_ids, doc->feed_count, "feeds", "feed id", diags);
-    free(id_set.slots);
-    free(tag_set.slots);
+    name_set_free(&id_set);
+    name_set_free(&tag_set);
     free(tags);
     free(feed_ids);
 }

@@ -73,9 +73,11 @@ typedef struct {
     almanac_source *sources;
     size_t source_count;
     almanac_strings related; /* ids of other events */
+    size_t *related_index;   /* each one's place in events, SIZE_MAX for none;
+                                NULL until almanac_document_index */
 
     size_t index;       /* its place in the file's "events" array */
-    uint64_t feed_bits; /* bit k: it belongs to feeds[k] (almanac_document_index_feeds) */
+    uint64_t feed_bits; /* bit k: it belongs to feeds[k] (almanac_document_index) */
     bool complete;      /* every field read without error; only documents
                            without errors reach the renderers */
     size_t at;          /* the event object */
@@ -140,12 +142,19 @@ const char *almanac_status_name(almanac_status status);
  * *POLICY; false when NAME is none of them. */
 bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *policy);
 
-/* Works out once which of the first 64 feeds each event belongs to
- * (feed_bits), so that almanac_feed_selects, asked for every event and feed
- * by every output, tests a bit instead of comparing tags. almanac_load
- * (ALMANAC_KEEP_ALL) and the importer call it; call it again after changing
- * tags or feeds (or clear the feeds' indexed). */
-void almanac_document_index_feeds(almanac_document *document);
+/* Works out once what every output asks of every event: which of the
+ * first 64 feeds it belongs to (feed_bits), so that almanac_feed_selects
+ * tests a bit instead of comparing tags, and where its related events are
+ * (related_index), so that almanac_related_event need not search.
+ * almanac_load (ALMANAC_KEEP_ALL) and the importer call it; call it again
+ * after changing ids, related ids, tags or feeds. Without it, or when it
+ * runs out of memory for related_index, both still answer, by comparing
+ * names. */
+void almanac_document_index(almanac_document *document);
+
+/* The event EVENT's I-th related id names, or NULL when none does. */
+const almanac_event *almanac_related_event(const almanac_document *document,
+                                           const almanac_event *event, size_t i);
 
 /* Indexes of DOCUMENT's events in timeline order (almanac_date_compare on
  * start, then end, then id). Returns a malloc'ed array the caller frees, or

@@ -352,6 +352,58 @@ static void test_feed_membership(void **state)
     free(text);
 }
 
+/* Related ids are resolved once at load (related_index); without that,
+ * almanac_related_event searches. Both must find the event of that id. */
+static void test_related_events(void **state)
+{
+    (void)state;
+    enum { EVENTS = 400 };
+    size_t size = 100000;
+    char *text = malloc(size);
+    assert_non_null(text);
+    size_t used = (size_t)snprintf(text, size, "{" CAL ",\n\"events\": [");
+    uint64_t seed = 11;
+    for (int i = 0; i < EVENTS; i++) {
+        used += (size_t)snprintf(text + used, size - used,
+                                 "%s{\"id\": \"ev-%d\", \"title\": \"E\", \"start\": \"2023-01-01\", "
+                                 "\"related\": [", i ? ",\n" : "", i);
+        int related = i % 4; /* 0 to 3, distinct, never itself */
+        for (int k = 0; k < related; k++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            int other = (i + 1 + k * (EVENTS / 4) + (int)((seed >> 33) % (EVENTS / 4 - 1))) % EVENTS;
+            used += (size_t)snprintf(text + used, size - used, "%s\"ev-%d\"", k ? ", " : "", other);
+        }
+        used += (size_t)snprintf(text + used, size - used, "]}");
+    }
+    snprintf(text + used, size - used, "]}");
+    assert_true(used + 3 < size);
+    loaded r = load(text);
+    for (size_t i = 0; r.diags.error_count > 0 && i < r.diags.count; i++)
+        print_message("%u:%u %s\n", r.diags.items[i].line, r.diags.items[i].column,
+                      r.diags.items[i].message);
+    assert_int_equal(r.diags.error_count, 0);
+    size_t references = 0;
+    for (int pass = 0; pass < 2; pass++) { /* indexed, then searching */
+        for (size_t i = 0; i < r.doc->event_count; i++) {
+            almanac_event *e = &r.doc->events[i];
+            if (pass == 0)
+                assert_true((e->related_index != NULL) == (e->related.count > 0));
+            else
+                e->related_index = NULL;
+            for (size_t k = 0; k < e->related.count; k++) {
+                const almanac_event *other = almanac_related_event(r.doc, e, k);
+                assert_non_null(other);
+                assert_ptr_not_equal(other, e);
+                assert_string_equal(other->id, e->related.items[k]);
+                references += pass == 0;
+            }
+        }
+    }
+    assert_true(references > EVENTS); /* the test means something */
+    unload(&r);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,7 +412,7 @@ int main(void)
         cmocka_unit_test(test_syntax_errors),      cmocka_unit_test(test_hostile_bytes),
         cmocka_unit_test(test_cross_checks),       cmocka_unit_test(test_values),
         cmocka_unit_test(test_diagnostics_limit),  cmocka_unit_test(test_keep_checked),
-        cmocka_unit_test(test_feed_membership)};
+        cmocka_unit_test(test_feed_membership),    cmocka_unit_test(test_related_events)};
     /* The same tests with cJSON parsing on a worker thread ahead of the
      * loader, and with everything on one thread: both must say the same. */
     setenv("ALMANAC_THREADS", "2", 1);
