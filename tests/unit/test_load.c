@@ -292,6 +292,25 @@ static void test_diagnostics_limit(void **state)
     free(text);
 }
 
+/* A 31-bit pseudo-random number from *SEED (an LCG): generated
+ * documents the same on every run. */
+static uint64_t next_random(uint64_t *seed)
+{
+    *seed = *seed * 6364136223846793005u + 1442695040888963407u;
+    return *seed >> 33;
+}
+
+/* TEXT loaded, printing any error before failing on it. */
+static loaded load_without_errors(const char *text)
+{
+    loaded r = load(text);
+    for (size_t i = 0; r.diags.error_count > 0 && i < r.diags.count; i++)
+        print_message("%u:%u %s\n", r.diags.items[i].line, r.diags.items[i].column,
+                      r.diags.items[i].message);
+    assert_int_equal(r.diags.error_count, 0);
+    return r;
+}
+
 /* Each event's feeds are worked out once at load (feed_bits, for the first
  * 64 feeds); a feed beyond those is still decided by its tags. Either way
  * the answer must be: the event has one of the feed's tags. */
@@ -319,19 +338,14 @@ static void test_feed_membership(void **state)
                                  "\"tags\": [", i ? ",\n" : "", i);
         int tags = i % 4; /* 0 to 3 distinct tags */
         for (int t = 0; t < tags; t++) {
-            seed = seed * 6364136223846793005u + 1442695040888963407u;
-            int tag = (int)((seed >> 33) % (TAGS / 3)) * 3 + t; /* distinct within the event */
+            int tag = (int)(next_random(&seed) % (TAGS / 3)) * 3 + t; /* distinct within the event */
             used += (size_t)snprintf(text + used, size - used, "%s\"t%d\"", t ? ", " : "", tag);
         }
         used += (size_t)snprintf(text + used, size - used, "]}");
     }
     snprintf(text + used, size - used, "]}");
     assert_true(used + 3 < size);
-    loaded r = load(text);
-    for (size_t i = 0; r.diags.error_count > 0 && i < r.diags.count; i++)
-        print_message("%u:%u %s\n", r.diags.items[i].line, r.diags.items[i].column,
-                      r.diags.items[i].message);
-    assert_int_equal(r.diags.error_count, 0);
+    loaded r = load_without_errors(text);
     assert_int_equal(r.doc->feed_count, FEEDS);
     size_t members = 0;
     for (size_t k = 0; k < r.doc->feed_count; k++) {
@@ -369,19 +383,14 @@ static void test_related_events(void **state)
                                  "\"related\": [", i ? ",\n" : "", i);
         int related = i % 4; /* 0 to 3, distinct, never itself */
         for (int k = 0; k < related; k++) {
-            seed = seed * 6364136223846793005u + 1442695040888963407u;
-            int other = (i + 1 + k * (EVENTS / 4) + (int)((seed >> 33) % (EVENTS / 4 - 1))) % EVENTS;
+            int other = (i + 1 + k * (EVENTS / 4) + (int)(next_random(&seed) % (EVENTS / 4 - 1))) % EVENTS;
             used += (size_t)snprintf(text + used, size - used, "%s\"ev-%d\"", k ? ", " : "", other);
         }
         used += (size_t)snprintf(text + used, size - used, "]}");
     }
     snprintf(text + used, size - used, "]}");
     assert_true(used + 3 < size);
-    loaded r = load(text);
-    for (size_t i = 0; r.diags.error_count > 0 && i < r.diags.count; i++)
-        print_message("%u:%u %s\n", r.diags.items[i].line, r.diags.items[i].column,
-                      r.diags.items[i].message);
-    assert_int_equal(r.diags.error_count, 0);
+    loaded r = load_without_errors(text);
     size_t references = 0;
     for (int pass = 0; pass < 2; pass++) { /* indexed, then searching */
         for (size_t i = 0; i < r.doc->event_count; i++) {
