@@ -887,6 +887,17 @@ static size_t previous_significant(const loader *l, size_t at)
     return at > 0 ? at - 1 : SIZE_MAX;
 }
 
+/* The first non-space character at or after AT, or '\0' at the end of the
+ * text. The text is LENGTH bytes with nothing promised after them (a
+ * library caller need not NUL-terminate it), so every look ahead is
+ * bounded by LENGTH, never by a terminator. */
+static char next_significant_char(const loader *l, size_t at)
+{
+    while (at < l->length && is_space(l->text[at]))
+        at++;
+    return at < l->length ? l->text[at] : '\0';
+}
+
 static bool inside_string(const loader *l, size_t at)
 {
     bool in_string;
@@ -960,7 +971,7 @@ static bool report_bare_word(loader *l, size_t at)
     if (literal != NULL && previous != '{')
         error_at(l, start, "'%s' is not a JSON value; did you mean %s? (JSON's literals are "
                  "true, false and null, in lower case)", word, literal);
-    else if (previous == '{' || (previous == ',' && l->text[end + strspn(l->text + end, " \t")] == ':'))
+    else if (previous == '{' || (previous == ',' && next_significant_char(l, end) == ':'))
         error_at(l, start, "keys must be strings in double quotes: write \"%s\"", word);
     else
         error_at(l, start, "'%s' is not a JSON value: write text in double quotes (\"%s\")",

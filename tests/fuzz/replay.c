@@ -46,8 +46,18 @@ static int run_file(const char *path)
         free(data);
         return -1;
     }
-    LLVMFuzzerTestOneInput(data, length);
+    /* libFuzzer hands over exactly LENGTH bytes, with nothing after them:
+     * so does the replay, or a read past the end would land in the slack
+     * of the read buffer and go unnoticed (no NUL is added either). */
+    uint8_t *exact = malloc(length ? length : 1);
+    if (exact == NULL) {
+        free(data);
+        return -1;
+    }
+    memcpy(exact, data, length);
     free(data);
+    LLVMFuzzerTestOneInput(exact, length);
+    free(exact);
     return 0;
 }
 
