@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 void almanac_diagnostics_init(almanac_diagnostics *list)
 {
     memset(list, 0, sizeof *list);
@@ -134,8 +136,9 @@ bool almanac_diagnostics_has_errors(const almanac_diagnostics *list)
     return list->error_count > 0;
 }
 
-/* The control character at P (C0, DEL, or C1 as UTF-8 C2 80-C2 9F), or
- * 0; *LENGTH is how many bytes it takes. */
+/* The control character at P (C0, DEL, C1 as UTF-8 C2 80-C2 9F, or a
+ * bidirectional control, which would reorder the rest of the line on the
+ * terminal), or 0; *LENGTH is how many bytes it takes. */
 static unsigned control_at(const unsigned char *p, size_t *length)
 {
     *length = 1;
@@ -144,6 +147,12 @@ static unsigned control_at(const unsigned char *p, size_t *length)
     if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
         *length = 2;
         return p[1];
+    }
+    if (p[0] == 0xe2 && p[1] != 0 && p[2] != 0) { /* the string is NUL-terminated */
+        uint32_t cp = utf8_decode((const char *)p, 3, length);
+        if (unicode_is_bidi_control(cp))
+            return cp;
+        *length = 1;
     }
     return 0;
 }
@@ -156,7 +165,9 @@ static void print_plain(FILE *stream, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
         size_t length;
         unsigned c = control_at(p, &length);
-        if (c != 0)
+        if (c > 0x100)
+            fprintf(stream, "\\u%04x", c);
+        else if (c != 0)
             fprintf(stream, "\\x%02x", c);
         else
             fputc(*p, stream);

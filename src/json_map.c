@@ -37,7 +37,31 @@ static void note_problem(json_map *map, json_problem_kind kind, size_t offset,
                          unsigned char byte)
 {
     if (map->problem_count < JSON_MAP_MAX_PROBLEMS)
-        map->problems[map->problem_count++] = (json_problem){kind, offset, byte};
+        map->problems[map->problem_count++] = (json_problem){kind, offset, byte, 0};
+}
+
+static bool is_hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* The escape at s->at (a backslash): notes what JSON refuses in it. */
+static void check_escape(scanner *s)
+{
+    size_t at = s->at;
+    char next = at + 1 < s->length ? s->text[at + 1] : '\0';
+    if (next != 'u') {
+        if (strchr("\"\\/bfnrt", next) == NULL || next == '\0')
+            note_problem(s->map, JSON_PROBLEM_BAD_ESCAPE, at, (unsigned char)next);
+        return;
+    }
+    bool hex = at + 6 <= s->length;
+    for (size_t i = 2; hex && i < 6; i++)
+        hex = is_hex_digit(s->text[at + i]);
+    if (!hex)
+        note_problem(s->map, JSON_PROBLEM_BAD_ESCAPE, at, 'u');
+    else if (memcmp(s->text + at, "\\u0000", 6) == 0)
+        note_problem(s->map, JSON_PROBLEM_NUL_ESCAPE, at, 0);
 }
 
 /* Skips a string starting at its opening quote. */
@@ -63,8 +87,7 @@ static void skip_string(scanner *s)
             return;
         }
         if (c == '\\') {
-            if (s->at + 6 <= s->length && memcmp(s->text + s->at, "\\u0000", 6) == 0)
-                note_problem(s->map, JSON_PROBLEM_NUL_ESCAPE, s->at, 0);
+            check_escape(s);
             s->at += 2;
             continue;
         }
@@ -121,15 +144,68 @@ static void close_container(scanner *s)
     s->map->entries[index].size = (uint32_t)(s->map->count - index);
 }
 
-/* Skips a number, true, false or null. */
+static bool is_delimiter(char c)
+{
+    return c == ',' || c == ']' || c == '}' || c == ':' || c == ' ' || c == '\t' ||
+           c == '\n' || c == '\r';
+}
+
+size_t json_scalar_length(const char *text, size_t length, size_t at)
+{
+    size_t end = at;
+    while (end < length && !is_delimiter(text[end]))
+        end++;
+    return end - at;
+}
+
+static size_t skip_digits(const char *t, size_t i, size_t n)
+{
+    while (i < n && t[i] >= '0' && t[i] <= '9')
+        i++;
+    return i;
+}
+
+/* What RFC 8259's number grammar refuses in the N bytes at T, or 0:
+ *   number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ e [ + / - ] 1*DIGIT ] */
+static json_number_problem number_problem(const char *t, size_t n)
+{
+    size_t i = t[0] == '-' ? 1 : 0;
+    size_t digits = skip_digits(t, i, n);
+    if (digits == i)
+        return JSON_NUMBER_NO_DIGITS;
+    if (t[i] == '0' && digits > i + 1)
+        return JSON_NUMBER_LEADING_ZERO;
+    i = digits;
+    if (i < n && t[i] == '.') {
+        size_t fraction = skip_digits(t, i + 1, n);
+        if (fraction == i + 1)
+            return JSON_NUMBER_BARE_POINT;
+        i = fraction;
+    }
+    if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+        i++;
+        if (i < n && (t[i] == '+' || t[i] == '-'))
+            i++;
+        size_t exponent = skip_digits(t, i, n);
+        if (exponent == i)
+            return JSON_NUMBER_BARE_EXPONENT;
+        i = exponent;
+    }
+    return i == n ? 0 : JSON_NUMBER_TRAILING_TEXT;
+}
+
+/* Skips a number, true, false or null, noting a number JSON refuses. */
 static void skip_scalar(scanner *s)
 {
-    while (s->at < s->length) {
-        char c = s->text[s->at];
-        if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' ||
-            c == '\n' || c == '\r')
-            return;
-        s->at++;
+    size_t at = s->at;
+    size_t n = json_scalar_length(s->text, s->length, at);
+    s->at += n > 0 ? n : 1; /* always on: text cJSON refused cannot stall the scan */
+    char c = s->text[at];
+    if (n > 0 && (c == '-' || (c >= '0' && c <= '9'))) {
+        json_number_problem problem = number_problem(s->text + at, n);
+        if (problem != 0 && s->map->problem_count < JSON_MAP_MAX_PROBLEMS)
+            s->map->problems[s->map->problem_count++] =
+                (json_problem){JSON_PROBLEM_BAD_NUMBER, at, 0, (unsigned char)problem};
     }
 }
 
@@ -140,6 +216,10 @@ static int scan(scanner *s, size_t key)
     while (s->at < s->length) {
         char c = s->text[s->at];
         if (c == ',' ) {
+            s->at++;
+        } else if ((unsigned char)c < 0x20) {
+            /* cJSON skips every byte below 0x21 as if it were a space */
+            note_problem(s->map, JSON_PROBLEM_CONTROL_OUTSIDE, s->at, (unsigned char)c);
             s->at++;
         } else if (c == ']' || c == '}') {
             close_container(s);
@@ -277,4 +357,33 @@ size_t json_open_at_end(const char *text, size_t length, bool *in_string)
     size_t depth;
     walk_nesting(text, length, SIZE_MAX, &depth, in_string);
     return depth;
+}
+
+size_t json_value_end(const char *text, size_t length, size_t at)
+{
+    if (at >= length)
+        return length;
+    char c = text[at];
+    if (c != '"' && c != '{' && c != '[')
+        return at + json_scalar_length(text, length, at);
+    size_t depth = 0;
+    bool in_string = false;
+    for (size_t i = at; i < length; i++) {
+        char d = text[i];
+        if (in_string) {
+            if (d == '\\')
+                i++;
+            else if (d == '"')
+                in_string = false;
+            if (!in_string && depth == 0)
+                return i + 1; /* a string value ends with its quote */
+        } else if (d == '"') {
+            in_string = true;
+        } else if (d == '{' || d == '[') {
+            depth++;
+        } else if ((d == '}' || d == ']') && depth > 0 && --depth == 0) {
+            return i + 1;
+        }
+    }
+    return length;
 }

@@ -10,8 +10,9 @@
  * the subtree sizes let a walker skip a child without visiting it.
  *
  * The scan also notes what cJSON lets through but JSON forbids or we refuse:
- * raw control characters in strings and "\u0000" escapes (which cJSON uses to
- * cut strings short).
+ * raw control characters in strings, "\u0000" and "\u" escapes without four
+ * hex digits (which cJSON uses to cut strings short, silently), and numbers
+ * outside JSON's grammar that cJSON hands to strtod (01, 1.).
  */
 #ifndef ALMANAC_JSON_MAP_H
 #define ALMANAC_JSON_MAP_H
@@ -28,13 +29,30 @@ typedef struct {
 
 typedef enum {
     JSON_PROBLEM_CONTROL_CHARACTER, /* raw byte < 0x20 inside a string */
-    JSON_PROBLEM_NUL_ESCAPE         /* \u0000 inside a string */
+    JSON_PROBLEM_CONTROL_OUTSIDE,   /* one between values, where cJSON takes
+                                       any byte below 0x21 for a space */
+    JSON_PROBLEM_NUL_ESCAPE,        /* \u0000 inside a string */
+    JSON_PROBLEM_BAD_ESCAPE,        /* \u without four hex digits (cJSON reads
+                                       "\uGGGG" as U+0000 and cuts the string
+                                       there), or an unknown escape */
+    JSON_PROBLEM_BAD_NUMBER         /* a number JSON's grammar refuses but
+                                       strtod takes: 01, -01, 1., 1.e5 */
 } json_problem_kind;
+
+/* What is wrong with a number (json_problem.detail). */
+typedef enum {
+    JSON_NUMBER_LEADING_ZERO = 1, /* 01, -00 */
+    JSON_NUMBER_BARE_POINT,       /* 1. or 1.e5: no digit after the point */
+    JSON_NUMBER_BARE_EXPONENT,    /* 1e or 1e+: no digit in the exponent */
+    JSON_NUMBER_NO_DIGITS,        /* a lone '-' */
+    JSON_NUMBER_TRAILING_TEXT     /* 1x: a number runs into other text */
+} json_number_problem;
 
 typedef struct {
     json_problem_kind kind;
     size_t offset;
-    unsigned char byte; /* the control character, for the message */
+    unsigned char byte;   /* the control character, for the message */
+    unsigned char detail; /* a json_number_problem, for BAD_NUMBER */
 } json_problem;
 
 enum { JSON_MAP_MAX_PROBLEMS = 100 };
@@ -77,5 +95,13 @@ size_t json_find_too_deep(const char *text, size_t length, size_t max_depth);
 /* How many arrays and objects are still open at the end of TEXT, and
  * whether it ends inside a string: tells a truncated file from a typo. */
 size_t json_open_at_end(const char *text, size_t length, bool *in_string);
+
+/* Offset just past the value that starts at AT (a string, an object or
+ * array with all it holds, a scalar), or LENGTH when the text ends first. */
+size_t json_value_end(const char *text, size_t length, size_t at);
+
+/* Bytes of the scalar token (number or literal) at AT: up to the next
+ * delimiter or space, never past LENGTH. */
+size_t json_scalar_length(const char *text, size_t length, size_t at);
 
 #endif

@@ -41,6 +41,10 @@ typedef struct {
     char *pointer;      /* JSON Pointer of the value being read */
     size_t pointer_length;
     size_t pointer_capacity;
+    /* Map entries of the values whose text holds a lexical problem: cJSON
+     * cut such a string short, and what is left of it is not checked again. */
+    size_t damaged[JSON_MAP_MAX_PROBLEMS];
+    size_t damaged_count;
     bool out_of_memory;
 } loader;
 
@@ -158,8 +162,28 @@ static char *copy_string(loader *l, const char *text, size_t length)
 
 typedef enum {
     TEXT_LINE,      /* one line: no control characters at all */
-    TEXT_MULTILINE  /* may hold newlines and tabs */
+    TEXT_MULTILINE, /* may hold newlines and tabs */
+    TEXT_URL        /* one line, and read_url() checks the rest */
 } text_kind;
+
+/* A text must show something: empty, blank or only invisible characters
+ * (U+200B ZERO WIDTH SPACE ...) is refused at AT. True when it shows. */
+static bool check_visible(loader *l, size_t at, const char *s, size_t length)
+{
+    if (utf8_first_visible(s, length) != SIZE_MAX)
+        return true;
+    size_t i = 0;
+    while (i < length && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    if (i == length) {
+        error_at(l, at, "the text is empty; write a value or leave the key out");
+        return false;
+    }
+    size_t bytes;
+    error_at(l, at, "the text has no visible character, only invisible ones such as U+%04X; "
+             "write a value or leave the key out", (unsigned)utf8_decode(s + i, length - i, &bytes));
+    return false;
+}
 
 /* Checks a string value: valid UTF-8, not empty, no control characters
  * (C0, DEL, C1) beyond what KIND allows, at most MAX_BYTES bytes. Returns
@@ -169,6 +193,9 @@ static const char *check_text(loader *l, node n, text_kind kind, size_t max_byte
 {
     if (!expect_type(l, n, cJSON_IsString(n.json), "a string"))
         return NULL;
+    for (size_t i = 0; i < l->damaged_count; i++)
+        if (l->damaged[i] == n.index)
+            return NULL; /* reported already, and cut short by cJSON */
     const char *s = n.json->valuestring;
     size_t length = strlen(s);
     *length_out = length;
@@ -183,18 +210,15 @@ static const char *check_text(loader *l, node n, text_kind kind, size_t max_byte
                  length, max_bytes);
         return NULL;
     }
-    size_t first = 0;
-    while (first < length && (s[first] == ' ' || s[first] == '\t' || s[first] == '\n'))
-        first++;
-    if (first == length) {
-        error_at(l, at, "the text is empty; write a value or leave the key out");
+    if (!check_visible(l, at, s, length))
         return NULL;
-    }
     for (size_t i = 0; i < length; i++) {
-        /* skip words with no control character and no C1 lead byte */
+        /* skip words with no control character, no C1 lead byte and no
+         * lead byte of a bidirectional control (E2) */
         while (length - i >= WORD_BYTES) {
             uint64_t w = word_at(s + i);
-            uint64_t marks = word_below(w, 0x20) | word_equal(w, 0x7F) | word_equal(w, 0xC2);
+            uint64_t marks = word_below(w, 0x20) | word_equal(w, 0x7F) | word_equal(w, 0xC2) |
+                             word_equal(w, 0xE2);
             if (marks != 0) {
                 i += word_first(marks);
                 break;
@@ -204,6 +228,18 @@ static const char *check_text(loader *l, node n, text_kind kind, size_t max_byte
         if (i == length)
             break;
         unsigned c = (unsigned char)s[i];
+        if (c == 0xE2) {
+            size_t bytes;
+            uint32_t cp = utf8_decode(s + i, length - i, &bytes);
+            if (unicode_is_bidi_control(cp)) {
+                error_at(l, at, "the text contains U+%04X, a bidirectional control character: "
+                         "it makes text display in another order than it is stored (with "
+                         "U+202E, \"gnp.exe\" shows as \"exe.png\"); remove it, right-to-left "
+                         "text displays correctly without it", (unsigned)cp);
+                return NULL;
+            }
+            continue;
+        }
         /* C1 controls (U+0080-U+009F, UTF-8 C2 80-C2 9F): U+009B is CSI,
          * an escape sequence to terminals that honour 8-bit controls. */
         if (c == 0xC2 && i + 1 < length && (unsigned char)s[i + 1] <= 0x9F)
@@ -213,6 +249,11 @@ static const char *check_text(loader *l, node n, text_kind kind, size_t max_byte
         bool control = c < 0x20 || c >= 0x7F;
         if (control && kind == TEXT_MULTILINE && (c == '\n' || c == '\t'))
             continue;
+        if (control && kind == TEXT_URL) {
+            error_at(l, at, "the URL contains the control character U+%04X; remove it, or "
+                     "percent-encode it (%%%02X)", c, c);
+            return NULL;
+        }
         if (control) {
             error_at(l, at, "the text contains the control character U+%04X%s", c,
                      kind == TEXT_LINE && (c == '\n' || c == '\r')
@@ -272,7 +313,7 @@ static char *read_slug(loader *l, node n, const char *what)
 static char *read_url(loader *l, node n)
 {
     size_t length;
-    const char *s = check_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES, &length);
+    const char *s = check_text(l, n, TEXT_URL, ALMANAC_MAX_SHORT_BYTES, &length);
     if (s == NULL)
         return NULL;
     size_t at = value_offset(l, n);
@@ -308,6 +349,12 @@ static bool read_date(loader *l, node n, almanac_date *date)
     if (e != ALMANAC_DATE_OK) {
         error_at(l, value_offset(l, n), "invalid date '%.40s': %s", s,
                  almanac_date_error_text(e));
+        return false;
+    }
+    if (date->year > ALMANAC_YEAR_FEED_MAX) {
+        error_at(l, value_offset(l, n), "year %04d is after %d, the last year almanac can write "
+                 "to a feed (libical, which writes them, stops at 3000, and an event's end is "
+                 "the day after it); check the year", date->year, ALMANAC_YEAR_FEED_MAX);
         return false;
     }
     if (date->year < ALMANAC_YEAR_USUAL_MIN)
@@ -979,6 +1026,47 @@ static bool report_bare_word(loader *l, size_t at)
     return true;
 }
 
+/* Whether CP is a decimal digit of a script other than Latin (Unicode's
+ * Nd blocks of the scripts most often typed: Arabic-Indic, Persian,
+ * Devanagari and its neighbours, Thai, fullwidth ...). */
+static bool is_other_digit(uint32_t cp)
+{
+    static const uint32_t zeros[] = {
+        0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66,
+        0x0CE6, 0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810,
+        0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0,
+        0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10};
+    for (size_t i = 0; i < sizeof zeros / sizeof zeros[0]; i++)
+        if (cp >= zeros[i] && cp <= zeros[i] + 9)
+            return true;
+    return false;
+}
+
+/* A character where JSON has no use for it: shown as itself when it is
+ * printable, and by its code point always, so that a look-alike (a
+ * non-breaking space, a curly quote, a Persian digit) can be told apart. */
+static void report_unexpected(loader *l, size_t at)
+{
+    unsigned char c = (unsigned char)l->text[at];
+    if (c > 0x20 && c < 0x7F) {
+        error_at(l, at, "JSON syntax error: unexpected '%c'", c);
+        return;
+    }
+    size_t bytes;
+    uint32_t cp = utf8_decode(l->text + at, l->length - at, &bytes);
+    char shown[16] = "";
+    if (cp >= 0xA0 && !unicode_is_invisible(cp) && !unicode_is_bidi_control(cp))
+        snprintf(shown, sizeof shown, "'%.*s' ", (int)bytes, l->text + at);
+    if (is_other_digit(cp))
+        error_at(l, at, "JSON syntax error: unexpected %s(U+%04X), a digit that JSON numbers "
+                 "do not take; write the number with the digits 0-9", shown, (unsigned)cp);
+    else if (cp == 0x201C || cp == 0x201D || cp == 0x00AB || cp == 0x00BB)
+        error_at(l, at, "JSON syntax error: unexpected %s(U+%04X), a typographic quote; JSON "
+                 "strings use the straight double quote \"", shown, (unsigned)cp);
+    else
+        error_at(l, at, "JSON syntax error: unexpected %s(U+%04X)", shown, (unsigned)cp);
+}
+
 /* Explains where and why cJSON stopped. cJSON reports the failure at or
  * just after the offending character, so both are looked at. */
 static void report_syntax_error(loader *l, size_t at)
@@ -1049,7 +1137,7 @@ static void report_syntax_error(loader *l, size_t at)
     else if (c == '/')
         error_at(l, at, "JSON does not allow comments");
     else if (!report_bare_word(l, at))
-        error_at(l, at, "JSON syntax error: unexpected '%c'", c > 0x20 && c < 0x7F ? c : '?');
+        report_unexpected(l, at);
 }
 
 static cJSON *parse_json(loader *l, size_t start)
@@ -1087,15 +1175,101 @@ static cJSON *parse_json(loader *l, size_t start)
     return root;
 }
 
+/* Pushes onto the pointer the path from the map's first entry (the value
+ * the pointer names now) down to the innermost value whose text, key
+ * included, holds OFFSET, and sets *ENTRY to that value's entry; returns
+ * the old length for pointer_pop(). */
+static size_t pointer_push_path_to(loader *l, size_t offset, size_t *entry)
+{
+    size_t old = l->pointer_length;
+    const json_map *m = &l->map;
+    size_t j = 0;
+    while (j < m->count) {
+        char open = l->text[m->entries[j].value];
+        if (open != '{' && open != '[')
+            break;
+        size_t end = j + m->entries[j].size, found = SIZE_MAX, index = 0;
+        for (size_t child = j + 1; child < end; index++) {
+            size_t next = child + m->entries[child].size;
+            size_t stop = next < end ? m->entries[next].key : SIZE_MAX;
+            if (offset >= m->entries[child].key && offset < stop) {
+                found = child; /* unless OFFSET is after its value, in between */
+                break;
+            }
+            child = next;
+        }
+        if (found != SIZE_MAX &&
+            offset >= json_value_end(l->text, l->length, m->entries[found].value))
+            found = SIZE_MAX;
+        if (found == SIZE_MAX)
+            break;
+        if (open == '[') {
+            pointer_push_index(l, index);
+        } else { /* the key as written, without its quotes */
+            size_t key = m->entries[found].key, close = key + 1;
+            while (close < l->length && close - key <= 100 && l->text[close] != '"')
+                close += l->text[close] == '\\' ? 2 : 1;
+            char segment[104];
+            size_t n = close < l->length ? close - key - 1 : 0;
+            snprintf(segment, sizeof segment, "%.*s", (int)(n > 100 ? 100 : n), l->text + key + 1);
+            pointer_push(l, segment);
+        }
+        j = found;
+    }
+    *entry = j;
+    return old;
+}
+
+static void report_bad_number(loader *l, const json_problem *p)
+{
+    size_t n = json_scalar_length(l->text, l->length, p->offset);
+    int shown = n > 40 ? 40 : (int)n;
+    const char *number = l->text + p->offset;
+    switch ((json_number_problem)p->detail) {
+    case JSON_NUMBER_LEADING_ZERO:
+        error_at(l, p->offset, "invalid number '%.*s': JSON numbers do not start with a 0 "
+                 "unless they are 0 or 0.something; remove the leading zeros", shown, number);
+        break;
+    case JSON_NUMBER_BARE_POINT:
+        error_at(l, p->offset, "invalid number '%.*s': a decimal point needs a digit after "
+                 "it (write 1.0, or 1 without the point)", shown, number);
+        break;
+    case JSON_NUMBER_BARE_EXPONENT:
+        error_at(l, p->offset, "invalid number '%.*s': the exponent after 'e' needs digits "
+                 "(1e5, 1e-5)", shown, number);
+        break;
+    case JSON_NUMBER_NO_DIGITS:
+    case JSON_NUMBER_TRAILING_TEXT:
+        error_at(l, p->offset, "invalid number '%.*s': a JSON number is digits with an "
+                 "optional '-', '.' and exponent, such as -12.5 or 1e3", shown, number);
+        break;
+    }
+}
+
+/* What json_map noted that cJSON let through: each at its place, under the
+ * pointer of the value (or key) that holds it. */
 static void report_lexical_problems(loader *l)
 {
+    l->damaged_count = 0;
     for (size_t i = 0; i < l->map.problem_count; i++) {
         const json_problem *p = &l->map.problems[i];
+        size_t entry;
+        size_t old = pointer_push_path_to(l, p->offset, &entry);
+        l->damaged[l->damaged_count++] = entry;
         if (p->kind == JSON_PROBLEM_NUL_ESCAPE)
-            error_at(l, p->offset, "\\u0000 is not allowed in strings");
+            error_at(l, p->offset, "\\u0000 is not allowed in strings: remove it (most "
+                     "programs take a NUL character for the end of the text)");
+        else if (p->kind == JSON_PROBLEM_BAD_ESCAPE)
+            report_bad_escape(l, p->offset);
+        else if (p->kind == JSON_PROBLEM_BAD_NUMBER)
+            report_bad_number(l, p);
+        else if (p->kind == JSON_PROBLEM_CONTROL_OUTSIDE)
+            error_at(l, p->offset, "control character U+%04X between values; JSON allows only "
+                     "spaces, tabs and line breaks there: remove it", p->byte);
         else
             error_at(l, p->offset, "raw control character U+%04X inside a string; write it "
                      "escaped (\\n for a newline, \\t for a tab)", p->byte);
+        pointer_pop(l, old);
     }
 }
 
@@ -1297,7 +1471,7 @@ static bool refuse_bytes(loader *l, size_t start)
     while (first < l->length && is_space(l->text[first]))
         first++;
     if (first == l->length) {
-        error_at(l, ALMANAC_NO_OFFSET, "the file is empty; it must hold one JSON object "
+        error_at(l, 0, "the file is empty; it must hold one JSON object "
                  "with \"calendar\" and \"events\"");
         return true;
     }

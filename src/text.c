@@ -76,6 +76,61 @@ size_t utf8_invalid_at(const char *text, size_t length)
     return SIZE_MAX;
 }
 
+uint32_t utf8_decode(const char *text, size_t available, size_t *bytes)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t need = s[0] < 0x80 ? 0 : s[0] >= 0xF0 ? 3 : s[0] >= 0xE0 ? 2 : s[0] >= 0xC0 ? 1 : 0;
+    uint32_t cp = need == 0 ? s[0] : s[0] & (0x3Fu >> need);
+    *bytes = 1;
+    if (need == 0 || need >= available)
+        return s[0];
+    for (size_t k = 1; k <= need; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return s[0];
+        cp = (cp << 6) | (s[k] & 0x3Fu);
+    }
+    *bytes = need + 1;
+    return cp;
+}
+
+bool unicode_is_bidi_control(uint32_t cp)
+{
+    return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+bool unicode_is_invisible(uint32_t cp)
+{
+    /* Unicode's White_Space and Default_Ignorable_Code_Point (16.0), as
+     * ranges; U+2800 BRAILLE PATTERN BLANK is added: it prints nothing and
+     * is the usual way to make a name look empty. */
+    static const uint32_t ranges[][2] = {
+        {0x0009, 0x000D}, {0x0020, 0x0020}, {0x0085, 0x0085}, {0x00A0, 0x00A0},
+        {0x00AD, 0x00AD}, {0x034F, 0x034F}, {0x061C, 0x061C}, {0x115F, 0x1160},
+        {0x1680, 0x1680}, {0x17B4, 0x17B5}, {0x180B, 0x180F}, {0x2000, 0x200F},
+        {0x2028, 0x202F}, {0x205F, 0x206F}, {0x2800, 0x2800}, {0x3000, 0x3000},
+        {0x3164, 0x3164}, {0xFE00, 0xFE0F}, {0xFEFF, 0xFEFF}, {0xFFA0, 0xFFA0},
+        {0xFFF0, 0xFFF8}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0] && cp >= ranges[i][0]; i++)
+        if (cp <= ranges[i][1])
+            return true;
+    return false;
+}
+
+size_t utf8_first_visible(const char *text, size_t length)
+{
+    for (size_t i = 0; i < length;) {
+        unsigned char c = (unsigned char)text[i];
+        if (c > 0x20 && c < 0x7F)
+            return i; /* the common case: a printable ASCII character */
+        size_t bytes;
+        if (!unicode_is_invisible(utf8_decode(text + i, length - i, &bytes)))
+            return i;
+        i += bytes;
+    }
+    return SIZE_MAX;
+}
+
 size_t utf8_length(const char *text, size_t length)
 {
     size_t n = 0;

@@ -55,6 +55,26 @@ size_t utf8_invalid_at(const char *text, size_t length);
 /* Number of code points in valid UTF-8 TEXT. */
 size_t utf8_length(const char *text, size_t length);
 
+/* The code point of the valid UTF-8 character at TEXT (AVAILABLE > 0
+ * bytes), with *BYTES set to its length; an invalid or cut sequence gives
+ * its first byte as a code point, one byte long. */
+uint32_t utf8_decode(const char *text, size_t available, size_t *bytes);
+
+/* Bidirectional controls that reorder what follows them (embeddings,
+ * overrides, isolates: U+202A-U+202E, U+2066-U+2069): "\u202Egnp.exe"
+ * displays as "exe.png". The marks U+200E, U+200F and U+061C change no
+ * order of their own and are not among them. */
+bool unicode_is_bidi_control(uint32_t cp);
+
+/* Characters that show nothing: white space (U+00A0, U+3000 ...) and the
+ * default-ignorable ones (U+200B ZERO WIDTH SPACE, U+FEFF, variation
+ * selectors, tags ...), and U+2800, a blank that names are padded with. */
+bool unicode_is_invisible(uint32_t cp);
+
+/* The first character of TEXT (LENGTH bytes of valid UTF-8) that is not
+ * invisible, or SIZE_MAX when there is none. */
+size_t utf8_first_visible(const char *text, size_t length);
+
 /* Whether TEXT is a slug: lower-case ASCII letters and digits in groups
  * joined by single hyphens ("sco-summit-2022"). */
 bool is_slug(const char *text);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
     ALMANAC_PRECISION_YEAR,
@@ -25,6 +26,13 @@ typedef enum {
 
 /* Years outside this range cannot be written as iCalendar's 4-digit years. */
 enum { ALMANAC_YEAR_MIN = 1, ALMANAC_YEAR_MAX = 9999 };
+
+/* The last year an event may have: RFC 5545 allows 9999, but libical, which
+ * writes the feeds, treats years after 3000 as invalid (it writes them as
+ * 00000000T000000), and an all-day event's DTEND is the day after it. Times
+ * almanac stamps (DTSTAMP, LAST-MODIFIED) stay in the same range. */
+enum { ALMANAC_YEAR_FEED_MAX = 2999 };
+#define ALMANAC_TIME_MAX INT64_C(32503679999) /* 2999-12-31T23:59:59Z */
 
 /* Years outside this range are accepted with a warning: before 1583 the
  * Gregorian calendar that iCalendar assumes was not yet in use, and after
@@ -99,6 +107,15 @@ int almanac_date_compare(const almanac_date *a, const almanac_date *b);
  * must hold ALMANAC_DATE_TEXT_MAX bytes. */
 enum { ALMANAC_DATE_TEXT_MAX = 24 };
 size_t almanac_date_format(const almanac_date *date, char *buffer);
+
+/* The date's first day at its clock time (00:00 for dates) as seconds
+ * since 1970-01-01T00:00, counted as if the clock were UTC: for a UTC
+ * time its Unix time, for a local time its wall-clock reading. */
+int64_t almanac_date_clock_seconds(const almanac_date *date);
+
+/* The inverse: the time SECONDS after 1970-01-01T00:00, of PRECISION
+ * ALMANAC_PRECISION_LOCAL_TIME or ALMANAC_PRECISION_UTC_TIME. */
+almanac_date almanac_date_from_clock_seconds(int64_t seconds, almanac_precision precision);
 
 /* English month names, 1-12: "January", and three-letter "Jan". */
 const char *almanac_month_name(int month);

@@ -66,9 +66,10 @@ if [ $status = 1 ] && [ -z "$(find "$tmp/jail" -mindepth 2)" ] && [ ! -e /tmp/al
    [ ! -e /etc/cron.d/x.ics ]; then ok; else fail "path-ids: exit $status or a file written"; find "$tmp/jail"; fi
 # an URL with CR LF cannot add lines to a feed, nor escapes reach a terminal
 # (ESC, BEL or the C1 CSI anywhere in what almanac prints about them)
-for name in url-crlf title-c1-csi location-terminal-escape terminal-escapes; do
+# or a bidirectional override (U+202A-U+202E, U+2066-U+2069) reorder its line
+for name in url-crlf title-c1-csi location-terminal-escape terminal-escapes bidi-controls; do
     "$bin" check "tests/cases/bad/$name.json" > "$tmp/esc.out" 2>&1
-    if LC_ALL=C grep -q "$(printf '\033\\|\007\\|\302\233')" "$tmp/esc.out"; then
+    if LC_ALL=C grep -q "$(printf '\033\\|\007\\|\302\233\\|\342\200[\252-\256]\\|\342\201[\246-\251]')" "$tmp/esc.out"; then
         fail "$name: a control character reached the terminal"; else ok; fi
 done
 

@@ -119,11 +119,53 @@ static void test_suggestions(void **state)
     assert_true(is_plausible_typo("sco-sumit-2022", 1));
 }
 
+static void test_code_points(void **state)
+{
+    (void)state;
+    size_t bytes;
+    assert_int_equal(utf8_decode("A", 1, &bytes), 'A');
+    assert_int_equal(bytes, 1);
+    assert_int_equal(utf8_decode("\xD0\x94", 2, &bytes), 0x0414); /* Д */
+    assert_int_equal(bytes, 2);
+    assert_int_equal(utf8_decode("\xE2\x80\xAE", 3, &bytes), 0x202E);
+    assert_int_equal(bytes, 3);
+    assert_int_equal(utf8_decode("\xF0\x9F\x98\x80", 4, &bytes), 0x1F600);
+    assert_int_equal(bytes, 4);
+    /* cut short, or a continuation byte missing: the first byte alone */
+    assert_int_equal(utf8_decode("\xE2\x80", 2, &bytes), 0xE2);
+    assert_int_equal(bytes, 1);
+    assert_int_equal(utf8_decode("\xE2x\xAE", 3, &bytes), 0xE2);
+    assert_int_equal(bytes, 1);
+    for (uint32_t cp = 0x202A; cp <= 0x202E; cp++)
+        assert_true(unicode_is_bidi_control(cp));
+    for (uint32_t cp = 0x2066; cp <= 0x2069; cp++)
+        assert_true(unicode_is_bidi_control(cp));
+    assert_false(unicode_is_bidi_control(0x200F)); /* RLM reorders nothing by itself */
+    assert_false(unicode_is_bidi_control(0x0627)); /* Arabic alef */
+}
+
+static void test_visible(void **state)
+{
+    (void)state;
+    static const char *const invisible[] = {
+        "", " \t\n", "\xE2\x80\x8B", "\xC2\xA0\xE2\x81\xA0", "\xEF\xBB\xBF",
+        "\xE3\x80\x80\xE2\xA0\x80", "\xE3\x85\xA4", "\xF3\xA0\x80\x81",
+        "\xE2\x80\x8F\xCD\x8F"};
+    for (size_t i = 0; i < sizeof invisible / sizeof invisible[0]; i++)
+        assert_int_equal(utf8_first_visible(invisible[i], strlen(invisible[i])), SIZE_MAX);
+    assert_int_equal(utf8_first_visible("\xE2\x80\x8Bx", 4), 3);
+    assert_int_equal(utf8_first_visible("\xD8\xAF", 2), 0); /* Arabic dal */
+    assert_int_equal(utf8_first_visible(" \xE6\x9D\xB1", 4), 1); /* 東 */
+    assert_false(unicode_is_invisible('a'));
+    assert_true(unicode_is_invisible(0x200B));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8), cmocka_unit_test(test_utf8_agrees_with_reference),
         cmocka_unit_test(test_slugs),
-        cmocka_unit_test(test_suggestions)};
+        cmocka_unit_test(test_suggestions), cmocka_unit_test(test_code_points),
+        cmocka_unit_test(test_visible)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
