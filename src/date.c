@@ -257,3 +257,50 @@ const char *almanac_month_abbrev(int month)
 {
     return month >= 1 && month <= 12 ? month_abbrevs[month - 1] : "?";
 }
+
+/* Days from 1970-01-01 to Y-M-D in the proleptic Gregorian calendar
+ * (the "days from civil" algorithm: years counted from March, so that the
+ * leap day ends a year; eras of 400 years). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t year_of_era = y - era * 400;
+    int64_t day_of_year = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + day_of_era - 719468;
+}
+
+int64_t almanac_date_clock_seconds(const almanac_date *date)
+{
+    almanac_day day = almanac_date_first_day(date);
+    int64_t seconds = days_from_civil(day.year, day.month, day.day) * 86400;
+    if (almanac_date_is_timed(date))
+        seconds += date->hour * 3600 + date->minute * 60 + date->second;
+    return seconds;
+}
+
+almanac_date almanac_date_from_clock_seconds(int64_t seconds, almanac_precision precision)
+{
+    int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    int64_t clock = seconds - days * 86400;
+    /* civil from days: the inverse of days_from_civil() */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t day_of_era = z - era * 146097;
+    int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 -
+                           day_of_era / 146096) / 365;
+    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    int64_t mp = (5 * day_of_year + 2) / 153;
+    int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    return (almanac_date){
+        .precision = precision,
+        .year = (int)(year_of_era + era * 400 + (month <= 2)),
+        .month = month,
+        .day = (int)(day_of_year - (153 * mp + 2) / 5 + 1),
+        .hour = (int)(clock / 3600),
+        .minute = (int)(clock / 60 % 60),
+        .second = (int)(clock % 60),
+        .has_seconds = clock % 60 != 0,
+    };
+}

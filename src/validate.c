@@ -197,18 +197,101 @@ static void check_timezones(const almanac_document *doc, almanac_diagnostics *di
             continue;
         if (tzdb_exists(zones[i].name))
             continue;
-        char suggestion[160];
-        bool close = tzdb_suggest(zones[i].name, suggestion, sizeof suggestion);
         if (zones[i].owner == SIZE_MAX)
             snprintf(pointer, sizeof pointer, "/calendar/timezone");
         else
             pointer_for(pointer, sizeof pointer, "events", zones[i].owner, "timezone");
+        char suggestion[240];
+        if (tzdb_explain_refusal(zones[i].name, suggestion, sizeof suggestion)) {
+            almanac_diagnostics_add(diags, ALMANAC_ERROR, zones[i].at, pointer,
+                                    "'%s' is not an IANA timezone name: %s", zones[i].name,
+                                    suggestion);
+            continue;
+        }
+        bool close = tzdb_suggest(zones[i].name, suggestion, sizeof suggestion);
         almanac_diagnostics_add(diags, ALMANAC_ERROR, zones[i].at, pointer,
                                 "unknown timezone '%s'%s%s%s", zones[i].name,
                                 close ? "; did you mean '" : "; use an IANA name such as 'Asia/Tashkent'",
                                 close ? suggestion : "", close ? "'?" : "");
     }
     free(zones);
+}
+
+/* "02:30", or "02:30:15" when the seconds are not zero. */
+static void format_clock(int64_t clock_seconds, char *buffer, size_t size)
+{
+    almanac_date d = almanac_date_from_clock_seconds(clock_seconds, ALMANAC_PRECISION_LOCAL_TIME);
+    if (d.second != 0)
+        snprintf(buffer, size, "%02d:%02d:%02d", d.hour, d.minute, d.second);
+    else
+        snprintf(buffer, size, "%02d:%02d", d.hour, d.minute);
+}
+
+static void format_offset(int offset, char *buffer, size_t size)
+{
+    int minutes = (offset < 0 ? -offset : offset) / 60;
+    snprintf(buffer, size, "UTC%c%02d:%02d", offset < 0 ? '-' : '+', minutes / 60, minutes % 60);
+}
+
+/* A local time that the zone's clocks skip or pass twice (a daylight-saving
+ * change) is written as it was given, and calendar apps resolve it as RFC
+ * 5545 3.3.5 says: a skipped time with the offset before the gap, a
+ * repeated one as its first occurrence. Say which time that is. */
+static void check_local_time(const almanac_date *date, const char *zone, size_t at,
+                             const char *pointer, almanac_diagnostics *diags)
+{
+    int64_t local = almanac_date_clock_seconds(date);
+    tzdb_change change;
+    tzdb_local_kind kind = tzdb_classify_local(zone, local, &change);
+    if (kind == TZDB_LOCAL_ONCE)
+        return;
+    char written[ALMANAC_DATE_TEXT_MAX], from[16], to[16], shown[16], offset[16];
+    almanac_date_format(date, written);
+    format_clock(change.at + change.offset_before, from, sizeof from);
+    format_clock(change.at + change.offset_after, to, sizeof to);
+    if (kind == TZDB_LOCAL_SKIPPED) {
+        format_clock(local + change.offset_after - change.offset_before, shown, sizeof shown);
+        almanac_diagnostics_add(diags, ALMANAC_WARNING, at, pointer,
+                                "%s does not exist in %s: its clocks go forward from %s to "
+                                "%s that day, and calendar apps will show %s (RFC 5545 "
+                                "3.3.5); write the time that is meant", written, zone, from,
+                                to, shown);
+        return;
+    }
+    char second[ALMANAC_DATE_TEXT_MAX];
+    almanac_date utc = almanac_date_from_clock_seconds(local - change.offset_after,
+                                                       ALMANAC_PRECISION_UTC_TIME);
+    utc.has_seconds = date->has_seconds || utc.second != 0;
+    almanac_date_format(&utc, second);
+    format_offset(change.offset_before, offset, sizeof offset);
+    almanac_diagnostics_add(diags, ALMANAC_WARNING, at, pointer,
+                            "%s happens twice in %s: its clocks go back from %s to %s "
+                            "that day, and calendar apps take the first, at %s (RFC 5545 "
+                            "3.3.5); for the second, write it in UTC: %s", written, zone, from, to,
+                            offset, second);
+}
+
+static void check_local_times(const almanac_document *doc, almanac_diagnostics *diags)
+{
+    const char *known = NULL; /* the last zone found to exist */
+    char pointer[64];
+    for (size_t i = 0; i < doc->event_count; i++) {
+        const almanac_event *e = &doc->events[i];
+        const char *zone = e->complete ? almanac_event_timezone(doc, e) : NULL;
+        if (zone == NULL)
+            continue;
+        if (known == NULL || strcmp(zone, known) != 0) {
+            if (!tzdb_exists(zone))
+                continue; /* check_timezones() says so */
+            known = zone;
+        }
+        pointer_for(pointer, sizeof pointer, "events", e->index, "start");
+        check_local_time(&e->start, zone, e->at_start, pointer, diags);
+        if (e->has_end && e->end.precision == ALMANAC_PRECISION_LOCAL_TIME) {
+            pointer_for(pointer, sizeof pointer, "events", e->index, "end");
+            check_local_time(&e->end, zone, e->at_end, pointer, diags);
+        }
+    }
 }
 
 /* The distinct tags of all events, in order of first use, with *COUNT and
@@ -288,5 +371,6 @@ void almanac_validate(const almanac_document *doc, almanac_diagnostics *diags)
     for (size_t i = 0; i < doc->event_count; i++)
         check_dates(&doc->events[i], diags);
     check_timezones(doc, diags);
+    check_local_times(doc, diags);
     check_feeds(doc, diags);
 }

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <time.h>
 
 #include "almanac/date.h"
 
@@ -147,12 +148,38 @@ static void test_format_round_trip(void **state)
     }
 }
 
+/* Seconds since the epoch against timegm(), the C library's answer, over
+ * every day from 0001 to 2999 in steps that visit every month, both ways. */
+static void test_clock_seconds(void **state)
+{
+    (void)state;
+    almanac_date epoch = must_parse("1970-01-01T00:00Z");
+    assert_int_equal(almanac_date_clock_seconds(&epoch), 0);
+    almanac_date last = must_parse("2999-12-31T23:59:59Z");
+    assert_int_equal(almanac_date_clock_seconds(&last), ALMANAC_TIME_MAX);
+    almanac_date before = must_parse("1969-12-31T23:59:59Z");
+    assert_int_equal(almanac_date_clock_seconds(&before), -1);
+    for (int64_t day = -719162; day <= 376199; day += 29) { /* 0001-01-01 .. 2999-12-31 */
+        int64_t seconds = day * 86400 + (day % 86400 + 86400) % 86400;
+        almanac_date d = almanac_date_from_clock_seconds(seconds, ALMANAC_PRECISION_UTC_TIME);
+        assert_int_equal(almanac_date_clock_seconds(&d), seconds);
+        time_t t = (time_t)seconds;
+        struct tm tm;
+        assert_non_null(gmtime_r(&t, &tm));
+        assert_int_equal(d.year, tm.tm_year + 1900);
+        assert_int_equal(d.month, tm.tm_mon + 1);
+        assert_int_equal(d.day, tm.tm_mday);
+        assert_int_equal(d.hour * 3600 + d.minute * 60 + d.second,
+                         tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_precision), cmocka_unit_test(test_calendar_days),
         cmocka_unit_test(test_times),           cmocka_unit_test(test_syntax),
         cmocka_unit_test(test_spans),           cmocka_unit_test(test_ordering),
-        cmocka_unit_test(test_format_round_trip)};
+        cmocka_unit_test(test_format_round_trip), cmocka_unit_test(test_clock_seconds)};
     return cmocka_run_group_tests_name("date", tests, NULL, NULL);
 }
