@@ -117,6 +117,7 @@ e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
 	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/import.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; \
+	    sh tests/e2e/files.sh $(B)/asan/almanac || status=1; \
 	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \
 	    sh tests/e2e/durability.sh $(B)/almanac || status=1; exit $$status
 

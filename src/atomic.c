@@ -197,6 +197,14 @@ int atomic_close(atomic_file *file)
 
 int atomic_commit(atomic_file *file)
 {
+    /* Exchanging would swap a directory (or a FIFO, a link ...) at the
+     * target's name into the temporary name, and the build would "succeed"
+     * with the user's directory hidden: only files are replaced. */
+    struct stat target;
+    if (lstat(file->path, &target) == 0 && !S_ISREG(target.st_mode)) {
+        errno = S_ISDIR(target.st_mode) ? EISDIR : EEXIST;
+        return -1;
+    }
     if (renameat2(AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE) == 0) {
         file->step = ATOMIC_EXCHANGED;
         return 0;
@@ -325,7 +333,22 @@ static bool temp_name_base(const char *name, char *base, size_t size)
     return true;
 }
 
-int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name))
+int atomic_set_mode(atomic_file *file, unsigned mode, const struct stat *owner)
+{
+    if (file->stream == NULL) {
+        errno = EBADF;
+        return -1;
+    }
+    /* The owner first: fchown clears set-user and set-group bits. */
+    if (owner != NULL && fchown(file->fd, owner->st_uid, owner->st_gid) != 0 &&
+        fchown(file->fd, (uid_t)-1, owner->st_gid) != 0 && errno != EPERM)
+        return -1;
+    return fchmod(file->fd, (mode_t)mode);
+}
+
+int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name,
+                                                            const void *context),
+                            const void *context)
 {
     DIR *d = opendir(dir);
     if (d == NULL)
@@ -334,7 +357,13 @@ int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name))
     struct dirent *entry;
     while (result == 0 && (errno = 0, entry = readdir(d)) != NULL) {
         char base[256];
-        if (!temp_name_base(entry->d_name, base, sizeof base) || !is_ours(base))
+        if (!temp_name_base(entry->d_name, base, sizeof base) || !is_ours(base, context))
+            continue;
+        /* Only files are ours: a directory of such a name is somebody's
+         * (an old almanac swapped a directory at an output's name there). */
+        struct stat st;
+        if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode))
             continue;
         if (unlinkat(dirfd(d), entry->d_name, 0) == 0)
             removed++;

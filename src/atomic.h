@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 typedef enum {
     ATOMIC_NEW,       /* temporary file open or written, target untouched */
@@ -77,9 +78,18 @@ int atomic_sync_dir(const char *dir);
 int atomic_lock_dir(const char *dir);
 void atomic_unlock_dir(int fd);
 
-/* Removes from DIR every ".<name>.tmp-XXXXXX" for which IS_OURS(name) is
- * true: the temporary files of a build that was killed. Returns the number
- * removed, or -1 (errno) when DIR cannot be read or a file not removed. */
-int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name));
+/* Removes from DIR every ".<name>.tmp-XXXXXX" for which IS_OURS(name,
+ * CONTEXT) is true: the temporary files of a build that was killed. Only
+ * regular files are removed. Returns the number removed, or -1 (errno) when
+ * DIR cannot be read or a file not removed. */
+int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name,
+                                                            const void *context),
+                            const void *context);
+
+/* Gives the temporary file of FILE (open) the permission bits MODE, and when
+ * OWNER is set, the owner and group of the file it replaces (as far as this
+ * process may: a group or owner it cannot give is left as created). Returns
+ * 0 or -1 (errno). */
+int atomic_set_mode(atomic_file *file, unsigned mode, const struct stat *owner);
 
 #endif

@@ -11,6 +11,7 @@
 #include "almanac/build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ typedef struct {
     const char *key;
     uint64_t hash;
     almanac_event_stamp stamp;
+    size_t line;
 } state_record;
 
 typedef struct {
@@ -73,15 +75,129 @@ static bool parse_record(char *line, state_record *r)
     r->hash = strtoull(fields[2], &end, 16);
     if (*end != '\0' || strlen(fields[2]) != 16)
         return false;
+    /* Numbers in range, so that the next SEQUENCE and stamp cannot
+     * overflow or leave what iCalendar (and libical) can write. */
+    errno = 0;
     unsigned long sequence = strtoul(fields[3], &end, 10);
-    if (*end != '\0' || sequence > 1000000000UL)
+    if (*end != '\0' || errno != 0 || fields[3][0] < '0' || fields[3][0] > '9' ||
+        sequence > 1000000000UL)
         return false;
     r->stamp.sequence = (unsigned)sequence;
     long long modified = strtoll(fields[4], &end, 10);
-    if (*end != '\0' || modified < 0)
+    if (*end != '\0' || errno != 0 || fields[4][0] < '0' || fields[4][0] > '9' ||
+        modified > ALMANAC_TIME_MAX)
         return false;
     r->stamp.modified = modified;
     return true;
+}
+
+/* The longest record almanac writes: "event", an id of 100 bytes, the
+ * hash, a SEQUENCE and a time, with their tabs. A state holding more than
+ * a record per event and feed at the largest sizes is not almanac's. */
+enum { STATE_RECORD_MAX = 160 };
+#define STATE_MAX_BYTES \
+    ((int64_t)(ALMANAC_MAX_EVENTS + ALMANAC_MAX_FEEDS + 1) * STATE_RECORD_MAX + 4096)
+
+static const char *file_kind(mode_t mode)
+{
+    return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO" :
+           S_ISSOCK(mode) ? "a socket" : S_ISCHR(mode) || S_ISBLK(mode) ? "a device" :
+           "not a regular file";
+}
+
+/* Reads the state at PATH into *TEXT (NUL-terminated, *LENGTH bytes). The
+ * state is almanac's own file, replaced by every build: anything but a
+ * regular file of plausible size is refused before a byte is read, so a
+ * FIFO cannot hang the build nor a link to /dev/zero fill memory.
+ * Returns 0, 1 when there is no state yet, or -1 after a diagnostic. */
+static int read_state_text(const char *path, char **text, size_t *length,
+                           almanac_diagnostics *diags)
+{
+    *text = NULL;
+    *length = 0;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        return 1; /* first build */
+    const char *fix = "remove it, and the next build writes a new one (every event then "
+                      "starts again at SEQUENCE 0)";
+    if (fd < 0) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                errno == ELOOP ? "the build state %s is a symbolic link; "
+                                "almanac replaces this file on every build, so it must be a "
+                                "regular file: %s" : "cannot read the build state %s: %s",
+                                path, errno == ELOOP ? fix : strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    int result = fstat(fd, &st);
+    if (result != 0)
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "cannot read the build state %s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "the build state %s is %s, not a file almanac wrote; %s",
+                                path, file_kind(st.st_mode), fix);
+    else if (st.st_size > STATE_MAX_BYTES)
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "the build state %s is too large to be almanac's (%lld bytes, "
+                                "at most %lld for the most events almanac takes); %s", path,
+                                (long long)st.st_size, (long long)STATE_MAX_BYTES, fix);
+    if (result != 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_MAX_BYTES) {
+        close(fd);
+        return -1;
+    }
+    /* Read what is there, one byte more than fstat said to see it grow. */
+    size_t capacity = (size_t)st.st_size + 2;
+    char *buffer = malloc(capacity);
+    size_t used = 0;
+    ssize_t n = 0;
+    while (buffer != NULL && used + 1 < capacity &&
+           ((n = read(fd, buffer + used, capacity - 1 - used)) > 0 || (n < 0 && errno == EINTR)))
+        used += n > 0 ? (size_t)n : 0;
+    int saved = errno;
+    close(fd);
+    if (buffer == NULL || n < 0) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "cannot read the build state %s: %s", path,
+                                buffer == NULL ? "out of memory" : strerror(saved));
+        free(buffer);
+        return -1;
+    }
+    buffer[used] = '\0';
+    *text = buffer;
+    *length = used;
+    return 0;
+}
+
+/* Two records of one event or feed: what resolving a merge conflict in the
+ * state by keeping both sides gives. The one changed last wins (the highest
+ * SEQUENCE, then the latest time), so SEQUENCE never goes back. RECORDS are
+ * sorted; returns how many are left. */
+static size_t merge_duplicates(state_record *records, size_t count, const char *path,
+                               almanac_diagnostics *diags)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < count; i++) {
+        state_record *last = kept > 0 ? &records[kept - 1] : NULL;
+        if (last == NULL || compare_records(last, &records[i]) != 0) {
+            records[kept++] = records[i];
+            continue;
+        }
+        const state_record *r = &records[i];
+        bool newer = r->stamp.sequence > last->stamp.sequence ||
+                     (r->stamp.sequence == last->stamp.sequence &&
+                      r->stamp.modified > last->stamp.modified);
+        almanac_diagnostics_add(diags, ALMANAC_WARNING, ALMANAC_NO_OFFSET, NULL,
+                                "%s:%zu: a second record for %s '%s' (the other is at line "
+                                "%zu; a merge that kept both sides?); using the later change, "
+                                "SEQUENCE %u", path, r->line > last->line ? r->line : last->line,
+                                r->is_feed ? "feed" : "event", r->key,
+                                r->line > last->line ? last->line : r->line,
+                                newer ? r->stamp.sequence : last->stamp.sequence);
+        if (newer)
+            *last = *r;
+    }
+    return kept;
 }
 
 static int read_state(const char *dir, build_state *s, almanac_diagnostics *diags)
@@ -92,23 +208,11 @@ static int read_state(const char *dir, build_state *s, almanac_diagnostics *diag
     if (path == NULL)
         return -1;
     snprintf(path, size, "%s/%s", dir, ALMANAC_STATE_FILE);
-    struct stat st;
-    if (stat(path, &st) != 0 && errno == ENOENT) {
-        free(path);
-        return 0; /* first build */
-    }
     size_t length;
-    almanac_diagnostics local;
-    almanac_diagnostics_init(&local);
-    int result = almanac_read_file(path, &s->text, &length, &local);
-    if (result != 0)
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot read the build state %s: %s", path,
-                                local.count ? local.items[0].message : "error");
-    almanac_diagnostics_free(&local);
+    int result = read_state_text(path, &s->text, &length, diags);
     if (result != 0) {
         free(path);
-        return -1;
+        return result > 0 ? 0 : -1; /* no state yet: the first build */
     }
     size_t lines = 1;
     for (size_t i = 0; i < length; i++)
@@ -124,17 +228,19 @@ static int read_state(const char *dir, build_state *s, almanac_diagnostics *diag
         if (next != NULL)
             *next++ = '\0';
         if (line[0] != '#' && line[0] != '\0') {
-            if (parse_record(line, &s->records[s->count]))
-                s->count++;
-            else
+            if (parse_record(line, &s->records[s->count])) {
+                s->records[s->count++].line = number;
+            } else {
                 almanac_diagnostics_add(diags, ALMANAC_WARNING, ALMANAC_NO_OFFSET, NULL,
                                         "%s:%zu: ignoring a damaged build-state record; the "
                                         "events it described get a new SEQUENCE", path, number);
+            }
         }
         line = next;
     }
-    free(path);
     qsort(s->records, s->count, sizeof *s->records, compare_records);
+    s->count = merge_duplicates(s->records, s->count, path, diags);
+    free(path);
     return 0;
 }
 
@@ -210,8 +316,17 @@ static bool is_feed_file_name(const char *name)
     return is_slug(slug);
 }
 
-/* Copies into STAMPS the feed records of STATE that KEPT does not mark. */
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Copies into STAMPS the feed records of STATE that KEPT does not mark:
+ * the feeds no longer declared, whose files go. WRITTEN (COUNT names,
+ * sorted) are the feeds this build writes, which never go, whatever the
+ * state says. */
 static int collect_stale_feeds(const build_state *state, const bool *kept,
+                               const char *const *written, size_t count,
                                almanac_stamps *stamps)
 {
     stamps->stale_feeds = calloc(state->count ? state->count : 1, sizeof *stamps->stale_feeds);
@@ -219,7 +334,8 @@ static int collect_stale_feeds(const build_state *state, const bool *kept,
         return -1;
     for (size_t i = 0; i < state->count; i++) {
         const state_record *r = &state->records[i];
-        if (!r->is_feed || kept[i] || !is_feed_file_name(r->key))
+        if (!r->is_feed || kept[i] || !is_feed_file_name(r->key) ||
+            bsearch(&r->key, written, count, sizeof *written, compare_names) != NULL)
             continue;
         char *name = strdup(r->key);
         if (name == NULL)
@@ -299,18 +415,26 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
         result = -1;
     if (result == 0)
         result = parallel_for(f, 1, workers, hash_feeds, &job);
+    char (*names)[256] = calloc(f, sizeof *names);
+    const char **written = calloc(f, sizeof *written);
+    if (names == NULL || written == NULL)
+        result = -1;
     for (size_t k = 0; result == 0 && k < f; k++) {
         const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
-        char name[256];
-        almanac_feed_file_name(feed, name, sizeof name);
-        const state_record *previous = find_record(&state, true, name);
+        almanac_feed_file_name(feed, names[k], sizeof names[k]);
+        written[k] = names[k];
+        const state_record *previous = find_record(&state, true, names[k]);
         if (previous != NULL)
             kept[previous - state.records] = true;
         stamps->feeds[k] = next_stamp(previous, stamps->feed_hashes[k], now);
     }
     free(job.order);
-    if (result == 0)
-        result = collect_stale_feeds(&state, kept, stamps);
+    if (result == 0) {
+        qsort(written, f, sizeof *written, compare_names);
+        result = collect_stale_feeds(&state, kept, written, f, stamps);
+    }
+    free(written);
+    free(names);
     free(kept);
     free_state(&state);
     if (result != 0) {
@@ -503,8 +627,9 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
 
 /* Whether NAME is a file almanac_build() writes: a feed, a timeline or
  * the state. Only such names' temporary files are ever removed. */
-static bool is_output_name(const char *name)
+static bool is_output_name(const char *name, const void *context)
 {
+    (void)context;
     return strcmp(name, ALMANAC_STATE_FILE) == 0 || strcmp(name, "timeline.txt") == 0 ||
            strcmp(name, "timeline.md") == 0 || strcmp(name, "index.html") == 0 ||
            is_feed_file_name(name);
@@ -537,6 +662,38 @@ static output *plan_outputs(const almanac_document *doc, size_t *count)
     state->kind = OUTPUT_STATE;
     snprintf(state->name, sizeof state->name, "%s", ALMANAC_STATE_FILE);
     return outputs;
+}
+
+/* Whether DIR/NAME is free for a file: nothing there, or a regular file. */
+static bool check_target(const char *dir, const char *name, const char *what,
+                         almanac_diagnostics *diags)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return true;
+    almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                            "%s is %s, where almanac %s; move it out of %s or remove it",
+                            path, S_ISLNK(st.st_mode) ? "a symbolic link" : file_kind(st.st_mode),
+                            what, dir);
+    return false;
+}
+
+/* Refuses, before anything is written, a build whose outputs (or the feeds
+ * it removes) have something else than a file at their name: exchanging a
+ * directory into a temporary name would hide it, replacing a link would
+ * not update its target. Every such name is reported. */
+static int check_targets(const char *dir, const output *outputs, size_t count,
+                         const almanac_stamps *stamps, almanac_diagnostics *diags)
+{
+    bool ok = true;
+    for (size_t i = 0; i < count; i++)
+        ok &= check_target(dir, outputs[i].name, "writes a file", diags);
+    for (size_t k = 0; k < stamps->stale_count; k++)
+        ok &= check_target(dir, stamps->stale_feeds[k], "removes the file of a feed no "
+                           "longer declared", diags);
+    return ok ? 0 : -1;
 }
 
 /* Undoes the first COUNT steps, the last first. */
@@ -599,7 +756,7 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
         io_error(diags, "cannot open the output directory", dir);
         return -1;
     }
-    if (atomic_remove_leftovers(dir, is_output_name) < 0) {
+    if (atomic_remove_leftovers(dir, is_output_name, NULL) < 0) {
         io_error(diags, "cannot remove the temporary files of an interrupted build in", dir);
         atomic_unlock_dir(lock);
         return -1;
@@ -615,6 +772,8 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
     int result = outputs != NULL && steps != NULL ? 0 : -1;
     if (result != 0)
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
+    if (result == 0)
+        result = check_targets(dir, outputs, count, &stamps, diags);
     /* Phase one: every output complete and on disk under a temporary name. */
     for (size_t i = 0, n = 0; result == 0 && i < count; i += n) {
         n = output_group(&outputs[i], count - i);
@@ -635,20 +794,90 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
     return result;
 }
 
-int almanac_write_file(const char *path, const char *text)
+/* ---- one file: almanac_write_file() ------------------------------------ */
+
+/* The file PATH stands for: the end of its chain of symbolic links, so that
+ * a linked events.json is updated where it lives (as editors do), not
+ * replaced by a file of its own. Into RESOLVED (SIZE bytes); *TARGET is
+ * its stat, and *EXISTS says whether there is one. -1 (errno) for a
+ * directory, another non-file, or a loop. */
+static int resolve_target(const char *path, char *resolved, size_t size, struct stat *target,
+                          bool *exists)
 {
-    char *copy = strdup(path);
-    if (copy == NULL)
+    size_t length = strlen(path);
+    if (length == 0 || length >= size || path[length - 1] == '/') {
+        errno = length == 0 ? ENOENT : length >= size ? ENAMETOOLONG : EISDIR;
         return -1;
-    char *slash = strrchr(copy, '/');
-    const char *dir = ".", *name = copy;
-    if (slash != NULL) {
-        *slash = '\0';
-        dir = slash == copy ? "/" : copy;
-        name = slash + 1;
     }
+    memcpy(resolved, path, length + 1);
+    for (int links = 0; links < 40; links++) {
+        if (lstat(resolved, target) != 0) {
+            *exists = false;
+            return errno == ENOENT ? 0 : -1;
+        }
+        if (!S_ISLNK(target->st_mode)) {
+            *exists = true;
+            if (S_ISREG(target->st_mode))
+                return 0;
+            errno = S_ISDIR(target->st_mode) ? EISDIR : EINVAL;
+            return -1;
+        }
+        char link[4096];
+        ssize_t n = readlink(resolved, link, sizeof link - 1);
+        if (n < 0)
+            return -1;
+        link[n] = '\0';
+        /* a relative link is relative to the directory that holds it */
+        char *slash = strrchr(resolved, '/');
+        size_t keep = link[0] == '/' || slash == NULL ? 0 : (size_t)(slash - resolved) + 1;
+        if (keep + (size_t)n >= size) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memmove(resolved + keep, link, (size_t)n + 1);
+    }
+    errno = ELOOP;
+    return -1;
+}
+
+/* The process's umask, which can only be read by setting it: read it from
+ * /proc where Linux shows it, to leave other threads' files alone. */
+static mode_t current_umask(void)
+{
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[128];
+    unsigned mask = 0;
+    bool found = false;
+    while (status != NULL && !found && fgets(line, sizeof line, status) != NULL)
+        found = sscanf(line, "Umask: %o", &mask) == 1;
+    if (status != NULL)
+        fclose(status);
+    if (found)
+        return (mode_t)mask;
+    mode_t old = umask(022);
+    umask(old);
+    return old;
+}
+
+static bool is_name(const char *name, const void *context)
+{
+    return strcmp(name, context) == 0;
+}
+
+/* Writes TEXT over the file NAME in DIR (locked by the caller), as the
+ * file of TARGET (when EXISTS) was, or as a new file. */
+static int replace_file(const char *dir, const char *name, const char *text,
+                        const struct stat *target, bool exists)
+{
+    /* The temporary files a killed run left behind hold whole copies of
+     * the file; they are ours, by name, and go. */
+    if (atomic_remove_leftovers(dir, is_name, name) < 0)
+        return -1;
     atomic_file file = {0};
     int result = atomic_open(&file, dir, name);
+    if (result == 0)
+        result = exists ? atomic_set_mode(&file, target->st_mode & 07777u, target)
+                        : atomic_set_mode(&file, 0666u & ~(unsigned)current_umask(), NULL);
     if (result == 0 && fputs(text, file.stream) < 0)
         result = -1;
     if (result == 0)
@@ -659,7 +888,32 @@ int almanac_write_file(const char *path, const char *text)
         result = atomic_sync_dir(dir);
     int saved = errno;
     atomic_discard(&file);
-    free(copy);
+    errno = saved;
+    return result;
+}
+
+int almanac_write_file(const char *path, const char *text)
+{
+    char resolved[4096];
+    struct stat target;
+    bool exists;
+    if (resolve_target(path, resolved, sizeof resolved, &target, &exists) != 0)
+        return -1;
+    char *slash = strrchr(resolved, '/');
+    const char *dir = ".", *name = resolved;
+    if (slash != NULL) {
+        *slash = '\0';
+        dir = slash == resolved ? "/" : resolved;
+        name = slash + 1;
+    }
+    /* One writer at a time, so that removing leftovers never takes the
+     * temporary file of another almanac writing the same file. */
+    int lock = atomic_lock_dir(dir);
+    if (lock < 0)
+        return -1;
+    int result = replace_file(dir, name, text, &target, exists);
+    int saved = errno;
+    atomic_unlock_dir(lock);
     errno = saved;
     return result;
 }

@@ -218,6 +218,35 @@ static int parse_format(cli_options *o)
 }
 
 /* Returns -1 to go on, or the exit status to end with. */
+/* SOURCE_DATE_EPOCH as a time almanac can stamp, or -1 when it is set but
+ * is not one: a reproducible build must not quietly use the clock instead
+ * (reproducible-builds.org's specification says to fail). */
+static int64_t source_date_epoch(const char **text)
+{
+    *text = getenv("SOURCE_DATE_EPOCH");
+    if (*text == NULL || (*text)[0] == '\0')
+        return 0;
+    char *end;
+    errno = 0;
+    long long value = strtoll(*text, &end, 10);
+    bool digits = (*text)[0] >= '0' && (*text)[0] <= '9';
+    if (!digits || *end != '\0' || errno != 0 || value > ALMANAC_TIME_MAX)
+        return -1;
+    return value;
+}
+
+/* The time stamped on what a build changes: SOURCE_DATE_EPOCH, checked by
+ * parse_options(), else now. */
+static int64_t build_time(void)
+{
+    const char *text;
+    int64_t epoch = source_date_epoch(&text);
+    if (text != NULL && text[0] != '\0' && epoch >= 0)
+        return epoch;
+    int64_t now = (int64_t)time(NULL);
+    return now < ALMANAC_TIME_MAX ? now : ALMANAC_TIME_MAX;
+}
+
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL, OPT_FROM, OPT_TO,
@@ -345,24 +374,16 @@ static int parse_options(int argc, char **argv, cli_options *o)
         return usage_error("--watch needs a file, not standard input", NULL);
     if (timeline_only && o->cmd != CMD_TIMELINE)
         return usage_error("filters go with the timeline command", NULL);
+    const char *epoch;
+    if ((o->cmd == CMD_BUILD || o->cmd == CMD_ICS || o->cmd == CMD_SERVE) &&
+        source_date_epoch(&epoch) < 0)
+        return usage_error("SOURCE_DATE_EPOCH must be a Unix time in seconds from 0 to "
+                           "32503679999 (2999-12-31T23:59:59Z)", epoch);
     if (filter->has_from && filter->has_to &&
         almanac_day_compare(almanac_date_first_day(&filter->from),
                             almanac_date_last_day(&filter->to)) > 0)
         return usage_error("--from is after --to, so no event could be shown", NULL);
     return parse_format(o);
-}
-
-static int64_t build_time(void)
-{
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch != NULL && epoch[0] != '\0') {
-        char *end;
-        long long value = strtoll(epoch, &end, 10);
-        if (*end == '\0' && value > 0)
-            return value;
-        fprintf(stderr, "almanac: ignoring SOURCE_DATE_EPOCH=%s (not a positive integer)\n", epoch);
-    }
-    return (int64_t)time(NULL);
 }
 
 static unsigned terminal_width(void)
@@ -704,7 +725,16 @@ static int write_import(const char *json, const cli_options *o)
     if (path == NULL)
         return fputs(json, stdout) < 0 ? EXIT_IO : EXIT_SUCCESS;
     if (almanac_write_file(path, json) != 0) {
-        fprintf(stderr, "almanac: cannot write %s: %s\n", path, strerror(errno));
+        if (errno == EISDIR)
+            fprintf(stderr, "almanac: cannot write %s: it is a directory; give the name of the "
+                    "file to write, such as %s%sevents.json\n", path, path,
+                    path[0] != '\0' && path[strlen(path) - 1] == '/' ? "" : "/");
+        else if (errno == EINVAL)
+            fprintf(stderr, "almanac: cannot write %s: it is not a regular file (a device or "
+                    "a FIFO); write to a file, or leave -o out to write to standard output\n",
+                    path);
+        else
+            fprintf(stderr, "almanac: cannot write %s: %s\n", path, strerror(errno));
         return EXIT_IO;
     }
     return EXIT_SUCCESS;
