@@ -118,6 +118,40 @@ check "schema agrees with almanac check" "$py" tests/e2e/check_schema.py \
     schema/events.schema.json "$bin" events.json tests/cases/good/*.json \
     tests/cases/warn/*.json tests/cases/bad/*.json
 
+# --- the published data cites its sources (issue 24) ----------------------
+# Every event of events.json has a source, every source a publisher and a date,
+# every source URL is https. Not the fixtures: they leave sources out on
+# purpose (see check_sources.py). Copies that break each rule must be refused,
+# for the reason given, so the check cannot pass vacuously.
+check "events.json: sources with publisher, date and https" "$py" tests/e2e/check_sources.py events.json
+for breakage in no-sources empty-sources no-publisher blank-publisher no-date http-url; do
+    "$py" - "$breakage" "$tmp/unsourced.json" <<'EOF'
+import json, sys
+breakage, out = sys.argv[1], sys.argv[2]
+doc = json.load(open("events.json"))
+event = doc["events"][-1]
+source = doc["events"][0]["sources"][-1]
+if breakage == "no-sources": del event["sources"]
+elif breakage == "empty-sources": event["sources"] = []
+elif breakage == "no-publisher": del source["publisher"]
+elif breakage == "blank-publisher": source["publisher"] = " "
+elif breakage == "no-date": del source["date"]
+elif breakage == "http-url": source["url"] = "http://" + source.get("url", "https://example.org/").split("://", 1)[1]
+json.dump(doc, open(out, "w"), ensure_ascii=False, indent=2)
+EOF
+    [ $? = 0 ] || { fail "could not make a copy with $breakage"; continue; }
+    case $breakage in
+        *-sources) want="has no source" ;;
+        *-publisher) want="has no publisher" ;;
+        no-date) want="has no date" ;;
+        http-url) want="is not https" ;;
+    esac
+    "$py" tests/e2e/check_sources.py "$tmp/unsourced.json" > "$tmp/unsourced.out" 2>&1
+    status=$?
+    if [ $status = 1 ] && [ "$(grep -c "$want" "$tmp/unsourced.out")" = 1 ]; then ok
+    else fail "check_sources.py on a copy with $breakage: exit $status"; cat "$tmp/unsourced.out"; fi
+done
+
 # --- limits on generated input too big to commit ---------------------------
 # a 50 MB string (generated, too big to commit) is refused, not swallowed
 $py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [{\"id\": \"a\", \"start\": \"2022\", \"title\": \"' + 'x' * (50 << 20) + '\"}]}')" > "$tmp/huge.json"
