@@ -246,9 +246,16 @@ static int64_t find_change(icaltimezone *zone, int64_t low, int64_t high, int be
     return high;
 }
 
-tzdb_local_kind tzdb_classify_local(const char *name, int64_t local, tzdb_change *change)
+const tzdb_zone *tzdb_zone_get(const char *name)
 {
-    icaltimezone *zone = icaltimezone_get_builtin_timezone(name);
+    return (const tzdb_zone *)icaltimezone_get_builtin_timezone(name);
+}
+
+tzdb_local_kind tzdb_classify_local(const tzdb_zone *handle, int64_t local, tzdb_change *change)
+{
+    /* the handle is libical's zone; its offsets are computed on demand and
+     * cached inside libical, which is why it is not const there */
+    icaltimezone *zone = (icaltimezone *)(uintptr_t)handle;
     if (zone == NULL)
         return TZDB_LOCAL_ONCE;
     const int64_t day = 86400;

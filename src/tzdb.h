@@ -45,10 +45,15 @@ typedef struct {
     int64_t at;        /* the change, as Unix seconds */
 } tzdb_change;
 
+/* A zone as libical holds it, looked up once for many times: NULL when
+ * libical does not have NAME. Owned by libical; never freed. */
+typedef struct tzdb_zone tzdb_zone;
+const tzdb_zone *tzdb_zone_get(const char *name);
+
 /* Classifies the wall-clock time LOCAL (seconds since 1970-01-01T00:00 as
- * if the wall clock were UTC) in zone NAME, which tzdb_exists() accepts;
- * fills *CHANGE for a skipped or repeated time. Offsets are libical's, from
- * the system database (exact up to the year 2582, where libical stops). */
-tzdb_local_kind tzdb_classify_local(const char *name, int64_t local, tzdb_change *change);
+ * if the wall clock were UTC) in ZONE; fills *CHANGE for a skipped or
+ * repeated time. Offsets are libical's, from the system database (exact up
+ * to the year 2582, where libical stops). */
+tzdb_local_kind tzdb_classify_local(const tzdb_zone *zone, int64_t local, tzdb_change *change);
 
 #endif

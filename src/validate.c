@@ -237,12 +237,13 @@ static void format_offset(int offset, char *buffer, size_t size)
  * change) is written as it was given, and calendar apps resolve it as RFC
  * 5545 3.3.5 says: a skipped time with the offset before the gap, a
  * repeated one as its first occurrence. Say which time that is. */
-static void check_local_time(const almanac_date *date, const char *zone, size_t at,
-                             const char *pointer, almanac_diagnostics *diags)
+static void check_local_time(const almanac_date *date, const char *zone,
+                             const tzdb_zone *handle, size_t at, const char *pointer,
+                             almanac_diagnostics *diags)
 {
     int64_t local = almanac_date_clock_seconds(date);
     tzdb_change change;
-    tzdb_local_kind kind = tzdb_classify_local(zone, local, &change);
+    tzdb_local_kind kind = tzdb_classify_local(handle, local, &change);
     if (kind == TZDB_LOCAL_ONCE)
         return;
     char written[ALMANAC_DATE_TEXT_MAX], from[16], to[16], shown[16], offset[16];
@@ -273,23 +274,34 @@ static void check_local_time(const almanac_date *date, const char *zone, size_t 
 
 static void check_local_times(const almanac_document *doc, almanac_diagnostics *diags)
 {
-    const char *known = NULL; /* the last zone found to exist */
+    /* the zones met so far and libical's handles of them: events share a
+     * few zones, and a lookup by name costs a search through libical's
+     * list (a zone that does not exist has no handle) */
+    enum { ZONES_KEPT = 16 };
+    struct { const char *name; const tzdb_zone *handle; } kept[ZONES_KEPT];
+    size_t kept_count = 0, next = 0;
     char pointer[64];
     for (size_t i = 0; i < doc->event_count; i++) {
         const almanac_event *e = &doc->events[i];
         const char *zone = e->complete ? almanac_event_timezone(doc, e) : NULL;
         if (zone == NULL)
             continue;
-        if (known == NULL || strcmp(zone, known) != 0) {
-            if (!tzdb_exists(zone))
-                continue; /* check_timezones() says so */
-            known = zone;
+        size_t k = 0;
+        while (k < kept_count && strcmp(kept[k].name, zone) != 0)
+            k++;
+        if (k == kept_count) {
+            k = kept_count < ZONES_KEPT ? kept_count++ : next++ % ZONES_KEPT;
+            kept[k].name = zone;
+            kept[k].handle = tzdb_exists(zone) ? tzdb_zone_get(zone) : NULL;
         }
+        const tzdb_zone *handle = kept[k].handle;
+        if (handle == NULL)
+            continue; /* check_timezones() says what is wrong with it */
         pointer_for(pointer, sizeof pointer, "events", e->index, "start");
-        check_local_time(&e->start, zone, e->at_start, pointer, diags);
+        check_local_time(&e->start, zone, handle, e->at_start, pointer, diags);
         if (e->has_end && e->end.precision == ALMANAC_PRECISION_LOCAL_TIME) {
             pointer_for(pointer, sizeof pointer, "events", e->index, "end");
-            check_local_time(&e->end, zone, e->at_end, pointer, diags);
+            check_local_time(&e->end, zone, handle, e->at_end, pointer, diags);
         }
     }
 }
