@@ -24,6 +24,7 @@
 #include "almanac/load.h"
 #include "arena.h"
 #include "hash.h"
+#include "import_ical.h"
 #include "import_scan.h"
 #include "render_ics.h"
 #include "text.h"
@@ -58,11 +59,43 @@ enum { LOSS_LINES = 8 };
 
 typedef struct {
     char key[64];       /* "RRULE", "property:X-FOO", "tzid:Europe_Berlin" */
-    char pointer[48];   /* "VEVENT/RRULE" */
+    char pointer[2 * ICS_NAME_MAX + 8]; /* "VEVENT/RRULE" */
     size_t count;
     size_t offset;      /* of the first one */
     unsigned lines[LOSS_LINES];
 } loss;
+
+/* Where the properties of one component are, found once for the whole
+ * component: a component may hold 100,000 properties, and a walk to find
+ * each one's line would take their square. */
+typedef struct {
+    const char *name;     /* upper case; the scan's */
+    size_t offset;
+    unsigned line;
+} named_line;
+
+typedef struct {
+    icalproperty *property;
+    size_t sequence;      /* its position among the component's properties */
+    char name[ICS_NAME_MAX]; /* upper case, cut as the scan cuts */
+} named_property;
+
+typedef struct {
+    icalproperty *property;
+    size_t sequence;
+    size_t offset;        /* ALMANAC_NO_OFFSET: the scan did not see it */
+    unsigned line;
+} property_line;
+
+typedef struct {
+    icalcomponent *c;     /* the component indexed, or NULL */
+    size_t component;     /* its index in the scan */
+    named_line *lines;    /* its content lines, by name, then in order */
+    size_t line_count;
+    named_property *named; /* its libical properties, by name, then in order */
+    property_line *properties; /* the same, by address */
+    size_t property_count;
+} place_index;
 
 typedef struct {
     almanac_importer *im;
@@ -78,32 +111,68 @@ typedef struct {
     almanac_document settings;   /* the partial-date policy, for our texts */
     loss *losses;
     size_t loss_count, loss_capacity;
+    size_t *loss_slots;          /* hash of the keys: index + 1, or 0 */
+    size_t loss_slot_mask;
+    place_index places;
     bool out_of_memory;
 } ics_file;
 
+/* The slot of KEY in the hash of losses: its own, or the empty one where it
+ * goes. (A file may name 100,000 different unknown properties.) */
+static size_t *loss_slot(const ics_file *f, const char *key)
+{
+    size_t i = (size_t)hash_string(HASH_SEED, key) & f->loss_slot_mask;
+    while (f->loss_slots[i] != 0 && strcmp(f->losses[f->loss_slots[i] - 1].key, key) != 0)
+        i = (i + 1) & f->loss_slot_mask;
+    return &f->loss_slots[i];
+}
+
+/* Room for one more loss, in the array and in the hash (kept at most half
+ * full). */
+static bool grow_losses(ics_file *f)
+{
+    if (f->loss_count == f->loss_capacity) {
+        size_t capacity = f->loss_capacity ? f->loss_capacity * 2 : 16;
+        loss *bigger = realloc(f->losses, capacity * sizeof *bigger);
+        if (bigger == NULL)
+            return false;
+        f->losses = bigger;
+        f->loss_capacity = capacity;
+    }
+    size_t slots = f->loss_slots != NULL ? f->loss_slot_mask + 1 : 0;
+    if (2 * (f->loss_count + 1) <= slots)
+        return true;
+    size_t bigger = slots ? 2 * slots : 64;
+    size_t *table = calloc(bigger, sizeof *table);
+    if (table == NULL)
+        return false;
+    free(f->loss_slots);
+    f->loss_slots = table;
+    f->loss_slot_mask = bigger - 1;
+    for (size_t i = 0; i < f->loss_count; i++)
+        *loss_slot(f, f->losses[i].key) = i + 1;
+    return true;
+}
+
 static void lose(ics_file *f, const char *key, const char *pointer, size_t offset, unsigned line)
 {
-    loss *l = NULL;
-    for (size_t i = 0; i < f->loss_count; i++)
-        if (strcmp(f->losses[i].key, key) == 0)
-            l = &f->losses[i];
-    if (l == NULL) {
-        if (f->loss_count == f->loss_capacity) {
-            size_t capacity = f->loss_capacity ? f->loss_capacity * 2 : 16;
-            loss *bigger = realloc(f->losses, capacity * sizeof *bigger);
-            if (bigger == NULL) {
-                f->out_of_memory = true;
-                return;
-            }
-            f->losses = bigger;
-            f->loss_capacity = capacity;
+    char cut[sizeof ((loss *)0)->key];
+    snprintf(cut, sizeof cut, "%s", key); /* as the key is kept */
+    size_t *slot = f->loss_slots != NULL ? loss_slot(f, cut) : NULL;
+    if (slot == NULL || *slot == 0) {
+        if (!grow_losses(f)) {
+            f->out_of_memory = true;
+            return;
         }
-        l = &f->losses[f->loss_count++];
+        slot = loss_slot(f, cut);
+        loss *l = &f->losses[f->loss_count++];
         memset(l, 0, sizeof *l);
-        snprintf(l->key, sizeof l->key, "%s", key);
+        memcpy(l->key, cut, sizeof l->key);
         snprintf(l->pointer, sizeof l->pointer, "%s", pointer);
         l->offset = offset;
+        *slot = f->loss_count;
     }
+    loss *l = &f->losses[*slot - 1];
     if (l->count < LOSS_LINES)
         l->lines[l->count] = line;
     l->count++;
@@ -145,9 +214,11 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("ATTACH"))
         snprintf(out, size, "%zu %s (ATTACH) %s not imported", n,
                  plural(n, "attachment", "attachments"), plural(n, "was", "were"));
-    else if (IS("component"))
+    else if (IS("component")) /* "component:PARENT/NAME" */
         snprintf(out, size, "%zu %s (%s) %s not imported: the events format holds events only",
-                 n, plural(n, "component", "components"), detail, plural(n, "was", "were"));
+                 n, plural(n, "component", "components"),
+                 strchr(detail, '/') != NULL ? strchr(detail, '/') + 1 : detail,
+                 plural(n, "was", "were"));
     else if (IS("property"))
         snprintf(out, size, "%zu %s %s not imported: the events format has no place for it", n,
                  detail, plural(n, "property was", "properties were"));
@@ -242,41 +313,235 @@ static place component_place(const ics_file *f, size_t component)
     return (place){f->scan.components[component].begin, f->scan.components[component].line};
 }
 
-/* Where the ORDINAL-th property NAME of COMPONENT is; the component's
- * BEGIN when the scan did not see it. */
-static place property_place(const ics_file *f, size_t component, const char *name,
+/* The name of component C (COMPONENT in the scan): libical's, or the
+ * text's for a kind libical does not know (VLOCATION, X-FOO). */
+static const char *component_name(const ics_file *f, icalcomponent *c, size_t component)
+{
+    const char *known = ical_known_component_name(c);
+    if (known != NULL)
+        return known;
+    if (component != SIZE_MAX && f->scan.components[component].name[0] != '\0')
+        return f->scan.components[component].name;
+    return "UNNAMED";
+}
+
+/* libical's children of a component, paired in order with the scan's:
+ * both hold them in document order, and the scan knows their lines and
+ * the names libical does not. */
+typedef struct {
+    const ics_scan *scan;
+    size_t next; /* the scan's next child, or SIZE_MAX */
+} child_cursor;
+
+static child_cursor children_of(const ics_file *f, size_t parent)
+{
+    size_t first = parent != SIZE_MAX ? ics_scan_first_child(&f->scan, parent) : SIZE_MAX;
+    return (child_cursor){&f->scan, first};
+}
+
+static child_cursor top_level(const ics_file *f)
+{
+    return (child_cursor){&f->scan, ics_scan_first_child(&f->scan, SIZE_MAX)};
+}
+
+/* The scan's component for libical's next child C: the next one of C's
+ * name (any name, when libical does not know it), looking a few ahead in
+ * case the two disagree; SIZE_MAX when there is none. */
+static size_t next_child(child_cursor *cursor, icalcomponent *c)
+{
+    const char *name = ical_known_component_name(c);
+    size_t i = cursor->next;
+    for (int ahead = 0; i != SIZE_MAX && name != NULL &&
+                        strcmp(cursor->scan->components[i].name, name) != 0; ahead++) {
+        if (ahead == 16)
+            return SIZE_MAX;
+        i = cursor->scan->components[i].next_sibling;
+    }
+    if (i == SIZE_MAX)
+        return SIZE_MAX;
+    cursor->next = cursor->scan->components[i].next_sibling;
+    return i;
+}
+
+static void forget_places(ics_file *f)
+{
+    free(f->places.lines);
+    free(f->places.named);
+    free(f->places.properties);
+    memset(&f->places, 0, sizeof f->places);
+}
+
+static int property_by_name(const void *a, const void *b)
+{
+    const named_property *x = a, *y = b;
+    int order = strcmp(x->name, y->name);
+    return order != 0 ? order : (x->sequence > y->sequence) - (x->sequence < y->sequence);
+}
+
+static int line_by_name(const void *a, const void *b)
+{
+    const named_line *x = a, *y = b;
+    int order = strcmp(x->name, y->name);
+    return order != 0 ? order : (x->offset > y->offset) - (x->offset < y->offset);
+}
+
+static int line_by_property(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const property_line *)a)->property;
+    uintptr_t y = (uintptr_t)((const property_line *)b)->property;
+    return (x > y) - (x < y);
+}
+
+/* The lines of the indexed component named NAME: the first, and how many. */
+static const named_line *lines_named(const place_index *index, const char *name, size_t *count)
+{
+    size_t low = 0, high = index->line_count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (strcmp(index->lines[mid].name, name) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    size_t n = 0;
+    while (low + n < index->line_count && strcmp(index->lines[low + n].name, name) == 0)
+        n++;
+    *count = n;
+    return n > 0 ? &index->lines[low] : NULL;
+}
+
+/* The content lines of scan component COMPONENT, by name (*COUNT of them;
+ * malloc'ed). Its lines follow its BEGIN, among those of its children. */
+static named_line *component_lines(const ics_scan *scan, size_t component, size_t *count)
+{
+    *count = 0;
+    if (component == SIZE_MAX)
+        return NULL;
+    const ics_component *k = &scan->components[component];
+    size_t low = 0, high = scan->line_count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (scan->lines[mid].offset < k->begin)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    size_t n = 0;
+    for (size_t i = low; i < scan->line_count && scan->lines[i].offset < k->end; i++)
+        n += scan->lines[i].component == component;
+    named_line *lines = malloc((n ? n : 1) * sizeof *lines);
+    if (lines == NULL)
+        return NULL;
+    for (size_t i = low; *count < n; i++)
+        if (scan->lines[i].component == component)
+            lines[(*count)++] = (named_line){scan->lines[i].name, scan->lines[i].offset,
+                                             scan->lines[i].line};
+    qsort(lines, n, sizeof *lines, line_by_name);
+    return lines;
+}
+
+/* Pairs the properties of C with the lines of COMPONENT: the n-th property
+ * of a name is taken to be on the n-th line of that name. */
+static void index_places(ics_file *f, icalcomponent *c, size_t component)
+{
+    place_index *x = &f->places;
+    if (x->c == c && x->component == component)
+        return;
+    forget_places(f);
+    size_t count = (size_t)icalcomponent_count_properties(c, ICAL_ANY_PROPERTY);
+    named_property *named = x->named = malloc((count ? count : 1) * sizeof *named);
+    x->properties = malloc((count ? count : 1) * sizeof *x->properties);
+    x->lines = component_lines(&f->scan, component, &x->line_count);
+    if (named == NULL || x->properties == NULL || (component != SIZE_MAX && x->lines == NULL)) {
+        forget_places(f);
+        f->out_of_memory = true;
+        return;
+    }
+    /* libical has one property iterator per component, and callers come
+     * here from their walks over C: put it back where it was. */
+    icalproperty *current = icalcomponent_get_current_property(c);
+    size_t n = 0;
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
+         p != NULL && n < count; p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
+        named[n].property = p;
+        named[n].sequence = n;
+        snprintf(named[n].name, sizeof named[n].name, "%s", ical_property_name(p));
+        for (char *s = named[n].name; *s; s++)
+            if (*s >= 'a' && *s <= 'z')
+                *s = (char)(*s - 'a' + 'A');
+        n++;
+    }
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
+         p != NULL && p != current; p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
+        continue;
+    qsort(named, n, sizeof *named, property_by_name);
+    place none = component_place(f, component);
+    for (size_t i = 0; i < n;) {
+        size_t lines;
+        const named_line *line = lines_named(x, named[i].name, &lines);
+        for (size_t k = 0; i < n && (k == 0 || strcmp(named[i].name, named[i - 1].name) == 0);
+             i++, k++)
+            x->properties[i] = (property_line){named[i].property, named[i].sequence,
+                                               k < lines ? line[k].offset : none.offset,
+                                               k < lines ? line[k].line : none.line};
+    }
+    x->property_count = n;
+    qsort(x->properties, n, sizeof *x->properties, line_by_property);
+    x->c = c;
+    x->component = component;
+}
+
+/* Where the ORDINAL-th property NAME (upper case) of C, COMPONENT in the
+ * scan, is; the component's BEGIN when the scan did not see it. */
+static place property_place(ics_file *f, icalcomponent *c, size_t component, const char *name,
                             size_t ordinal)
 {
-    const ics_line *l = ics_scan_property(&f->scan, component, name, ordinal);
-    return l != NULL ? (place){l->offset, l->line} : component_place(f, component);
+    index_places(f, c, component);
+    size_t count;
+    const named_line *line = lines_named(&f->places, name, &count);
+    return ordinal < count ? (place){line[ordinal].offset, line[ordinal].line}
+                           : component_place(f, component);
 }
 
-static const char *property_name(icalproperty *p)
+static const property_line *property_entry(ics_file *f, icalcomponent *c, size_t component,
+                                           icalproperty *p)
 {
-    const char *name = icalproperty_isa(p) == ICAL_X_PROPERTY ? icalproperty_get_x_name(p)
-                                                              : icalproperty_get_property_name(p);
-    return name != NULL ? name : "";
+    index_places(f, c, component);
+    property_line key = {.property = p};
+    return f->places.properties != NULL
+        ? bsearch(&key, f->places.properties, f->places.property_count, sizeof key,
+                  line_by_property)
+        : NULL;
 }
 
-/* How many properties named like P come before it in C. */
-static size_t property_ordinal(icalcomponent *c, icalproperty *p)
+static place place_of(ics_file *f, icalcomponent *c, size_t component, icalproperty *p)
 {
-    const char *name = property_name(p);
+    const property_line *found = property_entry(f, c, component, p);
+    return found != NULL ? (place){found->offset, found->line} : component_place(f, component);
+}
+
+/* How many properties named NAME come before P in C (libical's order, the
+ * text's). */
+static size_t named_before(ics_file *f, icalcomponent *c, size_t component, const char *name,
+                           icalproperty *p)
+{
+    const property_line *entry = property_entry(f, c, component, p);
+    if (entry == NULL)
+        return 0;
+    const named_property *named = f->places.named;
+    size_t low = 0, high = f->places.property_count;
+    while (low < high) { /* the first named NAME */
+        size_t mid = low + (high - low) / 2;
+        if (strcmp(named[mid].name, name) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
     size_t n = 0;
-    for (icalproperty *q = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); q != NULL && q != p;
-         q = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
-        n += strcasecmp(property_name(q), name) == 0;
+    while (low + n < f->places.property_count && strcmp(named[low + n].name, name) == 0 &&
+           named[low + n].sequence < entry->sequence)
+        n++;
     return n;
-}
-
-static place place_of(const ics_file *f, icalcomponent *c, size_t component, icalproperty *p)
-{
-    char name[ICS_NAME_MAX];
-    snprintf(name, sizeof name, "%s", property_name(p));
-    for (char *s = name; *s; s++)
-        if (*s >= 'a' && *s <= 'z')
-            *s = (char)(*s - 'a' + 'A');
-    return property_place(f, component, name, property_ordinal(c, p));
 }
 
 static void lose_property(ics_file *f, const char *key, icalcomponent *c, size_t component,
@@ -284,8 +549,8 @@ static void lose_property(ics_file *f, const char *key, icalcomponent *c, size_t
 {
     char pointer[48];
     place at = place_of(f, c, component, p);
-    snprintf(pointer, sizeof pointer, "%s/%s", icalcomponent_kind_to_string(icalcomponent_isa(c)),
-             property_name(p));
+    snprintf(pointer, sizeof pointer, "%s/%s", component_name(f, c, component),
+             ical_property_name(p));
     lose(f, key, pointer, at.offset, at.line);
 }
 
@@ -377,24 +642,6 @@ static bool is_web_url(const char *s)
     return true;
 }
 
-static const char *x_value(icalcomponent *c, const char *name)
-{
-    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
-         p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
-        if (strcasecmp(property_name(p), name) == 0)
-            return icalproperty_get_x(p);
-    return NULL;
-}
-
-static const char *x_parameter(icalproperty *p, const char *name)
-{
-    for (icalparameter *a = icalproperty_get_first_parameter(p, ICAL_X_PARAMETER); a != NULL;
-         a = icalproperty_get_next_parameter(p, ICAL_X_PARAMETER))
-        if (icalparameter_get_xname(a) != NULL && strcasecmp(icalparameter_get_xname(a), name) == 0)
-            return icalparameter_get_xvalue(a);
-    return NULL;
-}
-
 /* ---- timezones and dates ---------------------------------------------- */
 
 static bool offsets_agree(icaltimezone *file_zone, const char *iana, icaltimetype t)
@@ -470,12 +717,6 @@ typedef struct {
     icaltimezone *source; /* the zone the value was written in, or NULL */
 } time_frame;
 
-static const char *tzid_of(icalproperty *p)
-{
-    icalparameter *tzid = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-    return tzid != NULL ? icalparameter_get_tzid(tzid) : NULL;
-}
-
 static icaltimezone *file_zone(const ics_file *f, const char *tzid)
 {
     return f->calendar != NULL && tzid != NULL ? icalcomponent_get_timezone(f->calendar, tzid)
@@ -488,7 +729,7 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
                         icaltimetype t, time_frame *frame)
 {
     memset(frame, 0, sizeof *frame);
-    const char *tzid = tzid_of(p);
+    const char *tzid = ical_tzid(p);
     if (icaltime_is_utc(t) && tzid == NULL) {
         frame->utc = true;
         return true;
@@ -524,7 +765,7 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
 /* The zone a value of property P was written in, or NULL (floating). */
 static icaltimezone *value_zone(const ics_file *f, icalproperty *p, icaltimetype t)
 {
-    const char *tzid = tzid_of(p);
+    const char *tzid = ical_tzid(p);
     if (tzid == NULL)
         return icaltime_is_utc(t) ? icaltimezone_get_utc_timezone() : NULL;
     icaltimezone *own = file_zone(f, tzid);
@@ -561,9 +802,9 @@ static int compare_dates(const almanac_date *a, const almanac_date *b)
 /* The dates of X-ALMANAC-PRECISION/START/END, from almanac's own feeds. */
 static bool read_partial_dates(icalcomponent *c, almanac_event *e)
 {
-    const char *precision = x_value(c, "X-ALMANAC-PRECISION");
-    const char *start = x_value(c, "X-ALMANAC-START");
-    const char *end = x_value(c, "X-ALMANAC-END");
+    const char *precision = ical_x_value(c, "X-ALMANAC-PRECISION");
+    const char *start = ical_x_value(c, "X-ALMANAC-START");
+    const char *end = ical_x_value(c, "X-ALMANAC-END");
     if (precision == NULL || start == NULL)
         return false;
     almanac_date s, t;
@@ -773,7 +1014,8 @@ static void read_status(ics_file *f, icalcomponent *c, size_t component, icalpro
     default: break;
     }
     char key[80];
-    snprintf(key, sizeof key, "status:%.60s", icalproperty_get_value_as_string(p));
+    const char *value = ical_value_text(f->im->arena, p);
+    snprintf(key, sizeof key, "status:%.60s", value != NULL ? value : "");
     lose_property(f, key, c, component, p);
 }
 
@@ -817,7 +1059,7 @@ static void read_location(ics_file *f, icalcomponent *c, size_t component, alman
     const char *value = p != NULL ? icalproperty_get_location(p) : NULL;
     char *name = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_SHORT_BYTES)
                                : NULL;
-    const char *country = f->almanac_id != NULL ? x_value(c, "X-ALMANAC-COUNTRY") : NULL;
+    const char *country = f->almanac_id != NULL ? ical_x_value(c, "X-ALMANAC-COUNTRY") : NULL;
     if (name != NULL && country != NULL) {
         size_t n = strlen(name), k = strlen(country);
         if (n > k + 2 && ends_with(name, country) && strncmp(name + n - k - 2, ", ", 2) == 0) {
@@ -851,7 +1093,7 @@ static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
     size_t sources = 0;
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
-        sources += strcasecmp(property_name(p), "X-ALMANAC-SOURCE") == 0;
+        sources += strcasecmp(ical_property_name(p), "X-ALMANAC-SOURCE") == 0;
     e->sources = arena_array(arena, sources ? sources : 1, sizeof *e->sources);
     if (e->sources == NULL) {
         f->out_of_memory = true;
@@ -860,7 +1102,7 @@ static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
     almanac_source *last = NULL;
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
-        const char *name = property_name(p), *value = icalproperty_get_x(p);
+        const char *name = ical_property_name(p), *value = icalproperty_get_x(p);
         if (value == NULL)
             continue;
         char *copy = arena_strndup(arena, value, strlen(value));
@@ -869,8 +1111,8 @@ static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
         } else if (strcasecmp(name, "X-ALMANAC-SOURCE") == 0 && copy != NULL) {
             last = &e->sources[e->source_count++];
             last->title = copy;
-            const char *date = x_parameter(p, "X-ALMANAC-DATE");
-            const char *url = x_parameter(p, "X-ALMANAC-URL");
+            const char *date = ical_x_parameter(p, "X-ALMANAC-DATE");
+            const char *url = ical_x_parameter(p, "X-ALMANAC-URL");
             last->has_date = date != NULL &&
                              almanac_date_parse(date, strlen(date), &last->date) == ALMANAC_DATE_OK;
             if (url != NULL && is_web_url(url))
@@ -895,54 +1137,57 @@ static bool is_known(const char *name)
     return strncasecmp(name, "X-ALMANAC-", 10) == 0;
 }
 
-/* The property an X-LIC-ERROR message is about ("... in DTSTART property
- * ..."), for its line. */
-static void error_property(const char *message, char name[ICS_NAME_MAX])
-{
-    name[0] = '\0';
-    const char *end = strstr(message, " property");
-    if (end == NULL)
-        return;
-    const char *start = end;
-    while (start > message && start[-1] != ' ')
-        start--;
-    size_t n = (size_t)(end - start) < ICS_NAME_MAX - 1 ? (size_t)(end - start) : ICS_NAME_MAX - 1;
-    memcpy(name, start, n);
-    name[n] = '\0';
-}
-
+/* The X-LIC-ERROR properties libical put in C for lines it could not read,
+ * each where the line was: a property it removed, a bare line, or a
+ * parameter it left out. */
 static void report_parse_errors(ics_file *f, icalcomponent *c, size_t component)
 {
     char names[16][ICS_NAME_MAX];
-    size_t counts[16], distinct = 0;
+    size_t removed[16], distinct = 0;
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
          p != NULL; p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
         const char *message = icalproperty_get_xlicerror(p);
-        if (message == NULL || strncmp(message, "No value for ", 13) == 0)
-            continue; /* an empty property: nothing to lose */
         char name[ICS_NAME_MAX];
-        error_property(message, name);
-        if (strcmp(name, "DTSTART") == 0)
+        ical_error_kind kind = ical_error_subject(message, name);
+        if (kind == ICAL_ERROR_EMPTY)
+            continue; /* an empty property: nothing to lose */
+        if (kind == ICAL_ERROR_PROPERTY && strcmp(name, "DTSTART") == 0)
             continue; /* said when the event is skipped */
-        /* libical removed the property: the n-th error about a name is
-         * taken to be about its n-th line */
-        size_t k = 0;
-        while (k < distinct && strcmp(names[k], name) != 0)
-            k++;
-        if (k == distinct && distinct < 16) {
-            memcpy(names[distinct], name, sizeof names[0]);
-            counts[distinct++] = 0;
+        place at = component_place(f, component);
+        if (name[0] != '\0') {
+            /* The error stands where its line was, among the properties
+             * libical kept: those of the same name before it, and the
+             * lines of that name it removed before, come first. A kept
+             * property has its parameter error just after it. */
+            size_t k = 0;
+            while (k < distinct && strcmp(names[k], name) != 0)
+                k++;
+            if (k == distinct && distinct < 16) {
+                memcpy(names[distinct], name, sizeof names[0]);
+                removed[distinct++] = 0;
+            }
+            size_t before = named_before(f, c, component, name, p);
+            size_t ordinal = before + (k < distinct ? removed[k] : 0);
+            if (kind == ICAL_ERROR_PARAMETER && before > 0)
+                ordinal--;
+            else if (kind != ICAL_ERROR_PARAMETER && k < distinct)
+                removed[k]++;
+            at = property_place(f, c, component, name, ordinal);
         }
-        size_t ordinal = k < distinct ? counts[k]++ : 0;
-        place at = name[0] != '\0' ? property_place(f, component, name, ordinal)
-                                   : component_place(f, component);
-        char pointer[48];
-        snprintf(pointer, sizeof pointer, "%s%s%s",
-                 icalcomponent_kind_to_string(icalcomponent_isa(c)), name[0] ? "/" : "", name);
+        char pointer[2 * ICS_NAME_MAX + 8];
+        snprintf(pointer, sizeof pointer, "%s%s%s", component_name(f, c, component),
+                 name[0] != '\0' && kind != ICAL_ERROR_LINE ? "/" : "",
+                 kind != ICAL_ERROR_LINE ? name : "");
+        const char *what = kind == ICAL_ERROR_LINE ? "a line that is not a property"
+                           : kind == ICAL_ERROR_PARAMETER ? "a parameter" : "a property";
+        bool named = name[0] != '\0' && kind != ICAL_ERROR_LINE;
         almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, pointer,
-                                "a property%s%s%s could not be read, so it was not imported "
-                                "(libical: %s)", name[0] ? " (" : "", name, name[0] ? ")" : "",
-                                message);
+                                "%s%s%s%s could not be read, so it was not imported "
+                                "(libical: %s)", what,
+                                named ? (kind == ICAL_ERROR_PARAMETER ? " of " : " (") : "",
+                                named ? name : "",
+                                named && kind != ICAL_ERROR_PARAMETER ? ")" : "",
+                                message != NULL ? message : "no message");
     }
 }
 
@@ -951,7 +1196,7 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
 {
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-        const char *name = property_name(p);
+        const char *name = ical_property_name(p);
         if (strcasecmp(name, "RRULE") == 0 || strcasecmp(name, "RDATE") == 0 ||
             strcasecmp(name, "EXDATE") == 0 || strcasecmp(name, "ATTENDEE") == 0 ||
             strcasecmp(name, "ATTACH") == 0 || strcasecmp(name, "RECURRENCE-ID") == 0) {
@@ -962,15 +1207,18 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
             lose_property(f, key, c, component, p);
         }
     }
-    size_t ordinal[2] = {0, 0};
+    child_cursor children = children_of(f, component);
     for (icalcomponent *sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
          sub != NULL; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
-        const char *kind = icalcomponent_kind_to_string(icalcomponent_isa(sub));
+        size_t index = next_child(&children, sub);
+        const char *kind = component_name(f, sub, index);
         bool alarm = icalcomponent_isa(sub) == ICAL_VALARM_COMPONENT;
-        size_t index = ics_scan_child(&f->scan, component, kind, ordinal[alarm]++);
         place at = component_place(f, index != SIZE_MAX ? index : component);
         char key[64], pointer[48];
-        snprintf(key, sizeof key, alarm ? "VALARM" : "component:%s", kind);
+        if (alarm)
+            snprintf(key, sizeof key, "VALARM");
+        else
+            snprintf(key, sizeof key, "component:VEVENT/%.40s", kind);
         snprintf(pointer, sizeof pointer, "VEVENT/%s", kind);
         lose(f, key, pointer, at.offset, at.line);
     }
@@ -1022,10 +1270,8 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
     if (uid != NULL && uid[0] != '\0')
         ie->uid = arena_strndup(arena, uid, strlen(uid));
     icalproperty *rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
-    if (rid != NULL) {
-        const char *value = icalproperty_get_value_as_string(rid);
-        ie->occurrence = value != NULL ? arena_strndup(arena, value, strlen(value)) : NULL;
-    }
+    if (rid != NULL)
+        ie->occurrence = ical_value_text(arena, rid);
     icalproperty *description = icalcomponent_get_first_property(c, ICAL_DESCRIPTION_PROPERTY);
     const char *text = description != NULL ? icalproperty_get_description(description) : NULL;
     bool cut = false;
@@ -1101,7 +1347,7 @@ static void calendar_loss(ics_file *f, const char *property, const char *value)
     char key[96], pointer[48];
     snprintf(key, sizeof key, "calendar:%.80s", value);
     snprintf(pointer, sizeof pointer, "VCALENDAR/%s", property);
-    place at = property_place(f, f->calendar_index, property, 0);
+    place at = property_place(f, f->calendar, f->calendar_index, property, 0);
     lose(f, key, pointer, at.offset, at.line);
 }
 
@@ -1109,13 +1355,13 @@ static char *calendar_text(ics_file *f, icalcomponent *cal, icalproperty_kind ki
                            const char *x_name, bool multiline)
 {
     icalproperty *p = icalcomponent_get_first_property(cal, kind);
-    const char *value = p != NULL ? icalproperty_get_value_as_string(p) : NULL;
+    const char *value = NULL;
     if (p != NULL && kind == ICAL_NAME_PROPERTY)
         value = icalproperty_get_name(p);
     else if (p != NULL && kind == ICAL_DESCRIPTION_PROPERTY)
         value = icalproperty_get_description(p);
     if (value == NULL)
-        value = x_value(cal, x_name);
+        value = ical_x_value(cal, x_name);
     if (value == NULL)
         return NULL;
     bool broken = false, cut = false;
@@ -1129,8 +1375,8 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
     almanac_arena *arena = im->arena;
     for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY)) {
-        const char *name = property_name(p), *value = icalproperty_get_x(p);
-        const char *id = x_parameter(p, "X-ALMANAC-ID");
+        const char *name = ical_property_name(p), *value = icalproperty_get_x(p);
+        const char *id = ical_x_parameter(p, "X-ALMANAC-ID");
         if (value == NULL || id == NULL || !is_slug(id))
             continue;
         if (strcasecmp(name, "X-ALMANAC-FEED-DESCRIPTION") == 0) {
@@ -1139,7 +1385,7 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
                     im->feeds[i].description = arena_strndup(arena, value, strlen(value));
             continue;
         }
-        const char *tags = x_parameter(p, "X-ALMANAC-TAGS");
+        const char *tags = ical_x_parameter(p, "X-ALMANAC-TAGS");
         if (strcasecmp(name, "X-ALMANAC-FEED") != 0 || tags == NULL ||
             im->feed_count >= ALMANAC_MAX_FEEDS)
             continue;
@@ -1179,10 +1425,10 @@ static void read_calendar(ics_file *f, icalcomponent *cal)
 {
     almanac_importer *im = f->im;
     almanac_calendar *c = &f->settings.calendar;
-    const char *id = x_value(cal, "X-ALMANAC-CALENDAR-ID");
+    const char *id = ical_x_value(cal, "X-ALMANAC-CALENDAR-ID");
     f->almanac_id = id != NULL && is_slug(id) ? arena_strndup(im->arena, id, strlen(id)) : NULL;
-    read_policy(x_value(cal, "X-ALMANAC-PARTIAL-DATES"), c);
-    const char *zone = x_value(cal, "X-WR-TIMEZONE");
+    read_policy(ical_x_value(cal, "X-ALMANAC-PARTIAL-DATES"), c);
+    const char *zone = ical_x_value(cal, "X-WR-TIMEZONE");
     if (zone != NULL && tzdb_exists(zone))
         f->zone = arena_strndup(im->arena, zone, strlen(zone));
     else if (zone != NULL)
@@ -1210,10 +1456,10 @@ static void read_calendar(ics_file *f, icalcomponent *cal)
         out->url = arena_strndup(im->arena, link, strlen(link));
     else if (link != NULL)
         calendar_loss(f, "URL", link);
-    const char *refresh = x_value(cal, "X-PUBLISHED-TTL");
+    const char *refresh = ical_x_value(cal, "X-PUBLISHED-TTL");
     icalproperty *interval = icalcomponent_get_first_property(cal, ICAL_REFRESHINTERVAL_PROPERTY);
     if (refresh == NULL && interval != NULL)
-        refresh = icalproperty_get_value_as_string(interval);
+        refresh = ical_value_text(im->arena, interval);
     if (refresh != NULL && is_refresh(refresh))
         out->refresh = arena_strndup(im->arena, refresh, strlen(refresh));
     else if (refresh != NULL)
@@ -1240,31 +1486,21 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
     f->settings.calendar.year_policy = ALMANAC_PARTIAL_SPAN;
     read_calendar(f, cal);
     report_parse_errors(f, cal, index);
-    size_t events = 0;
-    /* other kinds, counted by name for their lines */
-    char seen_names[16][ICS_NAME_MAX];
-    size_t seen_counts[16], seen = 0;
+    child_cursor children = children_of(f, index);
     for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT);
          c != NULL; c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
         icalcomponent_kind kind = icalcomponent_isa(c);
+        size_t child = next_child(&children, c);
         if (kind == ICAL_VEVENT_COMPONENT) {
-            read_event(f, c, ics_scan_child(&f->scan, index, "VEVENT", events++));
+            read_event(f, c, child);
             continue;
         }
         if (kind == ICAL_VTIMEZONE_COMPONENT)
             continue;
-        const char *name = icalcomponent_kind_to_string(kind);
-        size_t k = 0;
-        while (k < seen && strcmp(seen_names[k], name) != 0)
-            k++;
-        if (k == seen && seen < 16) {
-            snprintf(seen_names[seen], ICS_NAME_MAX, "%s", name);
-            seen_counts[seen++] = 0;
-        }
-        size_t ordinal = k < seen ? seen_counts[k]++ : 0;
-        place at = component_place(f, ics_scan_child(&f->scan, index, name, ordinal));
+        const char *name = component_name(f, c, child);
+        place at = component_place(f, child != SIZE_MAX ? child : index);
         char key[64], pointer[48];
-        snprintf(key, sizeof key, "component:%s", name);
+        snprintf(key, sizeof key, "component:VCALENDAR/%.40s", name);
         snprintf(pointer, sizeof pointer, "VCALENDAR/%s", name);
         lose(f, key, pointer, at.offset, at.line);
     }
@@ -1274,7 +1510,7 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
             "VERSION", "PRODID", "CALSCALE", "METHOD", "NAME", "X-WR-CALNAME", "DESCRIPTION",
             "X-WR-CALDESC", "X-WR-TIMEZONE", "URL", "SOURCE", "REFRESH-INTERVAL",
             "X-PUBLISHED-TTL", "COLOR", "LAST-MODIFIED", "X-LIC-ERROR"};
-        const char *name = property_name(p);
+        const char *name = ical_property_name(p);
         bool is_known_name = strncasecmp(name, "X-ALMANAC-", 10) == 0;
         for (size_t i = 0; !is_known_name && i < sizeof known / sizeof known[0]; i++)
             is_known_name = strcasecmp(name, known[i]) == 0;
@@ -1345,6 +1581,8 @@ static void finish_file(ics_file *f)
 {
     report_losses(f);
     free(f->losses);
+    free(f->loss_slots);
+    forget_places(f);
     ics_scan_free(&f->scan);
 }
 
@@ -1389,15 +1627,18 @@ long almanac_importer_add(almanac_importer *im, const char *name, const char *te
         return -1;
     }
     size_t before = im->event_count;
+    child_cursor top = top_level(&f);
     if (kind == ICAL_VEVENT_COMPONENT) {
-        read_event(&f, root, ics_scan_child(&f.scan, SIZE_MAX, "VEVENT", 0));
+        read_event(&f, root, next_child(&top, root));
     } else if (kind == ICAL_VCALENDAR_COMPONENT) {
-        read_calendar_component(&f, root, ics_scan_child(&f.scan, SIZE_MAX, "VCALENDAR", 0));
+        read_calendar_component(&f, root, next_child(&top, root));
     } else {
-        size_t n = 0;
-        for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
-             c != NULL; c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT))
-            read_calendar_component(&f, c, ics_scan_child(&f.scan, SIZE_MAX, "VCALENDAR", n++));
+        for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT);
+             c != NULL; c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT)) {
+            size_t index = next_child(&top, c);
+            if (icalcomponent_isa(c) == ICAL_VCALENDAR_COMPONENT)
+                read_calendar_component(&f, c, index);
+        }
     }
     icalcomponent_free(root);
     bool out_of_memory = f.out_of_memory;

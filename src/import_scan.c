@@ -177,6 +177,8 @@ static void begin_component(scanner *s, const char *name, size_t offset, unsigne
     c->end = SIZE_MAX;
     c->line = line;
     c->parent = s->depth > 0 ? s->stack[s->depth - 1] : SIZE_MAX;
+    c->first_child = SIZE_MAX;
+    c->next_sibling = SIZE_MAX;
     s->stack[s->depth++] = scan->component_count++;
 }
 
@@ -200,6 +202,22 @@ static void end_component(scanner *s, const char *name, size_t offset, size_t ne
     }
     s->scan->components[s->stack[level - 1]].end = next;
     s->depth = level - 1;
+}
+
+/* Links each component to the next one of its parent, backwards so that
+ * each list comes out in document order. */
+static void link_children(ics_scan *scan)
+{
+    scan->first_top = SIZE_MAX;
+    for (size_t i = scan->component_count; i-- > 0;) {
+        ics_component *c = &scan->components[i];
+        if (c->dropped)
+            continue;
+        size_t *first = c->parent == SIZE_MAX ? &scan->first_top
+                                              : &scan->components[c->parent].first_child;
+        c->next_sibling = *first;
+        *first = i;
+    }
 }
 
 int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagnostics *diags)
@@ -275,6 +293,7 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagno
         if (c->parent != SIZE_MAX && scan->components[c->parent].dropped)
             c->dropped = true;
     }
+    link_children(scan);
     int result = s.out_of_memory ? -1 : 0;
     if (result == 0 && (s.cut_count > 0 || s.depth > 0))
         result = repair(scan, &s, text, length);
@@ -291,14 +310,11 @@ void ics_scan_free(ics_scan *scan)
     memset(scan, 0, sizeof *scan);
 }
 
-size_t ics_scan_child(const ics_scan *scan, size_t parent, const char *name, size_t ordinal)
+size_t ics_scan_first_child(const ics_scan *scan, size_t parent)
 {
-    for (size_t i = 0; i < scan->component_count; i++) {
-        const ics_component *c = &scan->components[i];
-        if (c->parent == parent && !c->dropped && strcmp(c->name, name) == 0 && ordinal-- == 0)
-            return i;
-    }
-    return SIZE_MAX;
+    if (parent == SIZE_MAX)
+        return scan->first_top;
+    return parent < scan->component_count ? scan->components[parent].first_child : SIZE_MAX;
 }
 
 const ics_line *ics_scan_property(const ics_scan *scan, size_t component, const char *name,

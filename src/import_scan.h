@@ -31,6 +31,10 @@ typedef struct {
     unsigned line;      /* line of its BEGIN */
     size_t end;         /* offset after its END line (or where it was cut) */
     size_t parent;      /* index of the enclosing component, or SIZE_MAX */
+    size_t first_child; /* the first component inside it that was not
+                           dropped, or SIZE_MAX */
+    size_t next_sibling; /* the next component of its parent that was not
+                            dropped, or SIZE_MAX */
     bool dropped;       /* unbalanced: left out of the repaired text */
 } ics_component;
 
@@ -39,6 +43,8 @@ typedef struct {
     size_t line_count;
     ics_component *components; /* in document order */
     size_t component_count;
+    size_t first_top;   /* the first top-level component not dropped, or
+                           SIZE_MAX; the others follow by next_sibling */
     char *repaired;     /* the text without broken components, or NULL when
                            the text balances as it is */
     size_t repaired_length;
@@ -51,11 +57,10 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length,
                  almanac_diagnostics *diags);
 void ics_scan_free(ics_scan *scan);
 
-/* The index of the ORDINAL-th (0-based) component named NAME directly
- * inside component PARENT (SIZE_MAX: at the top level) that was not
- * dropped, or SIZE_MAX. */
-size_t ics_scan_child(const ics_scan *scan, size_t parent, const char *name,
-                      size_t ordinal);
+/* The first component directly inside PARENT (SIZE_MAX: the top level)
+ * that was not dropped, or SIZE_MAX. Its next_sibling links lead to the
+ * others, in document order: the order in which libical holds them. */
+size_t ics_scan_first_child(const ics_scan *scan, size_t parent);
 
 /* The ORDINAL-th content line named NAME directly inside COMPONENT, or
  * NULL. */

@@ -113,6 +113,28 @@ print(len(icalendar.Calendar.from_ical(data).walk('VEVENT')))" "$input")
     fi
 done
 
+# --- hostile shapes: no crash, and work in proportion to the input ----------
+# Each finishes in a few seconds under ASan; work that grows with the square
+# of the input (a walk per property or per component) takes minutes.
+$py -c "
+import sys
+n = 100000
+head = 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20230401T100000Z\nSUMMARY:A\n'
+tail = 'END:VEVENT\nEND:VCALENDAR\n'
+open(sys.argv[1] + '/distinct.ics', 'w').write(head + ''.join('X-P%d:v\n' % i for i in range(n)) + tail)
+open(sys.argv[1] + '/same.ics', 'w').write(head + 'PRIORITY:1\n' * n + tail)
+open(sys.argv[1] + '/events.ics', 'w').write('BEGIN:VCALENDAR\n' + ''.join(
+    'BEGIN:VEVENT\nUID:%d\nDTSTART:20230401T100000Z\nSUMMARY:A\nBEGIN:VALARM\nEND:VALARM\nEND:VEVENT\n' % i
+    for i in range(n // 2)) + 'END:VCALENDAR\n')" "$tmp"
+for shape in distinct same events; do
+    timeout 60 "$bin" import "$tmp/$shape.ics" -o "$tmp/$shape.json" 2>"$tmp/$shape.err"
+    status=$?
+    if [ $status = 0 ] && ! grep -q "runtime error\|AddressSanitizer" "$tmp/$shape.err"; then ok
+    else fail "hostile $shape.ics: exit $status (124: over a minute)"; tail -3 "$tmp/$shape.err"; fi
+done
+grep -q "100000 PRIORITY properties were not imported" "$tmp/same.err" && ok || fail "same.ics: the count of PRIORITY"
+grep -q "50000 alarms (VALARM) were not imported" "$tmp/events.err" && ok || fail "events.ics: the count of VALARM"
+
 # --- merge -------------------------------------------------------------------
 corpus=tests/import/corpus/ical4j__Christian32Holidays.ics
 "$bin" import "$corpus" -o "$tmp/merge.json" 2>/dev/null

@@ -173,6 +173,48 @@ static void test_scan_repairs_unbalanced_text(void **state)
     almanac_diagnostics_free(&diags);
 }
 
+/* A text of COUNT copies of LINE inside one event, malloc'ed. */
+static char *event_with_lines(const char *line, size_t count)
+{
+    static const char head[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+                               "BEGIN:VEVENT\r\nUID:long@x\r\nDTSTART:20230401T100000Z\r\n"
+                               "SUMMARY:Long\r\n";
+    static const char tail[] = "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    char *text = malloc(sizeof head + count * (strlen(line) + 2) + sizeof tail);
+    assert_non_null(text);
+    char *p = text + sprintf(text, "%s", head);
+    for (size_t i = 0; i < count; i++)
+        p += sprintf(p, "%s\r\n", line);
+    sprintf(p, "%s", tail);
+    return text;
+}
+
+/* libical names properties in a ring buffer of 2,500 strings: a name held
+ * while 3,000 others were read was freed under the importer (ASan:
+ * heap-use-after-free), and every loss after the first of a component was
+ * missed when finding a line restarted libical's walk of its properties. */
+static void test_losses_in_a_long_component(void **state)
+{
+    (void)state;
+    char *text = event_with_lines("PRIORITY:1", 3000);
+    imported r;
+    import_text(&r, text);
+    assert_int_equal(r.doc->event_count, 1);
+    assert_true(has_message(&r.diags, 8, "3000 PRIORITY properties were not imported"));
+    assert_true(has_message(&r.diags, 8, "and 2992 more"));
+    release(&r);
+    free(text);
+    text = event_with_lines("X-ONE:1\r\nX-TWO:2\r\nRRULE:FREQ=DAILY", 3);
+    import_text(&r, text);
+    assert_true(has_message(&r.diags, 8, "3 X-ONE properties were not imported"));
+    assert_true(has_message(&r.diags, 8, "(lines 8, 11, 14)"));
+    assert_true(has_message(&r.diags, 9, "3 X-TWO properties were not imported"));
+    assert_true(has_message(&r.diags, 9, "(lines 9, 12, 15)"));
+    assert_true(has_message(&r.diags, 10, "3 events repeat (RRULE)"));
+    release(&r);
+    free(text);
+}
+
 static void test_written_file_passes_the_loader(void **state)
 {
     (void)state;
@@ -212,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_ids_tags_and_labels),
         cmocka_unit_test(test_losses_name_their_lines),
         cmocka_unit_test(test_scan_repairs_unbalanced_text),
+        cmocka_unit_test(test_losses_in_a_long_component),
         cmocka_unit_test(test_written_file_passes_the_loader),
     };
     return cmocka_run_group_tests_name("import", tests, NULL, NULL);
