@@ -128,6 +128,12 @@ static void drop_open(scanner *s, size_t level, size_t end, const char *why,
     s->depth = level;
 }
 
+static int cut_by_begin(const void *a, const void *b)
+{
+    const cut *x = a, *y = b;
+    return (x->begin > y->begin) - (x->begin < y->begin);
+}
+
 static int repair(ics_scan *scan, scanner *s, const char *text, size_t length)
 {
     size_t extra = 0;
@@ -136,12 +142,17 @@ static int repair(ics_scan *scan, scanner *s, const char *text, size_t length)
     scan->repaired = malloc(length + extra + 1);
     if (scan->repaired == NULL)
         return -1;
+    /* Cuts are made as the scan finds them: an END that matches nothing
+     * (cut at once) may lie inside a component found broken later. */
+    qsort(s->cuts, s->cut_count, sizeof *s->cuts, cut_by_begin);
     size_t n = 0, pos = 0;
     for (size_t i = 0; i < s->cut_count; i++) {
-        if (s->cuts[i].begin < pos)
+        if (s->cuts[i].end <= pos)
             continue; /* inside a range already cut */
-        memcpy(scan->repaired + n, text + pos, s->cuts[i].begin - pos);
-        n += s->cuts[i].begin - pos;
+        if (s->cuts[i].begin > pos) {
+            memcpy(scan->repaired + n, text + pos, s->cuts[i].begin - pos);
+            n += s->cuts[i].begin - pos;
+        }
         pos = s->cuts[i].end;
     }
     memcpy(scan->repaired + n, text + pos, length - pos);
@@ -189,9 +200,16 @@ static void end_component(scanner *s, const char *name, size_t offset, size_t ne
     while (level > 0 && strcmp(s->scan->components[s->stack[level - 1]].name, name) != 0)
         level--;
     if (level == 0) {
+        /* Inside an event, say which END was probably meant. */
+        const ics_component *open = s->depth > 1 ? &s->scan->components[s->stack[s->depth - 1]]
+                                                 : NULL;
+        char meant[80] = "";
+        if (open != NULL)
+            snprintf(meant, sizeof meant, " (BEGIN:%s at line %u is open here)", open->name,
+                     open->line);
         almanac_diagnostics_add(diags, ALMANAC_WARNING, offset, name,
-                                "END:%s has no BEGIN:%s before it; the line was ignored", name,
-                                name);
+                                "END:%s has no BEGIN:%s before it%s; the line was ignored", name,
+                                name, meant);
         add_cut(s, offset, next);
         return;
     }

@@ -173,6 +173,26 @@ static void test_scan_repairs_unbalanced_text(void **state)
     almanac_diagnostics_free(&diags);
 }
 
+/* An END that matches nothing, inside an event: the line is cut at once,
+ * the event when the next BEGIN:VEVENT shows it was never closed. The
+ * repaired text must lose both, whatever order they were found in. */
+static void test_scan_cuts_a_stray_end_inside_an_event(void **state)
+{
+    (void)state;
+    static const char text[] = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:broken\nEND:VTODO\n"
+                               "BEGIN:VEVENT\nUID:fine\nEND:VEVENT\nEND:VCALENDAR\n";
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    ics_scan scan;
+    assert_int_equal(ics_scan_run(&scan, text, strlen(text), &diags), 0);
+    assert_non_null(scan.repaired);
+    assert_string_equal(scan.repaired, "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:fine\nEND:VEVENT\n"
+                                       "END:VCALENDAR\n");
+    assert_int_equal(diags.warning_count, 2);
+    ics_scan_free(&scan);
+    almanac_diagnostics_free(&diags);
+}
+
 /* A text of COUNT copies of LINE inside one event, malloc'ed. */
 static char *event_with_lines(const char *line, size_t count)
 {
@@ -254,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_ids_tags_and_labels),
         cmocka_unit_test(test_losses_name_their_lines),
         cmocka_unit_test(test_scan_repairs_unbalanced_text),
+        cmocka_unit_test(test_scan_cuts_a_stray_end_inside_an_event),
         cmocka_unit_test(test_losses_in_a_long_component),
         cmocka_unit_test(test_written_file_passes_the_loader),
     };
