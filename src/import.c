@@ -566,45 +566,49 @@ static size_t utf8_cut(const char *text, size_t length, size_t max)
     return max;
 }
 
-/* One line of text: control characters become spaces, ends trimmed, cut
- * to MAX bytes. NULL when nothing is left. *CHANGED tells what happened. */
+/* One line of text: control characters (C0, DEL, C1: what the loader
+ * refuses) become spaces, ends trimmed, cut to MAX bytes. NULL when nothing
+ * is left. *BROKEN and *CUT tell what happened. */
 static char *clean_line(almanac_arena *arena, const char *s, size_t max, bool *broken, bool *cut)
 {
-    size_t length = strlen(s);
+    size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
         return NULL;
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)copy[i];
-        if (c < 0x20 || c == 0x7F) {
-            copy[i] = ' ';
+    for (size_t i = 0; i < length;) {
+        size_t control = utf8_control_width(s + i, length - i);
+        if (control > 0)
             *broken = true;
-        }
+        copy[n++] = control > 0 ? ' ' : s[i];
+        i += control > 0 ? control : 1;
     }
     size_t first = 0;
-    while (first < length && copy[first] == ' ')
+    while (first < n && copy[first] == ' ')
         first++;
-    while (length > first && copy[length - 1] == ' ')
-        length--;
-    size_t kept = utf8_cut(copy + first, length - first, max);
-    *cut = *cut || kept < length - first;
+    while (n > first && copy[n - 1] == ' ')
+        n--;
+    size_t kept = utf8_cut(copy + first, n - first, max);
+    *cut = *cut || kept < n - first;
     memmove(copy, copy + first, kept);
     copy[kept] = '\0';
     return kept > 0 ? copy : NULL;
 }
 
-/* Free text: newlines and tabs stay, CR and other controls go. */
+/* Free text: newlines and tabs stay, CR and the other controls (C0, DEL,
+ * C1) go. NULL when only blanks are left. */
 static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *cut)
 {
     size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
         return NULL;
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+    for (size_t i = 0; i < length;) {
+        size_t control = utf8_control_width(s + i, length - i);
+        if (control > 0 && s[i] != '\n' && s[i] != '\t') {
+            i += control;
             continue;
-        copy[n++] = s[i];
+        }
+        copy[n++] = s[i++];
     }
     size_t kept = utf8_cut(copy, n, max);
     *cut = *cut || kept < n;
@@ -615,15 +619,36 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *c
     return NULL;
 }
 
+/* The one-line text VALUE of property P, cleaned; a change is reported
+ * against P. */
 static char *line_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                         const char *value, size_t max)
 {
     bool broken = false, cut = false;
     char *text = clean_line(f->im->arena, value, max, &broken, &cut);
-    if (broken)
-        lose_property(f, "oneline:SUMMARY, LOCATION or CATEGORIES", c, component, p);
-    if (cut)
-        lose_property(f, "long:SUMMARY, LOCATION or CATEGORIES", c, component, p);
+    char key[64];
+    if (broken) {
+        snprintf(key, sizeof key, "oneline:%.50s", ical_property_name(p));
+        lose_property(f, key, c, component, p);
+    }
+    if (cut) {
+        snprintf(key, sizeof key, "long:%.50s", ical_property_name(p));
+        lose_property(f, key, c, component, p);
+    }
+    return text;
+}
+
+/* The free text VALUE of property P, cleaned; a cut is reported. */
+static char *text_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                        const char *value, size_t max)
+{
+    bool cut = false;
+    char *text = clean_text(f->im->arena, value, max, &cut);
+    if (cut) {
+        char key[64];
+        snprintf(key, sizeof key, "long:%.50s", ical_property_name(p));
+        lose_property(f, key, c, component, p);
+    }
     return text;
 }
 
@@ -1059,12 +1084,16 @@ static void read_location(ics_file *f, icalcomponent *c, size_t component, alman
     const char *value = p != NULL ? icalproperty_get_location(p) : NULL;
     char *name = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_SHORT_BYTES)
                                : NULL;
-    const char *country = f->almanac_id != NULL ? ical_x_value(c, "X-ALMANAC-COUNTRY") : NULL;
+    const char *written = f->almanac_id != NULL ? ical_x_value(c, "X-ALMANAC-COUNTRY") : NULL;
+    bool broken = false, cut = false;
+    char *country = written != NULL ? clean_line(f->im->arena, written, ALMANAC_MAX_SHORT_BYTES,
+                                                 &broken, &cut)
+                                    : NULL;
     if (name != NULL && country != NULL) {
         size_t n = strlen(name), k = strlen(country);
         if (n > k + 2 && ends_with(name, country) && strncmp(name + n - k - 2, ", ", 2) == 0) {
             name[n - k - 2] = '\0';
-            e->location.country = arena_strndup(f->im->arena, country, k);
+            e->location.country = country;
         }
     }
     icalproperty *g = icalcomponent_get_first_property(c, ICAL_GEO_PROPERTY);
@@ -1087,7 +1116,9 @@ static void read_location(ics_file *f, icalcomponent *c, size_t component, alman
     e->has_location = name != NULL;
 }
 
-static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
+/* What almanac's own feeds flatten into their texts: participants and
+ * sources, each text cleaned as the loader requires. */
+static void read_structure(ics_file *f, icalcomponent *c, size_t component, almanac_event *e)
 {
     almanac_arena *arena = f->im->arena;
     size_t sources = 0;
@@ -1105,10 +1136,18 @@ static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
         const char *name = ical_property_name(p), *value = icalproperty_get_x(p);
         if (value == NULL)
             continue;
-        char *copy = arena_strndup(arena, value, strlen(value));
-        if (strcasecmp(name, "X-ALMANAC-PARTICIPANT") == 0 && copy != NULL) {
+        bool participant = strcasecmp(name, "X-ALMANAC-PARTICIPANT") == 0;
+        bool source = strcasecmp(name, "X-ALMANAC-SOURCE") == 0;
+        bool publisher = strcasecmp(name, "X-ALMANAC-SOURCE-PUBLISHER") == 0;
+        if (!participant && !source && !publisher)
+            continue;
+        char *copy = line_value(f, c, component, p, value,
+                                source ? ALMANAC_MAX_TITLE_BYTES : ALMANAC_MAX_SHORT_BYTES);
+        if (source)
+            last = NULL; /* a source without a title takes no publisher */
+        if (participant && copy != NULL) {
             add_string(arena, &e->participants, copy, ALMANAC_NO_OFFSET);
-        } else if (strcasecmp(name, "X-ALMANAC-SOURCE") == 0 && copy != NULL) {
+        } else if (source && copy != NULL) {
             last = &e->sources[e->source_count++];
             last->title = copy;
             const char *date = ical_x_parameter(p, "X-ALMANAC-DATE");
@@ -1117,7 +1156,7 @@ static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
                              almanac_date_parse(date, strlen(date), &last->date) == ALMANAC_DATE_OK;
             if (url != NULL && is_web_url(url))
                 last->url = arena_strndup(arena, url, strlen(url));
-        } else if (strcasecmp(name, "X-ALMANAC-SOURCE-PUBLISHER") == 0 && last != NULL) {
+        } else if (publisher && last != NULL) {
             last->publisher = copy;
         }
     }
@@ -1274,10 +1313,9 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
         ie->occurrence = ical_value_text(arena, rid);
     icalproperty *description = icalcomponent_get_first_property(c, ICAL_DESCRIPTION_PROPERTY);
     const char *text = description != NULL ? icalproperty_get_description(description) : NULL;
-    bool cut = false;
-    e->description = text != NULL ? clean_text(arena, text, ALMANAC_MAX_TEXT_BYTES, &cut) : NULL;
-    if (cut)
-        lose_property(f, "long:DESCRIPTION", c, component, description);
+    e->description = text != NULL ? text_value(f, c, component, description, text,
+                                               ALMANAC_MAX_TEXT_BYTES)
+                                  : NULL;
     read_location(f, c, component, e);
     icalproperty *url = icalcomponent_get_first_property(c, ICAL_URL_PROPERTY);
     const char *link = url != NULL ? icalproperty_get_url(url) : NULL;
@@ -1295,7 +1333,7 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
          p != NULL; p = icalcomponent_get_next_property(c, ICAL_RELATEDTO_PROPERTY))
         read_related(f, c, component, p, ie);
     if (f->almanac_id != NULL) {
-        read_structure(f, c, e);
+        read_structure(f, c, component, e);
         strip_summary(e);
         strip_description(f, e);
     }
@@ -1382,12 +1420,16 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
         if (strcasecmp(name, "X-ALMANAC-FEED-DESCRIPTION") == 0) {
             for (size_t i = 0; i < im->feed_count; i++)
                 if (strcmp(im->feeds[i].id, id) == 0)
-                    im->feeds[i].description = arena_strndup(arena, value, strlen(value));
+                    im->feeds[i].description = text_value(f, cal, f->calendar_index, p, value,
+                                                          ALMANAC_MAX_TEXT_BYTES);
             continue;
         }
         const char *tags = ical_x_parameter(p, "X-ALMANAC-TAGS");
         if (strcasecmp(name, "X-ALMANAC-FEED") != 0 || tags == NULL ||
             im->feed_count >= ALMANAC_MAX_FEEDS)
+            continue;
+        char *feed_name = line_value(f, cal, f->calendar_index, p, value, ALMANAC_MAX_TITLE_BYTES);
+        if (feed_name == NULL)
             continue;
         almanac_feed *feeds = arena_array(arena, im->feed_count + 1, sizeof *feeds);
         if (feeds == NULL)
@@ -1396,7 +1438,7 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
             memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
         almanac_feed *feed = &feeds[im->feed_count];
         feed->id = arena_strndup(arena, id, strlen(id));
-        feed->name = arena_strndup(arena, value, strlen(value));
+        feed->name = feed_name;
         for (const char *t = tags; *t;) {
             size_t n = strcspn(t, ",");
             char *tag = arena_strndup(arena, t, n);
