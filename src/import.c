@@ -1628,12 +1628,14 @@ static void finish_file(ics_file *f)
     ics_scan_free(&f->scan);
 }
 
-long almanac_importer_add(almanac_importer *im, const char *name, const char *text,
-                          size_t length, almanac_diagnostics *diags)
+/* Reads F, whose text is known to be iCalendar-like. */
+static long add_file(ics_file *fp)
 {
-    ics_file f = {.im = im, .name = name, .text = text, .length = length, .diags = diags};
-    if (!check_encoding(&f))
-        return -1;
+    ics_file f = *fp;
+    almanac_importer *im = f.im;
+    const char *text = f.text;
+    size_t length = f.length;
+    almanac_diagnostics *diags = f.diags;
     size_t start = length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     if (ics_scan_run(&f.scan, text, length, diags) != 0) {
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
@@ -1691,6 +1693,51 @@ long almanac_importer_add(almanac_importer *im, const char *name, const char *te
         return -1;
     }
     return (long)(im->event_count - before);
+}
+
+/* Where the lines end with CR alone (classic Mac OS; RFC 5545 wants CRLF)
+ * and never with LF: a copy of TEXT with each CR a LF, the same length so
+ * that offsets hold (almanac_diagnostics_locate() counts such lines too).
+ * NULL when the text has LF line ends; *FAILED when out of memory. */
+static char *cr_lines_read_as_lf(const char *text, size_t length, almanac_diagnostics *diags,
+                                 bool *failed)
+{
+    *failed = false;
+    const char *cr = memchr(text, '\r', length);
+    if (cr == NULL || memchr(text, '\n', length) != NULL)
+        return NULL;
+    char *copy = malloc(length + 1);
+    if (copy == NULL) {
+        *failed = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < length; i++)
+        copy[i] = text[i] == '\r' ? '\n' : text[i];
+    copy[length] = '\0';
+    almanac_diagnostics_add(diags, ALMANAC_WARNING, (size_t)(cr - text), NULL,
+                            "the lines end with CR alone (classic Mac OS), where RFC 5545 wants "
+                            "CRLF: they were read as lines");
+    return copy;
+}
+
+long almanac_importer_add(almanac_importer *im, const char *name, const char *text,
+                          size_t length, almanac_diagnostics *diags)
+{
+    ics_file f = {.im = im, .name = name, .text = text, .length = length, .diags = diags};
+    if (!check_encoding(&f))
+        return -1;
+    bool failed;
+    char *lf = cr_lines_read_as_lf(text, length, diags, &failed);
+    if (failed) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while reading the file");
+        return -1;
+    }
+    if (lf != NULL)
+        f.text = lf;
+    long taken = add_file(&f);
+    free(lf);
+    return taken;
 }
 
 /* ---- the importer ------------------------------------------------------- */

@@ -193,6 +193,23 @@ static void test_scan_cuts_a_stray_end_inside_an_event(void **state)
     almanac_diagnostics_free(&diags);
 }
 
+/* Lines ended by CR alone (classic Mac OS) are lines, in the import and in
+ * the line numbers of its diagnostics. */
+static void test_cr_line_ends(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, "BEGIN:VCALENDAR\rVERSION:2.0\rBEGIN:VEVENT\rUID:a@x\r"
+                    "DTSTART;VALUE=DATE:20230401\rSUMMARY:Mac\rPRIORITY:1\rEND:VEVENT\r"
+                    "END:VCALENDAR\r");
+    assert_int_equal(r.doc->event_count, 1);
+    assert_string_equal(r.doc->events[0].title, "Mac");
+    assert_true(has_message(&r.diags, 1, "the lines end with CR alone"));
+    assert_true(has_message(&r.diags, 7, "1 PRIORITY property was not imported"));
+    assert_true(has_message(&r.diags, 7, "(line 7)"));
+    release(&r);
+}
+
 /* A text of COUNT copies of LINE inside one event, malloc'ed. */
 static char *event_with_lines(const char *line, size_t count)
 {
@@ -276,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_scan_repairs_unbalanced_text),
         cmocka_unit_test(test_scan_cuts_a_stray_end_inside_an_event),
         cmocka_unit_test(test_losses_in_a_long_component),
+        cmocka_unit_test(test_cr_line_ends),
         cmocka_unit_test(test_written_file_passes_the_loader),
     };
     return cmocka_run_group_tests_name("import", tests, NULL, NULL);
