@@ -26,6 +26,7 @@
 #include "hash.h"
 #include "import_ical.h"
 #include "import_scan.h"
+#include "import_tz.h"
 #include "render_ics.h"
 #include "text.h"
 #include "tzdb.h"
@@ -114,6 +115,10 @@ typedef struct {
     size_t *loss_slots;          /* hash of the keys: index + 1, or 0 */
     size_t loss_slot_mask;
     place_index places;
+    tz_budget tz_budget;         /* the work the file's VTIMEZONEs may take */
+    const char **refused_zones;  /* TZIDs of the calendar's VTIMEZONEs that
+                                    failed their check, sorted */
+    size_t refused_count;
     bool out_of_memory;
 } ics_file;
 
@@ -325,42 +330,13 @@ static const char *component_name(const ics_file *f, icalcomponent *c, size_t co
     return "UNNAMED";
 }
 
-/* libical's children of a component, paired in order with the scan's:
- * both hold them in document order, and the scan knows their lines and
- * the names libical does not. */
-typedef struct {
-    const ics_scan *scan;
-    size_t next; /* the scan's next child, or SIZE_MAX */
-} child_cursor;
-
-static child_cursor children_of(const ics_file *f, size_t parent)
+/* Pairs libical's children of scan component PARENT with the scan's
+ * (import_ical.h); none when the scan has no PARENT. Free with
+ * ical_children_free(). */
+static void children_of(const ics_file *f, size_t parent, ical_children *children)
 {
-    size_t first = parent != SIZE_MAX ? ics_scan_first_child(&f->scan, parent) : SIZE_MAX;
-    return (child_cursor){&f->scan, first};
-}
-
-static child_cursor top_level(const ics_file *f)
-{
-    return (child_cursor){&f->scan, ics_scan_first_child(&f->scan, SIZE_MAX)};
-}
-
-/* The scan's component for libical's next child C: the next one of C's
- * name (any name, when libical does not know it), looking a few ahead in
- * case the two disagree; SIZE_MAX when there is none. */
-static size_t next_child(child_cursor *cursor, icalcomponent *c)
-{
-    const char *name = ical_known_component_name(c);
-    size_t i = cursor->next;
-    for (int ahead = 0; i != SIZE_MAX && name != NULL &&
-                        strcmp(cursor->scan->components[i].name, name) != 0; ahead++) {
-        if (ahead == 16)
-            return SIZE_MAX;
-        i = cursor->scan->components[i].next_sibling;
-    }
-    if (i == SIZE_MAX)
-        return SIZE_MAX;
-    cursor->next = cursor->scan->components[i].next_sibling;
-    return i;
+    ical_children_init(children, &f->scan,
+                       parent != SIZE_MAX ? ics_scan_first_child(&f->scan, parent) : SIZE_MAX);
 }
 
 static void forget_places(ics_file *f)
@@ -742,10 +718,62 @@ typedef struct {
     icaltimezone *source; /* the zone the value was written in, or NULL */
 } time_frame;
 
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether TZID names a VTIMEZONE of the calendar that failed its check. */
+static bool is_refused_zone(const ics_file *f, const char *tzid)
+{
+    return f->refused_count > 0 &&
+           bsearch(&tzid, f->refused_zones, f->refused_count, sizeof *f->refused_zones,
+                   by_text) != NULL;
+}
+
+/* The calendar's VTIMEZONE named TZID, or NULL; never one that failed its
+ * check (libical would expand it without bound, or convert wrongly). */
 static icaltimezone *file_zone(const ics_file *f, const char *tzid)
 {
-    return f->calendar != NULL && tzid != NULL ? icalcomponent_get_timezone(f->calendar, tzid)
-                                               : NULL;
+    if (f->calendar == NULL || tzid == NULL || is_refused_zone(f, tzid))
+        return NULL;
+    return icalcomponent_get_timezone(f->calendar, tzid);
+}
+
+/* Checks every VTIMEZONE of calendar CAL (INDEX in the scan) before
+ * libical may use one (import_tz.h); those that fail are refused. */
+static void check_timezones(ics_file *f, icalcomponent *cal, size_t index)
+{
+    f->refused_count = 0;
+    ical_children children;
+    children_of(f, index, &children);
+    for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT);
+         c != NULL; c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
+        size_t zone = ical_children_next(&children, c);
+        if (icalcomponent_isa(c) != ICAL_VTIMEZONE_COMPONENT)
+            continue;
+        tz_finding finding;
+        tz_check(c, &f->scan, zone, f->text, f->length, &f->tz_budget, &finding);
+        if (finding.noted)
+            almanac_diagnostics_add(f->diags, finding.verdict == TZ_HOSTILE ? ALMANAC_ERROR
+                                                                             : ALMANAC_WARNING,
+                                    finding.offset, finding.pointer, "%s", finding.message);
+        icalproperty *tzid = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+        const char *name = tzid != NULL ? icalproperty_get_tzid(tzid) : NULL;
+        if (finding.verdict == TZ_USABLE || name == NULL)
+            continue;
+        const char **bigger = realloc(f->refused_zones,
+                                      (f->refused_count + 1) * sizeof *bigger);
+        if (bigger == NULL) {
+            f->out_of_memory = true;
+            break;
+        }
+        f->refused_zones = bigger;
+        f->refused_zones[f->refused_count++] = name;
+    }
+    ical_children_free(&children);
+    if (f->refused_count > 1)
+        qsort(f->refused_zones, f->refused_count, sizeof *f->refused_zones, by_text);
 }
 
 /* Decides the frame of a timed start. Returns false (after a warning) when
@@ -781,9 +809,14 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
         return true;
     }
     place at = place_of(f, c, component, p);
-    almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
-                            "event skipped: unknown timezone TZID=%s (no VTIMEZONE in the file "
-                            "and no IANA timezone of that name)", tzid);
+    if (is_refused_zone(f, tzid))
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
+                                "event skipped: the file's VTIMEZONE for TZID=%s was refused (see "
+                                "above), and no IANA timezone has that name", tzid);
+    else
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
+                                "event skipped: unknown timezone TZID=%s (no VTIMEZONE in the "
+                                "file and no IANA timezone of that name)", tzid);
     return false;
 }
 
@@ -1246,10 +1279,11 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
             lose_property(f, key, c, component, p);
         }
     }
-    child_cursor children = children_of(f, component);
+    ical_children children;
+    children_of(f, component, &children);
     for (icalcomponent *sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
          sub != NULL; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
-        size_t index = next_child(&children, sub);
+        size_t index = ical_children_next(&children, sub);
         const char *kind = component_name(f, sub, index);
         bool alarm = icalcomponent_isa(sub) == ICAL_VALARM_COMPONENT;
         place at = component_place(f, index != SIZE_MAX ? index : component);
@@ -1261,6 +1295,7 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
         snprintf(pointer, sizeof pointer, "VEVENT/%s", kind);
         lose(f, key, pointer, at.offset, at.line);
     }
+    ical_children_free(&children);
 }
 
 static imported_event *new_event(ics_file *f)
@@ -1528,11 +1563,13 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
     f->settings.calendar.year_policy = ALMANAC_PARTIAL_SPAN;
     read_calendar(f, cal);
     report_parse_errors(f, cal, index);
-    child_cursor children = children_of(f, index);
+    check_timezones(f, cal, index);
+    ical_children children;
+    children_of(f, index, &children);
     for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT);
          c != NULL; c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
         icalcomponent_kind kind = icalcomponent_isa(c);
-        size_t child = next_child(&children, c);
+        size_t child = ical_children_next(&children, c);
         if (kind == ICAL_VEVENT_COMPONENT) {
             read_event(f, c, child);
             continue;
@@ -1546,6 +1583,7 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
         snprintf(pointer, sizeof pointer, "VCALENDAR/%s", name);
         lose(f, key, pointer, at.offset, at.line);
     }
+    ical_children_free(&children);
     for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_ANY_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(cal, ICAL_ANY_PROPERTY)) {
         static const char *const known[] = {
@@ -1624,6 +1662,7 @@ static void finish_file(ics_file *f)
     report_losses(f);
     free(f->losses);
     free(f->loss_slots);
+    free(f->refused_zones);
     forget_places(f);
     ics_scan_free(&f->scan);
 }
@@ -1671,19 +1710,22 @@ static long add_file(ics_file *fp)
         return -1;
     }
     size_t before = im->event_count;
-    child_cursor top = top_level(&f);
+    tz_budget_init(&f.tz_budget, TZ_MAX_FILE_ONSETS, TZ_CHECK_SECONDS);
+    ical_children top;
+    ical_children_init(&top, &f.scan, ics_scan_first_child(&f.scan, SIZE_MAX));
     if (kind == ICAL_VEVENT_COMPONENT) {
-        read_event(&f, root, next_child(&top, root));
+        read_event(&f, root, ical_children_next(&top, root));
     } else if (kind == ICAL_VCALENDAR_COMPONENT) {
-        read_calendar_component(&f, root, next_child(&top, root));
+        read_calendar_component(&f, root, ical_children_next(&top, root));
     } else {
         for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT);
              c != NULL; c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT)) {
-            size_t index = next_child(&top, c);
+            size_t index = ical_children_next(&top, c);
             if (icalcomponent_isa(c) == ICAL_VCALENDAR_COMPONENT)
                 read_calendar_component(&f, c, index);
         }
     }
+    ical_children_free(&top);
     icalcomponent_free(root);
     bool out_of_memory = f.out_of_memory;
     finish_file(&f);

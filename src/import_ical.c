@@ -63,6 +63,76 @@ const char *ical_x_parameter(icalproperty *p, const char *name)
     return NULL;
 }
 
+void ical_children_init(ical_children *children, const ics_scan *scan, size_t first)
+{
+    memset(children, 0, sizeof *children);
+    children->scan = scan;
+    children->first = first;
+}
+
+void ical_children_free(ical_children *children)
+{
+    free(children->zones);
+    children->zones = NULL;
+}
+
+/* The kind libical gives a component named NAME in the text. */
+static icalcomponent_kind kind_named(const char *name)
+{
+    icalcomponent_kind kind = icalcomponent_string_to_kind(name);
+    return kind == ICAL_X_COMPONENT || kind == ICAL_XLICINVALID_COMPONENT ? ICAL_NO_COMPONENT
+                                                                          : kind;
+}
+
+/* The scan's VTIMEZONEs, for pairing backwards. */
+static bool list_zones(ical_children *children)
+{
+    children->zones_listed = true;
+    const ics_component *all = children->scan->components;
+    size_t count = 0;
+    for (size_t i = children->first; i != SIZE_MAX; i = all[i].next_sibling)
+        count += kind_named(all[i].name) == ICAL_VTIMEZONE_COMPONENT;
+    children->zones = malloc((count ? count : 1) * sizeof *children->zones);
+    if (children->zones == NULL) {
+        children->out_of_memory = true;
+        return false;
+    }
+    for (size_t i = children->first; i != SIZE_MAX; i = all[i].next_sibling)
+        if (kind_named(all[i].name) == ICAL_VTIMEZONE_COMPONENT)
+            children->zones[children->zone_count++] = i;
+    return true;
+}
+
+size_t ical_children_next(ical_children *children, icalcomponent *c)
+{
+    icalcomponent_kind kind = icalcomponent_isa(c);
+    if (kind == ICAL_X_COMPONENT || kind == ICAL_XLICINVALID_COMPONENT)
+        kind = ICAL_NO_COMPONENT; /* the kind does not tell the name */
+    if (kind == ICAL_VTIMEZONE_COMPONENT) {
+        if (!children->zones_listed && !list_zones(children))
+            return SIZE_MAX;
+        if (children->zones_taken == children->zone_count)
+            return SIZE_MAX;
+        return children->zones[children->zone_count - ++children->zones_taken];
+    }
+    size_t k = 0;
+    while (k < children->cursor_count && children->cursors[k].kind != kind)
+        k++;
+    if (k == children->cursor_count) {
+        if (k == ICAL_CHILD_KINDS)
+            return SIZE_MAX;
+        children->cursors[k].kind = kind;
+        children->cursors[k].next = children->first;
+        children->cursor_count++;
+    }
+    const ics_component *all = children->scan->components;
+    size_t i = children->cursors[k].next;
+    while (i != SIZE_MAX && kind_named(all[i].name) != kind)
+        i = all[i].next_sibling;
+    children->cursors[k].next = i != SIZE_MAX ? all[i].next_sibling : SIZE_MAX;
+    return i;
+}
+
 /* NAME from the start of TEXT: up to ';', ':' or a space, in upper case, as
  * the scan names a line. */
 static void upper_name(const char *text, size_t length, char name[ICS_NAME_MAX])

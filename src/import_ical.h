@@ -48,6 +48,38 @@ const char *ical_x_value(icalcomponent *c, const char *name);
 /* The value of P's X- parameter named NAME (any case), or NULL. */
 const char *ical_x_parameter(icalproperty *p, const char *name);
 
+/* libical's children of a component, paired one by one with the scan's
+ * (import_scan.h), which know their lines and the names libical does not.
+ * libical keeps them in document order, except VTIMEZONEs: it puts each
+ * first as it reads it, so they come in reverse order before the others.
+ * So each kind is paired in its own order: the n-th VEVENT libical holds
+ * with the n-th the scan saw, and so on; components libical does not know
+ * (its kind does not tell their name) with those of names it does not
+ * know. */
+enum { ICAL_CHILD_KINDS = 48 };
+
+typedef struct {
+    const ics_scan *scan;
+    size_t first;             /* the parent's first child in the scan */
+    struct {
+        icalcomponent_kind kind;
+        size_t next;          /* where to look for the next one */
+    } cursors[ICAL_CHILD_KINDS];
+    size_t cursor_count;
+    size_t *zones;            /* the scan's VTIMEZONEs, in document order */
+    size_t zone_count, zones_taken;
+    bool zones_listed, out_of_memory;
+} ical_children;
+
+/* Pairs the children whose first in the scan is FIRST (from
+ * ics_scan_first_child(); SIZE_MAX: none). */
+void ical_children_init(ical_children *children, const ics_scan *scan, size_t first);
+void ical_children_free(ical_children *children);
+
+/* The scan's component for C, libical's next child of the parent; SIZE_MAX
+ * when the scan has none to pair it with. */
+size_t ical_children_next(ical_children *children, icalcomponent *c);
+
 /* What an X-LIC-ERROR message is about. */
 typedef enum {
     ICAL_ERROR_PROPERTY,  /* a property libical removed: NAME is its name, or

@@ -144,7 +144,8 @@ static int repair(ics_scan *scan, scanner *s, const char *text, size_t length)
         return -1;
     /* Cuts are made as the scan finds them: an END that matches nothing
      * (cut at once) may lie inside a component found broken later. */
-    qsort(s->cuts, s->cut_count, sizeof *s->cuts, cut_by_begin);
+    if (s->cut_count > 1)
+        qsort(s->cuts, s->cut_count, sizeof *s->cuts, cut_by_begin);
     size_t n = 0, pos = 0;
     for (size_t i = 0; i < s->cut_count; i++) {
         if (s->cuts[i].end <= pos)

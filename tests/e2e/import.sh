@@ -31,8 +31,10 @@ for input in tests/import/*.ics; do
     name=$(basename "$input" .ics)
     golden=tests/import/$name.diag
     actual=$tmp/$name.diag
-    (cd tests/import && NO_COLOR=1 "$bin" import "$name.ics" -o "$tmp/$name.json" 2>"$actual")
+    # a bound on every case: a hang is a failure, not a stuck suite
+    (cd tests/import && NO_COLOR=1 timeout 120 "$bin" import "$name.ics" -o "$tmp/$name.json" 2>"$actual")
     status=$?
+    [ $status = 124 ] && { fail "$name: still running after 120 s"; continue; }
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; echo $status > "tests/import/$name.exit"; fi
     want=$(cat "tests/import/$name.exit")
     if [ "$status" != "$want" ]; then fail "$name: exit $status, expected $want"; cat "$actual"; continue; fi
@@ -51,6 +53,16 @@ for input in tests/import/*.ics; do
         test ! -e "$tmp/$name.json" && ok || fail "$name: a failed import wrote its output"
     fi
 done
+
+# --- VTIMEZONEs whose observances repeat every second, minute, hour --------
+# libical would expand them without bound (SECONDLY: forever, growing memory;
+# HOURLY: 93 s and 326 MB); they are refused before it may, at once.
+started=$(date +%s%N)
+timeout 10 "$bin" import tests/import/vtimezone-runaway.ics -o "$tmp/runaway.json" 2>"$tmp/runaway.err"
+status=$?
+ms=$(( ($(date +%s%N) - started) / 1000000 ))
+if [ $status = 1 ] && [ $ms -lt 1000 ] && grep -q "vtimezone-runaway.ics:14:1: error: .*every second" "$tmp/runaway.err"
+then ok; else fail "vtimezone-runaway: exit $status after $ms ms (expected 1, a located error, within a second)"; fi
 
 # --- round trip: build -> import -> build gives the same feeds ------------
 # The second build runs in a copy of the first one's output directory, so it

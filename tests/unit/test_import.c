@@ -13,6 +13,7 @@
 #include "almanac/import.h"
 #include "almanac/load.h"
 #include "import_scan.h"
+#include "import_tz.h"
 
 #define CAL(body) "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" body "END:VCALENDAR\r\n"
 
@@ -210,6 +211,77 @@ static void test_cr_line_ends(void **state)
     release(&r);
 }
 
+static void test_utc_offsets(void **state)
+{
+    (void)state;
+    static const char *const valid[] = {"+0100", "-0500", "+0000", "+2359", "-0930", "+053000",
+                                        "+000001", "-000001"};
+    static const char *const invalid[] = {"+5328", "+0175", "-0000", "-000000", "0100", "+100",
+                                          "+01000", "+2400", "+0100 ", "+01:00", "", "+010060"};
+    for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
+        assert_true(tz_offset_is_valid(valid[i]));
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
+        assert_false(tz_offset_is_valid(invalid[i]));
+}
+
+#define ZONE(rule) \
+    "BEGIN:VTIMEZONE\r\nTZID:Test\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n" \
+    rule "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+
+/* tz_check() on TEXT, one VTIMEZONE, within BUDGET. */
+static tz_finding check_zone(const char *text, tz_budget *budget)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    ics_scan scan;
+    assert_int_equal(ics_scan_run(&scan, text, strlen(text), &diags), 0);
+    icalcomponent *zone = icalcomponent_new_from_string(text);
+    assert_non_null(zone);
+    tz_finding finding;
+    tz_check(zone, &scan, 0, text, strlen(text), budget, &finding);
+    icalcomponent_free(zone);
+    ics_scan_free(&scan);
+    almanac_diagnostics_free(&diags);
+    return finding;
+}
+
+/* The work a VTIMEZONE's expansion takes is bounded: by the onsets of one
+ * zone, of the whole file, and by time. A real zone, yearly since 1601
+ * (Outlook writes that), is well within. */
+static void test_timezone_work_is_bounded(void **state)
+{
+    (void)state;
+    tz_budget budget;
+    tz_budget_init(&budget, TZ_MAX_FILE_ONSETS, 60);
+    tz_finding f = check_zone(ZONE("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_USABLE);
+    assert_false(f.noted);
+    assert_int_equal(budget.onsets_left, TZ_MAX_FILE_ONSETS - 983); /* 1601-2582, + DTSTART */
+    /* yearly, but 336 onsets a year: more than one zone may have */
+    f = check_zone(ZONE("RRULE:FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYMONTHDAY=1,2,3,"
+                        "4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28"
+                        "\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "more than 20000 onsets"));
+    assert_int_equal(f.offset, strstr(ZONE(""), "TZOFFSETFROM") - ZONE("")); /* the RRULE */
+    assert_string_equal(f.pointer, "VTIMEZONE/STANDARD/RRULE");
+    /* what is left of the file's budget */
+    tz_budget_init(&budget, 100, 60);
+    f = check_zone(ZONE("RRULE:FREQ=YEARLY\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "with the file's other timezones"));
+    /* and time, for rules that cost time without onsets */
+    tz_budget_init(&budget, TZ_MAX_FILE_ONSETS, 0);
+    f = check_zone(ZONE("RRULE:FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "took too long"));
+    /* a frequency no timezone has is refused before any work */
+    tz_budget_init(&budget, 1, 0);
+    f = check_zone(ZONE("RRULE:FREQ=SECONDLY\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "every second"));
+}
+
 /* A text of COUNT copies of LINE inside one event, malloc'ed. */
 static char *event_with_lines(const char *line, size_t count)
 {
@@ -294,6 +366,8 @@ int main(void)
         cmocka_unit_test(test_scan_cuts_a_stray_end_inside_an_event),
         cmocka_unit_test(test_losses_in_a_long_component),
         cmocka_unit_test(test_cr_line_ends),
+        cmocka_unit_test(test_utc_offsets),
+        cmocka_unit_test(test_timezone_work_is_bounded),
         cmocka_unit_test(test_written_file_passes_the_loader),
     };
     return cmocka_run_group_tests_name("import", tests, NULL, NULL);
