@@ -262,6 +262,19 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("end"))
         snprintf(out, size, "%zu %s before %s start: the end was not imported", n,
                  plural(n, "event ends", "events end"), plural(n, "its", "their"));
+    else if (IS("outside-event"))
+        snprintf(out, size, "%zu %s outside BEGIN:VCALENDAR ... END:VCALENDAR, where RFC 5545 "
+                 "puts events: imported all the same", n, plural(n, "event is", "events are"));
+    else if (IS("outside-line"))
+        snprintf(out, size, "%zu %s outside BEGIN:VCALENDAR ... END:VCALENDAR (or any other "
+                 "component): not imported", n, plural(n, "line is", "lines are"));
+    else if (IS("repeated"))
+        snprintf(out, size, "%zu %s a second %s, where RFC 5545 allows one: only the first was "
+                 "imported", n, plural(n, "event has", "events have"), detail);
+    else if (IS("days"))
+        snprintf(out, size, "%zu all-day %s a DURATION that is not whole days (RFC 5545 wants "
+                 "days or weeks there): rounded up to whole days", n,
+                 plural(n, "event has", "events have"));
     else if (IS("mixed"))
         snprintf(out, size, "%zu %s a date-time end for a date start (or the reverse): the "
                  "end was not imported", n, plural(n, "event has", "events have"));
@@ -896,6 +909,50 @@ static void report_no_start(ics_file *f, size_t component, const char *what)
                             "event skipped: DTSTART '%s' is not a valid date or date-time", value);
 }
 
+/* T + the nominal part of D (weeks and days: the same wall-clock time so
+ * many days on) and its exact part (hours, minutes, seconds: elapsed time,
+ * across a daylight-saving switch), as RFC 5545 3.3.6 reads a duration. T
+ * is a wall-clock time in ZONE (NULL or UTC: no switch to cross). A null
+ * time when the sum leaves any calendar. */
+static icaltimetype add_duration(icaltimetype t, struct icaldurationtype d, icaltimezone *zone)
+{
+    long long days = 7LL * d.weeks + d.days;
+    long long seconds = 3600LL * d.hours + 60LL * d.minutes + d.seconds;
+    if (days > 4000000 || seconds > 4000000LL * 86400) /* beyond year 9999 from year 1 */
+        return icaltime_null_time();
+    icaltime_adjust(&t, (int)days, 0, 0, 0);
+    if (seconds == 0)
+        return t;
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    icaltimetype u = t;
+    if (zone != NULL && zone != utc) {
+        t.zone = zone;
+        u = icaltime_convert_to_zone(t, utc);
+    }
+    icaltime_adjust(&u, (int)(seconds / 86400), 0, 0, (int)(seconds % 86400));
+    if (zone == NULL || zone == utc)
+        return u;
+    icaltimetype back = icaltime_convert_to_zone(u, zone);
+    back.zone = NULL;
+    return back;
+}
+
+/* How many days D lasts for an all-day event: its weeks and days, and its
+ * hours, minutes and seconds in whole days (RFC 5545 3.8.2.5 wants days or
+ * weeks there; PT86400S is one day), rounded up. *WHOLE: no rounding. */
+static long long duration_days(struct icaldurationtype d, bool *whole)
+{
+    long long seconds = 3600LL * d.hours + 60LL * d.minutes + d.seconds;
+    *whole = seconds % 86400 == 0;
+    return 7LL * d.weeks + d.days + (seconds + 86399) / 86400;
+}
+
+/* Whether a DURATION can give an end: not negative, and one libical read. */
+static bool usable_duration(struct icaldurationtype d)
+{
+    return !d.is_neg && !icaldurationtype_is_bad_duration(d);
+}
+
 static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_event *e,
                        const char *what)
 {
@@ -911,10 +968,24 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
     icalproperty *duration = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
     icaltimetype end = icaltime_null_time();
     icalproperty *end_property = dtend != NULL ? dtend : duration;
-    if (dtend != NULL)
+    struct icaldurationtype length = icaldurationtype_null_duration();
+    if (dtend == NULL && duration != NULL)
+        length = icalproperty_get_duration(duration);
+    if (dtend != NULL) {
         end = icalproperty_get_dtend(dtend);
-    else if (duration != NULL && !icalproperty_get_duration(duration).is_neg)
-        end = icaltime_add(start, icalproperty_get_duration(duration));
+    } else if (duration != NULL && usable_duration(length) && start.is_date) {
+        bool whole;
+        long long days = duration_days(length, &whole);
+        if (!whole)
+            lose_property(f, "days", c, component, duration);
+        end = start;
+        if (days <= 4000000)
+            icaltime_adjust(&end, (int)days, 0, 0, 0);
+        else
+            end = icaltime_null_time();
+    } else if (duration != NULL && usable_duration(length)) {
+        end = start; /* its exact part is added in the start's zone, below */
+    }
     if (end_property != NULL && !valid_time(end)) {
         lose_property(f, "end", c, component, end_property);
         end_property = NULL;
@@ -946,6 +1017,17 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         e->timezone = arena_strndup(f->im->arena, frame.zone, strlen(frame.zone));
     if (end_property == NULL)
         return true;
+    if (dtend == NULL) {
+        /* the zone the start is in; floating times are read in the frame's */
+        icaltimezone *zone = frame.source;
+        if (zone == NULL && !frame.utc)
+            zone = icaltimezone_get_builtin_timezone(frame.zone);
+        end = add_duration(start, length, zone);
+        if (!valid_time(end)) {
+            lose_property(f, "end", c, component, end_property);
+            return true;
+        }
+    }
     icaltimezone *end_zone = dtend != NULL ? value_zone(f, dtend, end) : frame.source;
     e->end = date_of(in_frame(end, end_zone, &frame), precision);
     int order = compare_dates(&e->end, &e->start);
@@ -1266,9 +1348,25 @@ static void report_parse_errors(ics_file *f, icalcomponent *c, size_t component)
 /* What an event holds that the format cannot: counted per kind. */
 static void note_losses(ics_file *f, icalcomponent *c, size_t component)
 {
+    /* Read once, from the first: RFC 5545 allows one in an event. */
+    static const char *const single[] = {
+        "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "GEO", "URL",
+        "STATUS", "UID", "X-ALMANAC-PRECISION", "X-ALMANAC-START", "X-ALMANAC-END",
+        "X-ALMANAC-COUNTRY"};
+    enum { SINGLE = sizeof single / sizeof single[0] };
+    size_t seen[SINGLE] = {0};
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
         const char *name = ical_property_name(p);
+        size_t k = 0;
+        while (k < SINGLE && strcasecmp(name, single[k]) != 0)
+            k++;
+        if (k < SINGLE && seen[k]++ > 0) {
+            char key[64];
+            snprintf(key, sizeof key, "repeated:%s", single[k]);
+            lose_property(f, key, c, component, p);
+            continue;
+        }
         if (strcasecmp(name, "RRULE") == 0 || strcasecmp(name, "RDATE") == 0 ||
             strcasecmp(name, "EXDATE") == 0 || strcasecmp(name, "ATTENDEE") == 0 ||
             strcasecmp(name, "ATTACH") == 0 || strcasecmp(name, "RECURRENCE-ID") == 0) {
@@ -1604,6 +1702,37 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
 
 /* ---- a file ----------------------------------------------------------- */
 
+/* One of several components at the top level (libical's XROOT): another
+ * VCALENDAR, or something after END:VCALENDAR (or before BEGIN:VCALENDAR)
+ * that RFC 5545 puts inside one. An event there is imported all the same,
+ * in the calendar read last; anything else is a loss. */
+static void read_top_level(ics_file *f, icalcomponent *c, size_t index)
+{
+    icalcomponent_kind kind = icalcomponent_isa(c);
+    if (kind == ICAL_VCALENDAR_COMPONENT) {
+        read_calendar_component(f, c, index);
+        return;
+    }
+    place at = component_place(f, index);
+    const char *name = component_name(f, c, index);
+    char key[64];
+    if (kind == ICAL_VEVENT_COMPONENT) {
+        lose(f, "outside-event", "VEVENT", at.offset, at.line);
+        read_event(f, c, index);
+        return;
+    }
+    snprintf(key, sizeof key, "component:/%.40s", name);
+    lose(f, key, name, at.offset, at.line);
+}
+
+/* Content lines outside any component: libical skips them in silence. */
+static void report_outside_lines(ics_file *f)
+{
+    for (size_t i = 0; i < f->scan.line_count; i++)
+        if (f->scan.lines[i].component == SIZE_MAX)
+            lose(f, "outside-line", "", f->scan.lines[i].offset, f->scan.lines[i].line);
+}
+
 /* Replaces bytes that are not UTF-8 by U+FFFD, in a new string. */
 static char *utf8_repaired(const char *text, size_t length, size_t *bad)
 {
@@ -1719,13 +1848,11 @@ static long add_file(ics_file *fp)
         read_calendar_component(&f, root, ical_children_next(&top, root));
     } else {
         for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT);
-             c != NULL; c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT)) {
-            size_t index = ical_children_next(&top, c);
-            if (icalcomponent_isa(c) == ICAL_VCALENDAR_COMPONENT)
-                read_calendar_component(&f, c, index);
-        }
+             c != NULL; c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT))
+            read_top_level(&f, c, ical_children_next(&top, c));
     }
     ical_children_free(&top);
+    report_outside_lines(&f);
     icalcomponent_free(root);
     bool out_of_memory = f.out_of_memory;
     finish_file(&f);

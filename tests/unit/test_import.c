@@ -73,6 +73,45 @@ static void test_all_day_end_is_inclusive(void **state)
     release(&r);
 }
 
+/* RFC 5545 3.3.6: weeks and days of a DURATION are nominal (the same
+ * wall-clock time so many days on), hours, minutes and seconds exact. New
+ * York springs forward at 02:00 on 12 March 2023 and falls back at 02:00 on
+ * 5 November. */
+static void test_duration_across_daylight_saving(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL(
+        "BEGIN:VTIMEZONE\r\nTZID:Eastern Standard Time\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:16011104T020000\r\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\n"
+        "TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        "DTSTART:16010311T020000\r\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\n"
+        "TZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+        "BEGIN:VEVENT\r\nUID:spring@x\r\nDTSTART;TZID=America/New_York:20230312T013000\r\n"
+        "DURATION:PT2H\r\nSUMMARY:Two hours, one of them skipped\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:fall@x\r\nDTSTART;TZID=America/New_York:20231105T003000\r\n"
+        "DURATION:PT2H\r\nSUMMARY:Two hours, one of them twice\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:day@x\r\nDTSTART;TZID=America/New_York:20230311T120000\r\n"
+        "DURATION:P1D\r\nSUMMARY:A day: noon to noon\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:hours@x\r\nDTSTART;TZID=America/New_York:20230311T120000\r\n"
+        "DURATION:PT24H\r\nSUMMARY:24 hours: noon to one\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:outlook@x\r\nDTSTART;TZID=Eastern Standard Time:20230312T013000"
+        "\r\nDURATION:PT2H\r\nSUMMARY:The file's own zone\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:float@x\r\nDTSTART:20230312T013000\r\nDURATION:PT2H\r\n"
+        "SUMMARY:Floating, read in UTC\r\nEND:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 6);
+    static const char *const ends[] = {"2023-03-12T04:30", "2023-11-05T01:30",
+                                       "2023-03-12T12:00", "2023-03-12T13:00",
+                                       "2023-03-12T08:30Z", "2023-03-12T03:30"};
+    for (size_t i = 0; i < 6; i++) {
+        char text[ALMANAC_DATE_TEXT_MAX];
+        assert_true(r.doc->events[i].has_end);
+        date_text(&r.doc->events[i].end, text);
+        assert_string_equal(text, ends[i]);
+    }
+    release(&r);
+}
+
 static void test_timezones(void **state)
 {
     (void)state;
@@ -360,6 +399,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_day_end_is_inclusive),
         cmocka_unit_test(test_timezones),
+        cmocka_unit_test(test_duration_across_daylight_saving),
         cmocka_unit_test(test_ids_tags_and_labels),
         cmocka_unit_test(test_losses_name_their_lines),
         cmocka_unit_test(test_scan_repairs_unbalanced_text),
