@@ -136,7 +136,8 @@ fuzz-replay: $(REPLAYS)
 	    ./$(B)/fuzz/replay_load events.json tests/cases/*/*.json >/dev/null || status=1; \
 	    ./$(B)/fuzz/replay_render events.json tests/cases/*/*.json >/dev/null || status=1; \
 	    ./$(B)/fuzz/replay_http tests/fuzz/seeds/http >/dev/null || status=1; \
-	    ./$(B)/fuzz/replay_import tests/import/*.ics tests/import/corpus/*.ics >/dev/null \
+	    ./$(B)/fuzz/replay_import tests/import/*.ics tests/import/corpus/*.ics \
+	    tests/fuzz/seeds/import >/dev/null \
 	    || status=1; exit $$status
 
 # Builds the libFuzzer harnesses (clang; installed when missing).

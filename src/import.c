@@ -268,6 +268,10 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("outside-line"))
         snprintf(out, size, "%zu %s outside BEGIN:VCALENDAR ... END:VCALENDAR (or any other "
                  "component): not imported", n, plural(n, "line is", "lines are"));
+    else if (IS("feed"))
+        snprintf(out, size, "%zu %s of almanac's own feed %s not imported: an id that is no "
+                 "slug, is 'all' or is taken, no name, or no tag that is a slug", n,
+                 plural(n, "declaration", "declarations"), plural(n, "was", "were"));
     else if (IS("repeated"))
         snprintf(out, size, "%zu %s a second %s, where RFC 5545 allows one: only the first was "
                  "imported", n, plural(n, "event has", "events have"), detail);
@@ -1540,6 +1544,23 @@ static char *calendar_text(ics_file *f, icalcomponent *cal, icalproperty_kind ki
                      : clean_line(f->im->arena, value, ALMANAC_MAX_TITLE_BYTES, &broken, &cut);
 }
 
+/* A slug the loader takes as an id or a tag: at most 100 bytes. */
+static bool is_short_slug(const char *s)
+{
+    return s != NULL && strlen(s) <= 100 && is_slug(s);
+}
+
+static const almanac_feed *feed_named(const almanac_importer *im, const char *id)
+{
+    for (size_t i = 0; i < im->feed_count; i++)
+        if (strcmp(im->feeds[i].id, id) == 0)
+            return &im->feeds[i];
+    return NULL;
+}
+
+/* The feeds almanac's own all.ics declares (X-ALMANAC-FEED), each as the
+ * loader requires one: an id that is a slug, not "all" and not taken, a
+ * name, and a tag at least; any other is reported, not imported. */
 static void read_feeds(ics_file *f, icalcomponent *cal)
 {
     almanac_importer *im = f->im;
@@ -1548,22 +1569,37 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
          p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY)) {
         const char *name = ical_property_name(p), *value = icalproperty_get_x(p);
         const char *id = ical_x_parameter(p, "X-ALMANAC-ID");
-        if (value == NULL || id == NULL || !is_slug(id))
+        bool declared = strcasecmp(name, "X-ALMANAC-FEED") == 0;
+        if (value == NULL || (!declared && strcasecmp(name, "X-ALMANAC-FEED-DESCRIPTION") != 0))
             continue;
-        if (strcasecmp(name, "X-ALMANAC-FEED-DESCRIPTION") == 0) {
-            for (size_t i = 0; i < im->feed_count; i++)
-                if (strcmp(im->feeds[i].id, id) == 0)
-                    im->feeds[i].description = text_value(f, cal, f->calendar_index, p, value,
-                                                          ALMANAC_MAX_TEXT_BYTES);
+        if (!is_short_slug(id) ||
+            (declared && (strcmp(id, "all") == 0 || feed_named(im, id) != NULL))) {
+            lose_property(f, "feed", cal, f->calendar_index, p);
+            continue;
+        }
+        if (!declared) { /* the description of a feed declared before it */
+            almanac_feed *described = (almanac_feed *)feed_named(im, id);
+            if (described != NULL)
+                described->description = text_value(f, cal, f->calendar_index, p, value,
+                                                    ALMANAC_MAX_TEXT_BYTES);
+            else
+                lose_property(f, "feed", cal, f->calendar_index, p);
             continue;
         }
         const char *tags = ical_x_parameter(p, "X-ALMANAC-TAGS");
-        if (strcasecmp(name, "X-ALMANAC-FEED") != 0 || tags == NULL ||
-            im->feed_count >= ALMANAC_MAX_FEEDS)
-            continue;
         char *feed_name = line_value(f, cal, f->calendar_index, p, value, ALMANAC_MAX_TITLE_BYTES);
-        if (feed_name == NULL)
+        almanac_strings tag_list = {0};
+        for (const char *t = tags != NULL ? tags : ""; *t;) {
+            size_t n = strcspn(t, ",");
+            char *tag = arena_strndup(arena, t, n);
+            if (tag != NULL && is_short_slug(tag))
+                add_string(arena, &tag_list, tag, ALMANAC_NO_OFFSET);
+            t += n + (t[n] == ',');
+        }
+        if (feed_name == NULL || tag_list.count == 0 || im->feed_count >= ALMANAC_MAX_FEEDS) {
+            lose_property(f, "feed", cal, f->calendar_index, p);
             continue;
+        }
         almanac_feed *feeds = arena_array(arena, im->feed_count + 1, sizeof *feeds);
         if (feeds == NULL)
             return;
@@ -1572,13 +1608,7 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
         almanac_feed *feed = &feeds[im->feed_count];
         feed->id = arena_strndup(arena, id, strlen(id));
         feed->name = feed_name;
-        for (const char *t = tags; *t;) {
-            size_t n = strcspn(t, ",");
-            char *tag = arena_strndup(arena, t, n);
-            if (tag != NULL && is_slug(tag))
-                add_string(arena, &feed->tags, tag, ALMANAC_NO_OFFSET);
-            t += n + (t[n] == ',');
-        }
+        feed->tags = tag_list;
         feed->index = im->feed_count;
         im->feeds = feeds;
         im->feed_count++;
@@ -1601,7 +1631,7 @@ static void read_calendar(ics_file *f, icalcomponent *cal)
     almanac_importer *im = f->im;
     almanac_calendar *c = &f->settings.calendar;
     const char *id = ical_x_value(cal, "X-ALMANAC-CALENDAR-ID");
-    f->almanac_id = id != NULL && is_slug(id) ? arena_strndup(im->arena, id, strlen(id)) : NULL;
+    f->almanac_id = is_short_slug(id) ? arena_strndup(im->arena, id, strlen(id)) : NULL;
     read_policy(ical_x_value(cal, "X-ALMANAC-PARTIAL-DATES"), c);
     const char *zone = ical_x_value(cal, "X-WR-TIMEZONE");
     if (zone != NULL && tzdb_exists(zone))
