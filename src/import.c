@@ -245,8 +245,12 @@ static void loss_message(const loss *l, char *out, size_t size)
         snprintf(out, size, "%zu RELATED-TO %s RELTYPE=%s (no RELTYPE means PARENT): imported "
                  "as related events", n, plural(n, "has", "have"), detail);
     else if (IS("oneline"))
-        snprintf(out, size, "%zu %s line breaks or control characters in %s, which is one "
-                 "line: replaced by spaces", n, plural(n, "value has", "values have"), detail);
+        snprintf(out, size, "%zu %s line breaks, control characters or bytes that are not "
+                 "UTF-8 in %s, which is one line: replaced by spaces (or U+FFFD)", n, plural(n, "value has", "values have"), detail);
+    else if (IS("utf8"))
+        snprintf(out, size, "%zu %s of %s %s bytes that are not UTF-8 once libical read %s "
+                 "escapes: replaced by U+FFFD", n, plural(n, "value", "values"), detail,
+                 plural(n, "has", "have"), plural(n, "its", "their"));
     else if (IS("long"))
         snprintf(out, size, "%zu %s %s is longer than the events format allows: cut short", n,
                  plural(n, "value of", "values of"), detail);
@@ -559,11 +563,53 @@ static size_t utf8_cut(const char *text, size_t length, size_t max)
     return max;
 }
 
+/* Replaces bytes that are not UTF-8 by U+FFFD, in a new string. */
+static char *utf8_repaired(const char *text, size_t length, size_t *bad)
+{
+    char *out = malloc(3 * length + 1);
+    size_t n = 0, i = 0;
+    *bad = 0;
+    if (out == NULL)
+        return NULL;
+    while (i < length) {
+        size_t invalid = utf8_invalid_at(text + i, length - i);
+        size_t good = invalid == SIZE_MAX ? length - i : invalid;
+        memcpy(out + n, text + i, good);
+        n += good;
+        i += good;
+        if (i < length) {
+            memcpy(out + n, "\xEF\xBF\xBD", 3);
+            n += 3;
+            i++;
+            (*bad)++;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* S as valid UTF-8: S itself, or a copy in ARENA with each byte that is
+ * not part of a character replaced by U+FFFD. The text given to libical is
+ * valid, but libical's unescaping can break it (a backslash before a
+ * folded line break and a multibyte character). *REPAIRED tells. */
+static const char *valid_utf8(almanac_arena *arena, const char *s, bool *repaired)
+{
+    size_t length = strlen(s), bad;
+    if (utf8_invalid_at(s, length) == SIZE_MAX)
+        return s;
+    *repaired = true;
+    char *fixed = utf8_repaired(s, length, &bad);
+    char *copy = fixed != NULL ? arena_strndup(arena, fixed, strlen(fixed)) : NULL;
+    free(fixed);
+    return copy != NULL ? copy : "";
+}
+
 /* One line of text: control characters (C0, DEL, C1: what the loader
  * refuses) become spaces, ends trimmed, cut to MAX bytes. NULL when nothing
  * is left. *BROKEN and *CUT tell what happened. */
 static char *clean_line(almanac_arena *arena, const char *s, size_t max, bool *broken, bool *cut)
 {
+    s = valid_utf8(arena, s, broken);
     size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
@@ -588,9 +634,12 @@ static char *clean_line(almanac_arena *arena, const char *s, size_t max, bool *b
 }
 
 /* Free text: newlines and tabs stay, CR and the other controls (C0, DEL,
- * C1) go. NULL when only blanks are left. */
-static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *cut)
+ * C1) go, bytes that are not UTF-8 become U+FFFD (*REPAIRED). NULL when
+ * only blanks are left. */
+static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *repaired,
+                        bool *cut)
 {
+    s = valid_utf8(arena, s, repaired);
     size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
@@ -635,8 +684,13 @@ static char *line_value(ics_file *f, icalcomponent *c, size_t component, icalpro
 static char *text_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                         const char *value, size_t max)
 {
-    bool cut = false;
-    char *text = clean_text(f->im->arena, value, max, &cut);
+    bool repaired = false, cut = false;
+    char *text = clean_text(f->im->arena, value, max, &repaired, &cut);
+    if (repaired) {
+        char key[64];
+        snprintf(key, sizeof key, "utf8:%.50s", ical_property_name(p));
+        lose_property(f, key, c, component, p);
+    }
     if (cut) {
         char key[64];
         snprintf(key, sizeof key, "long:%.50s", ical_property_name(p));
@@ -1540,7 +1594,7 @@ static char *calendar_text(ics_file *f, icalcomponent *cal, icalproperty_kind ki
     if (value == NULL)
         return NULL;
     bool broken = false, cut = false;
-    return multiline ? clean_text(f->im->arena, value, ALMANAC_MAX_TEXT_BYTES, &cut)
+    return multiline ? clean_text(f->im->arena, value, ALMANAC_MAX_TEXT_BYTES, &broken, &cut)
                      : clean_line(f->im->arena, value, ALMANAC_MAX_TITLE_BYTES, &broken, &cut);
 }
 
@@ -1763,29 +1817,27 @@ static void report_outside_lines(ics_file *f)
             lose(f, "outside-line", "", f->scan.lines[i].offset, f->scan.lines[i].line);
 }
 
-/* Replaces bytes that are not UTF-8 by U+FFFD, in a new string. */
-static char *utf8_repaired(const char *text, size_t length, size_t *bad)
+/* libical reads "\é" (an escape RFC 5545 does not have) as its backslash
+ * and the first byte of the character dropped, leaving bytes that are not
+ * UTF-8. For an unknown escape of an ASCII character libical drops the
+ * backslash: so does this, for every character, in TEXT (in place). */
+static void drop_escapes_of_multibyte(char *text)
 {
-    char *out = malloc(3 * length + 1);
-    size_t n = 0, i = 0;
-    *bad = 0;
-    if (out == NULL)
-        return NULL;
-    while (i < length) {
-        size_t invalid = utf8_invalid_at(text + i, length - i);
-        size_t good = invalid == SIZE_MAX ? length - i : invalid;
-        memcpy(out + n, text + i, good);
-        n += good;
-        i += good;
-        if (i < length) {
-            memcpy(out + n, "\xEF\xBF\xBD", 3);
-            n += 3;
-            i++;
-            (*bad)++;
+    size_t n = 0;
+    for (size_t i = 0; text[i] != '\0'; i++) {
+        if (text[i] == '\\' && text[i + 1] == '\\') {
+            text[n++] = text[i++];
+        } else if (text[i] == '\\') {
+            size_t k = i + 1; /* the escaped character ... */
+            size_t eol = text[k] == '\r' && text[k + 1] == '\n' ? 2 : text[k] == '\n' ? 1 : 0;
+            if (eol > 0 && (text[k + eol] == ' ' || text[k + eol] == '\t'))
+                k += eol + 1; /* ... across a fold */
+            if ((unsigned char)text[k] >= 0x80)
+                continue;
         }
+        text[n++] = text[i];
     }
-    out[n] = '\0';
-    return out;
+    text[n] = '\0';
 }
 
 static unsigned line_at(const char *text, size_t offset)
@@ -1849,6 +1901,8 @@ static long add_file(ics_file *fp)
         parsed += 3, parsed_length -= 3;
     size_t bad = 0;
     char *clean = utf8_repaired(parsed, parsed_length, &bad);
+    if (clean != NULL)
+        drop_escapes_of_multibyte(clean);
     if (bad > 0) {
         size_t at = utf8_invalid_at(text, length);
         almanac_diagnostics_add(diags, ALMANAC_WARNING, at, NULL, "%zu %s not UTF-8 (the "

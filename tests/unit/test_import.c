@@ -321,6 +321,22 @@ static void test_timezone_work_is_bounded(void **state)
     assert_non_null(strstr(f.message, "every second"));
 }
 
+/* libical reads "\\é" (no escape RFC 5545 has) by dropping the backslash
+ * and the first byte of the character: the title came out invalid UTF-8
+ * and the import failed its own check. */
+static void test_backslash_before_a_multibyte_character(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL("BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20230401T100000Z\r\n"
+                        "SUMMARY:caf\\\xc3\xa9 \\\\\xc3\xa9\r\nDESCRIPTION:folded \\\r\n"
+                        " \xe2\x82\xac\r\nEND:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 1);
+    assert_string_equal(r.doc->events[0].title, "caf\xc3\xa9 \\\xc3\xa9");
+    assert_string_equal(r.doc->events[0].description, "folded \xe2\x82\xac");
+    release(&r);
+}
+
 /* A text of COUNT copies of LINE inside one event, malloc'ed. */
 static char *event_with_lines(const char *line, size_t count)
 {
@@ -450,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_scan_cuts_a_stray_end_inside_an_event),
         cmocka_unit_test(test_losses_in_a_long_component),
         cmocka_unit_test(test_cr_line_ends),
+        cmocka_unit_test(test_backslash_before_a_multibyte_character),
         cmocka_unit_test(test_utc_offsets),
         cmocka_unit_test(test_timezone_work_is_bounded),
         cmocka_unit_test(test_merge_compares_ids_once_per_event),
