@@ -245,8 +245,8 @@ static void loss_message(const loss *l, char *out, size_t size)
         snprintf(out, size, "%zu RELATED-TO %s RELTYPE=%s (no RELTYPE means PARENT): imported "
                  "as related events", n, plural(n, "has", "have"), detail);
     else if (IS("oneline"))
-        snprintf(out, size, "%zu %s line breaks, control characters or bytes that are not "
-                 "UTF-8 in %s, which is one line: replaced by spaces (or U+FFFD)", n, plural(n, "value has", "values have"), detail);
+        snprintf(out, size, "%zu %s line breaks or control characters in %s, which is one "
+                 "line: replaced by spaces", n, plural(n, "value has", "values have"), detail);
     else if (IS("utf8"))
         snprintf(out, size, "%zu %s of %s %s bytes that are not UTF-8 once libical read %s "
                  "escapes: replaced by U+FFFD", n, plural(n, "value", "values"), detail,
@@ -604,12 +604,20 @@ static const char *valid_utf8(almanac_arena *arena, const char *s, bool *repaire
     return copy != NULL ? copy : "";
 }
 
+/* What cleaning a text changed. */
+typedef struct {
+    bool broken;   /* control characters replaced or removed */
+    bool repaired; /* bytes that are not UTF-8 replaced by U+FFFD */
+    bool cut;      /* cut to the length the format allows */
+} cleaning;
+
 /* One line of text: control characters (C0, DEL, C1: what the loader
- * refuses) become spaces, ends trimmed, cut to MAX bytes. NULL when nothing
- * is left. *BROKEN and *CUT tell what happened. */
-static char *clean_line(almanac_arena *arena, const char *s, size_t max, bool *broken, bool *cut)
+ * refuses) become spaces, bytes that are not UTF-8 U+FFFD, ends trimmed,
+ * cut to MAX bytes. NULL when nothing is left. */
+static char *clean_line(almanac_arena *arena, const char *s, size_t max, cleaning *what)
 {
-    s = valid_utf8(arena, s, broken);
+    bool *broken = &what->broken, *cut = &what->cut;
+    s = valid_utf8(arena, s, &what->repaired);
     size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
@@ -634,12 +642,12 @@ static char *clean_line(almanac_arena *arena, const char *s, size_t max, bool *b
 }
 
 /* Free text: newlines and tabs stay, CR and the other controls (C0, DEL,
- * C1) go, bytes that are not UTF-8 become U+FFFD (*REPAIRED). NULL when
- * only blanks are left. */
-static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *repaired,
-                        bool *cut)
+ * C1) go, bytes that are not UTF-8 become U+FFFD. NULL when only blanks
+ * are left. */
+static char *clean_text(almanac_arena *arena, const char *s, size_t max, cleaning *what)
 {
-    s = valid_utf8(arena, s, repaired);
+    bool *cut = &what->cut;
+    s = valid_utf8(arena, s, &what->repaired);
     size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
@@ -661,41 +669,39 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *r
     return NULL;
 }
 
+/* Reports against P what cleaning its value changed. */
+static void report_cleaning(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                            const cleaning *what)
+{
+    static const char *const kinds[] = {"oneline", "utf8", "long"};
+    const bool changed[] = {what->broken, what->repaired, what->cut};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (!changed[i])
+            continue;
+        char key[64];
+        snprintf(key, sizeof key, "%s:%.50s", kinds[i], ical_property_name(p));
+        lose_property(f, key, c, component, p);
+    }
+}
+
 /* The one-line text VALUE of property P, cleaned; a change is reported
  * against P. */
 static char *line_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                         const char *value, size_t max)
 {
-    bool broken = false, cut = false;
-    char *text = clean_line(f->im->arena, value, max, &broken, &cut);
-    char key[64];
-    if (broken) {
-        snprintf(key, sizeof key, "oneline:%.50s", ical_property_name(p));
-        lose_property(f, key, c, component, p);
-    }
-    if (cut) {
-        snprintf(key, sizeof key, "long:%.50s", ical_property_name(p));
-        lose_property(f, key, c, component, p);
-    }
+    cleaning what = {0};
+    char *text = clean_line(f->im->arena, value, max, &what);
+    report_cleaning(f, c, component, p, &what);
     return text;
 }
 
-/* The free text VALUE of property P, cleaned; a cut is reported. */
+/* The free text VALUE of property P, cleaned; a change is reported. */
 static char *text_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                         const char *value, size_t max)
 {
-    bool repaired = false, cut = false;
-    char *text = clean_text(f->im->arena, value, max, &repaired, &cut);
-    if (repaired) {
-        char key[64];
-        snprintf(key, sizeof key, "utf8:%.50s", ical_property_name(p));
-        lose_property(f, key, c, component, p);
-    }
-    if (cut) {
-        char key[64];
-        snprintf(key, sizeof key, "long:%.50s", ical_property_name(p));
-        lose_property(f, key, c, component, p);
-    }
+    cleaning what = {0};
+    char *text = clean_text(f->im->arena, value, max, &what);
+    report_cleaning(f, c, component, p, &what);
     return text;
 }
 
@@ -1258,9 +1264,9 @@ static void read_location(ics_file *f, icalcomponent *c, size_t component, alman
     char *name = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_SHORT_BYTES)
                                : NULL;
     const char *written = f->almanac_id != NULL ? ical_x_value(c, "X-ALMANAC-COUNTRY") : NULL;
-    bool broken = false, cut = false;
+    cleaning what = {0}; /* the country is read again from LOCATION */
     char *country = written != NULL ? clean_line(f->im->arena, written, ALMANAC_MAX_SHORT_BYTES,
-                                                 &broken, &cut)
+                                                 &what)
                                     : NULL;
     if (name != NULL && country != NULL) {
         size_t n = strlen(name), k = strlen(country);
@@ -1593,9 +1599,9 @@ static char *calendar_text(ics_file *f, icalcomponent *cal, icalproperty_kind ki
         value = ical_x_value(cal, x_name);
     if (value == NULL)
         return NULL;
-    bool broken = false, cut = false;
-    return multiline ? clean_text(f->im->arena, value, ALMANAC_MAX_TEXT_BYTES, &broken, &cut)
-                     : clean_line(f->im->arena, value, ALMANAC_MAX_TITLE_BYTES, &broken, &cut);
+    cleaning what = {0}; /* the calendar's own texts are cleaned without a report */
+    return multiline ? clean_text(f->im->arena, value, ALMANAC_MAX_TEXT_BYTES, &what)
+                     : clean_line(f->im->arena, value, ALMANAC_MAX_TITLE_BYTES, &what);
 }
 
 /* A slug the loader takes as an id or a tag: at most 100 bytes. */
