@@ -279,6 +279,13 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("repeated"))
         snprintf(out, size, "%zu %s a second %s, where RFC 5545 allows one: only the first was "
                  "imported", n, plural(n, "event has", "events have"), detail);
+    else if (IS("separated"))
+        snprintf(out, size, "%zu %s written with '-' or ':' (2023-04-01), which RFC 5545 "
+                 "does not have (20230401): read as %s", n,
+                 plural(n, "date is", "dates are"), plural(n, "it spells", "they spell"));
+    else if (IS("bad-end"))
+        snprintf(out, size, "%zu DTEND %s not a valid date or date-time: the end was not "
+                 "imported", n, plural(n, "is", "are"));
     else if (IS("days"))
         snprintf(out, size, "%zu all-day %s a DURATION that is not whole days (RFC 5545 wants "
                  "days or weeks there): rounded up to whole days", n,
@@ -1017,6 +1024,55 @@ static bool usable_duration(struct icaldurationtype d)
     return !d.is_neg && !icaldurationtype_is_bad_duration(d);
 }
 
+/* How a DATE or DATE-TIME value is written (RFC 5545 3.3.4, 3.3.5). */
+typedef enum {
+    WRITTEN_RFC,        /* 20230401, 20230401T100000, ...Z */
+    WRITTEN_SEPARATED,  /* 2023-04-01, 2023-04-01T10:00:00: libical reads them */
+    WRITTEN_WRONG,      /* anything else: libical may read a wrong date from it */
+    WRITTEN_UNSEEN      /* the scan did not see the line */
+} written_form;
+
+static int digits_at(const char *s, size_t n)
+{
+    int value = 0;
+    for (size_t i = 0; i < n; i++)
+        value = value * 10 + (s[i] - '0');
+    return value;
+}
+
+/* How the value of P, read by libical as T, is written: libical reads
+ * "2023042T" as 2 April without a word. Only a value that spells what
+ * libical read is taken. */
+static written_form date_form(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                              icaltimetype t)
+{
+    const property_line *entry = property_entry(f, c, component, p);
+    if (entry == NULL || component == SIZE_MAX ||
+        entry->offset == f->scan.components[component].begin)
+        return WRITTEN_UNSEEN;
+    char value[64], s[64];
+    ics_scan_value(f->text, f->length, entry->offset, value, sizeof value);
+    size_t n = 0;
+    bool separated = false;
+    for (const char *v = value; *v && n + 1 < sizeof s; v++) {
+        if (*v == '-' || *v == ':')
+            separated = true;
+        else if (*v != ' ' && *v != '\t')
+            s[n++] = *v >= 'a' && *v <= 'z' ? (char)(*v - 'a' + 'A') : *v;
+    }
+    s[n] = '\0';
+    bool timed = n == 15 || (n == 16 && s[15] == 'Z');
+    if ((n != 8 && !timed) || strspn(s, "0123456789") != 8 ||
+        (timed && (s[8] != 'T' || strspn(s + 9, "0123456789") != 6)))
+        return WRITTEN_WRONG;
+    if (digits_at(s, 4) != t.year || digits_at(s + 4, 2) != t.month ||
+        digits_at(s + 6, 2) != t.day || timed == (t.is_date != 0) ||
+        (timed && (digits_at(s + 9, 2) != t.hour || digits_at(s + 11, 2) != t.minute ||
+                   digits_at(s + 13, 2) != t.second)))
+        return WRITTEN_WRONG;
+    return separated ? WRITTEN_SEPARATED : WRITTEN_RFC;
+}
+
 static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_event *e,
                        const char *what)
 {
@@ -1024,10 +1080,13 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         return true;
     icalproperty *p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
     icaltimetype start = p != NULL ? icalproperty_get_dtstart(p) : icaltime_null_time();
-    if (p == NULL || !valid_time(start)) {
+    written_form form = p != NULL ? date_form(f, c, component, p, start) : WRITTEN_WRONG;
+    if (p == NULL || !valid_time(start) || form == WRITTEN_WRONG) {
         report_no_start(f, component, what);
         return false;
     }
+    if (form == WRITTEN_SEPARATED)
+        lose_property(f, "separated", c, component, p);
     icalproperty *dtend = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
     icalproperty *duration = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
     icaltimetype end = icaltime_null_time();
@@ -1037,6 +1096,13 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         length = icalproperty_get_duration(duration);
     if (dtend != NULL) {
         end = icalproperty_get_dtend(dtend);
+        written_form end_form = date_form(f, c, component, dtend, end);
+        if (end_form == WRITTEN_WRONG) {
+            lose_property(f, "bad-end", c, component, dtend);
+            end_property = NULL;
+        } else if (end_form == WRITTEN_SEPARATED) {
+            lose_property(f, "separated", c, component, dtend);
+        }
     } else if (duration != NULL && usable_duration(length) && start.is_date) {
         bool whole;
         long long days = duration_days(length, &whole);
