@@ -86,6 +86,8 @@ typedef struct {
     size_t depth;
     cut *cuts;
     size_t cut_count, cut_capacity;
+    size_t skipping;    /* levels open inside a component nested too deep */
+    size_t skip_begin;  /* where that component begins */
     bool out_of_memory;
 } scanner;
 
@@ -239,6 +241,29 @@ static void link_children(ics_scan *scan)
     }
 }
 
+/* Inside a component nested deeper than ICS_MAX_DEPTH: only BEGIN and END
+ * count, until its END, and all of it is cut. Returns false when the line
+ * is not skipped. */
+static bool skip_too_deep(scanner *s, const char *name, size_t start, size_t next,
+                          unsigned line, const char *component, almanac_diagnostics *diags)
+{
+    bool begin = strcmp(name, "BEGIN") == 0, end = strcmp(name, "END") == 0;
+    if (s->skipping == 0 && !(begin && s->depth >= ICS_MAX_DEPTH))
+        return false;
+    if (s->skipping == 0) {
+        s->skip_begin = start;
+        almanac_diagnostics_add(diags, ALMANAC_WARNING, start, component,
+                                "BEGIN:%s at line %u is nested deeper than %d components, more "
+                                "than any calendar needs: it was not imported, nor anything in "
+                                "it", component, line, ICS_MAX_DEPTH);
+    }
+    if (begin)
+        s->skipping++;
+    else if (end && --s->skipping == 0)
+        add_cut(s, s->skip_begin, next);
+    return true;
+}
+
 int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagnostics *diags)
 {
     memset(scan, 0, sizeof *scan);
@@ -262,13 +287,18 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagno
         line_name(unfolded, name);
         if (name[0] == '\0' || name[0] == '\r')
             continue; /* a blank line */
-        if (strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0) {
-            char component[ICS_NAME_MAX];
+        bool marker = strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0;
+        char component[ICS_NAME_MAX] = "";
+        if (marker) {
             const char *value = value_of(unfolded);
             line_name(value != NULL ? value : "", component);
             size_t n = strlen(component);
             while (n > 0 && (component[n - 1] == '\r' || component[n - 1] == ' '))
                 component[--n] = '\0';
+        }
+        if (skip_too_deep(&s, name, start, next, start_line, component, diags))
+            continue;
+        if (marker) {
             /* No component nests in one of its own kind: a BEGIN:VEVENT
              * inside an open VEVENT means that one was never closed. */
             if (name[0] == 'B' && s.depth > 0 &&
@@ -297,6 +327,8 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagno
         l->component = s.depth > 0 ? s.stack[s.depth - 1] : SIZE_MAX;
         memcpy(l->name, name, sizeof l->name);
     }
+    if (s.skipping > 0) /* the file ends inside a component nested too deep */
+        add_cut(&s, s.skip_begin, length);
     /* At the end of the text: the outermost component is closed for it
      * (what is inside survives); anything open inside it is cut off. */
     if (s.depth > 1)

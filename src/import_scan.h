@@ -16,7 +16,14 @@
 
 #include "almanac/diag.h"
 
-enum { ICS_NAME_MAX = 32 };
+enum {
+    ICS_NAME_MAX = 32,
+    /* Components nest at most this deep; deeper ones are cut out. RFC 5545
+     * and 9073 need four (VCALENDAR, VEVENT, PARTICIPANT, VLOCATION), and
+     * libical frees a component by recursion: a million levels overflow
+     * the stack. */
+    ICS_MAX_DEPTH = 32
+};
 
 typedef struct {
     size_t offset;      /* start of the content line */

@@ -137,8 +137,11 @@ open(sys.argv[1] + '/distinct.ics', 'w').write(head + ''.join('X-P%d:v\n' % i fo
 open(sys.argv[1] + '/same.ics', 'w').write(head + 'PRIORITY:1\n' * n + tail)
 open(sys.argv[1] + '/events.ics', 'w').write('BEGIN:VCALENDAR\n' + ''.join(
     'BEGIN:VEVENT\nUID:%d\nDTSTART:20230401T100000Z\nSUMMARY:A\nBEGIN:VALARM\nEND:VALARM\nEND:VEVENT\n' % i
-    for i in range(n // 2)) + 'END:VCALENDAR\n')" "$tmp"
-for shape in distinct same events; do
+    for i in range(n // 2)) + 'END:VCALENDAR\n')
+open(sys.argv[1] + '/deep.ics', 'w').write(head + 'BEGIN:X-A\nBEGIN:X-B\n' * (5 * n) +
+    'END:X-B\nEND:X-A\n' * (5 * n) + tail)" "$tmp"
+# deep.ics: a million nested components; libical frees them by recursion
+for shape in distinct same events deep; do
     timeout 60 "$bin" import "$tmp/$shape.ics" -o "$tmp/$shape.json" 2>"$tmp/$shape.err"
     status=$?
     if [ $status = 0 ] && ! grep -q "runtime error\|AddressSanitizer" "$tmp/$shape.err"; then ok

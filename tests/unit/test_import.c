@@ -337,6 +337,34 @@ static void test_backslash_before_a_multibyte_character(void **state)
     release(&r);
 }
 
+/* Components nested deeper than ICS_MAX_DEPTH are cut out whole, with one
+ * warning: libical frees a component by recursion, and a million levels
+ * overflowed the stack. */
+static void test_scan_cuts_deep_nesting(void **state)
+{
+    (void)state;
+    char text[4096] = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:deep\n";
+    for (int i = 0; i < 40; i++)
+        strcat(text, i % 2 ? "BEGIN:X-B\n" : "BEGIN:X-A\n");
+    for (int i = 39; i >= 0; i--)
+        strcat(text, i % 2 ? "END:X-B\n" : "END:X-A\n");
+    strcat(text, "END:VEVENT\nEND:VCALENDAR\n");
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    ics_scan scan;
+    assert_int_equal(ics_scan_run(&scan, text, strlen(text), &diags), 0);
+    assert_int_equal(scan.component_count, ICS_MAX_DEPTH);
+    assert_int_equal(diags.warning_count, 1);
+    assert_non_null(scan.repaired);
+    size_t begins = 0;
+    for (const char *p = scan.repaired; (p = strstr(p, "BEGIN:")) != NULL; p++)
+        begins++;
+    assert_int_equal(begins, ICS_MAX_DEPTH);
+    assert_non_null(strstr(scan.repaired, "END:VEVENT\nEND:VCALENDAR\n"));
+    ics_scan_free(&scan);
+    almanac_diagnostics_free(&diags);
+}
+
 /* A text of COUNT copies of LINE inside one event, malloc'ed. */
 static char *event_with_lines(const char *line, size_t count)
 {
@@ -464,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_losses_name_their_lines),
         cmocka_unit_test(test_scan_repairs_unbalanced_text),
         cmocka_unit_test(test_scan_cuts_a_stray_end_inside_an_event),
+        cmocka_unit_test(test_scan_cuts_deep_nesting),
         cmocka_unit_test(test_losses_in_a_long_component),
         cmocka_unit_test(test_cr_line_ends),
         cmocka_unit_test(test_backslash_before_a_multibyte_character),
