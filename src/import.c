@@ -1982,7 +1982,7 @@ static long add_file(ics_file *fp)
                                 "encoding?", bad, plural(bad, "byte is", "bytes are"),
                                 line_at(text, at));
     }
-    icalcomponent *root = clean != NULL ? icalcomponent_new_from_string(clean) : NULL;
+    icalcomponent *root = clean != NULL ? ical_parse(clean, strlen(clean)) : NULL;
     free(clean);
     icalcomponent_kind kind = root != NULL ? icalcomponent_isa(root) : ICAL_NO_COMPONENT;
     if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_VEVENT_COMPONENT &&

@@ -8,6 +8,47 @@
 #include <string.h>
 #include <strings.h>
 
+/* The text libical's parser asks for piece by piece. */
+typedef struct {
+    const char *pos, *end;
+    const char *line_end; /* after the '\n' that ends the current line */
+} text_source;
+
+/* One piece for libical: up to SIZE - 1 bytes, never past a line's end. */
+static char *next_piece(char *out, size_t size, void *data)
+{
+    text_source *source = data;
+    if (source->pos >= source->end || size < 2)
+        return NULL;
+    if (source->line_end <= source->pos) {
+        const char *nl = memchr(source->pos, '\n', (size_t)(source->end - source->pos));
+        source->line_end = nl != NULL ? nl + 1 : source->end;
+    }
+    size_t n = (size_t)(source->line_end - source->pos);
+    if (n > size - 1)
+        n = size - 1;
+    memcpy(out, source->pos, n);
+    out[n] = '\0';
+    source->pos += n;
+    return out;
+}
+
+icalcomponent *ical_parse(const char *text, size_t length)
+{
+    text_source source = {text, text + length, text};
+    icalparser *parser = icalparser_new();
+    if (parser == NULL)
+        return NULL;
+    icalparser_set_gen_data(parser, &source);
+    /* as icalparser_parse_string(): a malformed line is an X-LIC-ERROR */
+    icalerrorstate state = icalerror_get_error_state(ICAL_MALFORMEDDATA_ERROR);
+    icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, ICAL_ERROR_NONFATAL);
+    icalcomponent *root = icalparser_parse(parser, next_piece);
+    icalerror_set_error_state(ICAL_MALFORMEDDATA_ERROR, state);
+    icalparser_free(parser);
+    return root;
+}
+
 const char *ical_property_name(icalproperty *p)
 {
     /* Not icalproperty_get_property_name(): its ring-buffer string is freed
