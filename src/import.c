@@ -31,6 +31,63 @@
 #include "text.h"
 #include "tzdb.h"
 
+/* ---- a hash of the keys of a growing array ------------------------------ */
+
+/* Finds the items of an array that grows (losses, category labels) by a text
+ * key: a file may hold 100,000 different ones, and a walk per item would
+ * take their square. KEY_AT reads item I's key from OWNER, which owns the
+ * array, so the array may move. */
+typedef struct {
+    size_t *slots;      /* item index + 1, or 0: at most half full */
+    size_t mask;
+    const char *(*key_at)(const void *owner, size_t i);
+    const void *owner;
+} key_index;
+
+/* The slot of KEY: its own, or the empty one where it goes. */
+static size_t *key_slot(const key_index *x, const char *key)
+{
+    size_t i = (size_t)hash_string(HASH_SEED, key) & x->mask;
+    while (x->slots[i] != 0 && strcmp(x->key_at(x->owner, x->slots[i] - 1), key) != 0)
+        i = (i + 1) & x->mask;
+    return &x->slots[i];
+}
+
+/* The index of the item KEY, or SIZE_MAX. */
+static size_t key_find(const key_index *x, const char *key)
+{
+    if (x->slots == NULL)
+        return SIZE_MAX;
+    size_t slot = *key_slot(x, key);
+    return slot != 0 ? slot - 1 : SIZE_MAX;
+}
+
+/* Adds item COUNT (the array now holds COUNT + 1), its key new. False when
+ * out of memory. */
+static bool key_add(key_index *x, size_t count)
+{
+    size_t slots = x->slots != NULL ? x->mask + 1 : 0;
+    if (2 * (count + 1) > slots) {
+        size_t bigger = slots ? 2 * slots : 64;
+        size_t *table = calloc(bigger, sizeof *table);
+        if (table == NULL)
+            return false;
+        free(x->slots);
+        x->slots = table;
+        x->mask = bigger - 1;
+        for (size_t i = 0; i < count; i++)
+            *key_slot(x, x->key_at(x->owner, i)) = i + 1;
+    }
+    *key_slot(x, x->key_at(x->owner, count)) = count + 1;
+    return true;
+}
+
+static void key_index_free(key_index *x)
+{
+    free(x->slots);
+    x->slots = NULL;
+}
+
 typedef struct {
     almanac_event event;
     char *uid;                 /* NULL when the VEVENT has none */
@@ -51,7 +108,10 @@ struct almanac_importer {
     almanac_feed *feeds;       /* declared by an almanac feed (X-ALMANAC-FEED) */
     size_t feed_count, feed_capacity;
     char **label_tags, **labels; /* a category's slug and its original text */
+    almanac_diagnostics **label_diags; /* where the first such category was */
+    size_t *label_at;
     size_t label_count, label_capacity;
+    key_index label_index;       /* by tag */
 };
 
 /* ---- losses: what did not fit, counted per kind ------------------------ */
@@ -112,8 +172,7 @@ typedef struct {
     almanac_document settings;   /* the partial-date policy, for our texts */
     loss *losses;
     size_t loss_count, loss_capacity;
-    size_t *loss_slots;          /* hash of the keys: index + 1, or 0 */
-    size_t loss_slot_mask;
+    key_index loss_index;        /* by key */
     place_index places;
     tz_budget tz_budget;         /* the work the file's VTIMEZONEs may take */
     const char **refused_zones;  /* TZIDs of the calendar's VTIMEZONEs that
@@ -122,62 +181,41 @@ typedef struct {
     bool out_of_memory;
 } ics_file;
 
-/* The slot of KEY in the hash of losses: its own, or the empty one where it
- * goes. (A file may name 100,000 different unknown properties.) */
-static size_t *loss_slot(const ics_file *f, const char *key)
+static const char *loss_key(const void *owner, size_t i)
 {
-    size_t i = (size_t)hash_string(HASH_SEED, key) & f->loss_slot_mask;
-    while (f->loss_slots[i] != 0 && strcmp(f->losses[f->loss_slots[i] - 1].key, key) != 0)
-        i = (i + 1) & f->loss_slot_mask;
-    return &f->loss_slots[i];
-}
-
-/* Room for one more loss, in the array and in the hash (kept at most half
- * full). */
-static bool grow_losses(ics_file *f)
-{
-    if (f->loss_count == f->loss_capacity) {
-        size_t capacity = f->loss_capacity ? f->loss_capacity * 2 : 16;
-        loss *bigger = realloc(f->losses, capacity * sizeof *bigger);
-        if (bigger == NULL)
-            return false;
-        f->losses = bigger;
-        f->loss_capacity = capacity;
-    }
-    size_t slots = f->loss_slots != NULL ? f->loss_slot_mask + 1 : 0;
-    if (2 * (f->loss_count + 1) <= slots)
-        return true;
-    size_t bigger = slots ? 2 * slots : 64;
-    size_t *table = calloc(bigger, sizeof *table);
-    if (table == NULL)
-        return false;
-    free(f->loss_slots);
-    f->loss_slots = table;
-    f->loss_slot_mask = bigger - 1;
-    for (size_t i = 0; i < f->loss_count; i++)
-        *loss_slot(f, f->losses[i].key) = i + 1;
-    return true;
+    return ((const ics_file *)owner)->losses[i].key;
 }
 
 static void lose(ics_file *f, const char *key, const char *pointer, size_t offset, unsigned line)
 {
     char cut[sizeof ((loss *)0)->key];
     snprintf(cut, sizeof cut, "%s", key); /* as the key is kept */
-    size_t *slot = f->loss_slots != NULL ? loss_slot(f, cut) : NULL;
-    if (slot == NULL || *slot == 0) {
-        if (!grow_losses(f)) {
-            f->out_of_memory = true;
-            return;
+    f->loss_index.key_at = loss_key;
+    f->loss_index.owner = f;
+    size_t found = key_find(&f->loss_index, cut);
+    if (found == SIZE_MAX) {
+        if (f->loss_count == f->loss_capacity) {
+            size_t capacity = f->loss_capacity ? f->loss_capacity * 2 : 16;
+            loss *bigger = realloc(f->losses, capacity * sizeof *bigger);
+            if (bigger == NULL) {
+                f->out_of_memory = true;
+                return;
+            }
+            f->losses = bigger;
+            f->loss_capacity = capacity;
         }
-        slot = loss_slot(f, cut);
-        loss *l = &f->losses[f->loss_count++];
+        loss *l = &f->losses[f->loss_count];
         memset(l, 0, sizeof *l);
         memcpy(l->key, cut, sizeof l->key);
         snprintf(l->pointer, sizeof l->pointer, "%s", pointer);
         l->offset = offset;
-        *slot = f->loss_count;
+        if (!key_add(&f->loss_index, f->loss_count)) {
+            f->out_of_memory = true;
+            return;
+        }
+        found = f->loss_count++;
     }
-    loss *l = &f->losses[*slot - 1];
+    loss *l = &f->losses[found];
     if (l->count < LOSS_LINES)
         l->lines[l->count] = line;
     l->count++;
@@ -276,6 +314,10 @@ static void loss_message(const loss *l, char *out, size_t size)
         snprintf(out, size, "%zu %s of almanac's own feed %s not imported: an id that is no "
                  "slug, is 'all' or is taken, no name, or no tag that is a slug", n,
                  plural(n, "declaration", "declarations"), plural(n, "was", "were"));
+    else if (IS("full"))
+        snprintf(out, size, "%zu %s of %s %s not imported: an event holds at most %d", n,
+                 plural(n, "value", "values"), detail, plural(n, "was", "were"),
+                 ALMANAC_MAX_LIST_ITEMS);
     else if (IS("repeated"))
         snprintf(out, size, "%zu %s a second %s, where RFC 5545 allows one: only the first was "
                  "imported", n, plural(n, "event has", "events have"), detail);
@@ -296,10 +338,6 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("calendar"))
         snprintf(out, size, "the calendar's %s '%s' does not fit the events format: not "
                  "imported", l->pointer + sizeof "VCALENDAR", detail);
-    else if (IS("label"))
-        snprintf(out, size, "%zu %s no feed to keep %s original text: %s", n,
-                 plural(n, "category gets", "categories get"), plural(n, "its", "their"),
-                 detail);
     else
         snprintf(out, size, "%zu × %s", n, l->key);
 #undef IS
@@ -1209,50 +1247,89 @@ static void strip_description(ics_file *f, almanac_event *e)
 
 /* ---- one event ---------------------------------------------------------- */
 
+/* Whether a list (tags, participants, related ids) is as long as the
+ * loader allows; what comes after is reported, not kept. */
+static bool list_full(size_t count)
+{
+    return count >= ALMANAC_MAX_LIST_ITEMS;
+}
+
+/* Adds ITEM to LIST unless it is there (lists are at most
+ * ALMANAC_MAX_LIST_ITEMS long). The arrays grow by doubling: their
+ * capacity is the power of two at or above the count. False when out of
+ * memory. */
 static bool add_string(almanac_arena *arena, almanac_strings *list, char *item, size_t at)
 {
     for (size_t i = 0; i < list->count; i++)
         if (strcmp(list->items[i], item) == 0)
             return true;
-    char **items = arena_array(arena, list->count + 1, sizeof *items);
-    size_t *offsets = arena_array(arena, list->count + 1, sizeof *offsets);
-    if (items == NULL || offsets == NULL)
-        return false;
-    if (list->count > 0) {
-        memcpy(items, list->items, list->count * sizeof *items);
-        memcpy(offsets, list->at, list->count * sizeof *offsets);
+    size_t n = list->count;
+    if (n == 0 || (n & (n - 1)) == 0) { /* full: 0, 1, 2, 4, 8 ... */
+        size_t bigger = n ? 2 * n : 4;
+        char **items = n ? arena_array_grow(arena, list->items, n, bigger, sizeof *items)
+                         : arena_array(arena, bigger, sizeof *items);
+        if (items == NULL)
+            return false;
+        list->items = items;
+        size_t *offsets = n ? arena_array_grow(arena, list->at, n, bigger, sizeof *offsets)
+                            : arena_array(arena, bigger, sizeof *offsets);
+        if (offsets == NULL)
+            return false;
+        list->at = offsets;
     }
-    items[list->count] = item;
-    offsets[list->count] = at;
-    list->items = items;
-    list->at = offsets;
+    list->items[n] = item;
+    list->at[n] = at;
     list->count++;
     return true;
 }
 
-static void remember_label(almanac_importer *im, const char *tag, const char *label)
+static const char *label_tag(const void *owner, size_t i)
 {
-    for (size_t i = 0; i < im->label_count; i++)
-        if (strcmp(im->label_tags[i], tag) == 0)
-            return; /* the first text seen names the feed */
+    return ((const almanac_importer *)owner)->label_tags[i];
+}
+
+/* Keeps LABEL, the text of the category whose tag is TAG, for a feed named
+ * by it; the first text seen names the feed. AT in DIAGS is where it was. */
+static bool remember_label(almanac_importer *im, const char *tag, const char *label,
+                           almanac_diagnostics *diags, size_t at)
+{
+    im->label_index.key_at = label_tag;
+    im->label_index.owner = im;
+    if (key_find(&im->label_index, tag) != SIZE_MAX)
+        return true;
     if (im->label_count == im->label_capacity) {
-        size_t capacity = im->label_capacity ? im->label_capacity * 2 : 16;
-        char **tags = arena_array(im->arena, capacity, sizeof *tags);
-        char **labels = arena_array(im->arena, capacity, sizeof *labels);
-        if (tags == NULL || labels == NULL)
-            return;
-        if (im->label_count > 0) {
-            memcpy(tags, im->label_tags, im->label_count * sizeof *tags);
-            memcpy(labels, im->labels, im->label_count * sizeof *labels);
-        }
-        im->label_tags = tags;
-        im->labels = labels;
+        size_t n = im->label_capacity, capacity = n ? n * 2 : 16;
+        char **tags = n ? arena_array_grow(im->arena, im->label_tags, n, capacity, sizeof *tags)
+                        : arena_array(im->arena, capacity, sizeof *tags);
+        if (tags != NULL)
+            im->label_tags = tags;
+        char **labels = n ? arena_array_grow(im->arena, im->labels, n, capacity, sizeof *labels)
+                          : arena_array(im->arena, capacity, sizeof *labels);
+        if (labels != NULL)
+            im->labels = labels;
+        almanac_diagnostics **where =
+            n ? arena_array_grow(im->arena, im->label_diags, n, capacity, sizeof *where)
+              : arena_array(im->arena, capacity, sizeof *where);
+        if (where != NULL)
+            im->label_diags = where;
+        size_t *offsets = n ? arena_array_grow(im->arena, im->label_at, n, capacity,
+                                               sizeof *offsets)
+                            : arena_array(im->arena, capacity, sizeof *offsets);
+        if (offsets != NULL)
+            im->label_at = offsets;
+        if (tags == NULL || labels == NULL || where == NULL || offsets == NULL)
+            return false;
         im->label_capacity = capacity;
     }
-    im->label_tags[im->label_count] = arena_strndup(im->arena, tag, strlen(tag));
-    im->labels[im->label_count] = arena_strndup(im->arena, label, strlen(label));
-    if (im->label_tags[im->label_count] != NULL && im->labels[im->label_count] != NULL)
-        im->label_count++;
+    size_t i = im->label_count;
+    im->label_tags[i] = arena_strndup(im->arena, tag, strlen(tag));
+    im->labels[i] = arena_strndup(im->arena, label, strlen(label));
+    im->label_diags[i] = diags;
+    im->label_at[i] = at;
+    if (im->label_tags[i] == NULL || im->labels[i] == NULL || !key_add(&im->label_index, i))
+        return false;
+    im->label_count++;
+    return true;
 }
 
 static void read_category(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
@@ -1267,11 +1344,16 @@ static void read_category(ics_file *f, icalcomponent *c, size_t component, icalp
             lose_property(f, "tag", c, component, p);
         return;
     }
+    if (list_full(e->tags.count)) {
+        lose_property(f, "full:CATEGORIES", c, component, p);
+        return;
+    }
     char *tag = arena_strndup(f->im->arena, slug, strlen(slug));
     if (tag == NULL || !add_string(f->im->arena, &e->tags, tag, ALMANAC_NO_OFFSET))
         f->out_of_memory = true;
-    else if (strcmp(tag, label) != 0)
-        remember_label(f->im, tag, label);
+    else if (strcmp(tag, label) != 0 &&
+             !remember_label(f->im, tag, label, f->diags, place_of(f, c, component, p).offset))
+        f->out_of_memory = true;
 }
 
 static void read_status(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
@@ -1305,21 +1387,34 @@ static void read_related(ics_file *f, icalcomponent *c, size_t component, icalpr
                                                  ? "CHILD" : "other");
         lose_property(f, key, c, component, p);
     }
-    char **related = arena_array(f->im->arena, ie->related_count + 1, sizeof *related);
-    size_t *at = arena_array(f->im->arena, ie->related_count + 1, sizeof *at);
+    if (list_full(ie->related_count)) {
+        lose_property(f, "full:RELATED-TO", c, component, p);
+        return;
+    }
+    size_t n = ie->related_count;
+    if (n == 0 || (n & (n - 1)) == 0) { /* grown by doubling, as add_string() */
+        size_t bigger = n ? 2 * n : 4;
+        char **related = n ? arena_array_grow(f->im->arena, ie->related, n, bigger,
+                                              sizeof *related)
+                           : arena_array(f->im->arena, bigger, sizeof *related);
+        if (related != NULL)
+            ie->related = related;
+        size_t *at = n ? arena_array_grow(f->im->arena, ie->related_at, n, bigger, sizeof *at)
+                       : arena_array(f->im->arena, bigger, sizeof *at);
+        if (at != NULL)
+            ie->related_at = at;
+        if (related == NULL || at == NULL) {
+            f->out_of_memory = true;
+            return;
+        }
+    }
     char *copy = arena_strndup(f->im->arena, uid, strlen(uid));
-    if (related == NULL || at == NULL || copy == NULL) {
+    if (copy == NULL) {
         f->out_of_memory = true;
         return;
     }
-    if (ie->related_count > 0) {
-        memcpy(related, ie->related, ie->related_count * sizeof *related);
-        memcpy(at, ie->related_at, ie->related_count * sizeof *at);
-    }
-    related[ie->related_count] = copy;
-    at[ie->related_count] = place_of(f, c, component, p).offset;
-    ie->related = related;
-    ie->related_at = at;
+    ie->related[n] = copy;
+    ie->related_at[n] = place_of(f, c, component, p).offset;
     ie->related_count++;
 }
 
@@ -1390,8 +1485,14 @@ static void read_structure(ics_file *f, icalcomponent *c, size_t component, alma
                                 source ? ALMANAC_MAX_TITLE_BYTES : ALMANAC_MAX_SHORT_BYTES);
         if (source)
             last = NULL; /* a source without a title takes no publisher */
-        if (participant && copy != NULL) {
-            add_string(arena, &e->participants, copy, ALMANAC_NO_OFFSET);
+        if (copy != NULL && ((participant && list_full(e->participants.count)) ||
+                             (source && list_full(e->source_count)))) {
+            char key[64];
+            snprintf(key, sizeof key, "full:%s", name);
+            lose_property(f, key, c, component, p);
+        } else if (participant && copy != NULL) {
+            if (!add_string(arena, &e->participants, copy, ALMANAC_NO_OFFSET))
+                f->out_of_memory = true;
         } else if (source && copy != NULL) {
             last = &e->sources[e->source_count++];
             last->title = copy;
@@ -1726,17 +1827,17 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
             lose_property(f, "feed", cal, f->calendar_index, p);
             continue;
         }
-        almanac_feed *feeds = arena_array(arena, im->feed_count + 1, sizeof *feeds);
-        if (feeds == NULL)
+        if (im->feeds == NULL) /* room for all there may be, once */
+            im->feeds = arena_array(arena, ALMANAC_MAX_FEEDS, sizeof *im->feeds);
+        if (im->feeds == NULL) {
+            f->out_of_memory = true;
             return;
-        if (im->feed_count > 0)
-            memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
-        almanac_feed *feed = &feeds[im->feed_count];
+        }
+        almanac_feed *feed = &im->feeds[im->feed_count];
         feed->id = arena_strndup(arena, id, strlen(id));
         feed->name = feed_name;
         feed->tags = tag_list;
         feed->index = im->feed_count;
-        im->feeds = feeds;
         im->feed_count++;
     }
 }
@@ -1944,7 +2045,7 @@ static void finish_file(ics_file *f)
 {
     report_losses(f);
     free(f->losses);
-    free(f->loss_slots);
+    key_index_free(&f->loss_index);
     free(f->refused_zones);
     forget_places(f);
     ics_scan_free(&f->scan);
@@ -2089,6 +2190,7 @@ void almanac_importer_free(almanac_importer *im)
         return;
     arena_free(im->arena);
     free(im->events);
+    key_index_free(&im->label_index);
     free(im);
 }
 
@@ -2210,24 +2312,36 @@ static void resolve_related(almanac_importer *im, string_set *uids)
 /* A feed per category whose text is not its tag, named by the text. */
 static void add_label_feeds(almanac_importer *im)
 {
+    if (im->label_count == 0)
+        return;
+    size_t room = im->feed_count + (im->label_count < ALMANAC_MAX_FEEDS ? im->label_count
+                                                                        : ALMANAC_MAX_FEEDS);
+    almanac_feed *feeds = arena_array(im->arena, room, sizeof *feeds);
+    if (feeds == NULL)
+        return;
+    if (im->feed_count > 0)
+        memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
+    im->feeds = feeds;
     for (size_t i = 0; i < im->label_count; i++) {
         const char *tag = im->label_tags[i];
-        bool taken = strcmp(tag, "all") == 0 || im->feed_count >= ALMANAC_MAX_FEEDS;
+        bool taken = false; /* by a feed of that id: its name keeps the text */
         for (size_t k = 0; !taken && k < im->feed_count; k++)
             taken = strcmp(im->feeds[k].id, tag) == 0;
         if (taken)
             continue;
-        almanac_feed *feeds = arena_array(im->arena, im->feed_count + 1, sizeof *feeds);
-        if (feeds == NULL)
-            return;
-        if (im->feed_count > 0)
-            memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
-        almanac_feed *feed = &feeds[im->feed_count];
+        if (strcmp(tag, "all") == 0 || im->feed_count >= ALMANAC_MAX_FEEDS) {
+            almanac_diagnostics_add(im->label_diags[i], ALMANAC_WARNING, im->label_at[i],
+                                    "VEVENT/CATEGORIES", "category '%.100s' (tag '%s') gets no "
+                                    "feed to keep its text: %s", im->labels[i], tag,
+                                    strcmp(tag, "all") == 0 ? "'all' is the full calendar"
+                                    : "the calendar has as many feeds as it may");
+            continue;
+        }
+        almanac_feed *feed = &im->feeds[im->feed_count];
         feed->id = im->label_tags[i];
         feed->name = im->labels[i];
         feed->index = im->feed_count;
         add_string(im->arena, &feed->tags, im->label_tags[i], ALMANAC_NO_OFFSET);
-        im->feeds = feeds;
         im->feed_count++;
     }
 }
@@ -2273,6 +2387,7 @@ almanac_document *almanac_importer_finish(almanac_importer *im)
     im->feed_count = 0;
     im->feeds = NULL;
     im->label_count = im->label_capacity = 0;
+    key_index_free(&im->label_index); /* its labels went with the arena */
     im->have_calendar = false;
     memset(&im->calendar, 0, sizeof im->calendar);
     return doc;

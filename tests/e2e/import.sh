@@ -140,11 +140,14 @@ open(sys.argv[1] + '/events.ics', 'w').write('BEGIN:VCALENDAR\n' + ''.join(
     for i in range(n // 2)) + 'END:VCALENDAR\n')
 open(sys.argv[1] + '/deep.ics', 'w').write(head + 'BEGIN:X-A\nBEGIN:X-B\n' * (5 * n) +
     'END:X-B\nEND:X-A\n' * (5 * n) + tail)
-open(sys.argv[1] + '/long.ics', 'w').write(head + 'DESCRIPTION:' + 'x' * 30000000 + '\n' + tail)" "$tmp"
+open(sys.argv[1] + '/long.ics', 'w').write(head + 'DESCRIPTION:' + 'x' * 30000000 + '\n' + tail)
+open(sys.argv[1] + '/lists.ics', 'w').write(head + ''.join(
+    'CATEGORIES:Tag %d\nRELATED-TO;RELTYPE=SIBLING:r%d\nX-P:%d\n' % (i, i, i) for i in range(n)) + tail)" "$tmp"
 # deep.ics: a million nested components; libical frees them by recursion.
 # long.ics: one line of 30 MB; libical's string reader looked for its end
-# once per 1 KB piece (a minute and more).
-for shape in distinct same events deep long; do
+# once per 1 KB piece (a minute and more). lists.ics: 100,000 categories and
+# RELATED-TO in one event, each list copied whole to add one (minutes, GBs).
+for shape in distinct same events deep long lists; do
     timeout 60 "$bin" import "$tmp/$shape.ics" -o "$tmp/$shape.json" 2>"$tmp/$shape.err"
     status=$?
     if [ $status = 0 ] && ! grep -q "runtime error\|AddressSanitizer" "$tmp/$shape.err"; then ok

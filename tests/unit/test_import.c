@@ -407,6 +407,43 @@ static void test_losses_in_a_long_component(void **state)
     free(text);
 }
 
+/* The loader takes at most ALMANAC_MAX_LIST_ITEMS tags, participants,
+ * sources or related ids: an event with more failed the import's own
+ * check. What is over is reported; the written file loads. */
+static void test_lists_are_cut_to_what_the_loader_takes(void **state)
+{
+    (void)state;
+    enum { N = 1500 };
+    char *text = malloc(N * 64 + 512);
+    assert_non_null(text);
+    char *p = text + sprintf(text, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a@x\r\n"
+                                   "DTSTART:20230401T100000Z\r\nSUMMARY:Lists\r\n");
+    for (int i = 0; i < N; i++)
+        p += sprintf(p, "CATEGORIES:t%d\r\nRELATED-TO;RELTYPE=SIBLING:r%d@x\r\n", i, i);
+    sprintf(p, "END:VEVENT\r\nEND:VCALENDAR\r\n");
+    imported r;
+    import_text(&r, text);
+    assert_int_equal(r.doc->event_count, 1);
+    assert_int_equal(r.doc->events[0].tags.count, ALMANAC_MAX_LIST_ITEMS);
+    assert_true(has_message(&r.diags, 6 + 2 * ALMANAC_MAX_LIST_ITEMS,
+                            "500 values of CATEGORIES were not imported"));
+    assert_true(has_message(&r.diags, 7 + 2 * ALMANAC_MAX_LIST_ITEMS,
+                            "500 values of RELATED-TO were not imported"));
+    char *json = almanac_events_write(r.doc);
+    assert_non_null(json);
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_document *doc = almanac_load(json, strlen(json), &diags);
+    assert_non_null(doc);
+    almanac_validate(doc, &diags);
+    assert_int_equal(diags.error_count, 0);
+    almanac_document_free(doc);
+    almanac_diagnostics_free(&diags);
+    free(json);
+    release(&r);
+    free(text);
+}
+
 /* --merge finds each event of the file by hash: a walk of the file per
  * imported event (131 s for 50,000) compared about N * N / 2 ids. */
 static void test_merge_compares_ids_once_per_event(void **state)
@@ -498,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_backslash_before_a_multibyte_character),
         cmocka_unit_test(test_utc_offsets),
         cmocka_unit_test(test_timezone_work_is_bounded),
+        cmocka_unit_test(test_lists_are_cut_to_what_the_loader_takes),
         cmocka_unit_test(test_merge_compares_ids_once_per_event),
         cmocka_unit_test(test_written_file_passes_the_loader),
     };
