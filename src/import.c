@@ -314,6 +314,10 @@ static void loss_message(const loss *l, char *out, size_t size)
         snprintf(out, size, "%zu %s of almanac's own feed %s not imported: an id that is no "
                  "slug, is 'all' or is taken, no name, or no tag that is a slug", n,
                  plural(n, "declaration", "declarations"), plural(n, "was", "were"));
+    else if (IS("values"))
+        snprintf(out, size, "%zu %s line%s more than 500 values: libical reads the first 500 "
+                 "of a line, the rest %s not imported", n, detail, n == 1 ? " has" : "s have",
+                 plural(n, "was", "were"));
     else if (IS("full"))
         snprintf(out, size, "%zu %s of %s %s not imported: an event holds at most %d", n,
                  plural(n, "value", "values"), detail, plural(n, "was", "were"),
@@ -1645,6 +1649,19 @@ static imported_event *new_event(ics_file *f)
     return ie;
 }
 
+/* libical reads at most 500 values of one line (MAXIMUM_ALLOWED_MULTIPLE_
+ * VALUES) and drops the rest without a word: CATEGORIES lines with more. */
+static void note_cut_lists(ics_file *f, icalcomponent *c, size_t component)
+{
+    enum { LIBICAL_MAX_VALUES = 500 };
+    index_places(f, c, component);
+    size_t count;
+    const named_line *line = lines_named(&f->places, "CATEGORIES", &count);
+    for (size_t i = 0; i < count; i++)
+        if (ics_scan_value_count(f->text, f->length, line[i].offset) > LIBICAL_MAX_VALUES)
+            lose(f, "values:CATEGORIES", "VEVENT/CATEGORIES", line[i].offset, line[i].line);
+}
+
 static bool read_event(ics_file *f, icalcomponent *c, size_t component)
 {
     almanac_arena *arena = f->im->arena;
@@ -1690,6 +1707,7 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
          p != NULL; p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY))
         read_category(f, c, component, p, e);
+    note_cut_lists(f, c, component);
     icalproperty *status = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
     if (status != NULL)
         read_status(f, c, component, status, e);

@@ -76,6 +76,29 @@ void ics_scan_value(const char *text, size_t length, size_t offset, char *buffer
     snprintf(buffer, size, "%s", value != NULL ? value : "");
 }
 
+size_t ics_scan_value_count(const char *text, size_t length, size_t offset)
+{
+    size_t next, end = line_end(text, length, offset, &next);
+    while (is_continuation(text, length, next))
+        end = line_end(text, length, next, &next);
+    bool quoted = false, in_value = false;
+    size_t values = 1;
+    for (size_t i = offset; i < end; i++) {
+        char c = text[i];
+        if (c == '\n') {
+            i++; /* the blank that continues the line */
+        } else if (!in_value) {
+            quoted = c == '"' ? !quoted : quoted;
+            in_value = c == ':' && !quoted;
+        } else if (c == '\\') {
+            i++; /* an escaped character, a comma too */
+        } else {
+            values += c == ',';
+        }
+    }
+    return values;
+}
+
 typedef struct {
     size_t begin, end; /* a byte range left out of the repaired text */
 } cut;

@@ -74,6 +74,10 @@ size_t ics_scan_first_child(const ics_scan *scan, size_t parent);
 const ics_line *ics_scan_property(const ics_scan *scan, size_t component,
                                   const char *name, size_t ordinal);
 
+/* How many values the content line at OFFSET holds: its value's commas
+ * that no backslash escapes, plus one (libical reads at most 500). */
+size_t ics_scan_value_count(const char *text, size_t length, size_t offset);
+
 /* Copies the value of the content line at OFFSET (after the first ':'
  * outside quotes, unfolded) into BUFFER, at most SIZE - 1 bytes. */
 void ics_scan_value(const char *text, size_t length, size_t offset,

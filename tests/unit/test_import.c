@@ -488,6 +488,15 @@ static void test_merge_compares_ids_once_per_event(void **state)
     free(text);
 }
 
+static void test_scan_counts_values(void **state)
+{
+    (void)state;
+    static const char text[] = "CATEGORIES;X-A=\"p,q:r\":a,b\\,c\\\\,d,\r\n e\r\nX:1,2\r\n";
+    assert_int_equal(ics_scan_value_count(text, strlen(text), 0), 4); /* a, b\,c\\, d, e */
+    size_t x = (size_t)(strstr(text, "X:") - text);
+    assert_int_equal(ics_scan_value_count(text, strlen(text), x), 2);
+}
+
 static void test_written_file_passes_the_loader(void **state)
 {
     (void)state;
@@ -537,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_timezone_work_is_bounded),
         cmocka_unit_test(test_lists_are_cut_to_what_the_loader_takes),
         cmocka_unit_test(test_merge_compares_ids_once_per_event),
+        cmocka_unit_test(test_scan_counts_values),
         cmocka_unit_test(test_written_file_passes_the_loader),
     };
     return cmocka_run_group_tests_name("import", tests, NULL, NULL);
