@@ -25,6 +25,7 @@
 #include "arena.h"
 #include "hash.h"
 #include "import_ical.h"
+#include "import_places.h"
 #include "import_scan.h"
 #include "import_tz.h"
 #include "render_ics.h"
@@ -126,38 +127,6 @@ typedef struct {
     unsigned lines[LOSS_LINES];
 } loss;
 
-/* Where the properties of one component are, found once for the whole
- * component: a component may hold 100,000 properties, and a walk to find
- * each one's line would take their square. */
-typedef struct {
-    const char *name;     /* upper case; the scan's */
-    size_t offset;
-    unsigned line;
-} named_line;
-
-typedef struct {
-    icalproperty *property;
-    size_t sequence;      /* its position among the component's properties */
-    char name[ICS_NAME_MAX]; /* upper case, cut as the scan cuts */
-} named_property;
-
-typedef struct {
-    icalproperty *property;
-    size_t sequence;
-    size_t offset;        /* ALMANAC_NO_OFFSET: the scan did not see it */
-    unsigned line;
-} property_line;
-
-typedef struct {
-    icalcomponent *c;     /* the component indexed, or NULL */
-    size_t component;     /* its index in the scan */
-    named_line *lines;    /* its content lines, by name, then in order */
-    size_t line_count;
-    named_property *named; /* its libical properties, by name, then in order */
-    property_line *properties; /* the same, by address */
-    size_t property_count;
-} place_index;
-
 typedef struct {
     almanac_importer *im;
     const char *name;
@@ -173,7 +142,7 @@ typedef struct {
     loss *losses;
     size_t loss_count, loss_capacity;
     key_index loss_index;        /* by key */
-    place_index places;
+    ics_places places;           /* of the component read last */
     tz_budget tz_budget;         /* the work the file's VTIMEZONEs may take */
     const char **refused_zones;  /* TZIDs of the calendar's VTIMEZONEs that
                                     failed their check, sorted */
@@ -376,16 +345,11 @@ static void report_losses(ics_file *f)
 
 /* ---- places in the text ------------------------------------------------ */
 
-typedef struct {
-    size_t offset;
-    unsigned line;
-} place;
+typedef ics_place place;
 
 static place component_place(const ics_file *f, size_t component)
 {
-    if (component == SIZE_MAX)
-        return (place){ALMANAC_NO_OFFSET, 0};
-    return (place){f->scan.components[component].begin, f->scan.components[component].line};
+    return places_component(&f->scan, component);
 }
 
 /* The name of component C (COMPONENT in the scan): libical's, or the
@@ -409,132 +373,11 @@ static void children_of(const ics_file *f, size_t parent, ical_children *childre
                        parent != SIZE_MAX ? ics_scan_first_child(&f->scan, parent) : SIZE_MAX);
 }
 
-static void forget_places(ics_file *f)
-{
-    free(f->places.lines);
-    free(f->places.named);
-    free(f->places.properties);
-    memset(&f->places, 0, sizeof f->places);
-}
-
-static int property_by_name(const void *a, const void *b)
-{
-    const named_property *x = a, *y = b;
-    int order = strcmp(x->name, y->name);
-    return order != 0 ? order : (x->sequence > y->sequence) - (x->sequence < y->sequence);
-}
-
-static int line_by_name(const void *a, const void *b)
-{
-    const named_line *x = a, *y = b;
-    int order = strcmp(x->name, y->name);
-    return order != 0 ? order : (x->offset > y->offset) - (x->offset < y->offset);
-}
-
-static int line_by_property(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)((const property_line *)a)->property;
-    uintptr_t y = (uintptr_t)((const property_line *)b)->property;
-    return (x > y) - (x < y);
-}
-
-/* The lines of the indexed component named NAME: the first, and how many. */
-static const named_line *lines_named(const place_index *index, const char *name, size_t *count)
-{
-    size_t low = 0, high = index->line_count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (strcmp(index->lines[mid].name, name) < 0)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    size_t n = 0;
-    while (low + n < index->line_count && strcmp(index->lines[low + n].name, name) == 0)
-        n++;
-    *count = n;
-    return n > 0 ? &index->lines[low] : NULL;
-}
-
-/* The content lines of scan component COMPONENT, by name (*COUNT of them;
- * malloc'ed). Its lines follow its BEGIN, among those of its children. */
-static named_line *component_lines(const ics_scan *scan, size_t component, size_t *count)
-{
-    *count = 0;
-    if (component == SIZE_MAX)
-        return NULL;
-    const ics_component *k = &scan->components[component];
-    size_t low = 0, high = scan->line_count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (scan->lines[mid].offset < k->begin)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    size_t n = 0;
-    for (size_t i = low; i < scan->line_count && scan->lines[i].offset < k->end; i++)
-        n += scan->lines[i].component == component;
-    named_line *lines = malloc((n ? n : 1) * sizeof *lines);
-    if (lines == NULL)
-        return NULL;
-    for (size_t i = low; *count < n; i++)
-        if (scan->lines[i].component == component)
-            lines[(*count)++] = (named_line){scan->lines[i].name, scan->lines[i].offset,
-                                             scan->lines[i].line};
-    qsort(lines, n, sizeof *lines, line_by_name);
-    return lines;
-}
-
-/* Pairs the properties of C with the lines of COMPONENT: the n-th property
- * of a name is taken to be on the n-th line of that name. */
+/* Indexes where C's properties are (import_places.h), once per component. */
 static void index_places(ics_file *f, icalcomponent *c, size_t component)
 {
-    place_index *x = &f->places;
-    if (x->c == c && x->component == component)
-        return;
-    forget_places(f);
-    size_t count = (size_t)icalcomponent_count_properties(c, ICAL_ANY_PROPERTY);
-    named_property *named = x->named = malloc((count ? count : 1) * sizeof *named);
-    x->properties = malloc((count ? count : 1) * sizeof *x->properties);
-    x->lines = component_lines(&f->scan, component, &x->line_count);
-    if (named == NULL || x->properties == NULL || (component != SIZE_MAX && x->lines == NULL)) {
-        forget_places(f);
+    if (!places_index(&f->places, c, component))
         f->out_of_memory = true;
-        return;
-    }
-    /* libical has one property iterator per component, and callers come
-     * here from their walks over C: put it back where it was. */
-    icalproperty *current = icalcomponent_get_current_property(c);
-    size_t n = 0;
-    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
-         p != NULL && n < count; p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-        named[n].property = p;
-        named[n].sequence = n;
-        snprintf(named[n].name, sizeof named[n].name, "%s", ical_property_name(p));
-        for (char *s = named[n].name; *s; s++)
-            if (*s >= 'a' && *s <= 'z')
-                *s = (char)(*s - 'a' + 'A');
-        n++;
-    }
-    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
-         p != NULL && p != current; p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
-        continue;
-    qsort(named, n, sizeof *named, property_by_name);
-    place none = component_place(f, component);
-    for (size_t i = 0; i < n;) {
-        size_t lines;
-        const named_line *line = lines_named(x, named[i].name, &lines);
-        for (size_t k = 0; i < n && (k == 0 || strcmp(named[i].name, named[i - 1].name) == 0);
-             i++, k++)
-            x->properties[i] = (property_line){named[i].property, named[i].sequence,
-                                               k < lines ? line[k].offset : none.offset,
-                                               k < lines ? line[k].line : none.line};
-    }
-    x->property_count = n;
-    qsort(x->properties, n, sizeof *x->properties, line_by_property);
-    x->c = c;
-    x->component = component;
 }
 
 /* Where the ORDINAL-th property NAME (upper case) of C, COMPONENT in the
@@ -543,27 +386,13 @@ static place property_place(ics_file *f, icalcomponent *c, size_t component, con
                             size_t ordinal)
 {
     index_places(f, c, component);
-    size_t count;
-    const named_line *line = lines_named(&f->places, name, &count);
-    return ordinal < count ? (place){line[ordinal].offset, line[ordinal].line}
-                           : component_place(f, component);
-}
-
-static const property_line *property_entry(ics_file *f, icalcomponent *c, size_t component,
-                                           icalproperty *p)
-{
-    index_places(f, c, component);
-    property_line key = {.property = p};
-    return f->places.properties != NULL
-        ? bsearch(&key, f->places.properties, f->places.property_count, sizeof key,
-                  line_by_property)
-        : NULL;
+    return places_line(&f->places, name, ordinal);
 }
 
 static place place_of(ics_file *f, icalcomponent *c, size_t component, icalproperty *p)
 {
-    const property_line *found = property_entry(f, c, component, p);
-    return found != NULL ? (place){found->offset, found->line} : component_place(f, component);
+    index_places(f, c, component);
+    return places_property(&f->places, p, NULL);
 }
 
 /* How many properties named NAME come before P in C (libical's order, the
@@ -571,23 +400,8 @@ static place place_of(ics_file *f, icalcomponent *c, size_t component, icalprope
 static size_t named_before(ics_file *f, icalcomponent *c, size_t component, const char *name,
                            icalproperty *p)
 {
-    const property_line *entry = property_entry(f, c, component, p);
-    if (entry == NULL)
-        return 0;
-    const named_property *named = f->places.named;
-    size_t low = 0, high = f->places.property_count;
-    while (low < high) { /* the first named NAME */
-        size_t mid = low + (high - low) / 2;
-        if (strcmp(named[mid].name, name) < 0)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    size_t n = 0;
-    while (low + n < f->places.property_count && strcmp(named[low + n].name, name) == 0 &&
-           named[low + n].sequence < entry->sequence)
-        n++;
-    return n;
+    index_places(f, c, component);
+    return places_named_before(&f->places, name, p);
 }
 
 static void lose_property(ics_file *f, const char *key, icalcomponent *c, size_t component,
@@ -1088,12 +902,13 @@ static int digits_at(const char *s, size_t n)
 static written_form date_form(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                               icaltimetype t)
 {
-    const property_line *entry = property_entry(f, c, component, p);
-    if (entry == NULL || component == SIZE_MAX ||
-        entry->offset == f->scan.components[component].begin)
+    bool seen;
+    index_places(f, c, component);
+    place at = places_property(&f->places, p, &seen);
+    if (!seen)
         return WRITTEN_UNSEEN;
     char value[64], s[64];
-    ics_scan_value(f->text, f->length, entry->offset, value, sizeof value);
+    ics_scan_value(f->text, f->length, at.offset, value, sizeof value);
     size_t n = 0;
     bool separated = false;
     for (const char *v = value; *v && n + 1 < sizeof s; v++) {
@@ -1656,7 +1471,7 @@ static void note_cut_lists(ics_file *f, icalcomponent *c, size_t component)
     enum { LIBICAL_MAX_VALUES = 500 };
     index_places(f, c, component);
     size_t count;
-    const named_line *line = lines_named(&f->places, "CATEGORIES", &count);
+    const ics_named_line *line = places_lines_named(&f->places, "CATEGORIES", &count);
     for (size_t i = 0; i < count; i++)
         if (ics_scan_value_count(f->text, f->length, line[i].offset) > LIBICAL_MAX_VALUES)
             lose(f, "values:CATEGORIES", "VEVENT/CATEGORIES", line[i].offset, line[i].line);
@@ -2065,7 +1880,7 @@ static void finish_file(ics_file *f)
     free(f->losses);
     key_index_free(&f->loss_index);
     free(f->refused_zones);
-    forget_places(f);
+    places_free(&f->places);
     ics_scan_free(&f->scan);
 }
 
@@ -2073,6 +1888,7 @@ static void finish_file(ics_file *f)
 static long add_file(ics_file *fp)
 {
     ics_file f = *fp;
+    places_init(&f.places, &f.scan);
     almanac_importer *im = f.im;
     const char *text = f.text;
     size_t length = f.length;
