@@ -22,7 +22,7 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c src/json_stream.c \
            src/load.c src/model.c src/name_set.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \
            src/render_markdown.c src/render_text.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
-           src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_scan.c \
+           src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c src/import_places.c src/import_scan.c src/import_tz.c \
            src/write_events.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
@@ -137,7 +137,8 @@ fuzz-replay: $(REPLAYS)
 	    ./$(B)/fuzz/replay_load events.json tests/cases/*/*.json >/dev/null || status=1; \
 	    ./$(B)/fuzz/replay_render events.json tests/cases/*/*.json >/dev/null || status=1; \
 	    ./$(B)/fuzz/replay_http tests/fuzz/seeds/http >/dev/null || status=1; \
-	    ./$(B)/fuzz/replay_import tests/import/*.ics tests/import/corpus/*.ics >/dev/null \
+	    ./$(B)/fuzz/replay_import tests/import/*.ics tests/import/corpus/*.ics \
+	    tests/fuzz/seeds/import >/dev/null \
 	    || status=1; exit $$status
 
 # Builds the libFuzzer harnesses (clang; installed when missing).

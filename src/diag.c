@@ -101,6 +101,9 @@ void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
     qsort(list->items, list->count, sizeof *list->items, by_offset);
     unsigned line = 1, column = 1;
     size_t position = 0;
+    /* A text whose lines end with CR alone (classic Mac OS) has no LF at
+     * all: its CRs end the lines, as in an editor. */
+    bool cr_lines = memchr(text, '\n', length) == NULL;
     for (size_t i = 0; i < list->count; i++) {
         almanac_diagnostic *d = &list->items[i];
         if (d->offset == ALMANAC_NO_OFFSET) {
@@ -111,7 +114,7 @@ void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
         size_t target = d->offset < length ? d->offset : length;
         for (; position < target; position++) {
             unsigned char c = (unsigned char)text[position];
-            if (c == '\n') {
+            if (c == '\n' || (c == '\r' && cr_lines)) {
                 line++;
                 column = 1;
             } else if ((c & 0xC0) != 0x80) {

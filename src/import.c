@@ -24,10 +24,70 @@
 #include "almanac/load.h"
 #include "arena.h"
 #include "hash.h"
+#include "import_ical.h"
+#include "import_places.h"
 #include "import_scan.h"
+#include "import_tz.h"
 #include "render_ics.h"
 #include "text.h"
 #include "tzdb.h"
+
+/* ---- a hash of the keys of a growing array ------------------------------ */
+
+/* Finds the items of an array that grows (losses, category labels) by a text
+ * key: a file may hold 100,000 different ones, and a walk per item would
+ * take their square. KEY_AT reads item I's key from OWNER, which owns the
+ * array, so the array may move. */
+typedef struct {
+    size_t *slots;      /* item index + 1, or 0: at most half full */
+    size_t mask;
+    const char *(*key_at)(const void *owner, size_t i);
+    const void *owner;
+} key_index;
+
+/* The slot of KEY: its own, or the empty one where it goes. */
+static size_t *key_slot(const key_index *x, const char *key)
+{
+    size_t i = (size_t)hash_string(HASH_SEED, key) & x->mask;
+    while (x->slots[i] != 0 && strcmp(x->key_at(x->owner, x->slots[i] - 1), key) != 0)
+        i = (i + 1) & x->mask;
+    return &x->slots[i];
+}
+
+/* The index of the item KEY, or SIZE_MAX. */
+static size_t key_find(const key_index *x, const char *key)
+{
+    if (x->slots == NULL)
+        return SIZE_MAX;
+    size_t slot = *key_slot(x, key);
+    return slot != 0 ? slot - 1 : SIZE_MAX;
+}
+
+/* Adds item COUNT (the array now holds COUNT + 1), its key new. False when
+ * out of memory. */
+static bool key_add(key_index *x, size_t count)
+{
+    size_t slots = x->slots != NULL ? x->mask + 1 : 0;
+    if (2 * (count + 1) > slots) {
+        size_t bigger = slots ? 2 * slots : 64;
+        size_t *table = calloc(bigger, sizeof *table);
+        if (table == NULL)
+            return false;
+        free(x->slots);
+        x->slots = table;
+        x->mask = bigger - 1;
+        for (size_t i = 0; i < count; i++)
+            *key_slot(x, x->key_at(x->owner, i)) = i + 1;
+    }
+    *key_slot(x, x->key_at(x->owner, count)) = count + 1;
+    return true;
+}
+
+static void key_index_free(key_index *x)
+{
+    free(x->slots);
+    x->slots = NULL;
+}
 
 typedef struct {
     almanac_event event;
@@ -49,7 +109,10 @@ struct almanac_importer {
     almanac_feed *feeds;       /* declared by an almanac feed (X-ALMANAC-FEED) */
     size_t feed_count, feed_capacity;
     char **label_tags, **labels; /* a category's slug and its original text */
+    almanac_diagnostics **label_diags; /* where the first such category was */
+    size_t *label_at;
     size_t label_count, label_capacity;
+    key_index label_index;       /* by tag */
 };
 
 /* ---- losses: what did not fit, counted per kind ------------------------ */
@@ -58,7 +121,7 @@ enum { LOSS_LINES = 8 };
 
 typedef struct {
     char key[64];       /* "RRULE", "property:X-FOO", "tzid:Europe_Berlin" */
-    char pointer[48];   /* "VEVENT/RRULE" */
+    char pointer[2 * ICS_NAME_MAX + 8]; /* "VEVENT/RRULE" */
     size_t count;
     size_t offset;      /* of the first one */
     unsigned lines[LOSS_LINES];
@@ -78,16 +141,28 @@ typedef struct {
     almanac_document settings;   /* the partial-date policy, for our texts */
     loss *losses;
     size_t loss_count, loss_capacity;
+    key_index loss_index;        /* by key */
+    ics_places places;           /* of the component read last */
+    tz_budget tz_budget;         /* the work the file's VTIMEZONEs may take */
+    const char **refused_zones;  /* TZIDs of the calendar's VTIMEZONEs that
+                                    failed their check, sorted */
+    size_t refused_count;
     bool out_of_memory;
 } ics_file;
 
+static const char *loss_key(const void *owner, size_t i)
+{
+    return ((const ics_file *)owner)->losses[i].key;
+}
+
 static void lose(ics_file *f, const char *key, const char *pointer, size_t offset, unsigned line)
 {
-    loss *l = NULL;
-    for (size_t i = 0; i < f->loss_count; i++)
-        if (strcmp(f->losses[i].key, key) == 0)
-            l = &f->losses[i];
-    if (l == NULL) {
+    char cut[sizeof ((loss *)0)->key];
+    snprintf(cut, sizeof cut, "%s", key); /* as the key is kept */
+    f->loss_index.key_at = loss_key;
+    f->loss_index.owner = f;
+    size_t found = key_find(&f->loss_index, cut);
+    if (found == SIZE_MAX) {
         if (f->loss_count == f->loss_capacity) {
             size_t capacity = f->loss_capacity ? f->loss_capacity * 2 : 16;
             loss *bigger = realloc(f->losses, capacity * sizeof *bigger);
@@ -98,12 +173,18 @@ static void lose(ics_file *f, const char *key, const char *pointer, size_t offse
             f->losses = bigger;
             f->loss_capacity = capacity;
         }
-        l = &f->losses[f->loss_count++];
+        loss *l = &f->losses[f->loss_count];
         memset(l, 0, sizeof *l);
-        snprintf(l->key, sizeof l->key, "%s", key);
+        memcpy(l->key, cut, sizeof l->key);
         snprintf(l->pointer, sizeof l->pointer, "%s", pointer);
         l->offset = offset;
+        if (!key_add(&f->loss_index, f->loss_count)) {
+            f->out_of_memory = true;
+            return;
+        }
+        found = f->loss_count++;
     }
+    loss *l = &f->losses[found];
     if (l->count < LOSS_LINES)
         l->lines[l->count] = line;
     l->count++;
@@ -145,9 +226,11 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("ATTACH"))
         snprintf(out, size, "%zu %s (ATTACH) %s not imported", n,
                  plural(n, "attachment", "attachments"), plural(n, "was", "were"));
-    else if (IS("component"))
+    else if (IS("component")) /* "component:PARENT/NAME" */
         snprintf(out, size, "%zu %s (%s) %s not imported: the events format holds events only",
-                 n, plural(n, "component", "components"), detail, plural(n, "was", "were"));
+                 n, plural(n, "component", "components"),
+                 strchr(detail, '/') != NULL ? strchr(detail, '/') + 1 : detail,
+                 plural(n, "was", "were"));
     else if (IS("property"))
         snprintf(out, size, "%zu %s %s not imported: the events format has no place for it", n,
                  detail, plural(n, "property was", "properties were"));
@@ -171,6 +254,10 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("oneline"))
         snprintf(out, size, "%zu %s line breaks or control characters in %s, which is one "
                  "line: replaced by spaces", n, plural(n, "value has", "values have"), detail);
+    else if (IS("utf8"))
+        snprintf(out, size, "%zu %s of %s %s bytes that are not UTF-8 once libical read %s "
+                 "escapes: replaced by U+FFFD", n, plural(n, "value", "values"), detail,
+                 plural(n, "has", "have"), plural(n, "its", "their"));
     else if (IS("long"))
         snprintf(out, size, "%zu %s %s is longer than the events format allows: cut short", n,
                  plural(n, "value of", "values of"), detail);
@@ -186,16 +273,44 @@ static void loss_message(const loss *l, char *out, size_t size)
     else if (IS("end"))
         snprintf(out, size, "%zu %s before %s start: the end was not imported", n,
                  plural(n, "event ends", "events end"), plural(n, "its", "their"));
+    else if (IS("outside-event"))
+        snprintf(out, size, "%zu %s outside BEGIN:VCALENDAR ... END:VCALENDAR, where RFC 5545 "
+                 "puts events: imported all the same", n, plural(n, "event is", "events are"));
+    else if (IS("outside-line"))
+        snprintf(out, size, "%zu %s outside BEGIN:VCALENDAR ... END:VCALENDAR (or any other "
+                 "component): not imported", n, plural(n, "line is", "lines are"));
+    else if (IS("feed"))
+        snprintf(out, size, "%zu %s of almanac's own feed %s not imported: an id that is no "
+                 "slug, is 'all' or is taken, no name, or no tag that is a slug", n,
+                 plural(n, "declaration", "declarations"), plural(n, "was", "were"));
+    else if (IS("values"))
+        snprintf(out, size, "%zu %s line%s more than 500 values: libical reads the first 500 "
+                 "of a line, the rest %s not imported", n, detail, n == 1 ? " has" : "s have",
+                 plural(n, "was", "were"));
+    else if (IS("full"))
+        snprintf(out, size, "%zu %s of %s %s not imported: an event holds at most %d", n,
+                 plural(n, "value", "values"), detail, plural(n, "was", "were"),
+                 ALMANAC_MAX_LIST_ITEMS);
+    else if (IS("repeated"))
+        snprintf(out, size, "%zu %s a second %s, where RFC 5545 allows one: only the first was "
+                 "imported", n, plural(n, "event has", "events have"), detail);
+    else if (IS("separated"))
+        snprintf(out, size, "%zu %s written with '-' or ':' (2023-04-01), which RFC 5545 "
+                 "does not have (20230401): read as %s", n,
+                 plural(n, "date is", "dates are"), plural(n, "it spells", "they spell"));
+    else if (IS("bad-end"))
+        snprintf(out, size, "%zu DTEND %s not a valid date or date-time: the end was not "
+                 "imported", n, plural(n, "is", "are"));
+    else if (IS("days"))
+        snprintf(out, size, "%zu all-day %s a DURATION that is not whole days (RFC 5545 wants "
+                 "days or weeks there): rounded up to whole days", n,
+                 plural(n, "event has", "events have"));
     else if (IS("mixed"))
         snprintf(out, size, "%zu %s a date-time end for a date start (or the reverse): the "
                  "end was not imported", n, plural(n, "event has", "events have"));
     else if (IS("calendar"))
         snprintf(out, size, "the calendar's %s '%s' does not fit the events format: not "
                  "imported", l->pointer + sizeof "VCALENDAR", detail);
-    else if (IS("label"))
-        snprintf(out, size, "%zu %s no feed to keep %s original text: %s", n,
-                 plural(n, "category gets", "categories get"), plural(n, "its", "their"),
-                 detail);
     else
         snprintf(out, size, "%zu × %s", n, l->key);
 #undef IS
@@ -230,53 +345,63 @@ static void report_losses(ics_file *f)
 
 /* ---- places in the text ------------------------------------------------ */
 
-typedef struct {
-    size_t offset;
-    unsigned line;
-} place;
+typedef ics_place place;
 
 static place component_place(const ics_file *f, size_t component)
 {
-    if (component == SIZE_MAX)
-        return (place){ALMANAC_NO_OFFSET, 0};
-    return (place){f->scan.components[component].begin, f->scan.components[component].line};
+    return places_component(&f->scan, component);
 }
 
-/* Where the ORDINAL-th property NAME of COMPONENT is; the component's
- * BEGIN when the scan did not see it. */
-static place property_place(const ics_file *f, size_t component, const char *name,
+/* The name of component C (COMPONENT in the scan): libical's, or the
+ * text's for a kind libical does not know (VLOCATION, X-FOO). */
+static const char *component_name(const ics_file *f, icalcomponent *c, size_t component)
+{
+    const char *known = ical_known_component_name(c);
+    if (known != NULL)
+        return known;
+    if (component != SIZE_MAX && f->scan.components[component].name[0] != '\0')
+        return f->scan.components[component].name;
+    return "UNNAMED";
+}
+
+/* Pairs libical's children of scan component PARENT with the scan's
+ * (import_ical.h); none when the scan has no PARENT. Free with
+ * ical_children_free(). */
+static void children_of(const ics_file *f, size_t parent, ical_children *children)
+{
+    ical_children_init(children, &f->scan,
+                       parent != SIZE_MAX ? ics_scan_first_child(&f->scan, parent) : SIZE_MAX);
+}
+
+/* Indexes where C's properties are (import_places.h), once per component. */
+static void index_places(ics_file *f, icalcomponent *c, size_t component)
+{
+    if (!places_index(&f->places, c, component))
+        f->out_of_memory = true;
+}
+
+/* Where the ORDINAL-th property NAME (upper case) of C, COMPONENT in the
+ * scan, is; the component's BEGIN when the scan did not see it. */
+static place property_place(ics_file *f, icalcomponent *c, size_t component, const char *name,
                             size_t ordinal)
 {
-    const ics_line *l = ics_scan_property(&f->scan, component, name, ordinal);
-    return l != NULL ? (place){l->offset, l->line} : component_place(f, component);
+    index_places(f, c, component);
+    return places_line(&f->places, name, ordinal);
 }
 
-static const char *property_name(icalproperty *p)
+static place place_of(ics_file *f, icalcomponent *c, size_t component, icalproperty *p)
 {
-    const char *name = icalproperty_isa(p) == ICAL_X_PROPERTY ? icalproperty_get_x_name(p)
-                                                              : icalproperty_get_property_name(p);
-    return name != NULL ? name : "";
+    index_places(f, c, component);
+    return places_property(&f->places, p, NULL);
 }
 
-/* How many properties named like P come before it in C. */
-static size_t property_ordinal(icalcomponent *c, icalproperty *p)
+/* How many properties named NAME come before P in C (libical's order, the
+ * text's). */
+static size_t named_before(ics_file *f, icalcomponent *c, size_t component, const char *name,
+                           icalproperty *p)
 {
-    const char *name = property_name(p);
-    size_t n = 0;
-    for (icalproperty *q = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); q != NULL && q != p;
-         q = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY))
-        n += strcasecmp(property_name(q), name) == 0;
-    return n;
-}
-
-static place place_of(const ics_file *f, icalcomponent *c, size_t component, icalproperty *p)
-{
-    char name[ICS_NAME_MAX];
-    snprintf(name, sizeof name, "%s", property_name(p));
-    for (char *s = name; *s; s++)
-        if (*s >= 'a' && *s <= 'z')
-            *s = (char)(*s - 'a' + 'A');
-    return property_place(f, component, name, property_ordinal(c, p));
+    index_places(f, c, component);
+    return places_named_before(&f->places, name, p);
 }
 
 static void lose_property(ics_file *f, const char *key, icalcomponent *c, size_t component,
@@ -284,8 +409,8 @@ static void lose_property(ics_file *f, const char *key, icalcomponent *c, size_t
 {
     char pointer[48];
     place at = place_of(f, c, component, p);
-    snprintf(pointer, sizeof pointer, "%s/%s", icalcomponent_kind_to_string(icalcomponent_isa(c)),
-             property_name(p));
+    snprintf(pointer, sizeof pointer, "%s/%s", component_name(f, c, component),
+             ical_property_name(p));
     lose(f, key, pointer, at.offset, at.line);
 }
 
@@ -301,45 +426,102 @@ static size_t utf8_cut(const char *text, size_t length, size_t max)
     return max;
 }
 
-/* One line of text: control characters become spaces, ends trimmed, cut
- * to MAX bytes. NULL when nothing is left. *CHANGED tells what happened. */
-static char *clean_line(almanac_arena *arena, const char *s, size_t max, bool *broken, bool *cut)
+/* Replaces bytes that are not UTF-8 by U+FFFD, in a new string. */
+static char *utf8_repaired(const char *text, size_t length, size_t *bad)
 {
-    size_t length = strlen(s);
+    char *out = malloc(3 * length + 1);
+    size_t n = 0, i = 0;
+    *bad = 0;
+    if (out == NULL)
+        return NULL;
+    while (i < length) {
+        size_t invalid = utf8_invalid_at(text + i, length - i);
+        size_t good = invalid == SIZE_MAX ? length - i : invalid;
+        memcpy(out + n, text + i, good);
+        n += good;
+        i += good;
+        if (i < length) {
+            memcpy(out + n, "\xEF\xBF\xBD", 3);
+            n += 3;
+            i++;
+            (*bad)++;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* S as valid UTF-8: S itself, or a copy in ARENA with each byte that is
+ * not part of a character replaced by U+FFFD. The text given to libical is
+ * valid, but libical's unescaping can break it (a backslash before a
+ * folded line break and a multibyte character). *REPAIRED tells. */
+static const char *valid_utf8(almanac_arena *arena, const char *s, bool *repaired)
+{
+    size_t length = strlen(s), bad;
+    if (utf8_invalid_at(s, length) == SIZE_MAX)
+        return s;
+    *repaired = true;
+    char *fixed = utf8_repaired(s, length, &bad);
+    char *copy = fixed != NULL ? arena_strndup(arena, fixed, strlen(fixed)) : NULL;
+    free(fixed);
+    return copy != NULL ? copy : "";
+}
+
+/* What cleaning a text changed. */
+typedef struct {
+    bool broken;   /* control characters replaced or removed */
+    bool repaired; /* bytes that are not UTF-8 replaced by U+FFFD */
+    bool cut;      /* cut to the length the format allows */
+} cleaning;
+
+/* One line of text: control characters (C0, DEL, C1: what the loader
+ * refuses) become spaces, bytes that are not UTF-8 U+FFFD, ends trimmed,
+ * cut to MAX bytes. NULL when nothing is left. */
+static char *clean_line(almanac_arena *arena, const char *s, size_t max, cleaning *what)
+{
+    bool *broken = &what->broken, *cut = &what->cut;
+    s = valid_utf8(arena, s, &what->repaired);
+    size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
         return NULL;
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)copy[i];
-        if (c < 0x20 || c == 0x7F) {
-            copy[i] = ' ';
+    for (size_t i = 0; i < length;) {
+        size_t control = utf8_control_width(s + i, length - i);
+        if (control > 0)
             *broken = true;
-        }
+        copy[n++] = control > 0 ? ' ' : s[i];
+        i += control > 0 ? control : 1;
     }
     size_t first = 0;
-    while (first < length && copy[first] == ' ')
+    while (first < n && copy[first] == ' ')
         first++;
-    while (length > first && copy[length - 1] == ' ')
-        length--;
-    size_t kept = utf8_cut(copy + first, length - first, max);
-    *cut = *cut || kept < length - first;
+    while (n > first && copy[n - 1] == ' ')
+        n--;
+    size_t kept = utf8_cut(copy + first, n - first, max);
+    *cut = *cut || kept < n - first;
     memmove(copy, copy + first, kept);
     copy[kept] = '\0';
     return kept > 0 ? copy : NULL;
 }
 
-/* Free text: newlines and tabs stay, CR and other controls go. */
-static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *cut)
+/* Free text: newlines and tabs stay, CR and the other controls (C0, DEL,
+ * C1) go, bytes that are not UTF-8 become U+FFFD. NULL when only blanks
+ * are left. */
+static char *clean_text(almanac_arena *arena, const char *s, size_t max, cleaning *what)
 {
+    bool *cut = &what->cut;
+    s = valid_utf8(arena, s, &what->repaired);
     size_t length = strlen(s), n = 0;
     char *copy = arena_strndup(arena, s, length);
     if (copy == NULL)
         return NULL;
-    for (size_t i = 0; i < length; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+    for (size_t i = 0; i < length;) {
+        size_t control = utf8_control_width(s + i, length - i);
+        if (control > 0 && s[i] != '\n' && s[i] != '\t') {
+            i += control;
             continue;
-        copy[n++] = s[i];
+        }
+        copy[n++] = s[i++];
     }
     size_t kept = utf8_cut(copy, n, max);
     *cut = *cut || kept < n;
@@ -350,15 +532,39 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, bool *c
     return NULL;
 }
 
+/* Reports against P what cleaning its value changed. */
+static void report_cleaning(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                            const cleaning *what)
+{
+    static const char *const kinds[] = {"oneline", "utf8", "long"};
+    const bool changed[] = {what->broken, what->repaired, what->cut};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (!changed[i])
+            continue;
+        char key[64];
+        snprintf(key, sizeof key, "%s:%.50s", kinds[i], ical_property_name(p));
+        lose_property(f, key, c, component, p);
+    }
+}
+
+/* The one-line text VALUE of property P, cleaned; a change is reported
+ * against P. */
 static char *line_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                         const char *value, size_t max)
 {
-    bool broken = false, cut = false;
-    char *text = clean_line(f->im->arena, value, max, &broken, &cut);
-    if (broken)
-        lose_property(f, "oneline:SUMMARY, LOCATION or CATEGORIES", c, component, p);
-    if (cut)
-        lose_property(f, "long:SUMMARY, LOCATION or CATEGORIES", c, component, p);
+    cleaning what = {0};
+    char *text = clean_line(f->im->arena, value, max, &what);
+    report_cleaning(f, c, component, p, &what);
+    return text;
+}
+
+/* The free text VALUE of property P, cleaned; a change is reported. */
+static char *text_value(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                        const char *value, size_t max)
+{
+    cleaning what = {0};
+    char *text = clean_text(f->im->arena, value, max, &what);
+    report_cleaning(f, c, component, p, &what);
     return text;
 }
 
@@ -375,24 +581,6 @@ static bool is_web_url(const char *s)
             return false;
     }
     return true;
-}
-
-static const char *x_value(icalcomponent *c, const char *name)
-{
-    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
-         p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
-        if (strcasecmp(property_name(p), name) == 0)
-            return icalproperty_get_x(p);
-    return NULL;
-}
-
-static const char *x_parameter(icalproperty *p, const char *name)
-{
-    for (icalparameter *a = icalproperty_get_first_parameter(p, ICAL_X_PARAMETER); a != NULL;
-         a = icalproperty_get_next_parameter(p, ICAL_X_PARAMETER))
-        if (icalparameter_get_xname(a) != NULL && strcasecmp(icalparameter_get_xname(a), name) == 0)
-            return icalparameter_get_xvalue(a);
-    return NULL;
 }
 
 /* ---- timezones and dates ---------------------------------------------- */
@@ -470,16 +658,62 @@ typedef struct {
     icaltimezone *source; /* the zone the value was written in, or NULL */
 } time_frame;
 
-static const char *tzid_of(icalproperty *p)
+static int by_text(const void *a, const void *b)
 {
-    icalparameter *tzid = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
-    return tzid != NULL ? icalparameter_get_tzid(tzid) : NULL;
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Whether TZID names a VTIMEZONE of the calendar that failed its check. */
+static bool is_refused_zone(const ics_file *f, const char *tzid)
+{
+    return f->refused_count > 0 &&
+           bsearch(&tzid, f->refused_zones, f->refused_count, sizeof *f->refused_zones,
+                   by_text) != NULL;
+}
+
+/* The calendar's VTIMEZONE named TZID, or NULL; never one that failed its
+ * check (libical would expand it without bound, or convert wrongly). */
 static icaltimezone *file_zone(const ics_file *f, const char *tzid)
 {
-    return f->calendar != NULL && tzid != NULL ? icalcomponent_get_timezone(f->calendar, tzid)
-                                               : NULL;
+    if (f->calendar == NULL || tzid == NULL || is_refused_zone(f, tzid))
+        return NULL;
+    return icalcomponent_get_timezone(f->calendar, tzid);
+}
+
+/* Checks every VTIMEZONE of calendar CAL (INDEX in the scan) before
+ * libical may use one (import_tz.h); those that fail are refused. */
+static void check_timezones(ics_file *f, icalcomponent *cal, size_t index)
+{
+    f->refused_count = 0;
+    ical_children children;
+    children_of(f, index, &children);
+    for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT);
+         c != NULL; c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
+        size_t zone = ical_children_next(&children, c);
+        if (icalcomponent_isa(c) != ICAL_VTIMEZONE_COMPONENT)
+            continue;
+        tz_finding finding;
+        tz_check(c, &f->scan, zone, f->text, f->length, &f->tz_budget, &finding);
+        if (finding.noted)
+            almanac_diagnostics_add(f->diags, finding.verdict == TZ_HOSTILE ? ALMANAC_ERROR
+                                                                             : ALMANAC_WARNING,
+                                    finding.offset, finding.pointer, "%s", finding.message);
+        icalproperty *tzid = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
+        const char *name = tzid != NULL ? icalproperty_get_tzid(tzid) : NULL;
+        if (finding.verdict == TZ_USABLE || name == NULL)
+            continue;
+        const char **bigger = realloc(f->refused_zones,
+                                      (f->refused_count + 1) * sizeof *bigger);
+        if (bigger == NULL) {
+            f->out_of_memory = true;
+            break;
+        }
+        f->refused_zones = bigger;
+        f->refused_zones[f->refused_count++] = name;
+    }
+    ical_children_free(&children);
+    if (f->refused_count > 1)
+        qsort(f->refused_zones, f->refused_count, sizeof *f->refused_zones, by_text);
 }
 
 /* Decides the frame of a timed start. Returns false (after a warning) when
@@ -488,7 +722,7 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
                         icaltimetype t, time_frame *frame)
 {
     memset(frame, 0, sizeof *frame);
-    const char *tzid = tzid_of(p);
+    const char *tzid = ical_tzid(p);
     if (icaltime_is_utc(t) && tzid == NULL) {
         frame->utc = true;
         return true;
@@ -515,16 +749,21 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
         return true;
     }
     place at = place_of(f, c, component, p);
-    almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
-                            "event skipped: unknown timezone TZID=%s (no VTIMEZONE in the file "
-                            "and no IANA timezone of that name)", tzid);
+    if (is_refused_zone(f, tzid))
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
+                                "event skipped: the file's VTIMEZONE for TZID=%s was refused (see "
+                                "above), and no IANA timezone has that name", tzid);
+    else
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
+                                "event skipped: unknown timezone TZID=%s (no VTIMEZONE in the "
+                                "file and no IANA timezone of that name)", tzid);
     return false;
 }
 
 /* The zone a value of property P was written in, or NULL (floating). */
 static icaltimezone *value_zone(const ics_file *f, icalproperty *p, icaltimetype t)
 {
-    const char *tzid = tzid_of(p);
+    const char *tzid = ical_tzid(p);
     if (tzid == NULL)
         return icaltime_is_utc(t) ? icaltimezone_get_utc_timezone() : NULL;
     icaltimezone *own = file_zone(f, tzid);
@@ -561,9 +800,9 @@ static int compare_dates(const almanac_date *a, const almanac_date *b)
 /* The dates of X-ALMANAC-PRECISION/START/END, from almanac's own feeds. */
 static bool read_partial_dates(icalcomponent *c, almanac_event *e)
 {
-    const char *precision = x_value(c, "X-ALMANAC-PRECISION");
-    const char *start = x_value(c, "X-ALMANAC-START");
-    const char *end = x_value(c, "X-ALMANAC-END");
+    const char *precision = ical_x_value(c, "X-ALMANAC-PRECISION");
+    const char *start = ical_x_value(c, "X-ALMANAC-START");
+    const char *end = ical_x_value(c, "X-ALMANAC-END");
     if (precision == NULL || start == NULL)
         return false;
     almanac_date s, t;
@@ -597,6 +836,100 @@ static void report_no_start(ics_file *f, size_t component, const char *what)
                             "event skipped: DTSTART '%s' is not a valid date or date-time", value);
 }
 
+/* T + the nominal part of D (weeks and days: the same wall-clock time so
+ * many days on) and its exact part (hours, minutes, seconds: elapsed time,
+ * across a daylight-saving switch), as RFC 5545 3.3.6 reads a duration. T
+ * is a wall-clock time in ZONE (NULL or UTC: no switch to cross). A null
+ * time when the sum leaves any calendar. */
+static icaltimetype add_duration(icaltimetype t, struct icaldurationtype d, icaltimezone *zone)
+{
+    long long days = 7LL * d.weeks + d.days;
+    long long seconds = 3600LL * d.hours + 60LL * d.minutes + d.seconds;
+    if (days > 4000000 || seconds > 4000000LL * 86400) /* beyond year 9999 from year 1 */
+        return icaltime_null_time();
+    icaltime_adjust(&t, (int)days, 0, 0, 0);
+    if (seconds == 0)
+        return t;
+    icaltimezone *utc = icaltimezone_get_utc_timezone();
+    icaltimetype u = t;
+    if (zone != NULL && zone != utc) {
+        t.zone = zone;
+        u = icaltime_convert_to_zone(t, utc);
+    }
+    icaltime_adjust(&u, (int)(seconds / 86400), 0, 0, (int)(seconds % 86400));
+    if (zone == NULL || zone == utc)
+        return u;
+    icaltimetype back = icaltime_convert_to_zone(u, zone);
+    back.zone = NULL;
+    return back;
+}
+
+/* How many days D lasts for an all-day event: its weeks and days, and its
+ * hours, minutes and seconds in whole days (RFC 5545 3.8.2.5 wants days or
+ * weeks there; PT86400S is one day), rounded up. *WHOLE: no rounding. */
+static long long duration_days(struct icaldurationtype d, bool *whole)
+{
+    long long seconds = 3600LL * d.hours + 60LL * d.minutes + d.seconds;
+    *whole = seconds % 86400 == 0;
+    return 7LL * d.weeks + d.days + (seconds + 86399) / 86400;
+}
+
+/* Whether a DURATION can give an end: not negative, and one libical read. */
+static bool usable_duration(struct icaldurationtype d)
+{
+    return !d.is_neg && !icaldurationtype_is_bad_duration(d);
+}
+
+/* How a DATE or DATE-TIME value is written (RFC 5545 3.3.4, 3.3.5). */
+typedef enum {
+    WRITTEN_RFC,        /* 20230401, 20230401T100000, ...Z */
+    WRITTEN_SEPARATED,  /* 2023-04-01, 2023-04-01T10:00:00: libical reads them */
+    WRITTEN_WRONG,      /* anything else: libical may read a wrong date from it */
+    WRITTEN_UNSEEN      /* the scan did not see the line */
+} written_form;
+
+static int digits_at(const char *s, size_t n)
+{
+    int value = 0;
+    for (size_t i = 0; i < n; i++)
+        value = value * 10 + (s[i] - '0');
+    return value;
+}
+
+/* How the value of P, read by libical as T, is written: libical reads
+ * "2023042T" as 2 April without a word. Only a value that spells what
+ * libical read is taken. */
+static written_form date_form(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                              icaltimetype t)
+{
+    bool seen;
+    index_places(f, c, component);
+    place at = places_property(&f->places, p, &seen);
+    if (!seen)
+        return WRITTEN_UNSEEN;
+    char value[64], s[64];
+    ics_scan_value(f->text, f->length, at.offset, value, sizeof value);
+    size_t n = 0;
+    bool separated = false;
+    for (const char *v = value; *v && n + 1 < sizeof s; v++) {
+        if (*v == '-' || *v == ':')
+            separated = true;
+        else if (*v != ' ' && *v != '\t')
+            s[n++] = *v >= 'a' && *v <= 'z' ? (char)(*v - 'a' + 'A') : *v;
+    }
+    s[n] = '\0';
+    bool timed = n == 15 || (n == 16 && s[15] == 'Z');
+    if ((n != 8 && !timed) || strspn(s, "0123456789") != 8 ||
+        (timed && (s[8] != 'T' || strspn(s + 9, "0123456789") != 6)))
+        return WRITTEN_WRONG;
+    if (digits_at(s, 4) != t.year || digits_at(s + 4, 2) != t.month ||
+        digits_at(s + 6, 2) != t.day || timed == (t.is_date != 0) ||
+        (timed && (digits_at(s + 9, 2) != t.hour || digits_at(s + 11, 2) != t.minute ||
+                   digits_at(s + 13, 2) != t.second)))
+        return WRITTEN_WRONG;
+    return separated ? WRITTEN_SEPARATED : WRITTEN_RFC;
+}
+
 static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_event *e,
                        const char *what)
 {
@@ -604,18 +937,42 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         return true;
     icalproperty *p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
     icaltimetype start = p != NULL ? icalproperty_get_dtstart(p) : icaltime_null_time();
-    if (p == NULL || !valid_time(start)) {
+    written_form form = p != NULL ? date_form(f, c, component, p, start) : WRITTEN_WRONG;
+    if (p == NULL || !valid_time(start) || form == WRITTEN_WRONG) {
         report_no_start(f, component, what);
         return false;
     }
+    if (form == WRITTEN_SEPARATED)
+        lose_property(f, "separated", c, component, p);
     icalproperty *dtend = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
     icalproperty *duration = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
     icaltimetype end = icaltime_null_time();
     icalproperty *end_property = dtend != NULL ? dtend : duration;
-    if (dtend != NULL)
+    struct icaldurationtype length = icaldurationtype_null_duration();
+    if (dtend == NULL && duration != NULL)
+        length = icalproperty_get_duration(duration);
+    if (dtend != NULL) {
         end = icalproperty_get_dtend(dtend);
-    else if (duration != NULL && !icalproperty_get_duration(duration).is_neg)
-        end = icaltime_add(start, icalproperty_get_duration(duration));
+        written_form end_form = date_form(f, c, component, dtend, end);
+        if (end_form == WRITTEN_WRONG) {
+            lose_property(f, "bad-end", c, component, dtend);
+            end_property = NULL;
+        } else if (end_form == WRITTEN_SEPARATED) {
+            lose_property(f, "separated", c, component, dtend);
+        }
+    } else if (duration != NULL && usable_duration(length) && start.is_date) {
+        bool whole;
+        long long days = duration_days(length, &whole);
+        if (!whole)
+            lose_property(f, "days", c, component, duration);
+        end = start;
+        if (days <= 4000000)
+            icaltime_adjust(&end, (int)days, 0, 0, 0);
+        else
+            end = icaltime_null_time();
+    } else if (duration != NULL && usable_duration(length)) {
+        end = start; /* its exact part is added in the start's zone, below */
+    }
     if (end_property != NULL && !valid_time(end)) {
         lose_property(f, "end", c, component, end_property);
         end_property = NULL;
@@ -647,6 +1004,17 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         e->timezone = arena_strndup(f->im->arena, frame.zone, strlen(frame.zone));
     if (end_property == NULL)
         return true;
+    if (dtend == NULL) {
+        /* the zone the start is in; floating times are read in the frame's */
+        icaltimezone *zone = frame.source;
+        if (zone == NULL && !frame.utc)
+            zone = icaltimezone_get_builtin_timezone(frame.zone);
+        end = add_duration(start, length, zone);
+        if (!valid_time(end)) {
+            lose_property(f, "end", c, component, end_property);
+            return true;
+        }
+    }
     icaltimezone *end_zone = dtend != NULL ? value_zone(f, dtend, end) : frame.source;
     e->end = date_of(in_frame(end, end_zone, &frame), precision);
     int order = compare_dates(&e->end, &e->start);
@@ -698,50 +1066,89 @@ static void strip_description(ics_file *f, almanac_event *e)
 
 /* ---- one event ---------------------------------------------------------- */
 
+/* Whether a list (tags, participants, related ids) is as long as the
+ * loader allows; what comes after is reported, not kept. */
+static bool list_full(size_t count)
+{
+    return count >= ALMANAC_MAX_LIST_ITEMS;
+}
+
+/* Adds ITEM to LIST unless it is there (lists are at most
+ * ALMANAC_MAX_LIST_ITEMS long). The arrays grow by doubling: their
+ * capacity is the power of two at or above the count. False when out of
+ * memory. */
 static bool add_string(almanac_arena *arena, almanac_strings *list, char *item, size_t at)
 {
     for (size_t i = 0; i < list->count; i++)
         if (strcmp(list->items[i], item) == 0)
             return true;
-    char **items = arena_array(arena, list->count + 1, sizeof *items);
-    size_t *offsets = arena_array(arena, list->count + 1, sizeof *offsets);
-    if (items == NULL || offsets == NULL)
-        return false;
-    if (list->count > 0) {
-        memcpy(items, list->items, list->count * sizeof *items);
-        memcpy(offsets, list->at, list->count * sizeof *offsets);
+    size_t n = list->count;
+    if (n == 0 || (n & (n - 1)) == 0) { /* full: 0, 1, 2, 4, 8 ... */
+        size_t bigger = n ? 2 * n : 4;
+        char **items = n ? arena_array_grow(arena, list->items, n, bigger, sizeof *items)
+                         : arena_array(arena, bigger, sizeof *items);
+        if (items == NULL)
+            return false;
+        list->items = items;
+        size_t *offsets = n ? arena_array_grow(arena, list->at, n, bigger, sizeof *offsets)
+                            : arena_array(arena, bigger, sizeof *offsets);
+        if (offsets == NULL)
+            return false;
+        list->at = offsets;
     }
-    items[list->count] = item;
-    offsets[list->count] = at;
-    list->items = items;
-    list->at = offsets;
+    list->items[n] = item;
+    list->at[n] = at;
     list->count++;
     return true;
 }
 
-static void remember_label(almanac_importer *im, const char *tag, const char *label)
+static const char *label_tag(const void *owner, size_t i)
 {
-    for (size_t i = 0; i < im->label_count; i++)
-        if (strcmp(im->label_tags[i], tag) == 0)
-            return; /* the first text seen names the feed */
+    return ((const almanac_importer *)owner)->label_tags[i];
+}
+
+/* Keeps LABEL, the text of the category whose tag is TAG, for a feed named
+ * by it; the first text seen names the feed. AT in DIAGS is where it was. */
+static bool remember_label(almanac_importer *im, const char *tag, const char *label,
+                           almanac_diagnostics *diags, size_t at)
+{
+    im->label_index.key_at = label_tag;
+    im->label_index.owner = im;
+    if (key_find(&im->label_index, tag) != SIZE_MAX)
+        return true;
     if (im->label_count == im->label_capacity) {
-        size_t capacity = im->label_capacity ? im->label_capacity * 2 : 16;
-        char **tags = arena_array(im->arena, capacity, sizeof *tags);
-        char **labels = arena_array(im->arena, capacity, sizeof *labels);
-        if (tags == NULL || labels == NULL)
-            return;
-        if (im->label_count > 0) {
-            memcpy(tags, im->label_tags, im->label_count * sizeof *tags);
-            memcpy(labels, im->labels, im->label_count * sizeof *labels);
-        }
-        im->label_tags = tags;
-        im->labels = labels;
+        size_t n = im->label_capacity, capacity = n ? n * 2 : 16;
+        char **tags = n ? arena_array_grow(im->arena, im->label_tags, n, capacity, sizeof *tags)
+                        : arena_array(im->arena, capacity, sizeof *tags);
+        if (tags != NULL)
+            im->label_tags = tags;
+        char **labels = n ? arena_array_grow(im->arena, im->labels, n, capacity, sizeof *labels)
+                          : arena_array(im->arena, capacity, sizeof *labels);
+        if (labels != NULL)
+            im->labels = labels;
+        almanac_diagnostics **where =
+            n ? arena_array_grow(im->arena, im->label_diags, n, capacity, sizeof *where)
+              : arena_array(im->arena, capacity, sizeof *where);
+        if (where != NULL)
+            im->label_diags = where;
+        size_t *offsets = n ? arena_array_grow(im->arena, im->label_at, n, capacity,
+                                               sizeof *offsets)
+                            : arena_array(im->arena, capacity, sizeof *offsets);
+        if (offsets != NULL)
+            im->label_at = offsets;
+        if (tags == NULL || labels == NULL || where == NULL || offsets == NULL)
+            return false;
         im->label_capacity = capacity;
     }
-    im->label_tags[im->label_count] = arena_strndup(im->arena, tag, strlen(tag));
-    im->labels[im->label_count] = arena_strndup(im->arena, label, strlen(label));
-    if (im->label_tags[im->label_count] != NULL && im->labels[im->label_count] != NULL)
-        im->label_count++;
+    size_t i = im->label_count;
+    im->label_tags[i] = arena_strndup(im->arena, tag, strlen(tag));
+    im->labels[i] = arena_strndup(im->arena, label, strlen(label));
+    im->label_diags[i] = diags;
+    im->label_at[i] = at;
+    if (im->label_tags[i] == NULL || im->labels[i] == NULL || !key_add(&im->label_index, i))
+        return false;
+    im->label_count++;
+    return true;
 }
 
 static void read_category(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
@@ -756,11 +1163,16 @@ static void read_category(ics_file *f, icalcomponent *c, size_t component, icalp
             lose_property(f, "tag", c, component, p);
         return;
     }
+    if (list_full(e->tags.count)) {
+        lose_property(f, "full:CATEGORIES", c, component, p);
+        return;
+    }
     char *tag = arena_strndup(f->im->arena, slug, strlen(slug));
     if (tag == NULL || !add_string(f->im->arena, &e->tags, tag, ALMANAC_NO_OFFSET))
         f->out_of_memory = true;
-    else if (strcmp(tag, label) != 0)
-        remember_label(f->im, tag, label);
+    else if (strcmp(tag, label) != 0 &&
+             !remember_label(f->im, tag, label, f->diags, place_of(f, c, component, p).offset))
+        f->out_of_memory = true;
 }
 
 static void read_status(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
@@ -773,7 +1185,8 @@ static void read_status(ics_file *f, icalcomponent *c, size_t component, icalpro
     default: break;
     }
     char key[80];
-    snprintf(key, sizeof key, "status:%.60s", icalproperty_get_value_as_string(p));
+    const char *value = ical_value_text(f->im->arena, p);
+    snprintf(key, sizeof key, "status:%.60s", value != NULL ? value : "");
     lose_property(f, key, c, component, p);
 }
 
@@ -793,21 +1206,34 @@ static void read_related(ics_file *f, icalcomponent *c, size_t component, icalpr
                                                  ? "CHILD" : "other");
         lose_property(f, key, c, component, p);
     }
-    char **related = arena_array(f->im->arena, ie->related_count + 1, sizeof *related);
-    size_t *at = arena_array(f->im->arena, ie->related_count + 1, sizeof *at);
+    if (list_full(ie->related_count)) {
+        lose_property(f, "full:RELATED-TO", c, component, p);
+        return;
+    }
+    size_t n = ie->related_count;
+    if (n == 0 || (n & (n - 1)) == 0) { /* grown by doubling, as add_string() */
+        size_t bigger = n ? 2 * n : 4;
+        char **related = n ? arena_array_grow(f->im->arena, ie->related, n, bigger,
+                                              sizeof *related)
+                           : arena_array(f->im->arena, bigger, sizeof *related);
+        if (related != NULL)
+            ie->related = related;
+        size_t *at = n ? arena_array_grow(f->im->arena, ie->related_at, n, bigger, sizeof *at)
+                       : arena_array(f->im->arena, bigger, sizeof *at);
+        if (at != NULL)
+            ie->related_at = at;
+        if (related == NULL || at == NULL) {
+            f->out_of_memory = true;
+            return;
+        }
+    }
     char *copy = arena_strndup(f->im->arena, uid, strlen(uid));
-    if (related == NULL || at == NULL || copy == NULL) {
+    if (copy == NULL) {
         f->out_of_memory = true;
         return;
     }
-    if (ie->related_count > 0) {
-        memcpy(related, ie->related, ie->related_count * sizeof *related);
-        memcpy(at, ie->related_at, ie->related_count * sizeof *at);
-    }
-    related[ie->related_count] = copy;
-    at[ie->related_count] = place_of(f, c, component, p).offset;
-    ie->related = related;
-    ie->related_at = at;
+    ie->related[n] = copy;
+    ie->related_at[n] = place_of(f, c, component, p).offset;
     ie->related_count++;
 }
 
@@ -817,12 +1243,16 @@ static void read_location(ics_file *f, icalcomponent *c, size_t component, alman
     const char *value = p != NULL ? icalproperty_get_location(p) : NULL;
     char *name = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_SHORT_BYTES)
                                : NULL;
-    const char *country = f->almanac_id != NULL ? x_value(c, "X-ALMANAC-COUNTRY") : NULL;
+    const char *written = f->almanac_id != NULL ? ical_x_value(c, "X-ALMANAC-COUNTRY") : NULL;
+    cleaning what = {0}; /* the country is read again from LOCATION */
+    char *country = written != NULL ? clean_line(f->im->arena, written, ALMANAC_MAX_SHORT_BYTES,
+                                                 &what)
+                                    : NULL;
     if (name != NULL && country != NULL) {
         size_t n = strlen(name), k = strlen(country);
         if (n > k + 2 && ends_with(name, country) && strncmp(name + n - k - 2, ", ", 2) == 0) {
             name[n - k - 2] = '\0';
-            e->location.country = arena_strndup(f->im->arena, country, k);
+            e->location.country = country;
         }
     }
     icalproperty *g = icalcomponent_get_first_property(c, ICAL_GEO_PROPERTY);
@@ -845,13 +1275,15 @@ static void read_location(ics_file *f, icalcomponent *c, size_t component, alman
     e->has_location = name != NULL;
 }
 
-static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
+/* What almanac's own feeds flatten into their texts: participants and
+ * sources, each text cleaned as the loader requires. */
+static void read_structure(ics_file *f, icalcomponent *c, size_t component, almanac_event *e)
 {
     almanac_arena *arena = f->im->arena;
     size_t sources = 0;
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
-        sources += strcasecmp(property_name(p), "X-ALMANAC-SOURCE") == 0;
+        sources += strcasecmp(ical_property_name(p), "X-ALMANAC-SOURCE") == 0;
     e->sources = arena_array(arena, sources ? sources : 1, sizeof *e->sources);
     if (e->sources == NULL) {
         f->out_of_memory = true;
@@ -860,22 +1292,36 @@ static void read_structure(ics_file *f, icalcomponent *c, almanac_event *e)
     almanac_source *last = NULL;
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
-        const char *name = property_name(p), *value = icalproperty_get_x(p);
+        const char *name = ical_property_name(p), *value = icalproperty_get_x(p);
         if (value == NULL)
             continue;
-        char *copy = arena_strndup(arena, value, strlen(value));
-        if (strcasecmp(name, "X-ALMANAC-PARTICIPANT") == 0 && copy != NULL) {
-            add_string(arena, &e->participants, copy, ALMANAC_NO_OFFSET);
-        } else if (strcasecmp(name, "X-ALMANAC-SOURCE") == 0 && copy != NULL) {
+        bool participant = strcasecmp(name, "X-ALMANAC-PARTICIPANT") == 0;
+        bool source = strcasecmp(name, "X-ALMANAC-SOURCE") == 0;
+        bool publisher = strcasecmp(name, "X-ALMANAC-SOURCE-PUBLISHER") == 0;
+        if (!participant && !source && !publisher)
+            continue;
+        char *copy = line_value(f, c, component, p, value,
+                                source ? ALMANAC_MAX_TITLE_BYTES : ALMANAC_MAX_SHORT_BYTES);
+        if (source)
+            last = NULL; /* a source without a title takes no publisher */
+        if (copy != NULL && ((participant && list_full(e->participants.count)) ||
+                             (source && list_full(e->source_count)))) {
+            char key[64];
+            snprintf(key, sizeof key, "full:%s", name);
+            lose_property(f, key, c, component, p);
+        } else if (participant && copy != NULL) {
+            if (!add_string(arena, &e->participants, copy, ALMANAC_NO_OFFSET))
+                f->out_of_memory = true;
+        } else if (source && copy != NULL) {
             last = &e->sources[e->source_count++];
             last->title = copy;
-            const char *date = x_parameter(p, "X-ALMANAC-DATE");
-            const char *url = x_parameter(p, "X-ALMANAC-URL");
+            const char *date = ical_x_parameter(p, "X-ALMANAC-DATE");
+            const char *url = ical_x_parameter(p, "X-ALMANAC-URL");
             last->has_date = date != NULL &&
                              almanac_date_parse(date, strlen(date), &last->date) == ALMANAC_DATE_OK;
             if (url != NULL && is_web_url(url))
                 last->url = arena_strndup(arena, url, strlen(url));
-        } else if (strcasecmp(name, "X-ALMANAC-SOURCE-PUBLISHER") == 0 && last != NULL) {
+        } else if (publisher && last != NULL) {
             last->publisher = copy;
         }
     }
@@ -895,63 +1341,82 @@ static bool is_known(const char *name)
     return strncasecmp(name, "X-ALMANAC-", 10) == 0;
 }
 
-/* The property an X-LIC-ERROR message is about ("... in DTSTART property
- * ..."), for its line. */
-static void error_property(const char *message, char name[ICS_NAME_MAX])
-{
-    name[0] = '\0';
-    const char *end = strstr(message, " property");
-    if (end == NULL)
-        return;
-    const char *start = end;
-    while (start > message && start[-1] != ' ')
-        start--;
-    size_t n = (size_t)(end - start) < ICS_NAME_MAX - 1 ? (size_t)(end - start) : ICS_NAME_MAX - 1;
-    memcpy(name, start, n);
-    name[n] = '\0';
-}
-
+/* The X-LIC-ERROR properties libical put in C for lines it could not read,
+ * each where the line was: a property it removed, a bare line, or a
+ * parameter it left out. */
 static void report_parse_errors(ics_file *f, icalcomponent *c, size_t component)
 {
     char names[16][ICS_NAME_MAX];
-    size_t counts[16], distinct = 0;
+    size_t removed[16], distinct = 0;
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
          p != NULL; p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
         const char *message = icalproperty_get_xlicerror(p);
-        if (message == NULL || strncmp(message, "No value for ", 13) == 0)
-            continue; /* an empty property: nothing to lose */
         char name[ICS_NAME_MAX];
-        error_property(message, name);
-        if (strcmp(name, "DTSTART") == 0)
+        ical_error_kind kind = ical_error_subject(message, name);
+        if (kind == ICAL_ERROR_EMPTY)
+            continue; /* an empty property: nothing to lose */
+        if (kind == ICAL_ERROR_PROPERTY && strcmp(name, "DTSTART") == 0)
             continue; /* said when the event is skipped */
-        /* libical removed the property: the n-th error about a name is
-         * taken to be about its n-th line */
-        size_t k = 0;
-        while (k < distinct && strcmp(names[k], name) != 0)
-            k++;
-        if (k == distinct && distinct < 16) {
-            memcpy(names[distinct], name, sizeof names[0]);
-            counts[distinct++] = 0;
+        place at = component_place(f, component);
+        if (name[0] != '\0') {
+            /* The error stands where its line was, among the properties
+             * libical kept: those of the same name before it, and the
+             * lines of that name it removed before, come first. A kept
+             * property has its parameter error just after it. */
+            size_t k = 0;
+            while (k < distinct && strcmp(names[k], name) != 0)
+                k++;
+            if (k == distinct && distinct < 16) {
+                memcpy(names[distinct], name, sizeof names[0]);
+                removed[distinct++] = 0;
+            }
+            size_t before = named_before(f, c, component, name, p);
+            size_t ordinal = before + (k < distinct ? removed[k] : 0);
+            if (kind == ICAL_ERROR_PARAMETER && before > 0)
+                ordinal--;
+            else if (kind != ICAL_ERROR_PARAMETER && k < distinct)
+                removed[k]++;
+            at = property_place(f, c, component, name, ordinal);
         }
-        size_t ordinal = k < distinct ? counts[k]++ : 0;
-        place at = name[0] != '\0' ? property_place(f, component, name, ordinal)
-                                   : component_place(f, component);
-        char pointer[48];
-        snprintf(pointer, sizeof pointer, "%s%s%s",
-                 icalcomponent_kind_to_string(icalcomponent_isa(c)), name[0] ? "/" : "", name);
+        char pointer[2 * ICS_NAME_MAX + 8];
+        snprintf(pointer, sizeof pointer, "%s%s%s", component_name(f, c, component),
+                 name[0] != '\0' && kind != ICAL_ERROR_LINE ? "/" : "",
+                 kind != ICAL_ERROR_LINE ? name : "");
+        const char *what = kind == ICAL_ERROR_LINE ? "a line that is not a property"
+                           : kind == ICAL_ERROR_PARAMETER ? "a parameter" : "a property";
+        bool named = name[0] != '\0' && kind != ICAL_ERROR_LINE;
         almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, pointer,
-                                "a property%s%s%s could not be read, so it was not imported "
-                                "(libical: %s)", name[0] ? " (" : "", name, name[0] ? ")" : "",
-                                message);
+                                "%s%s%s%s could not be read, so it was not imported "
+                                "(libical: %s)", what,
+                                named ? (kind == ICAL_ERROR_PARAMETER ? " of " : " (") : "",
+                                named ? name : "",
+                                named && kind != ICAL_ERROR_PARAMETER ? ")" : "",
+                                message != NULL ? message : "no message");
     }
 }
 
 /* What an event holds that the format cannot: counted per kind. */
 static void note_losses(ics_file *f, icalcomponent *c, size_t component)
 {
+    /* Read once, from the first: RFC 5545 allows one in an event. */
+    static const char *const single[] = {
+        "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "GEO", "URL",
+        "STATUS", "UID", "X-ALMANAC-PRECISION", "X-ALMANAC-START", "X-ALMANAC-END",
+        "X-ALMANAC-COUNTRY"};
+    enum { SINGLE = sizeof single / sizeof single[0] };
+    size_t seen[SINGLE] = {0};
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {
-        const char *name = property_name(p);
+        const char *name = ical_property_name(p);
+        size_t k = 0;
+        while (k < SINGLE && strcasecmp(name, single[k]) != 0)
+            k++;
+        if (k < SINGLE && seen[k]++ > 0) {
+            char key[64];
+            snprintf(key, sizeof key, "repeated:%s", single[k]);
+            lose_property(f, key, c, component, p);
+            continue;
+        }
         if (strcasecmp(name, "RRULE") == 0 || strcasecmp(name, "RDATE") == 0 ||
             strcasecmp(name, "EXDATE") == 0 || strcasecmp(name, "ATTENDEE") == 0 ||
             strcasecmp(name, "ATTACH") == 0 || strcasecmp(name, "RECURRENCE-ID") == 0) {
@@ -962,18 +1427,23 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
             lose_property(f, key, c, component, p);
         }
     }
-    size_t ordinal[2] = {0, 0};
+    ical_children children;
+    children_of(f, component, &children);
     for (icalcomponent *sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
          sub != NULL; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
-        const char *kind = icalcomponent_kind_to_string(icalcomponent_isa(sub));
+        size_t index = ical_children_next(&children, sub);
+        const char *kind = component_name(f, sub, index);
         bool alarm = icalcomponent_isa(sub) == ICAL_VALARM_COMPONENT;
-        size_t index = ics_scan_child(&f->scan, component, kind, ordinal[alarm]++);
         place at = component_place(f, index != SIZE_MAX ? index : component);
         char key[64], pointer[48];
-        snprintf(key, sizeof key, alarm ? "VALARM" : "component:%s", kind);
+        if (alarm)
+            snprintf(key, sizeof key, "VALARM");
+        else
+            snprintf(key, sizeof key, "component:VEVENT/%.40s", kind);
         snprintf(pointer, sizeof pointer, "VEVENT/%s", kind);
         lose(f, key, pointer, at.offset, at.line);
     }
+    ical_children_free(&children);
 }
 
 static imported_event *new_event(ics_file *f)
@@ -992,6 +1462,19 @@ static imported_event *new_event(ics_file *f)
     ie->diags = f->diags;
     ie->uid_calendar = f->almanac_id;
     return ie;
+}
+
+/* libical reads at most 500 values of one line (MAXIMUM_ALLOWED_MULTIPLE_
+ * VALUES) and drops the rest without a word: CATEGORIES lines with more. */
+static void note_cut_lists(ics_file *f, icalcomponent *c, size_t component)
+{
+    enum { LIBICAL_MAX_VALUES = 500 };
+    index_places(f, c, component);
+    size_t count;
+    const ics_named_line *line = places_lines_named(&f->places, "CATEGORIES", &count);
+    for (size_t i = 0; i < count; i++)
+        if (ics_scan_value_count(f->text, f->length, line[i].offset) > LIBICAL_MAX_VALUES)
+            lose(f, "values:CATEGORIES", "VEVENT/CATEGORIES", line[i].offset, line[i].line);
 }
 
 static bool read_event(ics_file *f, icalcomponent *c, size_t component)
@@ -1022,16 +1505,13 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
     if (uid != NULL && uid[0] != '\0')
         ie->uid = arena_strndup(arena, uid, strlen(uid));
     icalproperty *rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
-    if (rid != NULL) {
-        const char *value = icalproperty_get_value_as_string(rid);
-        ie->occurrence = value != NULL ? arena_strndup(arena, value, strlen(value)) : NULL;
-    }
+    if (rid != NULL)
+        ie->occurrence = ical_value_text(arena, rid);
     icalproperty *description = icalcomponent_get_first_property(c, ICAL_DESCRIPTION_PROPERTY);
     const char *text = description != NULL ? icalproperty_get_description(description) : NULL;
-    bool cut = false;
-    e->description = text != NULL ? clean_text(arena, text, ALMANAC_MAX_TEXT_BYTES, &cut) : NULL;
-    if (cut)
-        lose_property(f, "long:DESCRIPTION", c, component, description);
+    e->description = text != NULL ? text_value(f, c, component, description, text,
+                                               ALMANAC_MAX_TEXT_BYTES)
+                                  : NULL;
     read_location(f, c, component, e);
     icalproperty *url = icalcomponent_get_first_property(c, ICAL_URL_PROPERTY);
     const char *link = url != NULL ? icalproperty_get_url(url) : NULL;
@@ -1042,6 +1522,7 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
          p != NULL; p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY))
         read_category(f, c, component, p, e);
+    note_cut_lists(f, c, component);
     icalproperty *status = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY);
     if (status != NULL)
         read_status(f, c, component, status, e);
@@ -1049,7 +1530,7 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
          p != NULL; p = icalcomponent_get_next_property(c, ICAL_RELATEDTO_PROPERTY))
         read_related(f, c, component, p, ie);
     if (f->almanac_id != NULL) {
-        read_structure(f, c, e);
+        read_structure(f, c, component, e);
         strip_summary(e);
         strip_description(f, e);
     }
@@ -1101,7 +1582,7 @@ static void calendar_loss(ics_file *f, const char *property, const char *value)
     char key[96], pointer[48];
     snprintf(key, sizeof key, "calendar:%.80s", value);
     snprintf(pointer, sizeof pointer, "VCALENDAR/%s", property);
-    place at = property_place(f, f->calendar_index, property, 0);
+    place at = property_place(f, f->calendar, f->calendar_index, property, 0);
     lose(f, key, pointer, at.offset, at.line);
 }
 
@@ -1109,57 +1590,87 @@ static char *calendar_text(ics_file *f, icalcomponent *cal, icalproperty_kind ki
                            const char *x_name, bool multiline)
 {
     icalproperty *p = icalcomponent_get_first_property(cal, kind);
-    const char *value = p != NULL ? icalproperty_get_value_as_string(p) : NULL;
+    const char *value = NULL;
     if (p != NULL && kind == ICAL_NAME_PROPERTY)
         value = icalproperty_get_name(p);
     else if (p != NULL && kind == ICAL_DESCRIPTION_PROPERTY)
         value = icalproperty_get_description(p);
     if (value == NULL)
-        value = x_value(cal, x_name);
+        value = ical_x_value(cal, x_name);
     if (value == NULL)
         return NULL;
-    bool broken = false, cut = false;
-    return multiline ? clean_text(f->im->arena, value, ALMANAC_MAX_TEXT_BYTES, &cut)
-                     : clean_line(f->im->arena, value, ALMANAC_MAX_TITLE_BYTES, &broken, &cut);
+    cleaning what = {0}; /* the calendar's own texts are cleaned without a report */
+    return multiline ? clean_text(f->im->arena, value, ALMANAC_MAX_TEXT_BYTES, &what)
+                     : clean_line(f->im->arena, value, ALMANAC_MAX_TITLE_BYTES, &what);
 }
 
+/* A slug the loader takes as an id or a tag: at most 100 bytes. */
+static bool is_short_slug(const char *s)
+{
+    return s != NULL && strlen(s) <= 100 && is_slug(s);
+}
+
+static const almanac_feed *feed_named(const almanac_importer *im, const char *id)
+{
+    for (size_t i = 0; i < im->feed_count; i++)
+        if (strcmp(im->feeds[i].id, id) == 0)
+            return &im->feeds[i];
+    return NULL;
+}
+
+/* The feeds almanac's own all.ics declares (X-ALMANAC-FEED), each as the
+ * loader requires one: an id that is a slug, not "all" and not taken, a
+ * name, and a tag at least; any other is reported, not imported. */
 static void read_feeds(ics_file *f, icalcomponent *cal)
 {
     almanac_importer *im = f->im;
     almanac_arena *arena = im->arena;
     for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(cal, ICAL_X_PROPERTY)) {
-        const char *name = property_name(p), *value = icalproperty_get_x(p);
-        const char *id = x_parameter(p, "X-ALMANAC-ID");
-        if (value == NULL || id == NULL || !is_slug(id))
+        const char *name = ical_property_name(p), *value = icalproperty_get_x(p);
+        const char *id = ical_x_parameter(p, "X-ALMANAC-ID");
+        bool declared = strcasecmp(name, "X-ALMANAC-FEED") == 0;
+        if (value == NULL || (!declared && strcasecmp(name, "X-ALMANAC-FEED-DESCRIPTION") != 0))
             continue;
-        if (strcasecmp(name, "X-ALMANAC-FEED-DESCRIPTION") == 0) {
-            for (size_t i = 0; i < im->feed_count; i++)
-                if (strcmp(im->feeds[i].id, id) == 0)
-                    im->feeds[i].description = arena_strndup(arena, value, strlen(value));
+        if (!is_short_slug(id) ||
+            (declared && (strcmp(id, "all") == 0 || feed_named(im, id) != NULL))) {
+            lose_property(f, "feed", cal, f->calendar_index, p);
             continue;
         }
-        const char *tags = x_parameter(p, "X-ALMANAC-TAGS");
-        if (strcasecmp(name, "X-ALMANAC-FEED") != 0 || tags == NULL ||
-            im->feed_count >= ALMANAC_MAX_FEEDS)
+        if (!declared) { /* the description of a feed declared before it */
+            almanac_feed *described = (almanac_feed *)feed_named(im, id);
+            if (described != NULL)
+                described->description = text_value(f, cal, f->calendar_index, p, value,
+                                                    ALMANAC_MAX_TEXT_BYTES);
+            else
+                lose_property(f, "feed", cal, f->calendar_index, p);
             continue;
-        almanac_feed *feeds = arena_array(arena, im->feed_count + 1, sizeof *feeds);
-        if (feeds == NULL)
-            return;
-        if (im->feed_count > 0)
-            memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
-        almanac_feed *feed = &feeds[im->feed_count];
-        feed->id = arena_strndup(arena, id, strlen(id));
-        feed->name = arena_strndup(arena, value, strlen(value));
-        for (const char *t = tags; *t;) {
+        }
+        const char *tags = ical_x_parameter(p, "X-ALMANAC-TAGS");
+        char *feed_name = line_value(f, cal, f->calendar_index, p, value, ALMANAC_MAX_TITLE_BYTES);
+        almanac_strings tag_list = {0};
+        for (const char *t = tags != NULL ? tags : ""; *t;) {
             size_t n = strcspn(t, ",");
             char *tag = arena_strndup(arena, t, n);
-            if (tag != NULL && is_slug(tag))
-                add_string(arena, &feed->tags, tag, ALMANAC_NO_OFFSET);
+            if (tag != NULL && is_short_slug(tag))
+                add_string(arena, &tag_list, tag, ALMANAC_NO_OFFSET);
             t += n + (t[n] == ',');
         }
+        if (feed_name == NULL || tag_list.count == 0 || im->feed_count >= ALMANAC_MAX_FEEDS) {
+            lose_property(f, "feed", cal, f->calendar_index, p);
+            continue;
+        }
+        if (im->feeds == NULL) /* room for all there may be, once */
+            im->feeds = arena_array(arena, ALMANAC_MAX_FEEDS, sizeof *im->feeds);
+        if (im->feeds == NULL) {
+            f->out_of_memory = true;
+            return;
+        }
+        almanac_feed *feed = &im->feeds[im->feed_count];
+        feed->id = arena_strndup(arena, id, strlen(id));
+        feed->name = feed_name;
+        feed->tags = tag_list;
         feed->index = im->feed_count;
-        im->feeds = feeds;
         im->feed_count++;
     }
 }
@@ -1179,10 +1690,10 @@ static void read_calendar(ics_file *f, icalcomponent *cal)
 {
     almanac_importer *im = f->im;
     almanac_calendar *c = &f->settings.calendar;
-    const char *id = x_value(cal, "X-ALMANAC-CALENDAR-ID");
-    f->almanac_id = id != NULL && is_slug(id) ? arena_strndup(im->arena, id, strlen(id)) : NULL;
-    read_policy(x_value(cal, "X-ALMANAC-PARTIAL-DATES"), c);
-    const char *zone = x_value(cal, "X-WR-TIMEZONE");
+    const char *id = ical_x_value(cal, "X-ALMANAC-CALENDAR-ID");
+    f->almanac_id = is_short_slug(id) ? arena_strndup(im->arena, id, strlen(id)) : NULL;
+    read_policy(ical_x_value(cal, "X-ALMANAC-PARTIAL-DATES"), c);
+    const char *zone = ical_x_value(cal, "X-WR-TIMEZONE");
     if (zone != NULL && tzdb_exists(zone))
         f->zone = arena_strndup(im->arena, zone, strlen(zone));
     else if (zone != NULL)
@@ -1210,10 +1721,10 @@ static void read_calendar(ics_file *f, icalcomponent *cal)
         out->url = arena_strndup(im->arena, link, strlen(link));
     else if (link != NULL)
         calendar_loss(f, "URL", link);
-    const char *refresh = x_value(cal, "X-PUBLISHED-TTL");
+    const char *refresh = ical_x_value(cal, "X-PUBLISHED-TTL");
     icalproperty *interval = icalcomponent_get_first_property(cal, ICAL_REFRESHINTERVAL_PROPERTY);
     if (refresh == NULL && interval != NULL)
-        refresh = icalproperty_get_value_as_string(interval);
+        refresh = ical_value_text(im->arena, interval);
     if (refresh != NULL && is_refresh(refresh))
         out->refresh = arena_strndup(im->arena, refresh, strlen(refresh));
     else if (refresh != NULL)
@@ -1240,41 +1751,34 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
     f->settings.calendar.year_policy = ALMANAC_PARTIAL_SPAN;
     read_calendar(f, cal);
     report_parse_errors(f, cal, index);
-    size_t events = 0;
-    /* other kinds, counted by name for their lines */
-    char seen_names[16][ICS_NAME_MAX];
-    size_t seen_counts[16], seen = 0;
+    check_timezones(f, cal, index);
+    ical_children children;
+    children_of(f, index, &children);
     for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT);
          c != NULL; c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
         icalcomponent_kind kind = icalcomponent_isa(c);
+        size_t child = ical_children_next(&children, c);
         if (kind == ICAL_VEVENT_COMPONENT) {
-            read_event(f, c, ics_scan_child(&f->scan, index, "VEVENT", events++));
+            read_event(f, c, child);
             continue;
         }
         if (kind == ICAL_VTIMEZONE_COMPONENT)
             continue;
-        const char *name = icalcomponent_kind_to_string(kind);
-        size_t k = 0;
-        while (k < seen && strcmp(seen_names[k], name) != 0)
-            k++;
-        if (k == seen && seen < 16) {
-            snprintf(seen_names[seen], ICS_NAME_MAX, "%s", name);
-            seen_counts[seen++] = 0;
-        }
-        size_t ordinal = k < seen ? seen_counts[k]++ : 0;
-        place at = component_place(f, ics_scan_child(&f->scan, index, name, ordinal));
+        const char *name = component_name(f, c, child);
+        place at = component_place(f, child != SIZE_MAX ? child : index);
         char key[64], pointer[48];
-        snprintf(key, sizeof key, "component:%s", name);
+        snprintf(key, sizeof key, "component:VCALENDAR/%.40s", name);
         snprintf(pointer, sizeof pointer, "VCALENDAR/%s", name);
         lose(f, key, pointer, at.offset, at.line);
     }
+    ical_children_free(&children);
     for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_ANY_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(cal, ICAL_ANY_PROPERTY)) {
         static const char *const known[] = {
             "VERSION", "PRODID", "CALSCALE", "METHOD", "NAME", "X-WR-CALNAME", "DESCRIPTION",
             "X-WR-CALDESC", "X-WR-TIMEZONE", "URL", "SOURCE", "REFRESH-INTERVAL",
             "X-PUBLISHED-TTL", "COLOR", "LAST-MODIFIED", "X-LIC-ERROR"};
-        const char *name = property_name(p);
+        const char *name = ical_property_name(p);
         bool is_known_name = strncasecmp(name, "X-ALMANAC-", 10) == 0;
         for (size_t i = 0; !is_known_name && i < sizeof known / sizeof known[0]; i++)
             is_known_name = strcasecmp(name, known[i]) == 0;
@@ -1288,29 +1792,58 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
 
 /* ---- a file ----------------------------------------------------------- */
 
-/* Replaces bytes that are not UTF-8 by U+FFFD, in a new string. */
-static char *utf8_repaired(const char *text, size_t length, size_t *bad)
+/* One of several components at the top level (libical's XROOT): another
+ * VCALENDAR, or something after END:VCALENDAR (or before BEGIN:VCALENDAR)
+ * that RFC 5545 puts inside one. An event there is imported all the same,
+ * in the calendar read last; anything else is a loss. */
+static void read_top_level(ics_file *f, icalcomponent *c, size_t index)
 {
-    char *out = malloc(3 * length + 1);
-    size_t n = 0, i = 0;
-    *bad = 0;
-    if (out == NULL)
-        return NULL;
-    while (i < length) {
-        size_t invalid = utf8_invalid_at(text + i, length - i);
-        size_t good = invalid == SIZE_MAX ? length - i : invalid;
-        memcpy(out + n, text + i, good);
-        n += good;
-        i += good;
-        if (i < length) {
-            memcpy(out + n, "\xEF\xBF\xBD", 3);
-            n += 3;
-            i++;
-            (*bad)++;
-        }
+    icalcomponent_kind kind = icalcomponent_isa(c);
+    if (kind == ICAL_VCALENDAR_COMPONENT) {
+        read_calendar_component(f, c, index);
+        return;
     }
-    out[n] = '\0';
-    return out;
+    place at = component_place(f, index);
+    const char *name = component_name(f, c, index);
+    char key[64];
+    if (kind == ICAL_VEVENT_COMPONENT) {
+        lose(f, "outside-event", "VEVENT", at.offset, at.line);
+        read_event(f, c, index);
+        return;
+    }
+    snprintf(key, sizeof key, "component:/%.40s", name);
+    lose(f, key, name, at.offset, at.line);
+}
+
+/* Content lines outside any component: libical skips them in silence. */
+static void report_outside_lines(ics_file *f)
+{
+    for (size_t i = 0; i < f->scan.line_count; i++)
+        if (f->scan.lines[i].component == SIZE_MAX)
+            lose(f, "outside-line", "", f->scan.lines[i].offset, f->scan.lines[i].line);
+}
+
+/* libical reads "\é" (an escape RFC 5545 does not have) as its backslash
+ * and the first byte of the character dropped, leaving bytes that are not
+ * UTF-8. For an unknown escape of an ASCII character libical drops the
+ * backslash: so does this, for every character, in TEXT (in place). */
+static void drop_escapes_of_multibyte(char *text)
+{
+    size_t n = 0;
+    for (size_t i = 0; text[i] != '\0'; i++) {
+        if (text[i] == '\\' && text[i + 1] == '\\') {
+            text[n++] = text[i++];
+        } else if (text[i] == '\\') {
+            size_t k = i + 1; /* the escaped character ... */
+            size_t eol = text[k] == '\r' && text[k + 1] == '\n' ? 2 : text[k] == '\n' ? 1 : 0;
+            if (eol > 0 && (text[k + eol] == ' ' || text[k + eol] == '\t'))
+                k += eol + 1; /* ... across a fold */
+            if ((unsigned char)text[k] >= 0x80)
+                continue;
+        }
+        text[n++] = text[i];
+    }
+    text[n] = '\0';
 }
 
 static unsigned line_at(const char *text, size_t offset)
@@ -1345,15 +1878,21 @@ static void finish_file(ics_file *f)
 {
     report_losses(f);
     free(f->losses);
+    key_index_free(&f->loss_index);
+    free(f->refused_zones);
+    places_free(&f->places);
     ics_scan_free(&f->scan);
 }
 
-long almanac_importer_add(almanac_importer *im, const char *name, const char *text,
-                          size_t length, almanac_diagnostics *diags)
+/* Reads F, whose text is known to be iCalendar-like. */
+static long add_file(ics_file *fp)
 {
-    ics_file f = {.im = im, .name = name, .text = text, .length = length, .diags = diags};
-    if (!check_encoding(&f))
-        return -1;
+    ics_file f = *fp;
+    places_init(&f.places, &f.scan);
+    almanac_importer *im = f.im;
+    const char *text = f.text;
+    size_t length = f.length;
+    almanac_diagnostics *diags = f.diags;
     size_t start = length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     if (ics_scan_run(&f.scan, text, length, diags) != 0) {
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
@@ -1369,6 +1908,8 @@ long almanac_importer_add(almanac_importer *im, const char *name, const char *te
         parsed += 3, parsed_length -= 3;
     size_t bad = 0;
     char *clean = utf8_repaired(parsed, parsed_length, &bad);
+    if (clean != NULL)
+        drop_escapes_of_multibyte(clean);
     if (bad > 0) {
         size_t at = utf8_invalid_at(text, length);
         almanac_diagnostics_add(diags, ALMANAC_WARNING, at, NULL, "%zu %s not UTF-8 (the "
@@ -1376,7 +1917,7 @@ long almanac_importer_add(almanac_importer *im, const char *name, const char *te
                                 "encoding?", bad, plural(bad, "byte is", "bytes are"),
                                 line_at(text, at));
     }
-    icalcomponent *root = clean != NULL ? icalcomponent_new_from_string(clean) : NULL;
+    icalcomponent *root = clean != NULL ? ical_parse(clean, strlen(clean)) : NULL;
     free(clean);
     icalcomponent_kind kind = root != NULL ? icalcomponent_isa(root) : ICAL_NO_COMPONENT;
     if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_VEVENT_COMPONENT &&
@@ -1389,16 +1930,20 @@ long almanac_importer_add(almanac_importer *im, const char *name, const char *te
         return -1;
     }
     size_t before = im->event_count;
+    tz_budget_init(&f.tz_budget, TZ_MAX_FILE_ONSETS, TZ_CHECK_SECONDS);
+    ical_children top;
+    ical_children_init(&top, &f.scan, ics_scan_first_child(&f.scan, SIZE_MAX));
     if (kind == ICAL_VEVENT_COMPONENT) {
-        read_event(&f, root, ics_scan_child(&f.scan, SIZE_MAX, "VEVENT", 0));
+        read_event(&f, root, ical_children_next(&top, root));
     } else if (kind == ICAL_VCALENDAR_COMPONENT) {
-        read_calendar_component(&f, root, ics_scan_child(&f.scan, SIZE_MAX, "VCALENDAR", 0));
+        read_calendar_component(&f, root, ical_children_next(&top, root));
     } else {
-        size_t n = 0;
-        for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
-             c != NULL; c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT))
-            read_calendar_component(&f, c, ics_scan_child(&f.scan, SIZE_MAX, "VCALENDAR", n++));
+        for (icalcomponent *c = icalcomponent_get_first_component(root, ICAL_ANY_COMPONENT);
+             c != NULL; c = icalcomponent_get_next_component(root, ICAL_ANY_COMPONENT))
+            read_top_level(&f, c, ical_children_next(&top, c));
     }
+    ical_children_free(&top);
+    report_outside_lines(&f);
     icalcomponent_free(root);
     bool out_of_memory = f.out_of_memory;
     finish_file(&f);
@@ -1408,6 +1953,51 @@ long almanac_importer_add(almanac_importer *im, const char *name, const char *te
         return -1;
     }
     return (long)(im->event_count - before);
+}
+
+/* Where the lines end with CR alone (classic Mac OS; RFC 5545 wants CRLF)
+ * and never with LF: a copy of TEXT with each CR a LF, the same length so
+ * that offsets hold (almanac_diagnostics_locate() counts such lines too).
+ * NULL when the text has LF line ends; *FAILED when out of memory. */
+static char *cr_lines_read_as_lf(const char *text, size_t length, almanac_diagnostics *diags,
+                                 bool *failed)
+{
+    *failed = false;
+    const char *cr = memchr(text, '\r', length);
+    if (cr == NULL || memchr(text, '\n', length) != NULL)
+        return NULL;
+    char *copy = malloc(length + 1);
+    if (copy == NULL) {
+        *failed = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < length; i++)
+        copy[i] = text[i] == '\r' ? '\n' : text[i];
+    copy[length] = '\0';
+    almanac_diagnostics_add(diags, ALMANAC_WARNING, (size_t)(cr - text), NULL,
+                            "the lines end with CR alone (classic Mac OS), where RFC 5545 wants "
+                            "CRLF: they were read as lines");
+    return copy;
+}
+
+long almanac_importer_add(almanac_importer *im, const char *name, const char *text,
+                          size_t length, almanac_diagnostics *diags)
+{
+    ics_file f = {.im = im, .name = name, .text = text, .length = length, .diags = diags};
+    if (!check_encoding(&f))
+        return -1;
+    bool failed;
+    char *lf = cr_lines_read_as_lf(text, length, diags, &failed);
+    if (failed) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while reading the file");
+        return -1;
+    }
+    if (lf != NULL)
+        f.text = lf;
+    long taken = add_file(&f);
+    free(lf);
+    return taken;
 }
 
 /* ---- the importer ------------------------------------------------------- */
@@ -1434,6 +2024,7 @@ void almanac_importer_free(almanac_importer *im)
         return;
     arena_free(im->arena);
     free(im->events);
+    key_index_free(&im->label_index);
     free(im);
 }
 
@@ -1555,24 +2146,36 @@ static void resolve_related(almanac_importer *im, string_set *uids)
 /* A feed per category whose text is not its tag, named by the text. */
 static void add_label_feeds(almanac_importer *im)
 {
+    if (im->label_count == 0)
+        return;
+    size_t room = im->feed_count + (im->label_count < ALMANAC_MAX_FEEDS ? im->label_count
+                                                                        : ALMANAC_MAX_FEEDS);
+    almanac_feed *feeds = arena_array(im->arena, room, sizeof *feeds);
+    if (feeds == NULL)
+        return;
+    if (im->feed_count > 0)
+        memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
+    im->feeds = feeds;
     for (size_t i = 0; i < im->label_count; i++) {
         const char *tag = im->label_tags[i];
-        bool taken = strcmp(tag, "all") == 0 || im->feed_count >= ALMANAC_MAX_FEEDS;
+        bool taken = false; /* by a feed of that id: its name keeps the text */
         for (size_t k = 0; !taken && k < im->feed_count; k++)
             taken = strcmp(im->feeds[k].id, tag) == 0;
         if (taken)
             continue;
-        almanac_feed *feeds = arena_array(im->arena, im->feed_count + 1, sizeof *feeds);
-        if (feeds == NULL)
-            return;
-        if (im->feed_count > 0)
-            memcpy(feeds, im->feeds, im->feed_count * sizeof *feeds);
-        almanac_feed *feed = &feeds[im->feed_count];
+        if (strcmp(tag, "all") == 0 || im->feed_count >= ALMANAC_MAX_FEEDS) {
+            almanac_diagnostics_add(im->label_diags[i], ALMANAC_WARNING, im->label_at[i],
+                                    "VEVENT/CATEGORIES", "category '%.100s' (tag '%s') gets no "
+                                    "feed to keep its text: %s", im->labels[i], tag,
+                                    strcmp(tag, "all") == 0 ? "'all' is the full calendar"
+                                    : "the calendar has as many feeds as it may");
+            continue;
+        }
+        almanac_feed *feed = &im->feeds[im->feed_count];
         feed->id = im->label_tags[i];
         feed->name = im->labels[i];
         feed->index = im->feed_count;
         add_string(im->arena, &feed->tags, im->label_tags[i], ALMANAC_NO_OFFSET);
-        im->feeds = feeds;
         im->feed_count++;
     }
 }
@@ -1618,6 +2221,7 @@ almanac_document *almanac_importer_finish(almanac_importer *im)
     im->feed_count = 0;
     im->feeds = NULL;
     im->label_count = im->label_capacity = 0;
+    key_index_free(&im->label_index); /* its labels went with the arena */
     im->have_calendar = false;
     memset(&im->calendar, 0, sizeof im->calendar);
     return doc;

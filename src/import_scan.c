@@ -76,6 +76,29 @@ void ics_scan_value(const char *text, size_t length, size_t offset, char *buffer
     snprintf(buffer, size, "%s", value != NULL ? value : "");
 }
 
+size_t ics_scan_value_count(const char *text, size_t length, size_t offset)
+{
+    size_t next, end = line_end(text, length, offset, &next);
+    while (is_continuation(text, length, next))
+        end = line_end(text, length, next, &next);
+    bool quoted = false, in_value = false;
+    size_t values = 1;
+    for (size_t i = offset; i < end; i++) {
+        char c = text[i];
+        if (c == '\n') {
+            i++; /* the blank that continues the line */
+        } else if (!in_value) {
+            quoted = c == '"' ? !quoted : quoted;
+            in_value = c == ':' && !quoted;
+        } else if (c == '\\') {
+            i++; /* an escaped character, a comma too */
+        } else {
+            values += c == ',';
+        }
+    }
+    return values;
+}
+
 typedef struct {
     size_t begin, end; /* a byte range left out of the repaired text */
 } cut;
@@ -86,6 +109,8 @@ typedef struct {
     size_t depth;
     cut *cuts;
     size_t cut_count, cut_capacity;
+    size_t skipping;    /* levels open inside a component nested too deep */
+    size_t skip_begin;  /* where that component begins */
     bool out_of_memory;
 } scanner;
 
@@ -128,6 +153,12 @@ static void drop_open(scanner *s, size_t level, size_t end, const char *why,
     s->depth = level;
 }
 
+static int cut_by_begin(const void *a, const void *b)
+{
+    const cut *x = a, *y = b;
+    return (x->begin > y->begin) - (x->begin < y->begin);
+}
+
 static int repair(ics_scan *scan, scanner *s, const char *text, size_t length)
 {
     size_t extra = 0;
@@ -136,12 +167,18 @@ static int repair(ics_scan *scan, scanner *s, const char *text, size_t length)
     scan->repaired = malloc(length + extra + 1);
     if (scan->repaired == NULL)
         return -1;
+    /* Cuts are made as the scan finds them: an END that matches nothing
+     * (cut at once) may lie inside a component found broken later. */
+    if (s->cut_count > 1)
+        qsort(s->cuts, s->cut_count, sizeof *s->cuts, cut_by_begin);
     size_t n = 0, pos = 0;
     for (size_t i = 0; i < s->cut_count; i++) {
-        if (s->cuts[i].begin < pos)
+        if (s->cuts[i].end <= pos)
             continue; /* inside a range already cut */
-        memcpy(scan->repaired + n, text + pos, s->cuts[i].begin - pos);
-        n += s->cuts[i].begin - pos;
+        if (s->cuts[i].begin > pos) {
+            memcpy(scan->repaired + n, text + pos, s->cuts[i].begin - pos);
+            n += s->cuts[i].begin - pos;
+        }
         pos = s->cuts[i].end;
     }
     memcpy(scan->repaired + n, text + pos, length - pos);
@@ -177,6 +214,8 @@ static void begin_component(scanner *s, const char *name, size_t offset, unsigne
     c->end = SIZE_MAX;
     c->line = line;
     c->parent = s->depth > 0 ? s->stack[s->depth - 1] : SIZE_MAX;
+    c->first_child = SIZE_MAX;
+    c->next_sibling = SIZE_MAX;
     s->stack[s->depth++] = scan->component_count++;
 }
 
@@ -187,9 +226,16 @@ static void end_component(scanner *s, const char *name, size_t offset, size_t ne
     while (level > 0 && strcmp(s->scan->components[s->stack[level - 1]].name, name) != 0)
         level--;
     if (level == 0) {
+        /* Inside an event, say which END was probably meant. */
+        const ics_component *open = s->depth > 1 ? &s->scan->components[s->stack[s->depth - 1]]
+                                                 : NULL;
+        char meant[80] = "";
+        if (open != NULL)
+            snprintf(meant, sizeof meant, " (BEGIN:%s at line %u is open here)", open->name,
+                     open->line);
         almanac_diagnostics_add(diags, ALMANAC_WARNING, offset, name,
-                                "END:%s has no BEGIN:%s before it; the line was ignored", name,
-                                name);
+                                "END:%s has no BEGIN:%s before it%s; the line was ignored", name,
+                                name, meant);
         add_cut(s, offset, next);
         return;
     }
@@ -200,6 +246,45 @@ static void end_component(scanner *s, const char *name, size_t offset, size_t ne
     }
     s->scan->components[s->stack[level - 1]].end = next;
     s->depth = level - 1;
+}
+
+/* Links each component to the next one of its parent, backwards so that
+ * each list comes out in document order. */
+static void link_children(ics_scan *scan)
+{
+    scan->first_top = SIZE_MAX;
+    for (size_t i = scan->component_count; i-- > 0;) {
+        ics_component *c = &scan->components[i];
+        if (c->dropped)
+            continue;
+        size_t *first = c->parent == SIZE_MAX ? &scan->first_top
+                                              : &scan->components[c->parent].first_child;
+        c->next_sibling = *first;
+        *first = i;
+    }
+}
+
+/* Inside a component nested deeper than ICS_MAX_DEPTH: only BEGIN and END
+ * count, until its END, and all of it is cut. Returns false when the line
+ * is not skipped. */
+static bool skip_too_deep(scanner *s, const char *name, size_t start, size_t next,
+                          unsigned line, const char *component, almanac_diagnostics *diags)
+{
+    bool begin = strcmp(name, "BEGIN") == 0, end = strcmp(name, "END") == 0;
+    if (s->skipping == 0 && !(begin && s->depth >= ICS_MAX_DEPTH))
+        return false;
+    if (s->skipping == 0) {
+        s->skip_begin = start;
+        almanac_diagnostics_add(diags, ALMANAC_WARNING, start, component,
+                                "BEGIN:%s at line %u is nested deeper than %d components, more "
+                                "than any calendar needs: it was not imported, nor anything in "
+                                "it", component, line, ICS_MAX_DEPTH);
+    }
+    if (begin)
+        s->skipping++;
+    else if (end && --s->skipping == 0)
+        add_cut(s, s->skip_begin, next);
+    return true;
 }
 
 int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagnostics *diags)
@@ -225,13 +310,18 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagno
         line_name(unfolded, name);
         if (name[0] == '\0' || name[0] == '\r')
             continue; /* a blank line */
-        if (strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0) {
-            char component[ICS_NAME_MAX];
+        bool marker = strcmp(name, "BEGIN") == 0 || strcmp(name, "END") == 0;
+        char component[ICS_NAME_MAX] = "";
+        if (marker) {
             const char *value = value_of(unfolded);
             line_name(value != NULL ? value : "", component);
             size_t n = strlen(component);
             while (n > 0 && (component[n - 1] == '\r' || component[n - 1] == ' '))
                 component[--n] = '\0';
+        }
+        if (skip_too_deep(&s, name, start, next, start_line, component, diags))
+            continue;
+        if (marker) {
             /* No component nests in one of its own kind: a BEGIN:VEVENT
              * inside an open VEVENT means that one was never closed. */
             if (name[0] == 'B' && s.depth > 0 &&
@@ -260,6 +350,8 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagno
         l->component = s.depth > 0 ? s.stack[s.depth - 1] : SIZE_MAX;
         memcpy(l->name, name, sizeof l->name);
     }
+    if (s.skipping > 0) /* the file ends inside a component nested too deep */
+        add_cut(&s, s.skip_begin, length);
     /* At the end of the text: the outermost component is closed for it
      * (what is inside survives); anything open inside it is cut off. */
     if (s.depth > 1)
@@ -275,6 +367,7 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagno
         if (c->parent != SIZE_MAX && scan->components[c->parent].dropped)
             c->dropped = true;
     }
+    link_children(scan);
     int result = s.out_of_memory ? -1 : 0;
     if (result == 0 && (s.cut_count > 0 || s.depth > 0))
         result = repair(scan, &s, text, length);
@@ -291,14 +384,11 @@ void ics_scan_free(ics_scan *scan)
     memset(scan, 0, sizeof *scan);
 }
 
-size_t ics_scan_child(const ics_scan *scan, size_t parent, const char *name, size_t ordinal)
+size_t ics_scan_first_child(const ics_scan *scan, size_t parent)
 {
-    for (size_t i = 0; i < scan->component_count; i++) {
-        const ics_component *c = &scan->components[i];
-        if (c->parent == parent && !c->dropped && strcmp(c->name, name) == 0 && ordinal-- == 0)
-            return i;
-    }
-    return SIZE_MAX;
+    if (parent == SIZE_MAX)
+        return scan->first_top;
+    return parent < scan->component_count ? scan->components[parent].first_child : SIZE_MAX;
 }
 
 const ics_line *ics_scan_property(const ics_scan *scan, size_t component, const char *name,

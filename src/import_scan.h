@@ -16,7 +16,14 @@
 
 #include "almanac/diag.h"
 
-enum { ICS_NAME_MAX = 32 };
+enum {
+    ICS_NAME_MAX = 32,
+    /* Components nest at most this deep; deeper ones are cut out. RFC 5545
+     * and 9073 need four (VCALENDAR, VEVENT, PARTICIPANT, VLOCATION), and
+     * libical frees a component by recursion: a million levels overflow
+     * the stack. */
+    ICS_MAX_DEPTH = 32
+};
 
 typedef struct {
     size_t offset;      /* start of the content line */
@@ -31,6 +38,10 @@ typedef struct {
     unsigned line;      /* line of its BEGIN */
     size_t end;         /* offset after its END line (or where it was cut) */
     size_t parent;      /* index of the enclosing component, or SIZE_MAX */
+    size_t first_child; /* the first component inside it that was not
+                           dropped, or SIZE_MAX */
+    size_t next_sibling; /* the next component of its parent that was not
+                            dropped, or SIZE_MAX */
     bool dropped;       /* unbalanced: left out of the repaired text */
 } ics_component;
 
@@ -39,6 +50,8 @@ typedef struct {
     size_t line_count;
     ics_component *components; /* in document order */
     size_t component_count;
+    size_t first_top;   /* the first top-level component not dropped, or
+                           SIZE_MAX; the others follow by next_sibling */
     char *repaired;     /* the text without broken components, or NULL when
                            the text balances as it is */
     size_t repaired_length;
@@ -51,16 +64,19 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length,
                  almanac_diagnostics *diags);
 void ics_scan_free(ics_scan *scan);
 
-/* The index of the ORDINAL-th (0-based) component named NAME directly
- * inside component PARENT (SIZE_MAX: at the top level) that was not
- * dropped, or SIZE_MAX. */
-size_t ics_scan_child(const ics_scan *scan, size_t parent, const char *name,
-                      size_t ordinal);
+/* The first component directly inside PARENT (SIZE_MAX: the top level)
+ * that was not dropped, or SIZE_MAX. Its next_sibling links lead to the
+ * others, in document order: the order in which libical holds them. */
+size_t ics_scan_first_child(const ics_scan *scan, size_t parent);
 
 /* The ORDINAL-th content line named NAME directly inside COMPONENT, or
  * NULL. */
 const ics_line *ics_scan_property(const ics_scan *scan, size_t component,
                                   const char *name, size_t ordinal);
+
+/* How many values the content line at OFFSET holds: its value's commas
+ * that no backslash escapes, plus one (libical reads at most 500). */
+size_t ics_scan_value_count(const char *text, size_t length, size_t offset);
 
 /* Copies the value of the content line at OFFSET (after the first ':'
  * outside quotes, unfolded) into BUFFER, at most SIZE - 1 bytes. */

@@ -24,18 +24,24 @@ void name_set_free(name_set *set)
     set->slots = NULL;
 }
 
-/* The slot of NAME, or the empty slot where it would go. */
-static size_t find(const name_set *set, const char *name)
+/* The slot of NAME, or the empty slot where it would go; *COMPARISONS
+ * counts the names compared. */
+static size_t find(const name_set *set, const char *name, size_t *comparisons)
 {
     size_t i = (size_t)hash_string(HASH_SEED, name) & set->mask;
-    while (set->slots[i] != NULL && strcmp(set->slots[i]->name, name) != 0)
+    while (set->slots[i] != NULL) {
+        ++*comparisons;
+        if (strcmp(set->slots[i]->name, name) == 0)
+            break;
         i = (i + 1) & set->mask;
+    }
     return i;
 }
 
 const located_name *name_set_put(name_set *set, const located_name *n)
 {
-    size_t i = find(set, n->name);
+    size_t comparisons = 0;
+    size_t i = find(set, n->name, &comparisons);
     const located_name *previous = set->slots[i];
     set->slots[i] = n;
     return previous;
@@ -43,5 +49,12 @@ const located_name *name_set_put(name_set *set, const located_name *n)
 
 const located_name *name_set_get(const name_set *set, const char *name)
 {
-    return set->slots[find(set, name)];
+    size_t comparisons = 0;
+    return set->slots[find(set, name, &comparisons)];
+}
+
+const located_name *name_set_get_counted(const name_set *set, const char *name,
+                                         size_t *comparisons)
+{
+    return set->slots[find(set, name, comparisons)];
 }

@@ -37,4 +37,9 @@ const located_name *name_set_put(name_set *set, const located_name *n);
 /* The entry named NAME, or NULL. */
 const located_name *name_set_get(const name_set *set, const char *name);
 
+/* The same, adding to *COMPARISONS the names it compared NAME with (a test
+ * can show that a lookup costs a few, not one per name in the set). */
+const located_name *name_set_get_counted(const name_set *set, const char *name,
+                                         size_t *comparisons);
+
 #endif

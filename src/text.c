@@ -32,6 +32,18 @@ static size_t skip_simple_words(const char *text, size_t length, size_t i)
     return carry != 0 ? i - 1 : i; /* a lead carried out: look at it again */
 }
 
+size_t utf8_control_width(const char *p, size_t left)
+{
+    if (left == 0)
+        return 0;
+    unsigned char c = (unsigned char)p[0];
+    if (c < 0x20 || c == 0x7F)
+        return 1;
+    if (c == 0xC2 && left >= 2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9F)
+        return 2;
+    return 0;
+}
+
 size_t utf8_invalid_at(const char *text, size_t length)
 {
     const unsigned char *s = (const unsigned char *)text;

@@ -52,6 +52,13 @@ static inline size_t word_first(uint64_t marks)
  * surrogates and code points above U+10FFFF are invalid), or SIZE_MAX. */
 size_t utf8_invalid_at(const char *text, size_t length);
 
+/* The length in bytes of the control character at P (LEFT bytes remain):
+ * C0 (U+0000-U+001F), DEL, or C1 (U+0080-U+009F, UTF-8 C2 80-C2 9F, whose
+ * U+009B is CSI to terminals that honour 8-bit controls); 0 when P does not
+ * start one. These are the characters the loader refuses in a text (load.c
+ * check_text), apart from the newline and tab it allows in some. */
+size_t utf8_control_width(const char *p, size_t left);
+
 /* Number of code points in valid UTF-8 TEXT. */
 size_t utf8_length(const char *text, size_t length);
 

@@ -31,8 +31,10 @@ for input in tests/import/*.ics; do
     name=$(basename "$input" .ics)
     golden=tests/import/$name.diag
     actual=$tmp/$name.diag
-    (cd tests/import && NO_COLOR=1 "$bin" import "$name.ics" -o "$tmp/$name.json" 2>"$actual")
+    # a bound on every case: a hang is a failure, not a stuck suite
+    (cd tests/import && NO_COLOR=1 timeout 120 "$bin" import "$name.ics" -o "$tmp/$name.json" 2>"$actual")
     status=$?
+    [ $status = 124 ] && { fail "$name: still running after 120 s"; continue; }
     if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; echo $status > "tests/import/$name.exit"; fi
     want=$(cat "tests/import/$name.exit")
     if [ "$status" != "$want" ]; then fail "$name: exit $status, expected $want"; cat "$actual"; continue; fi
@@ -51,6 +53,16 @@ for input in tests/import/*.ics; do
         test ! -e "$tmp/$name.json" && ok || fail "$name: a failed import wrote its output"
     fi
 done
+
+# --- VTIMEZONEs whose observances repeat every second, minute, hour --------
+# libical would expand them without bound (SECONDLY: forever, growing memory;
+# HOURLY: 93 s and 326 MB); they are refused before it may, at once.
+started=$(date +%s%N)
+timeout 10 "$bin" import tests/import/vtimezone-runaway.ics -o "$tmp/runaway.json" 2>"$tmp/runaway.err"
+status=$?
+ms=$(( ($(date +%s%N) - started) / 1000000 ))
+if [ $status = 1 ] && [ $ms -lt 1000 ] && grep -q "vtimezone-runaway.ics:14:1: error: .*every second" "$tmp/runaway.err"
+then ok; else fail "vtimezone-runaway: exit $status after $ms ms (expected 1, a located error, within a second)"; fi
 
 # --- round trip: build -> import -> build gives the same feeds ------------
 # The second build runs in a copy of the first one's output directory, so it
@@ -112,6 +124,37 @@ print(len(icalendar.Calendar.from_ical(data).walk('VEVENT')))" "$input")
         done
     fi
 done
+
+# --- hostile shapes: no crash, and work in proportion to the input ----------
+# Each finishes in a few seconds under ASan; work that grows with the square
+# of the input (a walk per property or per component) takes minutes.
+$py -c "
+import sys
+n = 100000
+head = 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:20230401T100000Z\nSUMMARY:A\n'
+tail = 'END:VEVENT\nEND:VCALENDAR\n'
+open(sys.argv[1] + '/distinct.ics', 'w').write(head + ''.join('X-P%d:v\n' % i for i in range(n)) + tail)
+open(sys.argv[1] + '/same.ics', 'w').write(head + 'PRIORITY:1\n' * n + tail)
+open(sys.argv[1] + '/events.ics', 'w').write('BEGIN:VCALENDAR\n' + ''.join(
+    'BEGIN:VEVENT\nUID:%d\nDTSTART:20230401T100000Z\nSUMMARY:A\nBEGIN:VALARM\nEND:VALARM\nEND:VEVENT\n' % i
+    for i in range(n // 2)) + 'END:VCALENDAR\n')
+open(sys.argv[1] + '/deep.ics', 'w').write(head + 'BEGIN:X-A\nBEGIN:X-B\n' * (5 * n) +
+    'END:X-B\nEND:X-A\n' * (5 * n) + tail)
+open(sys.argv[1] + '/long.ics', 'w').write(head + 'DESCRIPTION:' + 'x' * 30000000 + '\n' + tail)
+open(sys.argv[1] + '/lists.ics', 'w').write(head + ''.join(
+    'CATEGORIES:Tag %d\nRELATED-TO;RELTYPE=SIBLING:r%d\nX-P:%d\n' % (i, i, i) for i in range(n)) + tail)" "$tmp"
+# deep.ics: a million nested components; libical frees them by recursion.
+# long.ics: one line of 30 MB; libical's string reader looked for its end
+# once per 1 KB piece (a minute and more). lists.ics: 100,000 categories and
+# RELATED-TO in one event, each list copied whole to add one (minutes, GBs).
+for shape in distinct same events deep long lists; do
+    timeout 60 "$bin" import "$tmp/$shape.ics" -o "$tmp/$shape.json" 2>"$tmp/$shape.err"
+    status=$?
+    if [ $status = 0 ] && ! grep -q "runtime error\|AddressSanitizer" "$tmp/$shape.err"; then ok
+    else fail "hostile $shape.ics: exit $status (124: over a minute)"; tail -3 "$tmp/$shape.err"; fi
+done
+grep -q "100000 PRIORITY properties were not imported" "$tmp/same.err" && ok || fail "same.ics: the count of PRIORITY"
+grep -q "50000 alarms (VALARM) were not imported" "$tmp/events.err" && ok || fail "events.ics: the count of VALARM"
 
 # --- merge -------------------------------------------------------------------
 corpus=tests/import/corpus/ical4j__Christian32Holidays.ics

@@ -3,12 +3,17 @@
  * `almanac import` runs it.
  *
  * Any bytes go through the importer (libical's parser, the line-number
- * pre-scan, the mapping), and what it makes is written as an events file
- * and loaded back: nothing may crash, leak or read out of bounds, a
- * refusal must say why, and whatever the importer accepts must be an
- * events file that the loader reads back (the command validates it before
- * writing, so a file it rejects is a bug in the mapping only when it does
- * not load at all).
+ * pre-scan, the VTIMEZONE checks, the mapping), and what it makes is
+ * written as an events file and checked as `almanac check` would: nothing
+ * may crash, leak, read out of bounds or run away (libFuzzer's -timeout),
+ * a refusal must say why, and whatever the importer accepts must pass the
+ * loader and the validator without an error (the command checks its
+ * result before writing it: an error there is an "internal error" that
+ * writes nothing, a bug in the mapping).
+ *
+ * Seeds: the .ics files of tests/import/, its corpus, and seeds/import/
+ * (components libical does not know, nested and at the top level;
+ * VTIMEZONE rules; almanac's own X-ALMANAC-* shape). Dictionary: ics.dict.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -37,8 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             almanac_diagnostics again;
             almanac_diagnostics_init(&again);
             almanac_document *back = almanac_load(json, strlen(json), &again);
-            if (back == NULL && !almanac_diagnostics_has_errors(&again))
-                abort();
+            if (back != NULL)
+                almanac_validate(back, &again);
+            if (back == NULL || almanac_diagnostics_has_errors(&again))
+                abort(); /* the import would fail its own check */
             almanac_document_free(back);
             almanac_diagnostics_free(&again);
             free(json);

@@ -25,8 +25,8 @@ http)
     dict=tests/fuzz/http.dict
     cp tests/fuzz/seeds/http/* "$corpus/" ;;
 import)
-    dict=tests/fuzz/almanac.dict
-    for f in tests/import/*.ics tests/import/corpus/*.ics; do
+    dict=tests/fuzz/ics.dict
+    for f in tests/import/*.ics tests/import/corpus/*.ics tests/fuzz/seeds/import/*.ics; do
         cp "$f" "$corpus/seed-$(basename "$f")"
     done
     # our own feeds, whose X-ALMANAC-* properties only import reads

@@ -13,6 +13,7 @@
 #include "almanac/import.h"
 #include "almanac/load.h"
 #include "import_scan.h"
+#include "import_tz.h"
 
 #define CAL(body) "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n" body "END:VCALENDAR\r\n"
 
@@ -69,6 +70,45 @@ static void test_all_day_end_is_inclusive(void **state)
     date_text(&r.doc->events[0].end, text);
     assert_string_equal(text, "2024-02-29"); /* DTEND 1 March is exclusive */
     assert_false(r.doc->events[1].has_end);   /* one day: no end */
+    release(&r);
+}
+
+/* RFC 5545 3.3.6: weeks and days of a DURATION are nominal (the same
+ * wall-clock time so many days on), hours, minutes and seconds exact. New
+ * York springs forward at 02:00 on 12 March 2023 and falls back at 02:00 on
+ * 5 November. */
+static void test_duration_across_daylight_saving(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL(
+        "BEGIN:VTIMEZONE\r\nTZID:Eastern Standard Time\r\nBEGIN:STANDARD\r\n"
+        "DTSTART:16011104T020000\r\nRRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11\r\n"
+        "TZOFFSETFROM:-0400\r\nTZOFFSETTO:-0500\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\n"
+        "DTSTART:16010311T020000\r\nRRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3\r\n"
+        "TZOFFSETFROM:-0500\r\nTZOFFSETTO:-0400\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+        "BEGIN:VEVENT\r\nUID:spring@x\r\nDTSTART;TZID=America/New_York:20230312T013000\r\n"
+        "DURATION:PT2H\r\nSUMMARY:Two hours, one of them skipped\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:fall@x\r\nDTSTART;TZID=America/New_York:20231105T003000\r\n"
+        "DURATION:PT2H\r\nSUMMARY:Two hours, one of them twice\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:day@x\r\nDTSTART;TZID=America/New_York:20230311T120000\r\n"
+        "DURATION:P1D\r\nSUMMARY:A day: noon to noon\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:hours@x\r\nDTSTART;TZID=America/New_York:20230311T120000\r\n"
+        "DURATION:PT24H\r\nSUMMARY:24 hours: noon to one\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:outlook@x\r\nDTSTART;TZID=Eastern Standard Time:20230312T013000"
+        "\r\nDURATION:PT2H\r\nSUMMARY:The file's own zone\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:float@x\r\nDTSTART:20230312T013000\r\nDURATION:PT2H\r\n"
+        "SUMMARY:Floating, read in UTC\r\nEND:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 6);
+    static const char *const ends[] = {"2023-03-12T04:30", "2023-11-05T01:30",
+                                       "2023-03-12T12:00", "2023-03-12T13:00",
+                                       "2023-03-12T08:30Z", "2023-03-12T03:30"};
+    for (size_t i = 0; i < 6; i++) {
+        char text[ALMANAC_DATE_TEXT_MAX];
+        assert_true(r.doc->events[i].has_end);
+        date_text(&r.doc->events[i].end, text);
+        assert_string_equal(text, ends[i]);
+    }
     release(&r);
 }
 
@@ -173,6 +213,290 @@ static void test_scan_repairs_unbalanced_text(void **state)
     almanac_diagnostics_free(&diags);
 }
 
+/* An END that matches nothing, inside an event: the line is cut at once,
+ * the event when the next BEGIN:VEVENT shows it was never closed. The
+ * repaired text must lose both, whatever order they were found in. */
+static void test_scan_cuts_a_stray_end_inside_an_event(void **state)
+{
+    (void)state;
+    static const char text[] = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:broken\nEND:VTODO\n"
+                               "BEGIN:VEVENT\nUID:fine\nEND:VEVENT\nEND:VCALENDAR\n";
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    ics_scan scan;
+    assert_int_equal(ics_scan_run(&scan, text, strlen(text), &diags), 0);
+    assert_non_null(scan.repaired);
+    assert_string_equal(scan.repaired, "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:fine\nEND:VEVENT\n"
+                                       "END:VCALENDAR\n");
+    assert_int_equal(diags.warning_count, 2);
+    ics_scan_free(&scan);
+    almanac_diagnostics_free(&diags);
+}
+
+/* Lines ended by CR alone (classic Mac OS) are lines, in the import and in
+ * the line numbers of its diagnostics. */
+static void test_cr_line_ends(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, "BEGIN:VCALENDAR\rVERSION:2.0\rBEGIN:VEVENT\rUID:a@x\r"
+                    "DTSTART;VALUE=DATE:20230401\rSUMMARY:Mac\rPRIORITY:1\rEND:VEVENT\r"
+                    "END:VCALENDAR\r");
+    assert_int_equal(r.doc->event_count, 1);
+    assert_string_equal(r.doc->events[0].title, "Mac");
+    assert_true(has_message(&r.diags, 1, "the lines end with CR alone"));
+    assert_true(has_message(&r.diags, 7, "1 PRIORITY property was not imported"));
+    assert_true(has_message(&r.diags, 7, "(line 7)"));
+    release(&r);
+}
+
+static void test_utc_offsets(void **state)
+{
+    (void)state;
+    static const char *const valid[] = {"+0100", "-0500", "+0000", "+2359", "-0930", "+053000",
+                                        "+000001", "-000001"};
+    static const char *const invalid[] = {"+5328", "+0175", "-0000", "-000000", "0100", "+100",
+                                          "+01000", "+2400", "+0100 ", "+01:00", "", "+010060"};
+    for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++)
+        assert_true(tz_offset_is_valid(valid[i]));
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
+        assert_false(tz_offset_is_valid(invalid[i]));
+}
+
+#define ZONE(rule) \
+    "BEGIN:VTIMEZONE\r\nTZID:Test\r\nBEGIN:STANDARD\r\nDTSTART:16010101T000000\r\n" \
+    rule "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+
+/* tz_check() on TEXT, one VTIMEZONE, within BUDGET. */
+static tz_finding check_zone(const char *text, tz_budget *budget)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    ics_scan scan;
+    assert_int_equal(ics_scan_run(&scan, text, strlen(text), &diags), 0);
+    icalcomponent *zone = icalcomponent_new_from_string(text);
+    assert_non_null(zone);
+    tz_finding finding;
+    tz_check(zone, &scan, 0, text, strlen(text), budget, &finding);
+    icalcomponent_free(zone);
+    ics_scan_free(&scan);
+    almanac_diagnostics_free(&diags);
+    return finding;
+}
+
+/* The work a VTIMEZONE's expansion takes is bounded: by the onsets of one
+ * zone, of the whole file, and by time. A real zone, yearly since 1601
+ * (Outlook writes that), is well within. */
+static void test_timezone_work_is_bounded(void **state)
+{
+    (void)state;
+    tz_budget budget;
+    tz_budget_init(&budget, TZ_MAX_FILE_ONSETS, 60);
+    tz_finding f = check_zone(ZONE("RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_USABLE);
+    assert_false(f.noted);
+    assert_int_equal(budget.onsets_left, TZ_MAX_FILE_ONSETS - 983); /* 1601-2582, + DTSTART */
+    /* yearly, but 336 onsets a year: more than one zone may have */
+    f = check_zone(ZONE("RRULE:FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYMONTHDAY=1,2,3,"
+                        "4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28"
+                        "\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "more than 20000 onsets"));
+    assert_int_equal(f.offset, strstr(ZONE(""), "TZOFFSETFROM") - ZONE("")); /* the RRULE */
+    assert_string_equal(f.pointer, "VTIMEZONE/STANDARD/RRULE");
+    /* what is left of the file's budget */
+    tz_budget_init(&budget, 100, 60);
+    f = check_zone(ZONE("RRULE:FREQ=YEARLY\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "with the file's other timezones"));
+    /* and time, for rules that cost time without onsets */
+    tz_budget_init(&budget, TZ_MAX_FILE_ONSETS, 0);
+    f = check_zone(ZONE("RRULE:FREQ=MONTHLY;BYMONTH=2;BYMONTHDAY=30\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "took too long"));
+    /* a frequency no timezone has is refused before any work */
+    tz_budget_init(&budget, 1, 0);
+    f = check_zone(ZONE("RRULE:FREQ=SECONDLY\r\n"), &budget);
+    assert_int_equal(f.verdict, TZ_HOSTILE);
+    assert_non_null(strstr(f.message, "every second"));
+}
+
+/* libical reads "\\é" (no escape RFC 5545 has) by dropping the backslash
+ * and the first byte of the character: the title came out invalid UTF-8
+ * and the import failed its own check. */
+static void test_backslash_before_a_multibyte_character(void **state)
+{
+    (void)state;
+    imported r;
+    import_text(&r, CAL("BEGIN:VEVENT\r\nUID:a@x\r\nDTSTART:20230401T100000Z\r\n"
+                        "SUMMARY:caf\\\xc3\xa9 \\\\\xc3\xa9\r\nDESCRIPTION:folded \\\r\n"
+                        " \xe2\x82\xac\r\nEND:VEVENT\r\n"));
+    assert_int_equal(r.doc->event_count, 1);
+    assert_string_equal(r.doc->events[0].title, "caf\xc3\xa9 \\\xc3\xa9");
+    assert_string_equal(r.doc->events[0].description, "folded \xe2\x82\xac");
+    release(&r);
+}
+
+/* Components nested deeper than ICS_MAX_DEPTH are cut out whole, with one
+ * warning: libical frees a component by recursion, and a million levels
+ * overflowed the stack. */
+static void test_scan_cuts_deep_nesting(void **state)
+{
+    (void)state;
+    char text[4096] = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:deep\n";
+    for (int i = 0; i < 40; i++)
+        strcat(text, i % 2 ? "BEGIN:X-B\n" : "BEGIN:X-A\n");
+    for (int i = 39; i >= 0; i--)
+        strcat(text, i % 2 ? "END:X-B\n" : "END:X-A\n");
+    strcat(text, "END:VEVENT\nEND:VCALENDAR\n");
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    ics_scan scan;
+    assert_int_equal(ics_scan_run(&scan, text, strlen(text), &diags), 0);
+    assert_int_equal(scan.component_count, ICS_MAX_DEPTH);
+    assert_int_equal(diags.warning_count, 1);
+    assert_non_null(scan.repaired);
+    size_t begins = 0;
+    for (const char *p = scan.repaired; (p = strstr(p, "BEGIN:")) != NULL; p++)
+        begins++;
+    assert_int_equal(begins, ICS_MAX_DEPTH);
+    assert_non_null(strstr(scan.repaired, "END:VEVENT\nEND:VCALENDAR\n"));
+    ics_scan_free(&scan);
+    almanac_diagnostics_free(&diags);
+}
+
+/* A text of COUNT copies of LINE inside one event, malloc'ed. */
+static char *event_with_lines(const char *line, size_t count)
+{
+    static const char head[] = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n"
+                               "BEGIN:VEVENT\r\nUID:long@x\r\nDTSTART:20230401T100000Z\r\n"
+                               "SUMMARY:Long\r\n";
+    static const char tail[] = "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    char *text = malloc(sizeof head + count * (strlen(line) + 2) + sizeof tail);
+    assert_non_null(text);
+    char *p = text + sprintf(text, "%s", head);
+    for (size_t i = 0; i < count; i++)
+        p += sprintf(p, "%s\r\n", line);
+    sprintf(p, "%s", tail);
+    return text;
+}
+
+/* libical names properties in a ring buffer of 2,500 strings: a name held
+ * while 3,000 others were read was freed under the importer (ASan:
+ * heap-use-after-free), and every loss after the first of a component was
+ * missed when finding a line restarted libical's walk of its properties. */
+static void test_losses_in_a_long_component(void **state)
+{
+    (void)state;
+    char *text = event_with_lines("PRIORITY:1", 3000);
+    imported r;
+    import_text(&r, text);
+    assert_int_equal(r.doc->event_count, 1);
+    assert_true(has_message(&r.diags, 8, "3000 PRIORITY properties were not imported"));
+    assert_true(has_message(&r.diags, 8, "and 2992 more"));
+    release(&r);
+    free(text);
+    text = event_with_lines("X-ONE:1\r\nX-TWO:2\r\nRRULE:FREQ=DAILY", 3);
+    import_text(&r, text);
+    assert_true(has_message(&r.diags, 8, "3 X-ONE properties were not imported"));
+    assert_true(has_message(&r.diags, 8, "(lines 8, 11, 14)"));
+    assert_true(has_message(&r.diags, 9, "3 X-TWO properties were not imported"));
+    assert_true(has_message(&r.diags, 9, "(lines 9, 12, 15)"));
+    assert_true(has_message(&r.diags, 10, "3 events repeat (RRULE)"));
+    release(&r);
+    free(text);
+}
+
+/* The loader takes at most ALMANAC_MAX_LIST_ITEMS tags, participants,
+ * sources or related ids: an event with more failed the import's own
+ * check. What is over is reported; the written file loads. */
+static void test_lists_are_cut_to_what_the_loader_takes(void **state)
+{
+    (void)state;
+    enum { N = 1500 };
+    char *text = malloc(N * 64 + 512);
+    assert_non_null(text);
+    char *p = text + sprintf(text, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a@x\r\n"
+                                   "DTSTART:20230401T100000Z\r\nSUMMARY:Lists\r\n");
+    for (int i = 0; i < N; i++)
+        p += sprintf(p, "CATEGORIES:t%d\r\nRELATED-TO;RELTYPE=SIBLING:r%d@x\r\n", i, i);
+    sprintf(p, "END:VEVENT\r\nEND:VCALENDAR\r\n");
+    imported r;
+    import_text(&r, text);
+    assert_int_equal(r.doc->event_count, 1);
+    assert_int_equal(r.doc->events[0].tags.count, ALMANAC_MAX_LIST_ITEMS);
+    assert_true(has_message(&r.diags, 6 + 2 * ALMANAC_MAX_LIST_ITEMS,
+                            "500 values of CATEGORIES were not imported"));
+    assert_true(has_message(&r.diags, 7 + 2 * ALMANAC_MAX_LIST_ITEMS,
+                            "500 values of RELATED-TO were not imported"));
+    char *json = almanac_events_write(r.doc);
+    assert_non_null(json);
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_document *doc = almanac_load(json, strlen(json), &diags);
+    assert_non_null(doc);
+    almanac_validate(doc, &diags);
+    assert_int_equal(diags.error_count, 0);
+    almanac_document_free(doc);
+    almanac_diagnostics_free(&diags);
+    free(json);
+    release(&r);
+    free(text);
+}
+
+/* --merge finds each event of the file by hash: a walk of the file per
+ * imported event (131 s for 50,000) compared about N * N / 2 ids. */
+static void test_merge_compares_ids_once_per_event(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    char *text = malloc(N * 96 + 128);
+    assert_non_null(text);
+    char *p = text + sprintf(text, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+    for (int i = 0; i < N; i++)
+        p += sprintf(p, "BEGIN:VEVENT\r\nUID:e%d\r\nDTSTART;VALUE=DATE:20230401\r\n"
+                        "SUMMARY:E%d\r\nEND:VEVENT\r\n", i, i);
+    sprintf(p, "END:VCALENDAR\r\n");
+    imported r;
+    import_text(&r, text);
+    assert_int_equal(r.doc->event_count, N);
+    /* the file holds every other event; the merge adds the rest */
+    almanac_document half = *r.doc;
+    almanac_event *events = malloc(N / 2 * sizeof *events);
+    assert_non_null(events);
+    for (size_t i = 0; i < N / 2; i++)
+        events[i] = r.doc->events[2 * i];
+    half.events = events;
+    half.event_count = N / 2;
+    char *json = almanac_events_write(&half);
+    assert_non_null(json);
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_merge_counts counts;
+    char *merged = almanac_events_merge(json, strlen(json), r.doc, &counts, &diags);
+    assert_non_null(merged);
+    assert_int_equal(counts.unchanged, N / 2);
+    assert_int_equal(counts.added, N / 2);
+    assert_int_equal(counts.updated, 0);
+    assert_true(counts.id_comparisons <= 3 * N);
+    assert_true(counts.id_comparisons >= N / 2);
+    free(merged);
+    almanac_diagnostics_free(&diags);
+    free(json);
+    free(events);
+    release(&r);
+    free(text);
+}
+
+static void test_scan_counts_values(void **state)
+{
+    (void)state;
+    static const char text[] = "CATEGORIES;X-A=\"p,q:r\":a,b\\,c\\\\,d,\r\n e\r\nX:1,2\r\n";
+    assert_int_equal(ics_scan_value_count(text, strlen(text), 0), 4); /* a, b\,c\\, d, e */
+    size_t x = (size_t)(strstr(text, "X:") - text);
+    assert_int_equal(ics_scan_value_count(text, strlen(text), x), 2);
+}
+
 static void test_written_file_passes_the_loader(void **state)
 {
     (void)state;
@@ -209,9 +533,20 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_day_end_is_inclusive),
         cmocka_unit_test(test_timezones),
+        cmocka_unit_test(test_duration_across_daylight_saving),
         cmocka_unit_test(test_ids_tags_and_labels),
         cmocka_unit_test(test_losses_name_their_lines),
         cmocka_unit_test(test_scan_repairs_unbalanced_text),
+        cmocka_unit_test(test_scan_cuts_a_stray_end_inside_an_event),
+        cmocka_unit_test(test_scan_cuts_deep_nesting),
+        cmocka_unit_test(test_losses_in_a_long_component),
+        cmocka_unit_test(test_cr_line_ends),
+        cmocka_unit_test(test_backslash_before_a_multibyte_character),
+        cmocka_unit_test(test_utc_offsets),
+        cmocka_unit_test(test_timezone_work_is_bounded),
+        cmocka_unit_test(test_lists_are_cut_to_what_the_loader_takes),
+        cmocka_unit_test(test_merge_compares_ids_once_per_event),
+        cmocka_unit_test(test_scan_counts_values),
         cmocka_unit_test(test_written_file_passes_the_loader),
     };
     return cmocka_run_group_tests_name("import", tests, NULL, NULL);

@@ -83,6 +83,21 @@ static void test_utf8_agrees_with_reference(void **state)
     }
 }
 
+static void test_control_characters(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_control_width("\x01", 1), 1);
+    assert_int_equal(utf8_control_width("\x7f", 1), 1);
+    assert_int_equal(utf8_control_width("\n", 1), 1);
+    assert_int_equal(utf8_control_width("\xc2\x85", 2), 2);  /* NEL */
+    assert_int_equal(utf8_control_width("\xc2\x9b", 2), 2);  /* CSI */
+    assert_int_equal(utf8_control_width("\xc2\xa0", 2), 0);  /* no-break space */
+    assert_int_equal(utf8_control_width("\xc2", 1), 0);       /* cut short */
+    assert_int_equal(utf8_control_width("a", 1), 0);
+    assert_int_equal(utf8_control_width("\xd0\x96", 2), 0);  /* Cyrillic Zhe */
+    assert_int_equal(utf8_control_width("", 0), 0);
+}
+
 static void test_slugs(void **state)
 {
     (void)state;
@@ -164,7 +179,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_utf8), cmocka_unit_test(test_utf8_agrees_with_reference),
-        cmocka_unit_test(test_slugs),
+        cmocka_unit_test(test_control_characters), cmocka_unit_test(test_slugs),
         cmocka_unit_test(test_suggestions), cmocka_unit_test(test_code_points),
         cmocka_unit_test(test_visible)};
     return cmocka_run_group_tests(tests, NULL, NULL);
