@@ -258,12 +258,17 @@ static void loss_message(const loss *l, char *out, size_t size)
         snprintf(out, size, "%zu %s of %s %s bytes that are not UTF-8 once libical read %s "
                  "escapes: replaced by U+FFFD", n, plural(n, "value", "values"), detail,
                  plural(n, "has", "have"), plural(n, "its", "their"));
+    else if (IS("bidi"))
+        snprintf(out, size, "%zu %s of %s %s bidirectional controls (U+202A-U+202E, "
+                 "U+2066-U+2069), with which text displays in another order than it is "
+                 "stored: removed", n, plural(n, "value", "values"), detail,
+                 plural(n, "has", "have"));
     else if (IS("long"))
         snprintf(out, size, "%zu %s %s is longer than the events format allows: cut short", n,
                  plural(n, "value of", "values of"), detail);
     else if (IS("untitled"))
-        snprintf(out, size, "%zu %s no SUMMARY: titled \"(no title)\"", n,
-                 plural(n, "event has", "events have"));
+        snprintf(out, size, "%zu %s no SUMMARY, or one with nothing visible: titled "
+                 "\"(no title)\"", n, plural(n, "event has", "events have"));
     else if (IS("geo"))
         snprintf(out, size, "%zu GEO %s out of range: not imported", n,
                  plural(n, "value is", "values are"));
@@ -472,7 +477,19 @@ typedef struct {
     bool broken;   /* control characters replaced or removed */
     bool repaired; /* bytes that are not UTF-8 replaced by U+FFFD */
     bool cut;      /* cut to the length the format allows */
+    bool bidi;     /* bidirectional controls removed */
 } cleaning;
+
+/* Bytes of the bidirectional control at P (an embedding, override or
+ * isolate, which the loader refuses: "\u202Egnp.exe" shows as "exe.png"),
+ * or 0. P is valid UTF-8. */
+static size_t bidi_control_width(const char *p, size_t left)
+{
+    if ((unsigned char)p[0] != 0xE2 || left < 3)
+        return 0;
+    size_t bytes;
+    return unicode_is_bidi_control(utf8_decode(p, left, &bytes)) ? bytes : 0;
+}
 
 /* One line of text: control characters (C0, DEL, C1: what the loader
  * refuses) become spaces, bytes that are not UTF-8 U+FFFD, ends trimmed,
@@ -486,6 +503,12 @@ static char *clean_line(almanac_arena *arena, const char *s, size_t max, cleanin
     if (copy == NULL)
         return NULL;
     for (size_t i = 0; i < length;) {
+        size_t bidi = bidi_control_width(s + i, length - i);
+        if (bidi > 0) {
+            what->bidi = true;
+            i += bidi;
+            continue;
+        }
         size_t control = utf8_control_width(s + i, length - i);
         if (control > 0)
             *broken = true;
@@ -501,7 +524,9 @@ static char *clean_line(almanac_arena *arena, const char *s, size_t max, cleanin
     *cut = *cut || kept < n - first;
     memmove(copy, copy + first, kept);
     copy[kept] = '\0';
-    return kept > 0 ? copy : NULL;
+    /* a text of only invisible characters (U+200B ...) is no text: the
+     * loader refuses it */
+    return kept > 0 && utf8_first_visible(copy, kept) != SIZE_MAX ? copy : NULL;
 }
 
 /* Free text: newlines and tabs stay, CR and the other controls (C0, DEL,
@@ -516,6 +541,12 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, cleanin
     if (copy == NULL)
         return NULL;
     for (size_t i = 0; i < length;) {
+        size_t bidi = bidi_control_width(s + i, length - i);
+        if (bidi > 0) {
+            what->bidi = true;
+            i += bidi;
+            continue;
+        }
         size_t control = utf8_control_width(s + i, length - i);
         if (control > 0 && s[i] != '\n' && s[i] != '\t') {
             i += control;
@@ -526,18 +557,15 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, cleanin
     size_t kept = utf8_cut(copy, n, max);
     *cut = *cut || kept < n;
     copy[kept] = '\0';
-    for (size_t i = 0; i < kept; i++)
-        if (copy[i] != ' ' && copy[i] != '\n' && copy[i] != '\t')
-            return copy;
-    return NULL;
+    return utf8_first_visible(copy, kept) != SIZE_MAX ? copy : NULL;
 }
 
 /* Reports against P what cleaning its value changed. */
 static void report_cleaning(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                             const cleaning *what)
 {
-    static const char *const kinds[] = {"oneline", "utf8", "long"};
-    const bool changed[] = {what->broken, what->repaired, what->cut};
+    static const char *const kinds[] = {"oneline", "utf8", "long", "bidi"};
+    const bool changed[] = {what->broken, what->repaired, what->cut, what->bidi};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (!changed[i])
             continue;
