@@ -20,9 +20,11 @@ fail() { failed=$((failed + 1)); echo "FAIL: serve: $*"; }
 # expect WHAT GOT WANT
 expect() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'"; fi; }
 
-# start ARGS...: runs almanac serve in $tmp/site, sets $pid and $base.
+# start ARGS...: runs almanac serve in $tmp/site, sets $pid and $base. Its
+# stderr (the access log) goes to $serve_log, or else to $tmp/stderr.
+serve_log=""
 start() {
-    "$bin" serve "$@" > "$tmp/stdout" 2> "$tmp/stderr" &
+    "$bin" serve "$@" > "$tmp/stdout" 2> "${serve_log:-$tmp/stderr}" &
     pid=$!
     base=""
     for _ in $(seq 100); do
@@ -282,6 +284,49 @@ kill -INT "$pid"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 wait "$pid"; expect "exit status after SIGINT" $? 0
 pid=""
+
+# --- --watch while the directory's other files change ----------------------
+# The access log beside events.json grows with every request: steady
+# traffic must not put a rebuild off. Five edits, saved by renaming over the
+# file and by writing it in place, each served within 3 s.
+cp "$root/events.json" events.json
+serve_log="$PWD/access.log"
+start events.json -o out --listen 127.0.0.1:0 --watch
+"$py" - "$base" <<'EOF' &
+import http.client, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+try:
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+    for _ in range(3000):  # a request every 20 ms, for a minute at most
+        c.request("GET", "/timeline.txt")
+        c.getresponse().read()
+        time.sleep(0.02)
+except OSError:
+    pass
+EOF
+traffic=$!
+published=0
+for n in 1 2 3 4 5; do
+    sed "s/\"SCO Summit\"/\"SCO Summit edit $n\"/" "$root/events.json" > events.json.new
+    if [ $((n % 2)) = 1 ]; then
+        mv events.json.new events.json
+    else
+        cat events.json.new > events.json; rm events.json.new
+    fi
+    for _ in $(seq 30); do
+        curl -s -o "$tmp/body" "$base/all.ics"
+        if grep -q "SUMMARY:SCO Summit edit $n" "$tmp/body"; then
+            published=$((published + 1)); break
+        fi
+        sleep 0.1
+    done
+done
+kill "$traffic" 2>/dev/null; wait "$traffic" 2>/dev/null
+lines=$(wc -l < access.log | tr -d ' ')
+if [ "$lines" -ge 100 ]; then ok; else fail "--watch under traffic: only $lines log lines"; fi
+expect "--watch under steady traffic: edits served within 3 s" "$published" 5
+stop
+serve_log=""
 
 # --- start-up errors --------------------------------------------------------
 "$bin" serve events.json -o out --listen 127.0.0.1:0 > "$tmp/stdout" 2> "$tmp/stderr" &
