@@ -13,19 +13,75 @@
 
 #include "almanac/date.h"
 
-/* Copies TEXT for the log: quotes, backslashes and control bytes become
- * \xHH, so no request can forge a log line or a terminal sequence. */
+/* The length (1 to 4) of the well-formed UTF-8 sequence at P, with its
+ * code point in *CP; 0 when P does not start one: a stray continuation
+ * byte, an overlong form, a surrogate, beyond U+10FFFF, or cut short (the
+ * terminating NUL is not a continuation byte). */
+static size_t utf8_sequence(const unsigned char *p, uint32_t *cp)
+{
+    size_t length;
+    uint32_t least; /* the smallest code point that needs LENGTH bytes */
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xe0) == 0xc0) {
+        length = 2;
+        least = 0x80;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        length = 3;
+        least = 0x800;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        length = 4;
+        least = 0x10000;
+    } else {
+        return 0;
+    }
+    *cp = p[0] & (0x7fu >> length);
+    for (size_t i = 1; i < length; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        *cp = *cp << 6 | (p[i] & 0x3fu);
+    }
+    if (*cp < least || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+        return 0;
+    return length;
+}
+
+/* Characters a log line must not hold as they are: what ends or forges a
+ * line or a field (C0, quotes, backslashes, U+2028/U+2029), what a terminal
+ * obeys (C0, DEL, and C1: U+009B is a CSI as much as ESC [ is), and what
+ * reorders the text a reader sees (bidirectional formatting: U+061C,
+ * U+200E, U+200F, U+202A..U+202E, U+2066..U+2069). */
+static bool unsafe_in_log(uint32_t cp)
+{
+    return cp < 0x20 || cp == '"' || cp == '\\' || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
+           cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Copies TEXT for the log: the bytes of unsafe characters and of anything
+ * that is not well-formed UTF-8 become \xHH, so no request can forge a log
+ * line, drive a terminal or disguise itself. A character is copied whole or
+ * not at all, so a cut never leaves half of one. */
 void http_log_escape(char *out, size_t size, const char *text)
 {
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *)(text ? text : "-"); *p != '\0'; p++) {
-        bool escape = *p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\';
-        if (n + (escape ? 4 : 1) >= size)
+    size_t n = 0, length;
+    for (const unsigned char *p = (const unsigned char *)(text ? text : "-"); *p != '\0';
+         p += length) {
+        uint32_t cp;
+        length = utf8_sequence(p, &cp);
+        bool escape = length == 0 || unsafe_in_log(cp);
+        if (length == 0)
+            length = 1;
+        if (n + (escape ? 4 * length : length) >= size)
             break;
-        if (escape)
-            n += (size_t)snprintf(out + n, size - n, "\\x%02x", *p);
-        else
-            out[n++] = (char)*p;
+        for (size_t i = 0; i < length; i++) {
+            if (escape)
+                n += (size_t)snprintf(out + n, size - n, "\\x%02x", p[i]);
+            else
+                out[n++] = (char)p[i];
+        }
     }
     out[n] = '\0';
 }

@@ -201,6 +201,39 @@ expect "server still serving after all that" "$(code "$base/all.ics")" 200
 lines=$(grep -c '^127\.0\.0\.1 - - \[[0-9]*/[A-Z][a-z]*/[0-9:]* +0000\] "[A-Z]* [^ ]* HTTP/1\.1" [0-9]* [0-9-]* "[^"]*" "[^"]*"' "$tmp/stderr")
 if [ "$lines" -ge 40 ]; then ok; else fail "access log: $lines well-formed lines"; cat "$tmp/stderr" | head; fi
 if grep -q '"GET /all.ics HTTP/1.1" 304 - ' "$tmp/stderr"; then ok; else fail "no 304 in the log"; fi
+# What a terminal or a reader would obey, in the path, User-Agent and
+# Referer: C0, C1 (U+009B CSI, U+009D OSC, U+0085 NEL, and the same as
+# Latin-1 bytes) and bidirectional formatting (U+202E, U+2066, U+200F)
+# reach the log as \xHH; readable UTF-8 stays as it is.
+"$py" - "$base" <<'EOF'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+for target, agent, referer in [
+        (b"/\xc2\x9b31mlog-c1", b"\xc2\x9d0;title\x07 \xc2\x85 \x9b", b"\x1b[2J"),
+        (b"/log-bidi\xe2\x80\xaegnp.exe", b"caf\xc3\xa9 \xe2\x81\xa6x\xe2\x81\xa9", b"a\xe2\x80\x8fb")]:
+    with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nUser-Agent: " + agent +
+                  b"\r\nReferer: " + referer + b"\r\nConnection: close\r\n\r\n")
+        while s.recv(65536):
+            pass
+EOF
+for _ in $(seq 50); do grep -q 'log-bidi' "$tmp/stderr" && break; sleep 0.1; done
+grep -a 'log-c1\|log-bidi' "$tmp/stderr" > "$tmp/escaped.log"
+expect "escaped requests logged" "$(wc -l < "$tmp/escaped.log" | tr -d ' ')" 2
+for raw in ESC:'\033' BEL:'\007' U+009B:'\302\233' U+009D:'\302\235' U+0085:'\302\205' \
+           byte-9B:'\233' U+202E:'\342\200\256' U+2066:'\342\201\246' U+200F:'\342\200\217'; do
+    if LC_ALL=C grep -q "$(printf "${raw#*:}")" "$tmp/escaped.log"; then
+        fail "access log: ${raw%%:*} written raw"
+    else ok; fi
+done
+logged() { grep -cF -- "$1" "$tmp/escaped.log"; }
+expect "access log: C1 in the path" "$(logged 'GET /\xc2\x9b31mlog-c1 HTTP/1.1')" 1
+expect "access log: C1 in the agent" "$(logged '"\xc2\x9d0;title\x07 \xc2\x85 \x9b"')" 1
+expect "access log: C0 in the referer" "$(logged '"\x1b[2J"')" 1
+expect "access log: bidi in the path" "$(logged 'GET /log-bidi\xe2\x80\xaegnp.exe HTTP/1.1')" 1
+expect "access log: bidi in the referer" "$(logged '"a\xe2\x80\x8fb"')" 1
+expect "access log: bidi in the agent, UTF-8 kept" \
+    "$(logged "$(printf '"caf\303\251 \\xe2\\x81\\xa6x\\xe2\\x81\\xa9"')")" 1
 
 # --- a real subscription client ------------------------------------------
 events=$(grep -c '^BEGIN:VEVENT' out/all.ics)

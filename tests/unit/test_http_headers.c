@@ -1,0 +1,121 @@
+/*
+ * test_http_headers.c - what almanac serve reads of a request itself:
+ * escaping request text for the access log.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "http_headers.h"
+
+static void assert_escaped(const char *text, const char *expected)
+{
+    char out[256];
+    http_log_escape(out, sizeof out, text);
+    assert_string_equal(out, expected);
+}
+
+static void test_escape_ascii(void **state)
+{
+    (void)state;
+    assert_escaped("/all.ics?x=1", "/all.ics?x=1");
+    assert_escaped(NULL, "-");
+    assert_escaped("a\"b\\c", "a\\x22b\\x5cc");
+    assert_escaped("\r\n\t\x1b[31m\x7f", "\\x0d\\x0a\\x09\\x1b[31m\\x7f");
+}
+
+/* C1 controls: a terminal obeys U+009B (CSI) and U+009D (OSC) as it obeys
+ * ESC [ and ESC ]; U+0085 (NEL) ends a line for some readers. */
+static void test_escape_c1(void **state)
+{
+    (void)state;
+    assert_escaped("\xc2\x9b" "31m", "\\xc2\\x9b31m");
+    assert_escaped("\xc2\x9d" "0;x\xc2\x9c", "\\xc2\\x9d0;x\\xc2\\x9c");
+    assert_escaped("a\xc2\x85" "b", "a\\xc2\\x85b");
+    assert_escaped("\xc2\x80\xc2\x9f", "\\xc2\\x80\\xc2\\x9f");
+    /* the same controls as single bytes (Latin-1), not UTF-8 at all */
+    assert_escaped("\x9b" "31m\x85", "\\x9b31m\\x85");
+}
+
+/* Bidirectional formatting reorders what a reader sees: "\u202egnp.exe"
+ * shows as "exe.png". Line and paragraph separators end a line. */
+static void test_escape_bidi(void **state)
+{
+    (void)state;
+    assert_escaped("\xe2\x80\xae" "gnp.exe", "\\xe2\\x80\\xaegnp.exe");
+    static const char *const each[][2] = {
+        {"\xd8\x9c", "\\xd8\\x9c"},                 /* U+061C ARABIC LETTER MARK */
+        {"\xe2\x80\x8e", "\\xe2\\x80\\x8e"},        /* U+200E LRM */
+        {"\xe2\x80\x8f", "\\xe2\\x80\\x8f"},        /* U+200F RLM */
+        {"\xe2\x80\xa8", "\\xe2\\x80\\xa8"},        /* U+2028 LINE SEPARATOR */
+        {"\xe2\x80\xa9", "\\xe2\\x80\\xa9"},        /* U+2029 PARAGRAPH SEPARATOR */
+        {"\xe2\x80\xaa", "\\xe2\\x80\\xaa"},        /* U+202A LRE */
+        {"\xe2\x80\xab", "\\xe2\\x80\\xab"},        /* U+202B RLE */
+        {"\xe2\x80\xac", "\\xe2\\x80\\xac"},        /* U+202C PDF */
+        {"\xe2\x80\xad", "\\xe2\\x80\\xad"},        /* U+202D LRO */
+        {"\xe2\x81\xa6", "\\xe2\\x81\\xa6"},        /* U+2066 LRI */
+        {"\xe2\x81\xa7", "\\xe2\\x81\\xa7"},        /* U+2067 RLI */
+        {"\xe2\x81\xa8", "\\xe2\\x81\\xa8"},        /* U+2068 FSI */
+        {"\xe2\x81\xa9", "\\xe2\\x81\\xa9"},        /* U+2069 PDI */
+    };
+    for (size_t i = 0; i < sizeof each / sizeof each[0]; i++)
+        assert_escaped(each[i][0], each[i][1]);
+}
+
+/* Text people write stays readable, the neighbours of the ranges above
+ * included. */
+static void test_keep_text(void **state)
+{
+    (void)state;
+    assert_escaped("Mozilla/5.0 (Thunderbird) caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x85",
+                   "Mozilla/5.0 (Thunderbird) caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\x85");
+    assert_escaped("\xc2\xa0\xe2\x80\x8d\xe2\x80\xb0\xe2\x81\xa5\xe2\x81\xaa\xd8\x9b",
+                   "\xc2\xa0\xe2\x80\x8d\xe2\x80\xb0\xe2\x81\xa5\xe2\x81\xaa\xd8\x9b");
+    assert_escaped("\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82",
+                   "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82");
+}
+
+/* Bytes that are not well-formed UTF-8 are escaped one by one: a reader
+ * decoding them some other way must not find a control among them. */
+static void test_escape_malformed(void **state)
+{
+    (void)state;
+    assert_escaped("\xc0\xaf", "\\xc0\\xaf");               /* overlong '/' */
+    assert_escaped("\xe0\x80\xae", "\\xe0\\x80\\xae");       /* overlong '.' */
+    assert_escaped("\xed\xa0\x80", "\\xed\\xa0\\x80");       /* a surrogate */
+    assert_escaped("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* above U+10FFFF */
+    assert_escaped("\x80x", "\\x80x");                       /* a lone continuation */
+    assert_escaped("a\xe2\x80", "a\\xe2\\x80");              /* cut short by the end */
+    assert_escaped("\xe2\x80" "b", "\\xe2\\x80b");           /* cut short by a letter */
+    assert_escaped("\xff\xfe", "\\xff\\xfe");
+}
+
+/* The output always fits and never ends inside a character or an escape. */
+static void test_cut_whole(void **state)
+{
+    (void)state;
+    char out[8];
+    http_log_escape(out, 3, "\xc3\xa9\xc3\xa9");
+    assert_string_equal(out, "\xc3\xa9");
+    http_log_escape(out, 2, "\xc3\xa9");
+    assert_string_equal(out, "");
+    http_log_escape(out, 8, "ab\xe2\x80\xae");
+    assert_string_equal(out, "ab");
+    http_log_escape(out, 8, "a\x1b\x1b");
+    assert_string_equal(out, "a\\x1b");
+    http_log_escape(out, 1, "abc");
+    assert_string_equal(out, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escape_ascii),     cmocka_unit_test(test_escape_c1),
+        cmocka_unit_test(test_escape_bidi),      cmocka_unit_test(test_keep_text),
+        cmocka_unit_test(test_escape_malformed), cmocka_unit_test(test_cut_whole),
+    };
+    return cmocka_run_group_tests_name("http_headers", tests, NULL, NULL);
+}
