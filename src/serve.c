@@ -42,7 +42,12 @@ enum {
     CONNECTIONS_MAX = 1024,
     CONNECTIONS_PER_IP_MAX = 128, /* a benchmark's 100 connections still fit */
     CONNECTION_TIMEOUT_S = 30,    /* idle or trickling clients are dropped */
-    CONNECTION_MEMORY = 16 * 1024,/* request line and headers; longer: 414/431 */
+    HEAD_MAX = 16 * 1024,         /* request line and header fields; longer: 431 */
+    FIELDS_MAX = 100,             /* header fields, cookies and query arguments; more: 431 */
+    /* libmicrohttpd keeps the request head, a record per field, and the
+     * reply's head in one pool per connection. Twice HEAD_MAX holds the
+     * largest head within the limits above with room for any reply. */
+    CONNECTION_MEMORY = 2 * HEAD_MAX,
     URL_MAX = 1024,
     THREADS = 2
 };
@@ -286,18 +291,24 @@ static enum MHD_Result queue(struct MHD_Connection *c, request *req, unsigned st
     return result;
 }
 
+/* A short plain-text error. CLOSE adds "Connection: close": after an
+ * error about the request's framing, nothing more on the connection can be
+ * trusted to start where a request starts. */
 static enum MHD_Result answer_error(struct MHD_Connection *c, request *req, unsigned status,
-                                    const char *text)
+                                    const char *text, bool close)
 {
+    req->answered = true;
     struct MHD_Response *response =
         MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
-                                        MHD_RESPMEM_PERSISTENT);
+                                        MHD_RESPMEM_MUST_COPY);
     if (response == NULL)
         return MHD_NO;
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (close)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     return queue(c, req, status, response, strcmp(req->method, "HEAD") == 0 ? 0 : strlen(text));
 }
 
@@ -362,6 +373,104 @@ static enum MHD_Result answer_resource(almanac_server *server, struct MHD_Connec
     return queue(c, req, MHD_HTTP_OK, response, strcmp(req->method, "HEAD") == 0 ? 0 : length);
 }
 
+/* Collects the header fields that decide framing (an MHD_KeyValueIterator). */
+static enum MHD_Result note_field(void *cls, enum MHD_ValueKind kind, const char *name,
+                                  const char *value)
+{
+    (void)kind;
+    http_head_field(cls, name, value);
+    return MHD_YES;
+}
+
+static bool is_get_or_head(const char *method)
+{
+    return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+}
+
+/* Answers 431 by writing it to the socket ourselves, then has
+ * libmicrohttpd close the connection (MHD_NO; it logs that as an
+ * "internal error"). libmicrohttpd 0.9.75 builds a reply's head in the
+ * connection's pool, which still holds the request's head, and reserves
+ * nothing for it: after a head that leaves less room than a reply needs,
+ * a reply queued the normal way is never sent and the connection closes
+ * without a word. A head over our limits may be one such; this reply
+ * needs none of the pool. The request has been read and nothing was
+ * queued, so nothing else is written on the socket. */
+static enum MHD_Result answer_too_large(struct MHD_Connection *c, request *req)
+{
+    static const char body[] = "431 the request head is too large\n";
+    bool head = strcmp(req->method, "HEAD") == 0;
+    char date[40], reply[320];
+    http_date(time(NULL), date, sizeof date);
+    int length = snprintf(reply, sizeof reply,
+                          "HTTP/1.1 431 Request Header Fields Too Large\r\nDate: %s\r\n"
+                          "Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                          "X-Content-Type-Options: nosniff\r\nContent-Length: %zu\r\n\r\n%s",
+                          date, sizeof body - 1, head ? "" : body);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != NULL && length > 0 && (size_t)length < sizeof reply)
+        (void)send(info->connect_fd, reply, (size_t)length, MSG_NOSIGNAL | MSG_DONTWAIT);
+    req->answered = true;
+    req->status = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+    req->bytes = head ? 0 : sizeof body - 1;
+    return MHD_NO;
+}
+
+/* Whether the head is over HEAD_MAX bytes or FIELDS_MAX fields. */
+static bool head_too_large(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *size =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    int fields = MHD_get_connection_values(c, MHD_HEADER_KIND | MHD_COOKIE_KIND |
+                                                  MHD_GET_ARGUMENT_KIND, NULL, NULL);
+    return (size != NULL && size->header_size > HEAD_MAX) || fields > FIELDS_MAX;
+}
+
+/* Judges a request as soon as its head is in, before any body is read.
+ * An answer queued now makes libmicrohttpd skip the body and close the
+ * connection after it: what a request whose end is uncertain needs
+ * (RFC 9112 6.3), and a GET with a body, whose body we will not read.
+ * Returns MHD_YES with nothing queued for a good GET or HEAD. */
+static enum MHD_Result judge_head(struct MHD_Connection *c, request *req, const char *method,
+                                  const char *url, const char *version)
+{
+    if (head_too_large(c))
+        return answer_too_large(c, req);
+    http_head head = HTTP_HEAD_INIT;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, note_field, &head);
+    const char *why;
+    http_head_verdict_kind verdict = http_head_verdict(&head, url, version, &why);
+    if (verdict == HTTP_HEAD_BAD) {
+        char text[160];
+        snprintf(text, sizeof text, "400 bad request: %s\n", why);
+        return answer_error(c, req, MHD_HTTP_BAD_REQUEST, text, true);
+    }
+    if (!is_get_or_head(method))
+        return answer_error(c, req, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n",
+                            verdict == HTTP_HEAD_BODY);
+    if (verdict == HTTP_HEAD_BODY)
+        return answer_error(c, req, MHD_HTTP_BAD_REQUEST,
+                            "400 bad request: a GET or HEAD request has no body\n", true);
+    return MHD_YES;
+}
+
+static request *request_new(struct MHD_Connection *c, const char *method, const char *url,
+                            const char *version)
+{
+    request *req = calloc(1, sizeof *req);
+    if (req == NULL)
+        return NULL;
+    http_log_escape(req->method, sizeof req->method, method);
+    http_log_escape(req->url, sizeof req->url, url);
+    http_log_escape(req->version, sizeof req->version, version);
+    http_log_escape(req->agent, sizeof req->agent,
+                    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT));
+    http_log_escape(req->referer, sizeof req->referer,
+                    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER));
+    return req;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -369,42 +478,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)upload_data;
     almanac_server *server = cls;
     request *req = *req_cls;
-    if (req == NULL) { /* headers are in; answer on the next call (keep-alive) */
-        req = calloc(1, sizeof *req);
+    if (req == NULL) { /* the head is in: judge it, answer on the next call (keep-alive) */
+        req = request_new(c, method, url, version);
         if (req == NULL)
             return MHD_NO;
-        http_log_escape(req->method, sizeof req->method, method);
-        http_log_escape(req->url, sizeof req->url, url);
-        http_log_escape(req->version, sizeof req->version, version);
-        http_log_escape(req->agent, sizeof req->agent,
-                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT));
-        http_log_escape(req->referer, sizeof req->referer,
-                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER));
         *req_cls = req;
-        bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-                   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-        if (get)
-            return MHD_YES;
+        return judge_head(c, req, method, url, version);
     }
-    if (req->answered) { /* a request body we do not want: discard it */
+    if (req->answered) { /* answered when the head came in */
         *upload_data_size = 0;
         return MHD_YES;
     }
-    req->answered = true;
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-        return answer_error(c, req, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n");
-    if (*upload_data_size != 0) {
-        *upload_data_size = 0;
-        return answer_error(c, req, MHD_HTTP_BAD_REQUEST, "400 a GET has no body\n");
-    }
     if (strlen(url) > URL_MAX)
-        return answer_error(c, req, MHD_HTTP_URI_TOO_LONG, "414 URI too long\n");
+        return answer_error(c, req, MHD_HTTP_URI_TOO_LONG, "414 URI too long\n", false);
     snapshot *snap = snapshot_acquire(server);
     const resource *r = find(snap, url);
     if (r == NULL) {
         snapshot_release(server, snap);
-        return answer_error(c, req, MHD_HTTP_NOT_FOUND, "404 not found\n");
+        return answer_error(c, req, MHD_HTTP_NOT_FOUND, "404 not found\n", false);
     }
+    req->answered = true;
     return answer_resource(server, c, req, snap, r);
 }
 

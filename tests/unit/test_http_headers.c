@@ -1,6 +1,7 @@
 /*
  * test_http_headers.c - what almanac serve reads of a request itself:
- * escaping request text for the access log.
+ * escaping request text for the access log, and judging a request head's
+ * framing (RFC 9112).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,12 +111,107 @@ static void test_cut_whole(void **state)
     assert_string_equal(out, "");
 }
 
+/* FIELDS: "name", "value" pairs, NULL-terminated. */
+static http_head_verdict_kind judge(const char *target, const char *version,
+                                    const char *const *fields, const char **why)
+{
+    http_head head = HTTP_HEAD_INIT;
+    for (size_t i = 0; fields[i] != NULL; i += 2)
+        http_head_field(&head, fields[i], fields[i + 1]);
+    return http_head_verdict(&head, target, version, why);
+}
+
+#define JUDGE(target, version, ...) judge(target, version, (const char *const[]){__VA_ARGS__, NULL}, &why)
+
+static void test_head_without_body(void **state)
+{
+    (void)state;
+    const char *why;
+    assert_int_equal(JUDGE("/all.ics", "HTTP/1.1", "Host", "x"), HTTP_HEAD_NO_BODY);
+    assert_null(why);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "host", "x", "Content-Length", "0"), HTTP_HEAD_NO_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Content-Length", "0", "content-length", "000"),
+                     HTTP_HEAD_NO_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.0", "User-Agent", "x"), HTTP_HEAD_NO_BODY);
+}
+
+static void test_head_with_body(void **state)
+{
+    (void)state;
+    const char *why;
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Content-Length", "5"), HTTP_HEAD_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Content-Length", "5", "Content-Length", "5"),
+                     HTTP_HEAD_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "chunked"), HTTP_HEAD_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "gzip, Chunked"),
+                     HTTP_HEAD_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "gzip",
+                           "Transfer-Encoding", "chunked"), HTTP_HEAD_BODY);
+    /* empty list elements count for nothing (RFC 9110 5.6.1) */
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", ", chunked ,"),
+                     HTTP_HEAD_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "gzip;q=1 , chunked "),
+                     HTTP_HEAD_BODY);
+}
+
+static void assert_bad(const char *expected, const char *target, const char *version,
+                       const char *const *fields)
+{
+    const char *why;
+    assert_int_equal(judge(target, version, fields, &why), HTTP_HEAD_BAD);
+    assert_non_null(why);
+    assert_non_null(strstr(why, expected));
+}
+
+/* BAD(what WHY mentions, target, version, field name and value pairs...) */
+#define BAD(expected, target, version, ...) \
+    assert_bad(expected, target, version, (const char *const[]){__VA_ARGS__, NULL})
+
+/* RFC 9112 6.3: lengths that disagree, or a length beside chunked, leave
+ * the end of the request to whoever reads it: the smuggling cases. */
+static void test_head_framing_bad(void **state)
+{
+    (void)state;
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "0", "Content-Length", "5");
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "5, 5");
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "");
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "-1");
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "+5");
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "99999999999999999999999");
+    BAD("both", "/", "HTTP/1.1", "Host", "x", "Content-Length", "5", "Transfer-Encoding", "chunked");
+    BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "xchunked");
+    BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "chunked, gzip");
+    BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "chunked",
+        "Transfer-Encoding", "gzip");
+    BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "");
+    BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "chunked gzip");
+    BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "chunked;q=1, ;x");
+    BAD("HTTP/1.0", "/", "HTTP/1.0", "Transfer-Encoding", "chunked");
+}
+
+static void test_head_fields_bad(void **state)
+{
+    (void)state;
+    const char *why;
+    BAD("without a Host", "/", "HTTP/1.1", "User-Agent", "x");
+    BAD("more than one Host", "/", "HTTP/1.1", "Host", "x", "Host", "y");
+    BAD("field name", "/", "HTTP/1.1", "Host", "x", "Content-Length ", "5");
+    BAD("field name", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding\t", "chunked");
+    BAD("field name", "/", "HTTP/1.1", "Host", "x", "", "x");
+    BAD("field name", "/", "HTTP/1.1", "Host", "x", "X(y)", "x");
+    BAD("request target", "/a b", "HTTP/1.1", "Host", "x");
+    BAD("request target", "/a\x01", "HTTP/1.1", "Host", "x");
+    assert_int_equal(JUDGE("/a%20b", "HTTP/1.1", "Host", "x", "X-Custom_Field.1~", "v"), HTTP_HEAD_NO_BODY);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape_ascii),     cmocka_unit_test(test_escape_c1),
         cmocka_unit_test(test_escape_bidi),      cmocka_unit_test(test_keep_text),
         cmocka_unit_test(test_escape_malformed), cmocka_unit_test(test_cut_whole),
+        cmocka_unit_test(test_head_without_body), cmocka_unit_test(test_head_with_body),
+        cmocka_unit_test(test_head_framing_bad),  cmocka_unit_test(test_head_fields_bad),
     };
     return cmocka_run_group_tests_name("http_headers", tests, NULL, NULL);
 }
