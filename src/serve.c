@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -34,14 +35,17 @@
 #include "almanac/build.h"
 #include "almanac/date.h"
 #include "almanac/render.h"
+#include "connection_guard.h"
 #include "hash.h"
 #include "http_headers.h"
 
 /* Limits that keep slow or many clients from exhausting the server. */
 enum {
-    CONNECTIONS_MAX = 1024,
-    CONNECTIONS_PER_IP_MAX = 128, /* a benchmark's 100 connections still fit */
-    CONNECTION_TIMEOUT_S = 30,    /* idle or trickling clients are dropped */
+    CONNECTIONS_MAX = 1024,     /* libmicrohttpd's: it accepts no more */
+    CONNECTIONS_PER_IP_MAX = 32, /* a browser opens 6; calendar apps 1 */
+    HEAD_DEADLINE_MS = 10 * 1000, /* for a whole request head, from the accept or the last reply */
+    CONNECTION_TIMEOUT_S = 30,    /* idle, while a reply is sent (libmicrohttpd's) */
+    DESCRIPTORS_SPARE = 64,       /* listening socket, epoll, inotify, logs, a rebuild's files */
     HEAD_MAX = 16 * 1024,         /* request line and header fields; longer: 431 */
     FIELDS_MAX = 100,             /* header fields, cookies and query arguments; more: 431 */
     /* libmicrohttpd keeps the request head, a record per field, and the
@@ -78,6 +82,7 @@ typedef struct {
 
 struct almanac_server {
     struct MHD_Daemon *daemon;
+    connection_guard *guard;  /* head deadlines and room for new clients */
     pthread_mutex_t lock; /* guards current and every snapshot's refs */
     snapshot *current;    /* NULL before the first publish */
     FILE *log;
@@ -471,6 +476,14 @@ static request *request_new(struct MHD_Connection *c, const char *method, const 
     return req;
 }
 
+/* The guard's record of connection C (NULL if it has none). */
+static guarded_connection *guarded(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info != NULL ? info->socket_context : NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -479,6 +492,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     almanac_server *server = cls;
     request *req = *req_cls;
     if (req == NULL) { /* the head is in: judge it, answer on the next call (keep-alive) */
+        connection_guard_head_received(server->guard, guarded(c), connection_guard_now());
         req = request_new(c, method, url, version);
         if (req == NULL)
             return MHD_NO;
@@ -510,6 +524,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
     *req_cls = NULL;
     if (req == NULL)
         return;
+    connection_guard_response_done(server->guard, guarded(c), connection_guard_now());
     if (server->log != NULL) {
         char host[NI_MAXHOST] = "-";
         const union MHD_ConnectionInfo *info =
@@ -536,6 +551,52 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
         fflush(server->log);
     }
     free(req);
+}
+
+/* Accepted and closed connections, for the guard. libmicrohttpd calls
+ * this with MHD_CONNECTION_NOTIFY_CLOSED before it closes the socket. A
+ * connection the guard cannot record (out of memory) is ended at once:
+ * unguarded, it could be held for ever. */
+static void notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+    almanac_server *server = cls;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        connection_guard_remove(server->guard, *socket_context);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL)
+        return;
+    *socket_context = connection_guard_add(server->guard, info->connect_fd, connection_guard_now());
+    if (*socket_context == NULL)
+        shutdown(info->connect_fd, SHUT_RDWR);
+}
+
+/* How many connections this process can hold: CONNECTIONS_MAX, or fewer
+ * when the limit on open files is lower and cannot be raised (Debian's
+ * default soft limit is 1024: raised, as servers do, up to the hard one).
+ * A connection limit above the descriptors left would make accept() fail
+ * before the guard could make room. */
+static unsigned connections_possible(void)
+{
+    const rlim_t wanted = CONNECTIONS_MAX + DESCRIPTORS_SPARE;
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return CONNECTIONS_MAX / 4;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        struct rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max != RLIM_INFINITY && limit.rlim_max < wanted
+                              ? limit.rlim_max : wanted;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted)
+        return CONNECTIONS_MAX;
+    return limit.rlim_cur > 2 * DESCRIPTORS_SPARE ? (unsigned)(limit.rlim_cur - DESCRIPTORS_SPARE)
+                                                   : DESCRIPTORS_SPARE;
 }
 
 /* Unescaping is left undone on purpose: names are compared as sent. */
@@ -617,28 +678,38 @@ almanac_server *almanac_server_start(const almanac_server_options *options,
     }
     pthread_mutex_init(&server->lock, NULL);
     server->log = options->log;
+    /* The guard starts making room 1/16 below libmicrohttpd's limit, so a
+     * full server still accepts: a new client ends the connection that
+     * has waited longest for its head. The 1/16 is slack for connections
+     * ended but not yet closed by libmicrohttpd. */
+    unsigned connections = connections_possible();
+    server->guard = connection_guard_new(connections - connections / 16, HEAD_DEADLINE_MS);
+    int error = server->guard != NULL ? connection_guard_start(server->guard) : ENOMEM;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (address->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     errno = 0;
-    server->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, server,
-        MHD_OPTION_EXTERNAL_LOGGER, log_error, (void *)options->log,
-        MHD_OPTION_SOCK_ADDR, address->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONNECTIONS_PER_IP_MAX,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, server,
-        MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
-        MHD_OPTION_END);
-    int saved = errno;
+    if (error == 0)
+        server->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, handle, server,
+            MHD_OPTION_EXTERNAL_LOGGER, log_error, (void *)options->log,
+            MHD_OPTION_SOCK_ADDR, address->ai_addr,
+            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
+            MHD_OPTION_CONNECTION_LIMIT, connections,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONNECTIONS_PER_IP_MAX,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, server,
+            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
+            MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
+            MHD_OPTION_END);
+    int saved = error != 0 ? error : errno;
     freeaddrinfo(address);
     if (server->daemon == NULL) {
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
                                 "cannot listen on %s: %s", listen,
                                 saved != 0 ? strerror(saved) : "the server did not start");
+        connection_guard_free(server->guard);
         pthread_mutex_destroy(&server->lock);
         free(server);
         return NULL;
@@ -726,7 +797,8 @@ void almanac_server_stop(almanac_server *server)
 {
     if (server == NULL)
         return;
-    MHD_stop_daemon(server->daemon);
+    MHD_stop_daemon(server->daemon); /* removes every connection from the guard */
+    connection_guard_free(server->guard);
     snapshot_release(server, server->current);
     pthread_mutex_destroy(&server->lock);
     free(server);

@@ -468,6 +468,30 @@ expect "--watch under steady traffic: edits served within 3 s" "$published" 5
 stop
 serve_log=""
 
+# --- slow clients -----------------------------------------------------------
+# Attackers that send part of a request head and then a byte a second,
+# reconnecting whatever the server closes, while a fresh client on
+# 127.0.0.1 fetches all.ics every 0.25 s: each fetch must be whole within
+# a second. First 1,280 connections from ten addresses (more than the
+# server's 1,024): the per-address limit holds them to 32 each, and the
+# head deadline ends each one 10 s after it connected. Then 1,280 from 40
+# addresses, 32 each: the server is full, and new clients get in because
+# the oldest waiting connections make room. (make stress: the same for
+# minutes, and more.)
+start events.json -o out --listen 127.0.0.1:0
+"$py" "$root/tests/e2e/slow_clients.py" --url "$base" --file out/all.ics --label "slow clients" \
+    --addresses 10 --per-address 128 --seconds 13 --trickle 1 --reconnect \
+    --deadline 10 --per-address-max 32 > "$tmp/slow" 2>&1
+expect "slow clients from 10 addresses: exit status" $? 0
+"$py" "$root/tests/e2e/slow_clients.py" --url "$base" --file out/all.ics --label "a full server" \
+    --addresses 40 --first-address 20 --per-address 32 --seconds 5 --trickle 1 \
+    --reconnect >> "$tmp/slow" 2>&1
+expect "slow clients from 40 addresses: exit status" $? 0
+grep '^FAIL' "$tmp/slow" | sed 's/^FAIL: /FAIL: serve: /'
+sed -n 's/^\(slow clients\|a full server\): /  serve: \1: /p' "$tmp/slow"
+expect "served after the attacks" "$(code "$base/all.ics")" 200
+stop
+
 # --- start-up errors --------------------------------------------------------
 "$bin" serve events.json -o out --listen 127.0.0.1:0 > "$tmp/stdout" 2> "$tmp/stderr" &
 pid=$!
