@@ -432,6 +432,46 @@ static bool head_too_large(struct MHD_Connection *c)
     return (size != NULL && size->header_size > HEAD_MAX) || fields > FIELDS_MAX;
 }
 
+/* The number of query arguments in URI, as libmicrohttpd splits them. */
+static size_t query_arguments(const char *uri)
+{
+    const char *query = strchr(uri, '?');
+    size_t count = query != NULL ? 1 : 0;
+    for (const char *p = query; p != NULL && *p != '\0'; p++)
+        count += *p == '&';
+    return count;
+}
+
+/* Called with the request line, before libmicrohttpd splits the query
+ * (MHD_OPTION_URI_LOG_CALLBACK; what it returns becomes the request's
+ * context). libmicrohttpd 0.9.75 keeps one record per query argument in
+ * the connection's pool; when they do not fit (from about 480) it queues a
+ * 431 and then stops reading without sending it, and the client would wait
+ * for the head deadline. Over FIELDS_MAX arguments, the 431 is written
+ * here and the socket shut down, which libmicrohttpd closes. (The method
+ * is not known yet: a HEAD gets the short body too, on a connection that
+ * ends after it.) */
+static void *request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    if (query_arguments(uri) <= FIELDS_MAX)
+        return NULL;
+    request *req = calloc(1, sizeof *req);
+    if (req == NULL)
+        return NULL;
+    snprintf(req->method, sizeof req->method, "-");
+    http_log_escape(req->url, sizeof req->url, uri);
+    snprintf(req->version, sizeof req->version, "-");
+    snprintf(req->agent, sizeof req->agent, "-");
+    snprintf(req->referer, sizeof req->referer, "-");
+    answer_too_large(c, req);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != NULL)
+        shutdown(info->connect_fd, SHUT_RDWR);
+    return req;
+}
+
 /* Judges a request as soon as its head is in, before any body is read.
  * An answer queued now makes libmicrohttpd skip the body and close the
  * connection after it: what a request whose end is uncertain needs
@@ -499,7 +539,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         *req_cls = req;
         return judge_head(c, req, method, url, version);
     }
-    if (req->answered) { /* answered when the head came in */
+    if (req->answered) { /* answered when the head or the request line came in */
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -702,6 +742,7 @@ almanac_server *almanac_server_start(const almanac_server_options *options,
             MHD_OPTION_NOTIFY_COMPLETED, completed, server,
             MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
             MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
+            MHD_OPTION_URI_LOG_CALLBACK, request_line, NULL,
             MHD_OPTION_END);
     int saved = error != 0 ? error : errno;
     freeaddrinfo(address);

@@ -266,8 +266,9 @@ check("the same Content-Length twice", GET + b"Content-Length: 0\r\nContent-Leng
       b"Connection: close\r\n\r\n", "200", True)
 check("a POST with a body", b"POST /all.ics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
       "405", True)
-# Heads of every size around the 16 KiB limit, as one long field or as
-# many short ones: a 200 up to the limits, a 431 beyond, never silence.
+# Heads of every size around the 16 KiB limit, as one long field, as
+# many short ones or as query arguments: a 200 up to the limits, a 431
+# beyond, never silence.
 def head(size, fields):
     per = max(4, (size - 60) // fields)
     lines = b"".join(b"X-%03d: %s\r\n" % (i, b"v" * (per - 8)) for i in range(fields))
@@ -290,6 +291,16 @@ for fields in range(80, 700, 3):
         silent.append((len(data), fields))
     elif statuses[0] != want:
         wrong.append((len(data), fields, statuses[0]))
+# query arguments are fields too; libmicrohttpd itself stops reading at ~480
+for count in (98, 99, 150, 470, 480, 1000, 3000):
+    query = b"&".join(b"a%d" % i for i in range(count))
+    data = b"GET /all.ics?" + query + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    statuses, closed, out, took = exchange(data)
+    want = "200" if count + 2 <= 100 else "431"
+    if not statuses:
+        silent.append((len(data), count))
+    elif statuses[0] != want or took > 1:
+        wrong.append((len(data), count, statuses[0]))
 print(("FAIL heads around the limits: silence for (bytes, fields) %s" % silent[:8]) if silent
       else "ok heads around the limits: never silence")
 print(("FAIL heads around the limits: wrong status (bytes, fields, got) %s" % wrong[:8]) if wrong
