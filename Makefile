@@ -46,7 +46,7 @@ REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
 FUZZ_SECONDS ?= 30
 
 .PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
-        bench bench-deps bench-serve install uninstall clean check-out
+        bench bench-deps bench-serve stress install uninstall clean check-out
 
 all: $(B)/almanac
 
@@ -165,6 +165,12 @@ bench: $(B)/almanac | bench-deps
 # Only the load test of the server with wrk.
 bench-serve: $(B)/almanac | bench-deps
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
+
+# Slow-client attacks on the server for STRESS_SECONDS each, with a fresh
+# client measured through them (tests/e2e/stress.sh; never part of make test).
+STRESS_SECONDS ?= 75
+stress: $(B)/asan/almanac | test-deps
+	@sh tests/e2e/stress.sh $(B)/asan/almanac $(STRESS_SECONDS)
 
 install: $(B)/almanac
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

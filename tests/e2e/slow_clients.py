@@ -119,7 +119,6 @@ class Attacker:
             self.max_open = max(self.max_open, sum(held.values()))
 
     def trickle(self):
-        self.count_held()
         for s in list(self.open):
             try:
                 s.send(b"a")
@@ -145,6 +144,7 @@ class Attacker:
             for address in self.addresses():
                 self.connect(address)
         next_trickle = time.monotonic() + self.args.trickle
+        next_count = time.monotonic() + self.HELD
         overdue_max = 0
         while time.monotonic() < until:
             timeout = max(0.0, min(next_trickle, until) - time.monotonic())
@@ -158,6 +158,9 @@ class Attacker:
                     data = b""
                 if not data:   # closed (or answered: a 4xx, then closed)
                     self.drop(s, True)
+            if time.monotonic() >= next_count:
+                self.count_held()
+                next_count += self.HELD
             if time.monotonic() >= next_trickle:
                 self.trickle()
                 next_trickle += self.args.trickle
