@@ -214,16 +214,20 @@ static bool is_token(const char *text)
     return true;
 }
 
-/* A Content-Length value: 1*DIGIT (RFC 9110 8.6), without overflow. */
+/* A Content-Length value: 1*DIGIT (RFC 9110 8.6) up to INT64_MAX, the
+ * largest length a file offset can hold. */
 static bool parse_length(const char *value, uint64_t *length)
 {
     *length = 0;
     if (*value == '\0')
         return false;
     for (const char *p = value; *p != '\0'; p++) {
-        if (*p < '0' || *p > '9' || *length > (UINT64_C(1) << 62) / 5)
+        if (*p < '0' || *p > '9')
             return false;
-        *length = *length * 10 + (uint64_t)(*p - '0');
+        uint64_t digit = (uint64_t)(*p - '0');
+        if (*length > ((uint64_t)INT64_MAX - digit) / 10)
+            return false;
+        *length = *length * 10 + digit;
     }
     return true;
 }

@@ -213,7 +213,6 @@ static void check_head(char *text)
     for (const char *t = target; *t != '\0'; t++)
         bad |= (unsigned char)*t <= 0x20 || *t == 0x7f;
     size_t hosts = 0, lengths = 0, encodings = 0;
-    bool unsure = false; /* a number of 19 digits may or may not fit in 64 bits */
     const char *first_length = NULL, *last_encoding = NULL;
     for (size_t i = 0; i < count; i++) {
         bool token = fields[i].name[0] != '\0';
@@ -231,9 +230,12 @@ static void check_head(char *text)
         if (strcasecmp(fields[i].name, "Content-Length") == 0) {
             lengths++;
             const char *v = fields[i].value;
-            size_t digits = strlen(v + strspn(v, "0"));
-            unsure |= all_digits(v) && digits == 19;
-            bad |= !all_digits(v) || digits > 19 ||
+            const char *significant = v + strspn(v, "0");
+            size_t digits = strlen(significant);
+            /* at most INT64_MAX, compared as text */
+            bool too_long = digits > 19 ||
+                            (digits == 19 && strcmp(significant, "9223372036854775807") > 0);
+            bad |= !all_digits(v) || too_long ||
                    (first_length != NULL && !same_number(first_length, v));
             if (first_length == NULL)
                 first_length = fields[i].value;
@@ -242,7 +244,7 @@ static void check_head(char *text)
     bad |= hosts > 1 || (hosts == 0 && !http_1_0);
     bad |= encodings > 0 && (lengths > 0 || http_1_0 || !ends_in_chunked(last_encoding));
     body = encodings > 0 || (first_length != NULL && first_length[strspn(first_length, "0")] != '\0');
-    if (!unsure && bad != (verdict == HTTP_HEAD_BAD))
+    if (bad != (verdict == HTTP_HEAD_BAD))
         abort();
     if (!bad && verdict != (body ? HTTP_HEAD_BODY : HTTP_HEAD_NO_BODY))
         abort();

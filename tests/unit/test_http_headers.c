@@ -140,6 +140,8 @@ static void test_head_with_body(void **state)
     (void)state;
     const char *why;
     assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Content-Length", "5"), HTTP_HEAD_BODY);
+    assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Content-Length", "9223372036854775807",
+                           "Content-Length", "009223372036854775807"), HTTP_HEAD_BODY);
     assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Content-Length", "5", "Content-Length", "5"),
                      HTTP_HEAD_BODY);
     assert_int_equal(JUDGE("/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "chunked"), HTTP_HEAD_BODY);
@@ -178,6 +180,8 @@ static void test_head_framing_bad(void **state)
     BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "-1");
     BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "+5");
     BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "99999999999999999999999");
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "9223372036854775808");
+    BAD("Content-Length", "/", "HTTP/1.1", "Host", "x", "Content-Length", "09844674407370955671");
     BAD("both", "/", "HTTP/1.1", "Host", "x", "Content-Length", "5", "Transfer-Encoding", "chunked");
     BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "xchunked");
     BAD("last coding", "/", "HTTP/1.1", "Host", "x", "Transfer-Encoding", "chunked, gzip");
