@@ -41,9 +41,9 @@
 
 /* Limits that keep slow or many clients from exhausting the server. */
 enum {
-    CONNECTIONS_MAX = 1024,     /* libmicrohttpd's: it accepts no more */
-    CONNECTIONS_PER_IP_MAX = 32, /* a browser opens 6; calendar apps 1 */
-    HEAD_DEADLINE_MS = 10 * 1000, /* for a whole request head, from the accept or the last reply */
+    CONNECTIONS_MAX = 1024,       /* libmicrohttpd's: it accepts no more */
+    CONNECTIONS_PER_IP_MAX = 32,  /* a browser opens 6; calendar apps 1 */
+    HEAD_DEADLINE_MS = 10 * 1000, /* a whole request head, from the accept or the last reply */
     CONNECTION_TIMEOUT_S = 30,    /* idle, while a reply is sent (libmicrohttpd's) */
     DESCRIPTORS_SPARE = 64,       /* listening socket, epoll, inotify, logs, a rebuild's files */
     HEAD_MAX = 16 * 1024,         /* request line and header fields; longer: 431 */
