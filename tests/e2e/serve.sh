@@ -21,10 +21,12 @@ fail() { failed=$((failed + 1)); echo "FAIL: serve: $*"; }
 expect() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'"; fi; }
 
 # start ARGS...: runs almanac serve in $tmp/site, sets $pid and $base. Its
-# stderr (the access log) goes to $serve_log, or else to $tmp/stderr.
-serve_log=""
+# stderr (the access log) goes to $serve_log, or else to $tmp/stderr; with
+# $serve_files set, it may open that many files (ulimit -n).
+serve_log="" serve_files=""
 start() {
-    "$bin" serve "$@" > "$tmp/stdout" 2> "${serve_log:-$tmp/stderr}" &
+    (if [ -n "$serve_files" ]; then ulimit -n "$serve_files" || exit 2; fi
+     exec "$bin" serve "$@") > "$tmp/stdout" 2> "${serve_log:-$tmp/stderr}" &
     pid=$!
     base=""
     for _ in $(seq 100); do
@@ -501,6 +503,19 @@ expect "slow clients from 40 addresses: exit status" $? 0
 grep '^FAIL' "$tmp/slow" | sed 's/^FAIL: /FAIL: serve: /'
 sed -n 's/^\(slow clients\|a full server\): /  serve: \1: /p' "$tmp/slow"
 expect "served after the attacks" "$(code "$base/all.ics")" 200
+stop
+# With 256 files allowed and no more (soft and hard limit), the connection
+# limit is fitted below them: 320 slow connections from 10 addresses fill
+# the server, and it still makes room rather than failing accept().
+serve_files=256
+start events.json -o out --listen 127.0.0.1:0
+serve_files=""
+"$py" "$root/tests/e2e/slow_clients.py" --url "$base" --file out/all.ics \
+    --label "256 open files" --addresses 10 --first-address 70 --per-address 32 --seconds 5 \
+    --trickle 1 --reconnect > "$tmp/slow" 2>&1
+expect "slow clients with 256 open files: exit status" $? 0
+grep '^FAIL' "$tmp/slow" | sed 's/^FAIL: /FAIL: serve: /'
+sed -n 's/^\(256 open files\): /  serve: \1: /p' "$tmp/slow"
 stop
 
 # --- start-up errors --------------------------------------------------------
