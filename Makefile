@@ -22,8 +22,9 @@ SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c src/json_stream.c \
            src/load.c src/model.c src/name_set.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \
            src/render_markdown.c src/render_text.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
-           src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c src/import_places.c src/import_scan.c src/import_tz.c \
-           src/write_events.c
+           src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c \
+           src/import_places.c src/import_scan.c src/import_tz.c src/write_events.c \
+           src/connection_guard.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 B        = build
@@ -46,7 +47,7 @@ REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
 FUZZ_SECONDS ?= 30
 
 .PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
-        bench bench-deps bench-serve install uninstall clean check-out
+        bench bench-deps bench-serve stress install uninstall clean check-out
 
 all: $(B)/almanac
 
@@ -167,6 +168,12 @@ bench: $(B)/almanac | bench-deps
 # Only the load test of the server with wrk.
 bench-serve: $(B)/almanac | bench-deps
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
+
+# Slow-client attacks on the server for STRESS_SECONDS each, with a fresh
+# client measured through them (tests/e2e/stress.sh; never part of make test).
+STRESS_SECONDS ?= 75
+stress: $(B)/asan/almanac | test-deps
+	@sh tests/e2e/stress.sh $(B)/asan/almanac $(STRESS_SECONDS)
 
 install: $(B)/almanac
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

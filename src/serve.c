@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -34,15 +35,23 @@
 #include "almanac/build.h"
 #include "almanac/date.h"
 #include "almanac/render.h"
+#include "connection_guard.h"
 #include "hash.h"
 #include "http_headers.h"
 
 /* Limits that keep slow or many clients from exhausting the server. */
 enum {
-    CONNECTIONS_MAX = 1024,
-    CONNECTIONS_PER_IP_MAX = 128, /* a benchmark's 100 connections still fit */
-    CONNECTION_TIMEOUT_S = 30,    /* idle or trickling clients are dropped */
-    CONNECTION_MEMORY = 16 * 1024,/* request line and headers; longer: 414/431 */
+    CONNECTIONS_MAX = 1024,       /* libmicrohttpd's: it accepts no more */
+    CONNECTIONS_PER_IP_MAX = 32,  /* a browser opens 6; calendar apps 1 */
+    HEAD_DEADLINE_MS = 10 * 1000, /* a whole request head, from the accept or the last reply */
+    CONNECTION_TIMEOUT_S = 30,    /* idle, while a reply is sent (libmicrohttpd's) */
+    DESCRIPTORS_SPARE = 64,       /* listening socket, epoll, inotify, logs, a rebuild's files */
+    HEAD_MAX = 16 * 1024,         /* request line and header fields; longer: 431 */
+    FIELDS_MAX = 100,             /* header fields, cookies and query arguments; more: 431 */
+    /* libmicrohttpd keeps the request head, a record per field, and the
+     * reply's head in one pool per connection. Twice HEAD_MAX holds the
+     * largest head within the limits above with room for any reply. */
+    CONNECTION_MEMORY = 2 * HEAD_MAX,
     URL_MAX = 1024,
     THREADS = 2
 };
@@ -73,6 +82,7 @@ typedef struct {
 
 struct almanac_server {
     struct MHD_Daemon *daemon;
+    connection_guard *guard;  /* head deadlines and room for new clients */
     pthread_mutex_t lock; /* guards current and every snapshot's refs */
     snapshot *current;    /* NULL before the first publish */
     FILE *log;
@@ -286,18 +296,24 @@ static enum MHD_Result queue(struct MHD_Connection *c, request *req, unsigned st
     return result;
 }
 
+/* A short plain-text error. CLOSE adds "Connection: close": after an
+ * error about the request's framing, nothing more on the connection can be
+ * trusted to start where a request starts. */
 static enum MHD_Result answer_error(struct MHD_Connection *c, request *req, unsigned status,
-                                    const char *text)
+                                    const char *text, bool close)
 {
+    req->answered = true;
     struct MHD_Response *response =
         MHD_create_response_from_buffer(strlen(text), (void *)(uintptr_t)text,
-                                        MHD_RESPMEM_PERSISTENT);
+                                        MHD_RESPMEM_MUST_COPY);
     if (response == NULL)
         return MHD_NO;
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
         MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+    if (close)
+        MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     return queue(c, req, status, response, strcmp(req->method, "HEAD") == 0 ? 0 : strlen(text));
 }
 
@@ -362,6 +378,152 @@ static enum MHD_Result answer_resource(almanac_server *server, struct MHD_Connec
     return queue(c, req, MHD_HTTP_OK, response, strcmp(req->method, "HEAD") == 0 ? 0 : length);
 }
 
+/* Collects the header fields that decide framing (an MHD_KeyValueIterator). */
+static enum MHD_Result note_field(void *cls, enum MHD_ValueKind kind, const char *name,
+                                  const char *value)
+{
+    (void)kind;
+    http_head_field(cls, name, value);
+    return MHD_YES;
+}
+
+static bool is_get_or_head(const char *method)
+{
+    return strcmp(method, MHD_HTTP_METHOD_GET) == 0 || strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+}
+
+/* Answers 431 by writing it to the socket ourselves, then has
+ * libmicrohttpd close the connection (MHD_NO; it logs that as an
+ * "internal error"). libmicrohttpd 0.9.75 builds a reply's head in the
+ * connection's pool, which still holds the request's head, and reserves
+ * nothing for it: after a head that leaves less room than a reply needs,
+ * a reply queued the normal way is never sent and the connection closes
+ * without a word. A head over our limits may be one such; this reply
+ * needs none of the pool. The request has been read and nothing was
+ * queued, so nothing else is written on the socket. */
+static enum MHD_Result answer_too_large(struct MHD_Connection *c, request *req)
+{
+    static const char body[] = "431 the request head is too large\n";
+    bool head = strcmp(req->method, "HEAD") == 0;
+    char date[40], reply[320];
+    http_date(time(NULL), date, sizeof date);
+    int length = snprintf(reply, sizeof reply,
+                          "HTTP/1.1 431 Request Header Fields Too Large\r\nDate: %s\r\n"
+                          "Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                          "X-Content-Type-Options: nosniff\r\nContent-Length: %zu\r\n\r\n%s",
+                          date, sizeof body - 1, head ? "" : body);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != NULL && length > 0 && (size_t)length < sizeof reply)
+        (void)send(info->connect_fd, reply, (size_t)length, MSG_NOSIGNAL | MSG_DONTWAIT);
+    req->answered = true;
+    req->status = MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+    req->bytes = head ? 0 : sizeof body - 1;
+    return MHD_NO;
+}
+
+/* Whether the head is over HEAD_MAX bytes or FIELDS_MAX fields. */
+static bool head_too_large(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *size =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    int fields = MHD_get_connection_values(c, MHD_HEADER_KIND | MHD_COOKIE_KIND |
+                                                  MHD_GET_ARGUMENT_KIND, NULL, NULL);
+    return (size != NULL && size->header_size > HEAD_MAX) || fields > FIELDS_MAX;
+}
+
+/* The number of query arguments in URI, as libmicrohttpd splits them. */
+static size_t query_arguments(const char *uri)
+{
+    const char *query = strchr(uri, '?');
+    size_t count = query != NULL ? 1 : 0;
+    for (const char *p = query; p != NULL && *p != '\0'; p++)
+        count += *p == '&';
+    return count;
+}
+
+/* Called with the request line, before libmicrohttpd splits the query
+ * (MHD_OPTION_URI_LOG_CALLBACK; what it returns becomes the request's
+ * context). libmicrohttpd 0.9.75 keeps one record per query argument in
+ * the connection's pool; when they do not fit (from about 480) it queues a
+ * 431 and then stops reading without sending it, and the client would wait
+ * for the head deadline. Over FIELDS_MAX arguments, the 431 is written
+ * here and the socket shut down, which libmicrohttpd closes. (The method
+ * is not known yet: a HEAD gets the short body too, on a connection that
+ * ends after it.) */
+static void *request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    if (query_arguments(uri) <= FIELDS_MAX)
+        return NULL;
+    request *req = calloc(1, sizeof *req);
+    if (req == NULL)
+        return NULL;
+    snprintf(req->method, sizeof req->method, "-");
+    http_log_escape(req->url, sizeof req->url, uri);
+    snprintf(req->version, sizeof req->version, "-");
+    snprintf(req->agent, sizeof req->agent, "-");
+    snprintf(req->referer, sizeof req->referer, "-");
+    answer_too_large(c, req);
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info != NULL)
+        shutdown(info->connect_fd, SHUT_RDWR);
+    return req;
+}
+
+/* Judges a request as soon as its head is in, before any body is read.
+ * An answer queued now makes libmicrohttpd skip the body and close the
+ * connection after it: what a request whose end is uncertain needs
+ * (RFC 9112 6.3), and a GET with a body, whose body we will not read.
+ * Returns MHD_YES with nothing queued for a good GET or HEAD. */
+static enum MHD_Result judge_head(struct MHD_Connection *c, request *req, const char *method,
+                                  const char *url, const char *version)
+{
+    if (head_too_large(c))
+        return answer_too_large(c, req);
+    http_head head = HTTP_HEAD_INIT;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, note_field, &head);
+    const char *why;
+    http_head_verdict_kind verdict = http_head_verdict(&head, url, version, &why);
+    if (verdict == HTTP_HEAD_BAD) {
+        char text[160];
+        snprintf(text, sizeof text, "400 bad request: %s\n", why);
+        return answer_error(c, req, MHD_HTTP_BAD_REQUEST, text, true);
+    }
+    if (!is_get_or_head(method))
+        return answer_error(c, req, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n",
+                            verdict == HTTP_HEAD_BODY);
+    if (verdict == HTTP_HEAD_BODY)
+        return answer_error(c, req, MHD_HTTP_BAD_REQUEST,
+                            "400 bad request: a GET or HEAD request has no body\n", true);
+    return MHD_YES;
+}
+
+static request *request_new(struct MHD_Connection *c, const char *method, const char *url,
+                            const char *version)
+{
+    request *req = calloc(1, sizeof *req);
+    if (req == NULL)
+        return NULL;
+    http_log_escape(req->method, sizeof req->method, method);
+    http_log_escape(req->url, sizeof req->url, url);
+    http_log_escape(req->version, sizeof req->version, version);
+    http_log_escape(req->agent, sizeof req->agent,
+                    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT));
+    http_log_escape(req->referer, sizeof req->referer,
+                    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER));
+    return req;
+}
+
+/* The guard's record of connection C (NULL if it has none). */
+static guarded_connection *guarded(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info != NULL ? info->socket_context : NULL;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload_data,
                               size_t *upload_data_size, void **req_cls)
@@ -369,42 +531,27 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     (void)upload_data;
     almanac_server *server = cls;
     request *req = *req_cls;
-    if (req == NULL) { /* headers are in; answer on the next call (keep-alive) */
-        req = calloc(1, sizeof *req);
+    if (req == NULL) { /* the head is in: judge it, answer on the next call (keep-alive) */
+        connection_guard_head_received(server->guard, guarded(c), connection_guard_now());
+        req = request_new(c, method, url, version);
         if (req == NULL)
             return MHD_NO;
-        http_log_escape(req->method, sizeof req->method, method);
-        http_log_escape(req->url, sizeof req->url, url);
-        http_log_escape(req->version, sizeof req->version, version);
-        http_log_escape(req->agent, sizeof req->agent,
-                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_USER_AGENT));
-        http_log_escape(req->referer, sizeof req->referer,
-                 MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_REFERER));
         *req_cls = req;
-        bool get = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-                   strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-        if (get)
-            return MHD_YES;
+        return judge_head(c, req, method, url, version);
     }
-    if (req->answered) { /* a request body we do not want: discard it */
+    if (req->answered) { /* answered when the head or the request line came in */
         *upload_data_size = 0;
         return MHD_YES;
     }
-    req->answered = true;
-    if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
-        return answer_error(c, req, MHD_HTTP_METHOD_NOT_ALLOWED, "405 method not allowed\n");
-    if (*upload_data_size != 0) {
-        *upload_data_size = 0;
-        return answer_error(c, req, MHD_HTTP_BAD_REQUEST, "400 a GET has no body\n");
-    }
     if (strlen(url) > URL_MAX)
-        return answer_error(c, req, MHD_HTTP_URI_TOO_LONG, "414 URI too long\n");
+        return answer_error(c, req, MHD_HTTP_URI_TOO_LONG, "414 URI too long\n", false);
     snapshot *snap = snapshot_acquire(server);
     const resource *r = find(snap, url);
     if (r == NULL) {
         snapshot_release(server, snap);
-        return answer_error(c, req, MHD_HTTP_NOT_FOUND, "404 not found\n");
+        return answer_error(c, req, MHD_HTTP_NOT_FOUND, "404 not found\n", false);
     }
+    req->answered = true;
     return answer_resource(server, c, req, snap, r);
 }
 
@@ -417,6 +564,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
     *req_cls = NULL;
     if (req == NULL)
         return;
+    connection_guard_response_done(server->guard, guarded(c), connection_guard_now());
     if (server->log != NULL) {
         char host[NI_MAXHOST] = "-";
         const union MHD_ConnectionInfo *info =
@@ -443,6 +591,52 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
         fflush(server->log);
     }
     free(req);
+}
+
+/* Accepted and closed connections, for the guard. libmicrohttpd calls
+ * this with MHD_CONNECTION_NOTIFY_CLOSED before it closes the socket. A
+ * connection the guard cannot record (out of memory) is ended at once:
+ * unguarded, it could be held for ever. */
+static void notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+    almanac_server *server = cls;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        connection_guard_remove(server->guard, *socket_context);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (info == NULL)
+        return;
+    *socket_context = connection_guard_add(server->guard, info->connect_fd, connection_guard_now());
+    if (*socket_context == NULL)
+        shutdown(info->connect_fd, SHUT_RDWR);
+}
+
+/* How many connections this process can hold: CONNECTIONS_MAX, or fewer
+ * when the limit on open files is lower and cannot be raised (Debian's
+ * default soft limit is 1024: raised, as servers do, up to the hard one).
+ * A connection limit above the descriptors left would make accept() fail
+ * before the guard could make room. */
+static unsigned connections_possible(void)
+{
+    const rlim_t wanted = CONNECTIONS_MAX + DESCRIPTORS_SPARE;
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return CONNECTIONS_MAX / 4;
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        struct rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max != RLIM_INFINITY && limit.rlim_max < wanted
+                              ? limit.rlim_max : wanted;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur >= wanted)
+        return CONNECTIONS_MAX;
+    return limit.rlim_cur > 2 * DESCRIPTORS_SPARE ? (unsigned)(limit.rlim_cur - DESCRIPTORS_SPARE)
+                                                   : DESCRIPTORS_SPARE;
 }
 
 /* Unescaping is left undone on purpose: names are compared as sent. */
@@ -524,28 +718,39 @@ almanac_server *almanac_server_start(const almanac_server_options *options,
     }
     pthread_mutex_init(&server->lock, NULL);
     server->log = options->log;
+    /* The guard starts making room 1/16 below libmicrohttpd's limit, so a
+     * full server still accepts: a new client ends the connection that
+     * has waited longest for its head. The 1/16 is slack for connections
+     * ended but not yet closed by libmicrohttpd. */
+    unsigned connections = connections_possible();
+    server->guard = connection_guard_new(connections - connections / 16, HEAD_DEADLINE_MS);
+    int error = server->guard != NULL ? connection_guard_start(server->guard) : ENOMEM;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
     if (address->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     errno = 0;
-    server->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, handle, server,
-        MHD_OPTION_EXTERNAL_LOGGER, log_error, (void *)options->log,
-        MHD_OPTION_SOCK_ADDR, address->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTIONS_MAX,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONNECTIONS_PER_IP_MAX,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, server,
-        MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
-        MHD_OPTION_END);
-    int saved = errno;
+    if (error == 0)
+        server->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, handle, server,
+            MHD_OPTION_EXTERNAL_LOGGER, log_error, (void *)options->log,
+            MHD_OPTION_SOCK_ADDR, address->ai_addr,
+            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS,
+            MHD_OPTION_CONNECTION_LIMIT, connections,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)CONNECTIONS_PER_IP_MAX,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, server,
+            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, server,
+            MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
+            MHD_OPTION_URI_LOG_CALLBACK, request_line, NULL,
+            MHD_OPTION_END);
+    int saved = error != 0 ? error : errno;
     freeaddrinfo(address);
     if (server->daemon == NULL) {
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
                                 "cannot listen on %s: %s", listen,
                                 saved != 0 ? strerror(saved) : "the server did not start");
+        connection_guard_free(server->guard);
         pthread_mutex_destroy(&server->lock);
         free(server);
         return NULL;
@@ -633,7 +838,8 @@ void almanac_server_stop(almanac_server *server)
 {
     if (server == NULL)
         return;
-    MHD_stop_daemon(server->daemon);
+    MHD_stop_daemon(server->daemon); /* removes every connection from the guard */
+    connection_guard_free(server->guard);
     snapshot_release(server, server->current);
     pthread_mutex_destroy(&server->lock);
     free(server);

@@ -12,10 +12,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long the file must stay quiet before a change counts: an editor's
@@ -88,7 +90,10 @@ almanac_watch *almanac_watch_open(const char *path)
     return w;
 }
 
-/* Reads what inotify has; true when any of it is about our file. */
+/* Reads what inotify has; true when any of it is about our file. The
+ * directory's other files are not: an access log written beside the file
+ * changes with every request. A full queue (IN_Q_OVERFLOW) lost events that
+ * may have been ours, so it counts as ours. */
 static bool drain_changes(almanac_watch *w)
 {
     char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -97,7 +102,7 @@ static bool drain_changes(almanac_watch *w)
     while ((n = read(w->changes, buffer, sizeof buffer)) > 0) {
         for (char *p = buffer; p < buffer + n;) {
             const struct inotify_event *e = (const struct inotify_event *)(void *)p;
-            if (e->len > 0 && strcmp(e->name, w->name) == 0)
+            if ((e->len > 0 && strcmp(e->name, w->name) == 0) || (e->mask & IN_Q_OVERFLOW))
                 ours = true;
             p += sizeof *e + e->len;
         }
@@ -105,19 +110,35 @@ static bool drain_changes(almanac_watch *w)
     return ours;
 }
 
+static int64_t monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 almanac_watch_event almanac_watch_wait(almanac_watch *w)
 {
-    bool pending = false;
+    /* When the file has been quiet for SETTLE_MS: a deadline, not a poll
+     * timeout, since a timeout would start again with every event of the
+     * directory, ours or not, and steady traffic to a log beside the file
+     * would put the rebuild off for ever. */
+    int64_t settled_at = -1; /* -1: no change pending */
     for (;;) {
+        int timeout = -1;
+        if (settled_at >= 0) {
+            int64_t left = settled_at - monotonic_ms();
+            if (left <= 0)
+                return ALMANAC_WATCH_CHANGED;
+            timeout = (int)left;
+        }
         struct pollfd fds[2] = {{w->signals, POLLIN, 0}, {w->changes, POLLIN, 0}};
-        int ready = poll(fds, w->changes >= 0 ? 2 : 1, pending ? SETTLE_MS : -1);
+        int ready = poll(fds, w->changes >= 0 ? 2 : 1, timeout);
         if (ready < 0) {
             if (errno == EINTR)
                 continue;
             return ALMANAC_WATCH_FAILED;
         }
-        if (ready == 0) /* quiet long enough after a change */
-            return ALMANAC_WATCH_CHANGED;
         if (fds[0].revents & POLLIN) {
             struct signalfd_siginfo info;
             if (read(w->signals, &info, sizeof info) == (ssize_t)sizeof info) {
@@ -127,7 +148,7 @@ almanac_watch_event almanac_watch_wait(almanac_watch *w)
             }
         }
         if (w->changes >= 0 && (fds[1].revents & POLLIN) && drain_changes(w))
-            pending = true;
+            settled_at = monotonic_ms() + SETTLE_MS;
     }
 }
 

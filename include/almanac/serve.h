@@ -10,6 +10,13 @@
  * gets either the old build or the new one, never a mix; responses in
  * flight keep the table they started with alive until they finish.
  *
+ * Slow or many clients cannot hold it: a request head must arrive whole
+ * within 10 s of the connection (or of the previous response), a client
+ * address may hold 32 connections, and near the connection limit a new
+ * client ends the connection that has waited longest for a head. Heads
+ * over 16 KiB or 100 fields get 431; a request whose end is uncertain
+ * (RFC 9112 6.3) gets 400 and the connection is closed.
+ *
  * Ownership: almanac_server_start() returns a server the caller stops
  * with almanac_server_stop(), which also frees it. The server copies what
  * it needs from the document and the options.
@@ -42,8 +49,9 @@ enum { ALMANAC_HOST_MAX = 256 };
 bool almanac_listen_parse(const char *listen, char host[ALMANAC_HOST_MAX], unsigned *port);
 
 /* Binds and starts serving (every path 404 until the first publish).
- * Returns NULL after recording a diagnostic (a bad address, a port in
- * use, out of memory). */
+ * Raises the process's soft limit of open files toward its hard limit,
+ * for one descriptor per connection. Returns NULL after recording a
+ * diagnostic (a bad address, a port in use, out of memory). */
 almanac_server *almanac_server_start(const almanac_server_options *options,
                                      almanac_diagnostics *diags);
 

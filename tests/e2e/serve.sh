@@ -20,9 +20,13 @@ fail() { failed=$((failed + 1)); echo "FAIL: serve: $*"; }
 # expect WHAT GOT WANT
 expect() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'"; fi; }
 
-# start ARGS...: runs almanac serve in $tmp/site, sets $pid and $base.
+# start ARGS...: runs almanac serve in $tmp/site, sets $pid and $base. Its
+# stderr (the access log) goes to $serve_log, or else to $tmp/stderr; with
+# $serve_files set, it may open that many files (ulimit -n).
+serve_log="" serve_files=""
 start() {
-    "$bin" serve "$@" > "$tmp/stdout" 2> "$tmp/stderr" &
+    (if [ -n "$serve_files" ]; then ulimit -n "$serve_files" || exit 2; fi
+     exec "$bin" serve "$@") > "$tmp/stdout" 2> "${serve_log:-$tmp/stderr}" &
     pid=$!
     base=""
     for _ in $(seq 100); do
@@ -190,6 +194,124 @@ while read -r what; do
     case $got in 4??|closed|200) ok ;; *) fail "raw request, $what: expected 4xx or a closed connection" ;; esac
 done < "$tmp/raw"
 expect "raw requests answered" "$(wc -l < "$tmp/raw" | tr -d ' ')" 5
+# Framing and the request head (RFC 9112 3.2, 5.1, 6.1, 6.3): each
+# request is sent on its own connection with more bytes after the head.
+# Where the end of a request is uncertain the answer is 400 with
+# "Connection: close" and the connection is closed, nothing after it is
+# answered (no smuggled second request), and nothing waits for a timeout.
+"$py" - "$base" > "$tmp/framing" <<'EOF'
+import socket, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+all_ics = open("out/all.ics", "rb").read()
+SMUGGLED = b"GET /timeline.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+def exchange(data, wait=5.0):
+    """Sends DATA, reads until the server closes or WAIT passes: the
+    responses' status lines, whether it closed, the seconds taken."""
+    start = time.monotonic()
+    with socket.create_connection((u.hostname, u.port), timeout=wait) as s:
+        try:
+            s.sendall(data)
+        except OSError:
+            pass
+        out, closed = b"", False
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    closed = True
+                    break
+                out += chunk
+        except (socket.timeout, TimeoutError):
+            pass
+        except ConnectionResetError:
+            closed = True
+    statuses = [line.split(b" ")[1].decode() for line in out.split(b"\r\n")
+                if line.startswith(b"HTTP/1.")]
+    return statuses, closed, out, time.monotonic() - start
+def check(name, data, status, close, once=True):
+    statuses, closed, out, took = exchange(data)
+    problems = []
+    if statuses[:1] != [status]:
+        problems.append("status %s, expected %s" % (statuses or "none (silence)", status))
+    if close and not closed:
+        problems.append("not closed within %.0f s" % took)
+    if close and b"\r\nConnection: close\r\n" not in out:
+        problems.append("no Connection: close")
+    if close and len(statuses) > 1 and (once or set(statuses) != {status}):
+        problems.append("answered what followed the request: %s" % statuses)
+    print(("FAIL " if problems else "ok ") + name + (": " + "; ".join(problems) if problems else ""))
+GET = b"GET /all.ics HTTP/1.1\r\nHost: x\r\n"
+check("two different Content-Length", GET + b"Content-Length: 0\r\nContent-Length: "
+      + str(len(SMUGGLED)).encode() + b"\r\n\r\n" + SMUGGLED, "400", True)
+# libmicrohttpd answers this one itself, before almanac sees the request,
+# and 0.9.75 sends its reply's head twice (README, Hardening).
+check("Content-Length as a list", GET + b"Content-Length: 5, 5\r\n\r\nhello", "400", True,
+      once=False)
+check("Content-Length and Transfer-Encoding", GET + b"Content-Length: 5\r\n"
+      b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + SMUGGLED, "400", True)
+check("Transfer-Encoding: xchunked", GET + b"Transfer-Encoding: xchunked\r\n\r\n", "400", True)
+check("Transfer-Encoding: chunked, gzip", GET + b"Transfer-Encoding: chunked, gzip\r\n\r\n",
+      "400", True)
+check("Transfer-Encoding in HTTP/1.0", b"GET /all.ics HTTP/1.0\r\n"
+      b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400", True)
+check("a space before the colon", GET + b"Content-Length : 5\r\n\r\nhello", "400", True)
+check("a GET with a body", GET + b"Content-Length: 5\r\n\r\nhello", "400", True)
+check("a GET with a chunked body", GET + b"Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+      "400", True)
+check("a HEAD with a body", b"HEAD /all.ics HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nx",
+      "400", True)
+check("HTTP/1.1 without Host", b"GET /all.ics HTTP/1.1\r\n\r\n", "400", True)
+check("two Host fields", GET + b"Host: y\r\n\r\n", "400", True)
+check("a space in the target", b"GET /all.ics x HTTP/1.1\r\nHost: x\r\n\r\n", "400", True)
+check("HTTP/1.0 without Host", b"GET /all.ics HTTP/1.0\r\n\r\n", "200", True)
+check("the same Content-Length twice", GET + b"Content-Length: 0\r\nContent-Length: 0\r\n"
+      b"Connection: close\r\n\r\n", "200", True)
+check("a POST with a body", b"POST /all.ics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+      "405", True)
+# Heads of every size around the 16 KiB limit, as one long field, as
+# many short ones or as query arguments: a 200 up to the limits, a 431
+# beyond, never silence.
+def head(size, fields):
+    per = max(4, (size - 60) // fields)
+    lines = b"".join(b"X-%03d: %s\r\n" % (i, b"v" * (per - 8)) for i in range(fields))
+    return GET + lines + b"Connection: close\r\n\r\n"
+silent, wrong = [], []
+for size in list(range(15000, 17500, 11)) + list(range(31000, 34000, 29)):
+    for fields in (1, 60):
+        data = head(size, fields)
+        statuses, closed, out, took = exchange(data)
+        want = "200" if len(data) <= 16384 else "431"
+        if not statuses:
+            silent.append((len(data), fields))
+        elif statuses[0] != want or (want == "200" and not out.endswith(all_ics)):
+            wrong.append((len(data), fields, statuses[0]))
+for fields in range(80, 700, 3):
+    data = GET + b"".join(b"y%d:\r\n" % i for i in range(fields)) + b"Connection: close\r\n\r\n"
+    statuses, closed, out, took = exchange(data)
+    want = "200" if fields + 2 <= 100 else "431"
+    if not statuses:
+        silent.append((len(data), fields))
+    elif statuses[0] != want:
+        wrong.append((len(data), fields, statuses[0]))
+# query arguments are fields too; libmicrohttpd itself stops reading at ~480
+for count in (98, 99, 150, 470, 480, 1000, 3000):
+    query = b"&".join(b"a%d" % i for i in range(count))
+    data = b"GET /all.ics?" + query + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    statuses, closed, out, took = exchange(data)
+    want = "200" if count + 2 <= 100 else "431"
+    if not statuses:
+        silent.append((len(data), count))
+    elif statuses[0] != want or took > 1:
+        wrong.append((len(data), count, statuses[0]))
+print(("FAIL heads around the limits: silence for (bytes, fields) %s" % silent[:8]) if silent
+      else "ok heads around the limits: never silence")
+print(("FAIL heads around the limits: wrong status (bytes, fields, got) %s" % wrong[:8]) if wrong
+      else "ok heads around the limits: 200 within 16 KiB and 100 fields, 431 beyond")
+EOF
+while read -r verdict what; do
+    case $verdict in ok) ok ;; *) fail "framing: $what" ;; esac
+done < "$tmp/framing"
+expect "framing checks run" "$(wc -l < "$tmp/framing" | tr -d ' ')" 18
 # Keep-alive: two requests on one connection.
 curl -s -v -o /dev/null -o /dev/null "$base/all.ics" "$base/index.html" 2> "$tmp/verbose"
 if grep -q 'Re-using existing connection' "$tmp/verbose"; then ok; else fail "no keep-alive"; fi
@@ -199,6 +321,39 @@ expect "server still serving after all that" "$(code "$base/all.ics")" 200
 lines=$(grep -c '^127\.0\.0\.1 - - \[[0-9]*/[A-Z][a-z]*/[0-9:]* +0000\] "[A-Z]* [^ ]* HTTP/1\.1" [0-9]* [0-9-]* "[^"]*" "[^"]*"' "$tmp/stderr")
 if [ "$lines" -ge 40 ]; then ok; else fail "access log: $lines well-formed lines"; cat "$tmp/stderr" | head; fi
 if grep -q '"GET /all.ics HTTP/1.1" 304 - ' "$tmp/stderr"; then ok; else fail "no 304 in the log"; fi
+# What a terminal or a reader would obey, in the path, User-Agent and
+# Referer: C0, C1 (U+009B CSI, U+009D OSC, U+0085 NEL, and the same as
+# Latin-1 bytes) and bidirectional formatting (U+202E, U+2066, U+200F)
+# reach the log as \xHH; readable UTF-8 stays as it is.
+"$py" - "$base" <<'EOF'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+for target, agent, referer in [
+        (b"/\xc2\x9b31mlog-c1", b"\xc2\x9d0;title\x07 \xc2\x85 \x9b", b"\x1b[2J"),
+        (b"/log-bidi\xe2\x80\xaegnp.exe", b"caf\xc3\xa9 \xe2\x81\xa6x\xe2\x81\xa9", b"a\xe2\x80\x8fb")]:
+    with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+        s.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nUser-Agent: " + agent +
+                  b"\r\nReferer: " + referer + b"\r\nConnection: close\r\n\r\n")
+        while s.recv(65536):
+            pass
+EOF
+for _ in $(seq 50); do grep -q 'log-bidi' "$tmp/stderr" && break; sleep 0.1; done
+grep -a 'log-c1\|log-bidi' "$tmp/stderr" > "$tmp/escaped.log"
+expect "escaped requests logged" "$(wc -l < "$tmp/escaped.log" | tr -d ' ')" 2
+for raw in ESC:'\033' BEL:'\007' U+009B:'\302\233' U+009D:'\302\235' U+0085:'\302\205' \
+           byte-9B:'\233' U+202E:'\342\200\256' U+2066:'\342\201\246' U+200F:'\342\200\217'; do
+    if LC_ALL=C grep -q "$(printf "${raw#*:}")" "$tmp/escaped.log"; then
+        fail "access log: ${raw%%:*} written raw"
+    else ok; fi
+done
+logged() { grep -cF -- "$1" "$tmp/escaped.log"; }
+expect "access log: C1 in the path" "$(logged 'GET /\xc2\x9b31mlog-c1 HTTP/1.1')" 1
+expect "access log: C1 in the agent" "$(logged '"\xc2\x9d0;title\x07 \xc2\x85 \x9b"')" 1
+expect "access log: C0 in the referer" "$(logged '"\x1b[2J"')" 1
+expect "access log: bidi in the path" "$(logged 'GET /log-bidi\xe2\x80\xaegnp.exe HTTP/1.1')" 1
+expect "access log: bidi in the referer" "$(logged '"a\xe2\x80\x8fb"')" 1
+expect "access log: bidi in the agent, UTF-8 kept" \
+    "$(logged "$(printf '"caf\303\251 \\xe2\\x81\\xa6x\\xe2\\x81\\xa9"')")" 1
 
 # --- a real subscription client ------------------------------------------
 events=$(grep -c '^BEGIN:VEVENT' out/all.ics)
@@ -282,6 +437,86 @@ kill -INT "$pid"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 wait "$pid"; expect "exit status after SIGINT" $? 0
 pid=""
+
+# --- --watch while the directory's other files change ----------------------
+# The access log beside events.json grows with every request: steady
+# traffic must not put a rebuild off. Five edits, saved by renaming over the
+# file and by writing it in place, each served within 3 s.
+cp "$root/events.json" events.json
+serve_log="$PWD/access.log"
+start events.json -o out --listen 127.0.0.1:0 --watch
+"$py" - "$base" <<'EOF' &
+import http.client, sys, time, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+try:
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+    for _ in range(3000):  # a request every 20 ms, for a minute at most
+        c.request("GET", "/timeline.txt")
+        c.getresponse().read()
+        time.sleep(0.02)
+except OSError:
+    pass
+EOF
+traffic=$!
+published=0
+for n in 1 2 3 4 5; do
+    sed "s/\"SCO Summit\"/\"SCO Summit edit $n\"/" "$root/events.json" > events.json.new
+    if [ $((n % 2)) = 1 ]; then
+        mv events.json.new events.json
+    else
+        cat events.json.new > events.json; rm events.json.new
+    fi
+    for _ in $(seq 30); do
+        curl -s -o "$tmp/body" "$base/all.ics"
+        if grep -q "SUMMARY:SCO Summit edit $n" "$tmp/body"; then
+            published=$((published + 1)); break
+        fi
+        sleep 0.1
+    done
+done
+kill "$traffic" 2>/dev/null; wait "$traffic" 2>/dev/null
+lines=$(wc -l < access.log | tr -d ' ')
+if [ "$lines" -ge 20 ]; then ok; else fail "--watch under traffic: only $lines log lines"; fi
+expect "--watch under steady traffic: edits served within 3 s" "$published" 5
+stop
+serve_log=""
+
+# --- slow clients -----------------------------------------------------------
+# Attackers that send part of a request head and then a byte a second,
+# reconnecting whatever the server closes, while a fresh client on
+# 127.0.0.1 fetches all.ics every 0.25 s: each fetch must be whole within
+# a second. First 1,280 connections from ten addresses (more than the
+# server's 1,024): the per-address limit holds them to 32 each, and the
+# head deadline ends each one 10 s after it connected. Then 1,280 from 40
+# addresses, 32 each: the server is full, and new clients get in because
+# the oldest waiting connections make room. (make stress: the same for
+# minutes, and more.)
+start events.json -o out --listen 127.0.0.1:0
+"$py" "$root/tests/e2e/slow_clients.py" --url "$base" --file out/all.ics --label "slow clients" \
+    --addresses 10 --per-address 128 --seconds 13 --trickle 1 --reconnect \
+    --deadline 10 --per-address-max 32 > "$tmp/slow" 2>&1
+expect "slow clients from 10 addresses: exit status" $? 0
+"$py" "$root/tests/e2e/slow_clients.py" --url "$base" --file out/all.ics --label "a full server" \
+    --addresses 40 --first-address 20 --per-address 32 --seconds 5 --trickle 1 \
+    --reconnect >> "$tmp/slow" 2>&1
+expect "slow clients from 40 addresses: exit status" $? 0
+grep '^FAIL' "$tmp/slow" | sed 's/^FAIL: /FAIL: serve: /'
+sed -n 's/^\(slow clients\|a full server\): /  serve: \1: /p' "$tmp/slow"
+expect "served after the attacks" "$(code "$base/all.ics")" 200
+stop
+# With 256 files allowed and no more (soft and hard limit), the connection
+# limit is fitted below them: 320 slow connections from 10 addresses fill
+# the server, and it still makes room rather than failing accept().
+serve_files=256
+start events.json -o out --listen 127.0.0.1:0
+serve_files=""
+"$py" "$root/tests/e2e/slow_clients.py" --url "$base" --file out/all.ics \
+    --label "256 open files" --addresses 10 --first-address 70 --per-address 32 --seconds 5 \
+    --trickle 1 --reconnect > "$tmp/slow" 2>&1
+expect "slow clients with 256 open files: exit status" $? 0
+grep '^FAIL' "$tmp/slow" | sed 's/^FAIL: /FAIL: serve: /'
+sed -n 's/^\(256 open files\): /  serve: \1: /p' "$tmp/slow"
+stop
 
 # --- start-up errors --------------------------------------------------------
 "$bin" serve events.json -o out --listen 127.0.0.1:0 > "$tmp/stdout" 2> "$tmp/stderr" &
