@@ -138,18 +138,6 @@ bool http_etag_matches(const char *list, const char *const etags[2])
     return false;
 }
 
-/* Days from 1970-01-01 to Y-M-D in the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The number written with exactly COUNT ASCII digits at TEXT, or -1. */
 static int fixed_digits(const char *text, int count)
 {
@@ -193,7 +181,9 @@ bool http_parse_date(const char *text, int64_t *seconds)
     if (mon == 0 || year < 1970 || day < 1 || day > almanac_days_in_month(year, mon) ||
         hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
         return false;
-    *seconds = days_from_civil(year, mon, day) * 86400 + hour * 3600 + minute * 60 + second;
+    almanac_date utc = {.precision = ALMANAC_PRECISION_UTC_TIME, .year = year, .month = mon,
+                        .day = day, .hour = hour, .minute = minute, .second = second};
+    *seconds = almanac_date_clock_seconds(&utc);
     return true;
 }
 

@@ -491,6 +491,18 @@ static size_t bidi_control_width(const char *p, size_t left)
     return unicode_is_bidi_control(utf8_decode(p, left, &bytes)) ? bytes : 0;
 }
 
+/* Steps *I over a bidirectional control in S (LENGTH bytes), noting it in
+ * WHAT: true when there was one, which the cleaned text leaves out. */
+static bool skip_bidi(const char *s, size_t length, size_t *i, cleaning *what)
+{
+    size_t bidi = bidi_control_width(s + *i, length - *i);
+    if (bidi == 0)
+        return false;
+    what->bidi = true;
+    *i += bidi;
+    return true;
+}
+
 /* One line of text: control characters (C0, DEL, C1: what the loader
  * refuses) become spaces, bytes that are not UTF-8 U+FFFD, ends trimmed,
  * cut to MAX bytes. NULL when nothing is left. */
@@ -503,12 +515,8 @@ static char *clean_line(almanac_arena *arena, const char *s, size_t max, cleanin
     if (copy == NULL)
         return NULL;
     for (size_t i = 0; i < length;) {
-        size_t bidi = bidi_control_width(s + i, length - i);
-        if (bidi > 0) {
-            what->bidi = true;
-            i += bidi;
+        if (skip_bidi(s, length, &i, what))
             continue;
-        }
         size_t control = utf8_control_width(s + i, length - i);
         if (control > 0)
             *broken = true;
@@ -541,12 +549,8 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, cleanin
     if (copy == NULL)
         return NULL;
     for (size_t i = 0; i < length;) {
-        size_t bidi = bidi_control_width(s + i, length - i);
-        if (bidi > 0) {
-            what->bidi = true;
-            i += bidi;
+        if (skip_bidi(s, length, &i, what))
             continue;
-        }
         size_t control = utf8_control_width(s + i, length - i);
         if (control > 0 && s[i] != '\n' && s[i] != '\t') {
             i += control;
