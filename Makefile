@@ -20,8 +20,8 @@ LDLIBS_ALL = $(shell pkg-config --libs $(PKGS)) -pthread
 SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c src/json_stream.c \
-           src/load.c src/model.c src/name_set.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \
-           src/render_markdown.c src/render_text.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
+           src/load.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \
+           src/render_markdown.c src/render_text.c src/series.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
            src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c \
            src/import_places.c src/import_scan.c src/import_tz.c src/write_events.c \
            src/connection_guard.c
@@ -117,6 +117,8 @@ test: e2e leakcheck fuzz-replay unit
 e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
 	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/import.sh $(B)/asan/almanac || status=1; \
+	    sh tests/e2e/series.sh $(B)/asan/almanac || status=1; \
+	    sh tests/e2e/occurrences_selftest.sh || status=1; \
 	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/files.sh $(B)/asan/almanac || status=1; \
 	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \

@@ -560,7 +560,8 @@ static int render_outputs(const almanac_document *doc, const almanac_stamps *sta
     for (size_t k = 0; k < count; k++) {
         options[k] = (almanac_ics_options){
             .feed = o[k].feed, .stamps = stamps->events, .default_modified = now,
-            .calendar_modified = stamps->feeds[o[k].feed_index].modified};
+            .calendar_modified = stamps->feeds[o[k].feed_index].modified,
+            .no_alarms = !doc->calendar.alarms_in_feeds};
         outs[k] = o[k].file.stream;
     }
     int result = almanac_render_ics_feeds(doc, options, outs, count);

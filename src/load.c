@@ -19,54 +19,31 @@
 #include <sys/stat.h>
 
 #include "arena.h"
+#include "load_internal.h"
 #include "json_map.h"
 #include "json_stream.h"
 #include "parallel.h"
 #include "text.h"
 
-/* A cJSON value together with its entry in the position map. */
-typedef struct {
-    const cJSON *json;
-    size_t index;
-} node;
-
-typedef struct {
-    const char *text;
-    size_t length;
-    json_map map;
-    almanac_diagnostics *diags;
-    almanac_arena *arena;
-    almanac_keep keep;  /* what of the texts the model keeps */
-    char *not_kept;     /* the "" that stands for a text not kept */
-    char *pointer;      /* JSON Pointer of the value being read */
-    size_t pointer_length;
-    size_t pointer_capacity;
-    /* Map entries of the values whose text holds a lexical problem: cJSON
-     * cut such a string short, and what is left of it is not checked again. */
-    size_t damaged[JSON_MAP_MAX_PROBLEMS];
-    size_t damaged_count;
-    bool out_of_memory;
-} loader;
-
 /* ---- positions and pointers ------------------------------------------ */
 
-static size_t value_offset(const loader *l, node n)
+size_t value_offset(const loader *l, node n)
 {
     return n.index < l->map.count ? l->map.entries[n.index].value : ALMANAC_NO_OFFSET;
 }
 
-static size_t key_offset(const loader *l, node n)
+size_t key_offset(const loader *l, node n)
 {
     return n.index < l->map.count ? l->map.entries[n.index].key : ALMANAC_NO_OFFSET;
 }
 
 /* The first child of N; walk on with next_sibling(). */
-static node first_child(node n)
+node first_child(node n)
 {
     return (node){n.json->child, n.index + 1};
 }
 
-static node next_sibling(const loader *l, node n)
+node next_sibling(const loader *l, node n)
 {
     size_t size = n.index < l->map.count ? l->map.entries[n.index].size : 1;
     return (node){n.json->next, n.index + size};
@@ -74,7 +51,7 @@ static node next_sibling(const loader *l, node n)
 
 /* Appends "/SEGMENT" (escaped per RFC 6901) to the current pointer and
  * returns the old length, to give back to pointer_pop(). */
-static size_t pointer_push(loader *l, const char *segment)
+size_t pointer_push(loader *l, const char *segment)
 {
     size_t old = l->pointer_length;
     size_t need = old + 2 + 2 * strlen(segment);
@@ -103,7 +80,7 @@ static size_t pointer_push(loader *l, const char *segment)
     return old;
 }
 
-static size_t pointer_push_index(loader *l, size_t index)
+size_t pointer_push_index(loader *l, size_t index)
 {
     char digits[24], *d = digits + sizeof digits; /* snprintf costs more than the event */
     *--d = '\0';
@@ -113,7 +90,7 @@ static size_t pointer_push_index(loader *l, size_t index)
     return pointer_push(l, d);
 }
 
-static void pointer_pop(loader *l, size_t old)
+void pointer_pop(loader *l, size_t old)
 {
     if (l->pointer != NULL) {
         l->pointer_length = old;
@@ -121,15 +98,10 @@ static void pointer_pop(loader *l, size_t old)
     }
 }
 
-static const char *pointer(const loader *l)
+const char *pointer(const loader *l)
 {
     return l->pointer != NULL ? l->pointer : "";
 }
-
-#define error_at(l, offset, ...) \
-    almanac_diagnostics_add((l)->diags, ALMANAC_ERROR, (offset), pointer(l), __VA_ARGS__)
-#define warning_at(l, offset, ...) \
-    almanac_diagnostics_add((l)->diags, ALMANAC_WARNING, (offset), pointer(l), __VA_ARGS__)
 
 /* ---- values ----------------------------------------------------------- */
 
@@ -144,7 +116,7 @@ static const char *type_name(const cJSON *json)
     return "an invalid value";
 }
 
-static bool expect_type(loader *l, node n, bool ok, const char *expected)
+bool expect_type(loader *l, node n, bool ok, const char *expected)
 {
     if (!ok)
         error_at(l, value_offset(l, n), "expected %s, found %s", expected,
@@ -160,11 +132,6 @@ static char *copy_string(loader *l, const char *text, size_t length)
     return copy;
 }
 
-typedef enum {
-    TEXT_LINE,      /* one line: no control characters at all */
-    TEXT_MULTILINE, /* may hold newlines and tabs */
-    TEXT_URL        /* one line, and read_url() checks the rest */
-} text_kind;
 
 /* A text must show something: empty, blank or only invisible characters
  * (U+200B ZERO WIDTH SPACE ...) is refused at AT. True when it shows. */
@@ -188,7 +155,7 @@ static bool check_visible(loader *l, size_t at, const char *s, size_t length)
 /* Checks a string value: valid UTF-8, not empty, no control characters
  * (C0, DEL, C1) beyond what KIND allows, at most MAX_BYTES bytes. Returns
  * it (in the cJSON tree; *LENGTH its bytes), or NULL after reporting. */
-static const char *check_text(loader *l, node n, text_kind kind, size_t max_bytes,
+const char *check_text(loader *l, node n, text_kind kind, size_t max_bytes,
                               size_t *length_out)
 {
     if (!expect_type(l, n, cJSON_IsString(n.json), "a string"))
@@ -266,7 +233,7 @@ static const char *check_text(loader *l, node n, text_kind kind, size_t max_byte
 }
 
 /* A string value that passes check_text(), copied into the model. */
-static char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
+char *read_text(loader *l, node n, text_kind kind, size_t max_bytes)
 {
     size_t length;
     const char *s = check_text(l, n, kind, max_bytes, &length);
@@ -286,14 +253,14 @@ static char *keep_shown(loader *l, const char *s, size_t length)
 
 /* A text only renderers show (a title, a description, a place): checked
  * like any, and kept unless the caller only checks the document. */
-static char *read_shown_text(loader *l, node n, text_kind kind, size_t max_bytes)
+char *read_shown_text(loader *l, node n, text_kind kind, size_t max_bytes)
 {
     size_t length;
     const char *s = check_text(l, n, kind, max_bytes, &length);
     return s != NULL ? keep_shown(l, s, length) : NULL;
 }
 
-static char *read_slug(loader *l, node n, const char *what)
+char *read_slug(loader *l, node n, const char *what)
 {
     char *s = read_text(l, n, TEXT_LINE, 100);
     if (s != NULL && !is_slug(s)) {
@@ -310,7 +277,7 @@ static char *read_slug(loader *l, node n, const char *what)
 
 /* An absolute http(s) URL of printable ASCII. libical writes URL values
  * unescaped, so anything else could break the feed. */
-static char *read_url(loader *l, node n)
+char *read_url(loader *l, node n)
 {
     size_t length;
     const char *s = check_text(l, n, TEXT_URL, ALMANAC_MAX_SHORT_BYTES, &length);
@@ -340,7 +307,7 @@ static char *read_url(loader *l, node n)
     return keep_shown(l, s, length);
 }
 
-static bool read_date(loader *l, node n, almanac_date *date)
+bool read_date(loader *l, node n, almanac_date *date)
 {
     if (!expect_type(l, n, cJSON_IsString(n.json), "a date string such as \"2022-10-18\""))
         return false;
@@ -369,18 +336,10 @@ static bool read_date(loader *l, node n, almanac_date *date)
 
 /* ---- objects ---------------------------------------------------------- */
 
-/* The keys of one object met so far, and the keys that an unknown key was
- * taken for ("satrt" for "start"), so that a misspelt required key is one
- * error at the typo, not a second one about a missing key. */
-typedef struct {
-    uint32_t seen;
-    uint32_t suggested;
-    int next; /* where to start looking: files mostly keep one key order */
-} key_set;
 
 /* Looks up member M's key in KEYS, reporting unknown and repeated keys.
  * Returns the key's index, or -1 when the member is to be skipped. */
-static int member_key(loader *l, node m, const char *const *keys, int count, key_set *set)
+int member_key(loader *l, node m, const char *const *keys, int count, key_set *set)
 {
     const char *key = m.json->string;
     for (int n = 0; n < count; n++) {
@@ -412,7 +371,7 @@ static int member_key(loader *l, node m, const char *const *keys, int count, key
 
 /* Reports each key in REQUIRED (a bit set over KEYS) that SET lacks, unless
  * a misspelling of it was already reported. */
-static void require_keys(loader *l, node object, const char *const *keys,
+void require_keys(loader *l, node object, const char *const *keys,
                          int count, uint32_t required, key_set set, const char *what)
 {
     uint32_t missing = required & ~set.seen & ~set.suggested;
@@ -422,18 +381,22 @@ static void require_keys(loader *l, node object, const char *const *keys,
                      what, keys[i]);
 }
 
-#define BIT(k) (UINT32_C(1) << (k))
 
-/* Reads an array of strings, each read by READ_ITEM. */
-typedef char *(*item_reader)(loader *l, node n, const char *what);
 
-static char *read_line_item(loader *l, node n, const char *what)
+char *read_line_item(loader *l, node n, const char *what)
 {
     (void)what;
     return read_shown_text(l, n, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES);
 }
 
-static void read_string_list(loader *l, node n, almanac_strings *list,
+static char *read_url_item(loader *l, node n, const char *what)
+{
+    (void)what;
+    return read_url(l, n);
+}
+
+/* Reads an array of strings, each read by READ_ITEM. */
+void read_string_list(loader *l, node n, almanac_strings *list,
                              item_reader read_item, const char *what)
 {
     if (!expect_type(l, n, cJSON_IsArray(n.json), "an array of strings"))
@@ -468,7 +431,7 @@ static void read_string_list(loader *l, node n, almanac_strings *list,
 /* Parses an ISO 8601 duration of weeks, days, hours, minutes and seconds
  * ("P1D", "PT6H", "P1W"); months and years have no fixed length and are
  * refused. Returns seconds, or -1. */
-static long parse_duration(const char *s)
+long parse_duration(const char *s)
 {
     if (*s++ != 'P')
         return -1;
@@ -540,9 +503,10 @@ static void read_partial_dates(loader *l, node n, almanac_calendar *calendar)
 }
 
 enum { CAL_ID, CAL_NAME, CAL_DESCRIPTION, CAL_TIMEZONE, CAL_URL, CAL_REFRESH,
-       CAL_COLOR, CAL_PARTIAL, CAL_KEYS };
+       CAL_COLOR, CAL_PARTIAL, CAL_ALARMS, CAL_ALARMS_IN_FEEDS, CAL_KEYS };
 static const char *const calendar_keys[CAL_KEYS] = {
-    "id", "name", "description", "timezone", "url", "refresh", "color", "partial_dates"};
+    "id", "name", "description", "timezone", "url", "refresh", "color", "partial_dates",
+    "alarms", "alarms_in_feeds"};
 
 static void read_calendar_member(loader *l, node m, int k, almanac_calendar *c)
 {
@@ -555,17 +519,12 @@ static void read_calendar_member(loader *l, node m, int k, almanac_calendar *c)
         c->at_timezone = value_offset(l, m);
         break;
     case CAL_URL:         c->url = read_url(l, m); break;
-    case CAL_COLOR: {
-        char *color = read_text(l, m, TEXT_LINE, 40);
-        bool ok = color != NULL;
-        for (const char *p = color; ok && *p; p++)
-            ok = *p >= 'a' && *p <= 'z';
-        if (color != NULL && !ok)
-            error_at(l, value_offset(l, m), "color '%s' is not a CSS colour name such as \"teal\" "
-                     "(RFC 7986 takes names, not #hex)", color);
-        c->color = ok ? color : NULL;
+    case CAL_COLOR:       c->color = read_color(l, m); break;
+    case CAL_ALARMS:      read_alarms(l, m, &c->alarms); break;
+    case CAL_ALARMS_IN_FEEDS:
+        if (expect_type(l, m, cJSON_IsBool(m.json), "true or false"))
+            c->alarms_in_feeds = cJSON_IsTrue(m.json);
         break;
-    }
     case CAL_REFRESH: {
         char *text = read_text(l, m, TEXT_LINE, 40);
         long seconds = text != NULL ? parse_duration(text) : -1;
@@ -666,7 +625,7 @@ static void read_geo(loader *l, node n, almanac_location *location)
     location->longitude = lo;
 }
 
-static bool read_location(loader *l, node n, almanac_location *location)
+bool read_location(loader *l, node n, almanac_location *location)
 {
     if (!expect_type(l, n, cJSON_IsObject(n.json),
                      "an object like {\"name\": \"Samarkand\", \"country\": \"Uzbekistan\"}"))
@@ -740,7 +699,7 @@ static void read_sources(loader *l, node n, almanac_event *event)
     }
 }
 
-static almanac_status read_status(loader *l, node n)
+almanac_status read_status(loader *l, node n)
 {
     static const char *const names[] = {"confirmed", "tentative", "cancelled"};
     if (!expect_type(l, n, cJSON_IsString(n.json), "\"confirmed\", \"tentative\" or \"cancelled\""))
@@ -760,10 +719,13 @@ static almanac_status read_status(loader *l, node n)
 
 enum { EV_ID, EV_TITLE, EV_START, EV_END, EV_TIMEZONE, EV_STATUS, EV_LOCATION,
        EV_TAGS, EV_PARTICIPANTS, EV_DESCRIPTION, EV_URL, EV_SOURCES, EV_RELATED,
-       EV_KEYS };
+       EV_REPEAT, EV_EXTRA_DATES, EV_EXCLUDED_DATES, EV_OVERRIDES, EV_ALARMS,
+       EV_ORGANIZER, EV_ATTENDEES, EV_COLOR, EV_IMAGE, EV_ATTACHMENTS, EV_KEYS };
 static const char *const event_keys[EV_KEYS] = {
     "id", "title", "start", "end", "timezone", "status", "location", "tags",
-    "participants", "description", "url", "sources", "related"};
+    "participants", "description", "url", "sources", "related",
+    "repeat", "extra_dates", "excluded_dates", "overrides", "alarms",
+    "organizer", "attendees", "color", "image", "attachments"};
 
 /* Reads one member of an event; returns false when it made the event
  * unusable (so the event is left out of the document). */
@@ -798,6 +760,16 @@ static bool read_event_member(loader *l, node m, int k, almanac_event *e)
     case EV_URL:          e->url = read_url(l, m); return true;
     case EV_SOURCES:      read_sources(l, m, e); return true;
     case EV_RELATED:      read_string_list(l, m, &e->related, read_slug, "related event id"); return true;
+    case EV_REPEAT:       read_repeat(l, m, e); return true;
+    case EV_EXTRA_DATES:  read_event_dates(l, m, &e->extra_dates, "an extra date"); return true;
+    case EV_EXCLUDED_DATES: read_event_dates(l, m, &e->excluded_dates, "an excluded date"); return true;
+    case EV_OVERRIDES:    read_overrides(l, m, e); return true;
+    case EV_ALARMS:       read_alarms(l, m, &e->alarms); return true;
+    case EV_ORGANIZER:    read_organizer(l, m, e); return true;
+    case EV_ATTENDEES:    read_attendees(l, m, e); return true;
+    case EV_COLOR:        e->color = read_color(l, m); return true;
+    case EV_IMAGE:        e->image = read_url(l, m); return true;
+    case EV_ATTACHMENTS:  read_string_list(l, m, &e->attachments, read_url_item, "attachment"); return true;
     default:              return true;
     }
 }
@@ -1425,6 +1397,7 @@ static void document_defaults(almanac_document *doc)
     doc->calendar.month_policy = ALMANAC_PARTIAL_SPAN;
     doc->calendar.year_policy = ALMANAC_PARTIAL_SPAN;
     doc->calendar.at_timezone = ALMANAC_NO_OFFSET;
+    doc->calendar.alarms_in_feeds = true;
 }
 
 /* The streaming read of TEXT from START, STREAM's start; NULL when the

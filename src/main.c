@@ -41,6 +41,7 @@ typedef struct {
     almanac_partial_policy month_policy, year_policy;
     const char *listen; /* serve: ADDRESS:PORT */
     bool watch;         /* serve: rebuild when the file changes */
+    bool no_alarms;     /* ics: leave reminders out */
 } cli_options;
 
 static const char usage_text[] =
@@ -72,6 +73,7 @@ static const char usage_text[] =
     "      --merge FILE     import: add the events to FILE, matching by id, and\n"
     "                       write it back (or to -o)\n"
     "  -f, --feed ID        the feed to write (ics), or to show (timeline)\n"
+    "      --no-alarms      ics: leave every event's reminders (VALARM) out\n"
     "  -w, --width N        wrap the timeline to N columns (default: the terminal's,\n"
     "                       or 80)\n"
     "      --format FORMAT  timeline: text (default), markdown, html or json;\n"
@@ -250,7 +252,7 @@ static int64_t build_time(void)
 static int parse_options(int argc, char **argv, cli_options *o)
 {
     enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL, OPT_FROM, OPT_TO,
-           OPT_NO_DETAILS, OPT_WATCH, OPT_MERGE };
+           OPT_NO_DETAILS, OPT_WATCH, OPT_MERGE, OPT_NO_ALARMS };
     static const struct option long_options[] = {
         {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
         {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
@@ -262,6 +264,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
         {"reverse", no_argument, NULL, 'r'},       {"no-details", no_argument, NULL, OPT_NO_DETAILS},
         {"listen", required_argument, NULL, 'l'}, {"watch", no_argument, NULL, OPT_WATCH},
         {"merge", required_argument, NULL, OPT_MERGE},
+        {"no-alarms", no_argument, NULL, OPT_NO_ALARMS},
         {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
     *o = (cli_options){.input = "events.json", .output_dir = "out", .color = color_auto()};
     static const char *inputs[1024];
@@ -291,6 +294,7 @@ static int parse_options(int argc, char **argv, cli_options *o)
             break;
         case 'o': o->output_dir = optarg; o->output_set = true; break;
         case OPT_MERGE: o->merge = optarg; break;
+        case OPT_NO_ALARMS: o->no_alarms = true; break;
         case 'f': o->feed = optarg; break;
         case 'w': {
             char *end;
@@ -364,6 +368,8 @@ static int parse_options(int argc, char **argv, cli_options *o)
     }
     if (!have_command)
         return usage_error("missing command (check, build, ics, timeline, serve or import)", NULL);
+    if (o->no_alarms && o->cmd != CMD_ICS)
+        return usage_error("--no-alarms goes with the ics command", NULL);
     if (o->merge != NULL && o->cmd != CMD_IMPORT)
         return usage_error("--merge goes with the import command", NULL);
     if (o->feed != NULL && o->cmd != CMD_ICS && o->cmd != CMD_TIMELINE)
@@ -418,11 +424,20 @@ static int run_timeline(const almanac_document *doc, const cli_options *o)
     if (!find_feed(doc, o, &options.filter.feed))
         return EXIT_USAGE;
     options.width = o->width ? o->width : terminal_width();
+    /* with a range, series show as their occurrences */
+    char note[512];
+    almanac_document *view = almanac_timeline_view(doc, &options.filter, note, sizeof note);
+    if (view == NULL) {
+        fprintf(stderr, "almanac: out of memory\n");
+        return EXIT_IO;
+    }
+    options.note = note;
     const char *format = o->format != NULL ? o->format : "text";
-    int result = strcmp(format, "markdown") == 0 ? almanac_render_markdown(doc, &options, stdout)
-               : strcmp(format, "html") == 0     ? almanac_render_html(doc, &options, stdout)
-               : strcmp(format, "json") == 0     ? almanac_render_json(doc, &options, stdout)
-                                                 : almanac_render_text(doc, &options, stdout);
+    int result = strcmp(format, "markdown") == 0 ? almanac_render_markdown(view, &options, stdout)
+               : strcmp(format, "html") == 0     ? almanac_render_html(view, &options, stdout)
+               : strcmp(format, "json") == 0     ? almanac_render_json(view, &options, stdout)
+                                                 : almanac_render_text(view, &options, stdout);
+    almanac_document_free(view);
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
@@ -436,7 +451,8 @@ static int run_ics(const almanac_document *doc, const cli_options *o, almanac_di
         return EXIT_IO;
     size_t index = feed != NULL ? (size_t)(feed - doc->feeds) : doc->feed_count;
     almanac_ics_options options = {.feed = feed, .stamps = stamps.events,
-                                   .calendar_modified = stamps.feeds[index].modified};
+                                   .calendar_modified = stamps.feeds[index].modified,
+                                   .no_alarms = o->no_alarms};
     int result = almanac_render_ics(doc, &options, stdout);
     almanac_stamps_free(&stamps);
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;

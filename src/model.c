@@ -218,3 +218,41 @@ size_t *almanac_document_sorted(const almanac_document *document)
     free(keys);
     return indexes;
 }
+
+bool almanac_event_is_series(const almanac_event *event)
+{
+    return event->has_repeat || event->extra_dates.count > 0;
+}
+
+const almanac_alarm_list *almanac_event_alarms(const almanac_document *document,
+                                               const almanac_event *event)
+{
+    return event->alarms.given ? &event->alarms : &document->calendar.alarms;
+}
+
+const char *almanac_role_ical(almanac_role role)
+{
+    static const char *const names[] = {"REQ-PARTICIPANT", "CHAIR", "OPT-PARTICIPANT",
+                                        "NON-PARTICIPANT"};
+    return names[role];
+}
+
+const char *almanac_partstat_ical(almanac_partstat status)
+{
+    static const char *const names[] = {"NEEDS-ACTION", "ACCEPTED", "DECLINED", "TENTATIVE",
+                                        "DELEGATED"};
+    return names[status];
+}
+
+const char *almanac_role_name(almanac_role role)
+{
+    static const char *const names[] = {"required", "chair", "optional", "non-participant"};
+    return names[role];
+}
+
+const char *almanac_partstat_name(almanac_partstat status)
+{
+    static const char *const names[] = {"needs-action", "accepted", "declined", "tentative",
+                                        "delegated"};
+    return names[status];
+}

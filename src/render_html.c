@@ -44,6 +44,7 @@ typedef struct {
     bool *shown;                 /* per document event: on this page */
     const char **tags;           /* the tags on the page, sorted, repeated */
     size_t tag_count;
+    const char *note;            /* what the reader is told of series, or NULL */
 } page;
 
 /* ---- escaping --------------------------------------------------------- */
@@ -324,10 +325,18 @@ static void put_related(const page *p, const almanac_event *e)
 static void put_details(const page *p, const almanac_event *e)
 {
     FILE *out = p->out;
+    char repeats[1024], people[1024];
+    almanac_timeline_series_label(e, repeats, sizeof repeats);
+    almanac_timeline_people_label(e, almanac_event_alarms(p->doc, e), people, sizeof people);
     if (e->description == NULL && e->participants.count == 0 && e->url == NULL &&
-        e->source_count == 0 && e->related.count == 0)
+        e->source_count == 0 && e->related.count == 0 && repeats[0] == '\0' &&
+        people[0] == '\0')
         return;
     fputs("<div class=\"details\">\n", out);
+    if (repeats[0] != '\0')
+        put_text(out, "<p><span class=\"label\">Repeats:</span> ", repeats, "</p>\n");
+    if (people[0] != '\0')
+        put_text(out, "<p>", people, "</p>\n");
     if (e->description != NULL) {
         fputs("<p>", out);
         put_escaped(out, e->description, true);
@@ -348,7 +357,17 @@ static void put_details(const page *p, const almanac_event *e)
 static void put_entry(const page *p, const almanac_event *e, size_t number)
 {
     FILE *out = p->out;
-    put_text(out, "<li id=\"event-", e->id, "\"");
+    put_text(out, "<li id=\"event-", e->id, "");
+    if (e->occurrence_of != NULL) {
+        /* occurrences of one series share its id: the original start tells them apart */
+        char when[ALMANAC_DATE_TEXT_MAX];
+        almanac_date_format(&e->original_start, when);
+        for (char *c = when; *c; c++)
+            if (*c == ':')
+                *c = '-';
+        put_text(out, "-", when, "");
+    }
+    fputs("\"", out);
     put_event_attributes(out, "event", e);
     fputs(">\n", out);
     put_when(p, e, number);
@@ -552,10 +571,11 @@ static void put_page(const page *p)
         put_escaped(out, c->description, true);
         fputs("</p>\n", out);
     }
-    if (p->count == p->doc->event_count)
-        fprintf(out, "<p class=\"count\">%zu event%s</p>\n", p->count, p->count == 1 ? "" : "s");
-    else
-        fprintf(out, "<p class=\"count\">%zu of %zu events</p>\n", p->count, p->doc->event_count);
+    char counted[ALMANAC_LABEL_MAX];
+    almanac_timeline_count_label(p->doc, p->count, counted, sizeof counted);
+    put_text(out, "<p class=\"count\">", counted, "</p>\n");
+    if (p->note != NULL && p->note[0] != '\0')
+        put_text(out, "<p class=\"note\">", p->note, "</p>\n");
     fputs("</header>\n", out);
     put_subscriptions(p);
     put_text(out, "<main>\n<h2>Timeline</h2>\n", "", legend);
@@ -607,7 +627,8 @@ int almanac_render_html(const almanac_document *doc, const almanac_timeline_opti
 {
     static const almanac_timeline_options defaults = {0};
     const almanac_timeline_options *o = options != NULL ? options : &defaults;
-    page p = {.out = out, .doc = doc, .details = !o->no_details, .reverse = o->filter.reverse};
+    page p = {.out = out, .doc = doc, .details = !o->no_details, .reverse = o->filter.reverse,
+              .note = o->note};
     size_t *order = almanac_timeline_select(doc, &o->filter, &p.count);
     p.order = order;
     int result = order != NULL && prepare(&p) == 0 ? 0 : -1;

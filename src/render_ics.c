@@ -32,6 +32,7 @@
 
 #include "hash.h"
 #include "parallel.h"
+#include "series.h"
 #include "render_ics.h"
 #include "strbuf.h"
 
@@ -356,12 +357,150 @@ static void add_precision(const almanac_event *e, icalcomponent *c)
     }
 }
 
+/* ---- series, reminders, people ------------------------------------- */
+
+/* A date of the event's kind as DTSTART would carry it, with TZID for a
+ * local time: RDATE, EXDATE and RECURRENCE-ID are written like DTSTART
+ * (RECURRENCE-ID in another zone than DTSTART is matched wrongly by
+ * python3-recurring-ical-events). */
+static void add_tzid(const almanac_document *doc, const almanac_event *e, icalproperty *p,
+                     const almanac_date *d)
+{
+    const char *tz = almanac_event_timezone(doc, e);
+    if (d->precision == ALMANAC_PRECISION_LOCAL_TIME && tz != NULL)
+        icalproperty_add_parameter(p, icalparameter_new_tzid(tz));
+}
+
+static icaltimetype series_value(const almanac_date *d)
+{
+    return almanac_date_is_timed(d) ? time_value(d) : date_value(almanac_date_first_day(d));
+}
+
+static void add_recurrence(const almanac_document *doc, const almanac_event *e, icalcomponent *c)
+{
+    if (e->has_repeat)
+        icalcomponent_add_property(c, icalproperty_new_rrule(
+            icalrecurrencetype_from_string(e->repeat.rule)));
+    for (size_t i = 0; i < e->extra_dates.count; i++) {
+        struct icaldatetimeperiodtype v;
+        memset(&v, 0, sizeof v);
+        v.time = series_value(&e->extra_dates.items[i]);
+        v.period = icalperiodtype_null_period();
+        icalproperty *p = icalproperty_new_rdate(v);
+        add_tzid(doc, e, p, &e->extra_dates.items[i]);
+        if (!almanac_date_is_timed(&e->start))
+            icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATE));
+        icalcomponent_add_property(c, p);
+    }
+    for (size_t i = 0; i < e->excluded_dates.count; i++) {
+        icalproperty *p = icalproperty_new_exdate(series_value(&e->excluded_dates.items[i]));
+        add_tzid(doc, e, p, &e->excluded_dates.items[i]);
+        icalcomponent_add_property(c, p);
+    }
+}
+
+static void add_alarms(const almanac_document *doc, const almanac_event *e, icalcomponent *c,
+                       const char *summary)
+{
+    const almanac_alarm_list *list = almanac_event_alarms(doc, e);
+    for (size_t i = 0; i < list->count; i++) {
+        const almanac_alarm *a = &list->items[i];
+        icalcomponent *alarm = icalcomponent_new(ICAL_VALARM_COMPONENT);
+        icalcomponent_add_property(alarm, icalproperty_new_action(ICAL_ACTION_DISPLAY));
+        struct icaltriggertype trigger;
+        memset(&trigger, 0, sizeof trigger);
+        icalproperty *p;
+        if (a->kind == ALMANAC_ALARM_AT) {
+            trigger.time = time_value(&a->at);
+            trigger.duration = icaldurationtype_null_duration();
+            p = icalproperty_new_trigger(trigger);
+            icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_DATETIME));
+        } else {
+            trigger.time = icaltime_null_time();
+            long seconds = a->kind == ALMANAC_ALARM_BEFORE ? -a->seconds : a->seconds;
+            trigger.duration = icaldurationtype_from_int((int)seconds);
+            p = icalproperty_new_trigger(trigger);
+            if (a->of_end)
+                icalproperty_add_parameter(p, icalparameter_new_related(ICAL_RELATED_END));
+        }
+        icalcomponent_add_property(alarm, p);
+        icalcomponent_add_property(alarm, icalproperty_new_description(
+            a->description != NULL ? a->description : summary));
+        icalcomponent_add_component(c, alarm);
+    }
+}
+
+static icalproperty *person_property(const almanac_person *person, bool organizer,
+                                     strbuf *scratch)
+{
+    strbuf_clear(scratch);
+    strbuf_puts(scratch, "mailto:");
+    strbuf_puts(scratch, person->email);
+    if (strbuf_text(scratch) == NULL)
+        return NULL;
+    icalproperty *p = organizer ? icalproperty_new_organizer(strbuf_text(scratch))
+                                : icalproperty_new_attendee(strbuf_text(scratch));
+    if (person->name != NULL)
+        icalproperty_add_parameter(p, icalparameter_new_cn(person->name));
+    return p;
+}
+
+static void add_people(const almanac_event *e, icalcomponent *c, strbuf *scratch)
+{
+    static const icalparameter_role roles[] = {ICAL_ROLE_REQPARTICIPANT, ICAL_ROLE_CHAIR,
+                                               ICAL_ROLE_OPTPARTICIPANT,
+                                               ICAL_ROLE_NONPARTICIPANT};
+    static const icalparameter_partstat partstats[] = {
+        ICAL_PARTSTAT_NEEDSACTION, ICAL_PARTSTAT_ACCEPTED, ICAL_PARTSTAT_DECLINED,
+        ICAL_PARTSTAT_TENTATIVE, ICAL_PARTSTAT_DELEGATED};
+    icalproperty *p;
+    if (e->has_organizer && (p = person_property(&e->organizer, true, scratch)) != NULL)
+        icalcomponent_add_property(c, p);
+    for (size_t i = 0; i < e->attendee_count; i++) {
+        const almanac_person *a = &e->attendees[i];
+        if ((p = person_property(a, false, scratch)) == NULL)
+            continue;
+        icalproperty_add_parameter(p, icalparameter_new_role(roles[a->role]));
+        icalproperty_add_parameter(p, icalparameter_new_partstat(partstats[a->status]));
+        icalcomponent_add_property(c, p);
+    }
+}
+
+static void add_presentation(const almanac_event *e, icalcomponent *c)
+{
+    if (e->color != NULL)
+        icalcomponent_add_property(c, icalproperty_new_color(e->color));
+    if (e->image != NULL) {
+        icalattach *a = icalattach_new_from_url(e->image);
+        icalproperty *p = icalproperty_new_image(a);
+        icalproperty_add_parameter(p, icalparameter_new_value(ICAL_VALUE_URI));
+        icalcomponent_add_property(c, p);
+        icalattach_unref(a);
+    }
+    for (size_t i = 0; i < e->attachments.count; i++) {
+        icalattach *a = icalattach_new_from_url(e->attachments.items[i]);
+        icalcomponent_add_property(c, icalproperty_new_attach(a));
+        icalattach_unref(a);
+    }
+}
+
 /* Builds the VEVENT; STAMP NULL leaves out DTSTAMP and LAST-MODIFIED.
- * TEXTS is scratch space, reused from one event to the next. Returns NULL
- * when out of memory. */
-static icalcomponent *build_event(const almanac_document *doc, const almanac_event *e,
+ * TEXTS is scratch space, reused from one event to the next. OVERRIDE,
+ * when not NULL, makes it that occurrence's VEVENT (RECURRENCE-ID).
+ * ALARMS: whether VALARMs go in. Returns NULL when out of memory. */
+static icalcomponent *build_event(const almanac_document *doc, const almanac_event *series,
+                                  const almanac_override *override, bool alarms,
                                   const almanac_event_stamp *stamp, event_texts *texts)
 {
+    almanac_event occurrence;
+    const almanac_event *e = series;
+    if (override != NULL) {
+        series_occurrence o = {override->occurrence,
+                               override->has_start ? override->start : override->occurrence,
+                               override, false};
+        occurrence = series_occurrence_event(series, &o);
+        e = &occurrence;
+    }
     if (!event_texts_fill(texts, doc, e))
         return NULL;
     icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
@@ -372,6 +511,12 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
     if (stamp != NULL)
         icalcomponent_add_property(c, icalproperty_new_dtstamp(utc_from_unix(stamp->modified)));
     add_dates(doc, e, c);
+    if (override != NULL) {
+        icalproperty *id = icalproperty_new_recurrenceid(series_value(&override->occurrence));
+        add_tzid(doc, series, id, &override->occurrence);
+        icalcomponent_add_property(c, id);
+    }
+    add_recurrence(doc, e, c);
     icalcomponent_add_property(c, icalproperty_new_summary(strbuf_text(&texts->summary)));
     if (description[0] != '\0')
         icalcomponent_add_property(c, icalproperty_new_description(description));
@@ -387,8 +532,12 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
         icalcomponent_add_property(c, icalproperty_new_sequence((int)stamp->sequence));
         icalcomponent_add_property(c, icalproperty_new_lastmodified(utc_from_unix(stamp->modified)));
     }
+    add_people(e, c, &texts->scratch);
+    add_presentation(e, c);
     add_precision(e, c);
     add_structure(e, c);
+    if (alarms)
+        add_alarms(doc, e, c, e->title);
     return c;
 }
 
@@ -418,6 +567,69 @@ static uint64_t hash_date(uint64_t hash, const char *name, const almanac_date *d
     snprintf(text, sizeof text, "%d %04d-%02d-%02dT%02d:%02d:%02d", (int)d->precision, d->year,
              d->month, d->day, d->hour, d->minute, d->second);
     return hash_field(hash, name, text);
+}
+
+static uint64_t hash_person(uint64_t h, const char *name, const almanac_person *p)
+{
+    char text[64];
+    h = hash_field(h, name, p->email);
+    h = hash_field(h, "cn", p->name);
+    snprintf(text, sizeof text, "%d %d", (int)p->role, (int)p->status);
+    return hash_field(h, "role", text);
+}
+
+/* The fields of series, reminders and people: hashed only when present,
+ * so that events without them keep the hashes earlier builds stored. */
+static uint64_t hash_series(uint64_t h, const almanac_document *doc, const almanac_event *e)
+{
+    char text[64];
+    if (e->has_repeat)
+        h = hash_field(h, "repeat", e->repeat.rule);
+    for (size_t i = 0; i < e->extra_dates.count; i++)
+        h = hash_date(h, "rdate", &e->extra_dates.items[i]);
+    for (size_t i = 0; i < e->excluded_dates.count; i++)
+        h = hash_date(h, "exdate", &e->excluded_dates.items[i]);
+    for (size_t i = 0; i < e->override_count; i++) {
+        const almanac_override *o = &e->overrides[i];
+        h = hash_date(h, "override", &o->occurrence);
+        if (o->has_start)
+            h = hash_date(h, "override-start", &o->start);
+        if (o->has_end)
+            h = hash_date(h, "override-end", &o->end);
+        h = hash_field(h, "override-title", o->title);
+        h = hash_field(h, "override-description", o->description);
+        if (o->has_status)
+            h = hash_field(h, "override-status", almanac_status_name(o->status));
+        if (o->has_location) {
+            h = hash_field(h, "override-location", o->location.name);
+            h = hash_field(h, "override-country", o->location.country);
+            if (o->location.has_geo) {
+                snprintf(text, sizeof text, "%.17g;%.17g", o->location.latitude,
+                         o->location.longitude);
+                h = hash_field(h, "override-geo", text);
+            }
+        }
+    }
+    const almanac_alarm_list *alarms = almanac_event_alarms(doc, e);
+    for (size_t i = 0; i < alarms->count; i++) {
+        const almanac_alarm *a = &alarms->items[i];
+        snprintf(text, sizeof text, "%d %ld %d", (int)a->kind, a->seconds, (int)a->of_end);
+        h = hash_field(h, "alarm", text);
+        if (a->kind == ALMANAC_ALARM_AT)
+            h = hash_date(h, "alarm-at", &a->at);
+        h = hash_field(h, "alarm-description", a->description);
+    }
+    if (alarms->count > 0 && !doc->calendar.alarms_in_feeds)
+        h = hash_field(h, "alarms-in-feeds", "no");
+    if (e->has_organizer)
+        h = hash_person(h, "organizer", &e->organizer);
+    for (size_t i = 0; i < e->attendee_count; i++)
+        h = hash_person(h, "attendee", &e->attendees[i]);
+    h = hash_field(h, "color", e->color);
+    h = hash_field(h, "image", e->image);
+    for (size_t i = 0; i < e->attachments.count; i++)
+        h = hash_field(h, "attachment", e->attachments.items[i]);
+    return h;
 }
 
 int almanac_render_ics_event_hash(const almanac_document *doc, const almanac_event *e,
@@ -466,6 +678,7 @@ int almanac_render_ics_event_hash(const almanac_document *doc, const almanac_eve
             if (src->has_date)
                 h = hash_date(h, "source-date", &src->date);
         }
+        h = hash_series(h, doc, e);
         *hash = hash_bytes(h, "", 1); /* the NUL that ended the string */
     }
     event_texts_free(&texts);
@@ -598,6 +811,20 @@ typedef struct {
     int first_year; /* earliest year an event in the feed needs */
 } zone_use;
 
+/* The first year the event's VEVENTs name: extra dates and moved
+ * occurrences may come before the start. */
+static int earliest_year(const almanac_event *e)
+{
+    int year = e->start.year;
+    for (size_t i = 0; i < e->extra_dates.count; i++)
+        if (e->extra_dates.items[i].year < year)
+            year = e->extra_dates.items[i].year;
+    for (size_t i = 0; i < e->override_count; i++)
+        if (e->overrides[i].has_start && e->overrides[i].start.year < year)
+            year = e->overrides[i].start.year;
+    return year;
+}
+
 static int by_zone_name(const void *a, const void *b)
 {
     return strcmp(((const zone_use *)a)->name, ((const zone_use *)b)->name);
@@ -616,7 +843,7 @@ static zone_use *zones_used(const almanac_document *doc, const size_t *order, si
         const almanac_event *e = &doc->events[order[i]];
         const char *tz = almanac_event_timezone(doc, e);
         if (tz != NULL && almanac_feed_selects(feed, e))
-            zones[(*count)++] = (zone_use){tz, e->start.year};
+            zones[(*count)++] = (zone_use){tz, earliest_year(e)};
     }
     qsort(zones, *count, sizeof *zones, by_zone_name);
     size_t distinct = 0;
@@ -732,17 +959,22 @@ static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
         almanac_event_stamp stamp = {0, w->options[0].default_modified};
         if (w->options[0].stamps != NULL)
             stamp = w->options[0].stamps[w->order[i]];
-        pthread_mutex_lock(&libical_lists);
-        icalcomponent *c = build_event(w->doc, e, &stamp, &w->texts[worker]);
-        pthread_mutex_unlock(&libical_lists);
-        char *text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
-        if (text != NULL)
-            strbuf_puts(&out->text, text);
-        free(text);
-        if (c != NULL)
-            icalcomponent_free(c);
-        if (text == NULL || out->text.failed)
-            return -1;
+        bool alarms = !w->options[0].no_alarms;
+        /* the series, then a VEVENT for each overridden occurrence */
+        for (size_t k = 0; k <= e->override_count; k++) {
+            const almanac_override *o = k == 0 ? NULL : &e->overrides[k - 1];
+            pthread_mutex_lock(&libical_lists);
+            icalcomponent *c = build_event(w->doc, e, o, alarms, &stamp, &w->texts[worker]);
+            pthread_mutex_unlock(&libical_lists);
+            char *text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
+            if (text != NULL)
+                strbuf_puts(&out->text, text);
+            free(text);
+            if (c != NULL)
+                icalcomponent_free(c);
+            if (text == NULL || out->text.failed)
+                return -1;
+        }
         out->index[out->count] = w->order[i];
         out->end[out->count++] = out->text.length;
     }

@@ -81,6 +81,100 @@ static void add_sources(cJSON *object, const almanac_event *e)
     }
 }
 
+static void add_dates_list(cJSON *object, const char *key, const almanac_date_list *list)
+{
+    if (list->count == 0)
+        return;
+    cJSON *array = cJSON_AddArrayToObject(object, key);
+    for (size_t i = 0; array != NULL && i < list->count; i++) {
+        char text[ALMANAC_DATE_TEXT_MAX];
+        almanac_date_format(&list->items[i], text);
+        cJSON_AddItemToArray(array, cJSON_CreateString(text));
+    }
+}
+
+/* A series: its rule and words; an occurrence: which series, and the start
+ * the rule gave it. */
+static void add_series(cJSON *event, const almanac_event *e)
+{
+    char words[1024];
+    if (e->occurrence_of != NULL) {
+        cJSON *o = cJSON_AddObjectToObject(event, "occurrence");
+        if (o == NULL)
+            return;
+        add_string(o, "of", e->occurrence_of->id);
+        add_date(o, "original_start", &e->original_start);
+        almanac_timeline_series_label(e, words, sizeof words);
+        add_string(o, "words", words);
+        return;
+    }
+    if (!almanac_event_is_series(e))
+        return;
+    cJSON *r = cJSON_AddObjectToObject(event, "repeat");
+    if (r == NULL)
+        return;
+    if (e->has_repeat)
+        add_string(r, "rule", e->repeat.rule);
+    almanac_timeline_series_label(e, words, sizeof words);
+    add_string(r, "words", words);
+    add_dates_list(r, "extra_dates", &e->extra_dates);
+    add_dates_list(r, "excluded_dates", &e->excluded_dates);
+    if (e->override_count > 0)
+        cJSON_AddNumberToObject(r, "overrides", (double)e->override_count);
+}
+
+static void add_person(cJSON *object, const almanac_person *p, bool attendee)
+{
+    add_string(object, "name", p->name);
+    add_string(object, "email", p->email);
+    if (attendee) {
+        add_string(object, "role", almanac_role_name(p->role));
+        add_string(object, "status", almanac_partstat_name(p->status));
+    }
+}
+
+/* Reminders, people and presentation, as the events file names them. */
+static void add_people(cJSON *event, const almanac_alarm_list *alarms, const almanac_event *e)
+{
+    if (alarms->count > 0) {
+        cJSON *list = cJSON_AddArrayToObject(event, "alarms");
+        for (size_t i = 0; list != NULL && i < alarms->count; i++) {
+            const almanac_alarm *a = &alarms->items[i];
+            cJSON *alarm = cJSON_CreateObject();
+            if (alarm == NULL)
+                break;
+            cJSON_AddItemToArray(list, alarm);
+            if (a->kind == ALMANAC_ALARM_AT) {
+                add_date(alarm, "at", &a->at);
+            } else {
+                add_string(alarm, a->kind == ALMANAC_ALARM_BEFORE ? "before" : "after",
+                           a->duration);
+                add_string(alarm, "of", a->of_end ? "end" : "start");
+            }
+            add_string(alarm, "description", a->description);
+        }
+    }
+    if (e->has_organizer) {
+        cJSON *o = cJSON_AddObjectToObject(event, "organizer");
+        if (o != NULL)
+            add_person(o, &e->organizer, false);
+    }
+    if (e->attendee_count > 0) {
+        cJSON *list = cJSON_AddArrayToObject(event, "attendees");
+        for (size_t i = 0; list != NULL && i < e->attendee_count; i++) {
+            cJSON *a = cJSON_CreateObject();
+            if (a == NULL)
+                break;
+            cJSON_AddItemToArray(list, a);
+            add_person(a, &e->attendees[i], true);
+        }
+    }
+    add_string(event, "color", e->color);
+    add_string(event, "image", e->image);
+    if (e->attachments.count > 0)
+        add_strings(event, "attachments", &e->attachments);
+}
+
 static cJSON *event_json(const almanac_document *doc, const almanac_event *e, bool details)
 {
     cJSON *event = cJSON_CreateObject();
@@ -107,8 +201,10 @@ static cJSON *event_json(const almanac_document *doc, const almanac_event *e, bo
     if (e->has_location)
         add_location(event, &e->location);
     add_strings(event, "tags", &e->tags);
+    add_series(event, e);
     if (!details)
         return event;
+    add_people(event, almanac_event_alarms(doc, e), e);
     add_string(event, "description", e->description);
     add_strings(event, "participants", &e->participants);
     add_string(event, "url", e->url);
@@ -132,7 +228,9 @@ static cJSON *timeline_json(const almanac_document *doc, const almanac_timeline_
     add_string(calendar, "description", doc->calendar.description);
     add_string(calendar, "timezone", doc->calendar.timezone);
     add_string(calendar, "url", doc->calendar.url);
-    cJSON_AddNumberToObject(root, "total", (double)doc->event_count);
+    cJSON_AddNumberToObject(root, "total", (double)almanac_timeline_total(doc));
+    if (o->note != NULL && o->note[0] != '\0')
+        add_string(root, "note", o->note);
     cJSON *events = cJSON_AddArrayToObject(root, "events");
     for (size_t i = 0; events != NULL && i < count; i++) {
         cJSON *event = event_json(doc, &doc->events[order[i]], !o->no_details);

@@ -155,6 +155,17 @@ static void put_details(FILE *out, const almanac_document *doc, const almanac_ev
         fputs("\\\n  ", out);
         put_escaped(out, e->description, indent);
     }
+    char more[1024];
+    almanac_timeline_series_label(e, more, sizeof more);
+    if (more[0] != '\0') {
+        fputs("\\\n  Repeats: ", out);
+        put_escaped(out, more, indent);
+    }
+    almanac_timeline_people_label(e, almanac_event_alarms(doc, e), more, sizeof more);
+    if (more[0] != '\0') {
+        fputs("\\\n  ", out);
+        put_escaped(out, more, indent);
+    }
     if (e->participants.count > 0) {
         fputs("\\\n  Participants: ", out);
         for (size_t i = 0; i < e->participants.count; i++) {
@@ -231,10 +242,13 @@ int almanac_render_markdown(const almanac_document *doc,
         put_escaped(out, doc->calendar.description, "");
         fputs("\n\n", out);
     }
-    if (count == doc->event_count)
-        fprintf(out, "%zu event%s. ", count, count == 1 ? "" : "s");
-    else
-        fprintf(out, "%zu of %zu events. ", count, doc->event_count);
+    char counted[ALMANAC_LABEL_MAX];
+    almanac_timeline_count_label(doc, count, counted, sizeof counted);
+    fprintf(out, "%s. ", counted);
+    if (o->note != NULL && o->note[0] != '\0') {
+        put_escaped(out, o->note, "");
+        fputs(" ", out);
+    }
     put_subscriptions(out, doc);
     int year = 0;
     for (size_t i = 0; i < count; i++) {

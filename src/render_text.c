@@ -261,6 +261,18 @@ static void write_details(const timeline *t, const almanac_document *doc,
         write_wrapped(t, text, INDENT + t->date_column);
     }
     strbuf_free(&line);
+    /* a series' rule, then reminders and people, each a line of its own */
+    char more[1024];
+    almanac_timeline_series_label(e, more, sizeof more);
+    if (more[0] != '\0') {
+        pad(t->out, INDENT + t->date_column);
+        write_wrapped(t, more, INDENT + t->date_column);
+    }
+    almanac_timeline_people_label(e, almanac_event_alarms(doc, e), more, sizeof more);
+    if (more[0] != '\0') {
+        pad(t->out, INDENT + t->date_column);
+        write_wrapped(t, more, INDENT + t->date_column);
+    }
 }
 
 static void write_entry(const timeline *t, const almanac_document *doc,
@@ -322,10 +334,11 @@ int almanac_render_text(const almanac_document *doc, const almanac_timeline_opti
     t.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     t.date_column = date_column_width(&t, doc, order, count);
     write_wrapped(&t, doc->calendar.name, 0);
-    if (count == doc->event_count)
-        fprintf(out, "%zu event%s\n", count, count == 1 ? "" : "s");
-    else
-        fprintf(out, "%zu of %zu events\n", count, doc->event_count);
+    char counted[ALMANAC_LABEL_MAX];
+    almanac_timeline_count_label(doc, count, counted, sizeof counted);
+    fprintf(out, "%s\n", counted);
+    if (o->note != NULL && o->note[0] != '\0')
+        write_wrapped(&t, o->note, 0);
     int year = 0;
     for (size_t i = 0; i < count; i++) {
         const almanac_event *e = &doc->events[order[i]];

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "name_set.h"
+#include "series.h"
 #include "text.h"
 #include "tzdb.h"
 
@@ -375,6 +376,22 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
     free(feed_ids);
 }
 
+/* Series need their zone known to be expanded: checked after the zones. */
+static void check_series(const almanac_document *doc, almanac_diagnostics *diags)
+{
+    for (size_t i = 0; i < doc->event_count; i++) {
+        const almanac_event *e = &doc->events[i];
+        if (!e->complete || (!almanac_event_is_series(e) && !e->excluded_dates.count &&
+                             !e->override_count))
+            continue;
+        const char *zone = almanac_event_timezone(doc, e);
+        if (zone != NULL && !tzdb_exists(zone))
+            continue; /* check_timezones() said so */
+        series_validate(e, e->start.precision == ALMANAC_PRECISION_LOCAL_TIME ? zone : NULL,
+                        diags);
+    }
+}
+
 void almanac_validate(const almanac_document *doc, almanac_diagnostics *diags)
 {
     if (doc->calendar.id == NULL)
@@ -384,5 +401,6 @@ void almanac_validate(const almanac_document *doc, almanac_diagnostics *diags)
         check_dates(&doc->events[i], diags);
     check_timezones(doc, diags);
     check_local_times(doc, diags);
+    check_series(doc, diags);
     check_feeds(doc, diags);
 }

@@ -25,7 +25,9 @@ enum {
     ALMANAC_MAX_LIST_ITEMS = 1000,    /* tags, participants, sources, related */
     ALMANAC_MAX_TITLE_BYTES = 1000,
     ALMANAC_MAX_TEXT_BYTES = 100000,  /* descriptions */
-    ALMANAC_MAX_SHORT_BYTES = 2000    /* every other string */
+    ALMANAC_MAX_SHORT_BYTES = 2000,   /* every other string */
+    ALMANAC_MAX_ALARMS = 20,          /* reminders of one event */
+    ALMANAC_REPEAT_COUNT_MAX = 100000 /* a rule's COUNT: what validation walks */
 };
 
 /* Parses TEXT (LENGTH bytes, need not be NUL-terminated) into a new

@@ -56,7 +56,84 @@ typedef struct {
     double longitude;
 } almanac_location;
 
+/* A recurrence rule as checked by the loader. */
 typedef struct {
+    char *rule;             /* the RFC 5545 RRULE value, written from the checked parts */
+    bool has_until;
+    almanac_date until;     /* kind checked against the start by validation */
+    bool sub_daily;         /* HOURLY, MINUTELY or SECONDLY */
+    bool has_time_parts;    /* BYHOUR, BYMINUTE or BYSECOND */
+    size_t at, at_until;
+} almanac_repeat;
+
+/* Dates of one kind with the input offset of each (extra and excluded
+ * dates of a series). */
+typedef struct {
+    almanac_date *items;
+    size_t *at;
+    size_t count;
+} almanac_date_list;
+
+/* One occurrence of a series changed (a VEVENT with RECURRENCE-ID): what it
+ * does not set stays as the series has it. */
+typedef struct {
+    almanac_date occurrence;   /* the original start, same kind as the series' */
+    bool has_start, has_end, has_status, has_location;
+    almanac_date start, end;
+    char *title;               /* NULL: the series' */
+    char *description;         /* NULL: the series' */
+    almanac_status status;
+    almanac_location location;
+    size_t at, at_occurrence, at_start;
+} almanac_override;
+
+typedef enum {
+    ALMANAC_ALARM_BEFORE, /* a duration before the start (or end) */
+    ALMANAC_ALARM_AFTER,  /* a duration after it */
+    ALMANAC_ALARM_AT      /* at an absolute UTC time */
+} almanac_alarm_kind;
+
+/* A reminder (VALARM, ACTION:DISPLAY). */
+typedef struct {
+    almanac_alarm_kind kind;
+    long seconds;        /* BEFORE/AFTER: the duration */
+    char *duration;      /* BEFORE/AFTER: as written ("PT30M") */
+    bool of_end;         /* relative to the end instead of the start */
+    almanac_date at;     /* AT: a UTC time */
+    char *description;   /* NULL: the event's title */
+    size_t offset;
+} almanac_alarm;
+
+typedef struct {
+    almanac_alarm *items;
+    size_t count;
+    bool given;          /* the key was there (an empty list turns defaults off) */
+} almanac_alarm_list;
+
+typedef enum {
+    ALMANAC_ROLE_REQUIRED,  /* REQ-PARTICIPANT, RFC 5545's default */
+    ALMANAC_ROLE_CHAIR,
+    ALMANAC_ROLE_OPTIONAL,
+    ALMANAC_ROLE_NON_PARTICIPANT
+} almanac_role;
+
+typedef enum {
+    ALMANAC_PARTSTAT_NEEDS_ACTION, /* RFC 5545's default */
+    ALMANAC_PARTSTAT_ACCEPTED,
+    ALMANAC_PARTSTAT_DECLINED,
+    ALMANAC_PARTSTAT_TENTATIVE,
+    ALMANAC_PARTSTAT_DELEGATED
+} almanac_partstat;
+
+/* The organizer or an attendee: an address, with a name when known. */
+typedef struct {
+    char *name;   /* may be NULL */
+    char *email;  /* checked: local@domain.tld of URI-safe characters */
+    almanac_role role;
+    almanac_partstat status;
+} almanac_person;
+
+typedef struct almanac_event {
     char *id;
     char *title;
     almanac_date start;
@@ -75,6 +152,33 @@ typedef struct {
     almanac_strings related; /* ids of other events */
     size_t *related_index;   /* each one's place in events, SIZE_MAX for none;
                                 NULL until almanac_document_index */
+
+    /* A series (all NULL/0 for a one-off event). REPEAT is the rule as an
+     * RFC 5545 RRULE value, written from what the file said (an object or
+     * a string) after checking every part; libical expands it. */
+    bool has_repeat;
+    almanac_repeat repeat;
+    almanac_date_list extra_dates;    /* RDATE */
+    almanac_date_list excluded_dates; /* EXDATE */
+    almanac_override *overrides;
+    size_t override_count;
+
+    almanac_alarm_list alarms;
+    bool has_organizer;
+    almanac_person organizer;
+    almanac_person *attendees;
+    size_t attendee_count;
+    char *color;               /* CSS colour name (RFC 7986 COLOR) */
+    char *image;               /* http(s) URL (RFC 7986 IMAGE) */
+    almanac_strings attachments; /* http(s) URLs (ATTACH) */
+
+    /* Only in a timeline's view of the document (almanac_timeline_view):
+     * an occurrence shown in its place names its series and the start the
+     * rule gave it; a series shown as its occurrences is EXPANDED, and the
+     * timeline leaves it out. */
+    const struct almanac_event *occurrence_of;
+    almanac_date original_start;
+    bool expanded;
 
     size_t index;       /* its place in the file's "events" array */
     uint64_t feed_bits; /* bit k: it belongs to feeds[k] (almanac_document_index) */
@@ -107,6 +211,8 @@ typedef struct {
     char *color;       /* CSS colour name (RFC 7986 COLOR); may be NULL */
     almanac_partial_policy month_policy;
     almanac_partial_policy year_policy;
+    almanac_alarm_list alarms; /* for events without alarms of their own */
+    bool alarms_in_feeds;      /* false: build's feeds carry no VALARM */
     size_t at_timezone;
 } almanac_calendar;
 
@@ -137,6 +243,20 @@ const almanac_feed *almanac_document_find_feed(const almanac_document *document,
                                                const char *id);
 
 const char *almanac_status_name(almanac_status status);
+
+/* Whether EVENT repeats (a rule or extra dates). */
+bool almanac_event_is_series(const almanac_event *event);
+
+/* The alarms that apply to EVENT: its own, or else the calendar's. */
+const almanac_alarm_list *almanac_event_alarms(const almanac_document *document,
+                                               const almanac_event *event);
+
+/* RFC 5545 names: "CHAIR", "REQ-PARTICIPANT" ...; "NEEDS-ACTION", "ACCEPTED" ... */
+const char *almanac_role_ical(almanac_role role);
+const char *almanac_partstat_ical(almanac_partstat status);
+/* The format's names: "chair", "required" ...; "needs-action", "accepted" ... */
+const char *almanac_role_name(almanac_role role);
+const char *almanac_partstat_name(almanac_partstat status);
 
 /* Reads a partial-date policy name ("span", "first-day", "omit") into
  * *POLICY; false when NAME is none of them. */

@@ -31,6 +31,7 @@ typedef struct {
     const almanac_event_stamp *stamps;
     int64_t default_modified;
     int64_t calendar_modified;          /* the feed's LAST-MODIFIED; 0: none */
+    bool no_alarms;                     /* leave every VALARM out */
 } almanac_ics_options;
 
 /* Writes the feed as an iCalendar object (RFC 5545 + RFC 7986), streaming
@@ -74,6 +75,8 @@ typedef struct {
     unsigned width;                 /* text: columns to wrap to; 0 means 80 */
     bool no_details;                /* titles and dates only */
     almanac_timeline_filter filter;
+    const char *note;               /* said under the heading when not NULL or "" (see
+                                       almanac_timeline_view) */
 } almanac_timeline_options;
 
 /* The chronological timeline, in four formats. OPTIONS may be NULL. Each

@@ -60,6 +60,39 @@ void almanac_timeline_times(const almanac_document *document, const almanac_even
  * label for exact events. */
 void almanac_timeline_partial_label(const almanac_event *event, char label[ALMANAC_LABEL_MAX]);
 
+/* The document as a timeline shows it. When FILTER gives --from or --to,
+ * each series within the range is replaced by its occurrences, each an
+ * event of its own in its place (occurrence_of set; the series itself is
+ * marked expanded and not shown); without --to, occurrences stop at a
+ * horizon one year after --from. NOTE (SIZE bytes) receives what the
+ * reader must be told ("Repeating events are shown to 5 Dec 2027 ..."),
+ * or "". Returns a document to free with almanac_document_free(), or NULL
+ * when out of memory. Events, feeds and strings are shared with DOCUMENT,
+ * which must outlive it. */
+almanac_document *almanac_timeline_view(const almanac_document *document,
+                                        const almanac_timeline_filter *filter,
+                                        char *note, size_t size);
+
+/* What the timeline says of a series or an occurrence in one line: the
+ * rule in words, and for an occurrence that moved, where from ("every week
+ * on Tue, 10 times · moved from 22 Apr 2025"). Empty for one-off events. */
+void almanac_timeline_series_label(const almanac_event *event, char *buffer, size_t size);
+
+/* Reminders, organizer and attendees in one line for a reader:
+ * "reminder 30 min before · organizer Dilnoza Karimova · attendees: Jonas
+ * Weber (chair, accepted), …". Empty when the event has none. ALARMS are
+ * the ones that apply (almanac_event_alarms). */
+void almanac_timeline_people_label(const almanac_event *event,
+                                   const almanac_alarm_list *alarms, char *buffer, size_t size);
+
+/* The count every timeline states: "7 events", "3 of 7 events", or for a
+ * view with occurrences "12 entries from 7 events". SHOWN: entries kept. */
+void almanac_timeline_count_label(const almanac_document *document, size_t shown,
+                                  char *buffer, size_t size);
+
+/* The events of the file in a timeline's view (occurrences not counted). */
+size_t almanac_timeline_total(const almanac_document *document);
+
 /* " (planned)", " (cancelled)" or "" for confirmed events. */
 const char *almanac_timeline_status_mark(almanac_status status);
 
