@@ -303,6 +303,11 @@ static void read_by_list(loader *l, node n, rule_parts *r, int by)
             if (value < 0) {
                 char hint[64];
                 suggest(hint, sizeof hint, item.json->valuestring, month_names, 12);
+                for (int m = 0; m < 12; m++) /* "jan" for "january" */
+                    if (strlen(item.json->valuestring) >= 3 &&
+                        strncmp(month_names[m], item.json->valuestring,
+                                strlen(item.json->valuestring)) == 0)
+                        snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", month_names[m]);
                 error_at(l, at, "'%.40s' is not a month name%s; write \"november\" or 11",
                          item.json->valuestring, hint);
             } else {
@@ -495,9 +500,22 @@ static void read_rule_part(loader *l, rule_parts *r, int k, const char *value, s
     }
 }
 
+/* Where byte I of the string value at AT sits in the text: one past the
+ * quote, when the text spells the value without escapes (then the bytes
+ * match); else the value's own offset. */
+static size_t offset_in_string(const loader *l, size_t at, size_t length, size_t i)
+{
+    if (at >= l->length || l->text[at] != '"' || length + 1 >= l->length - at ||
+        memchr(l->text + at + 1, '\\', length) != NULL)
+        return at;
+    return at + 1 + i;
+}
+
 static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
 {
     size_t at = value_offset(l, n);
+    size_t whole = strlen(s);
+    const char *begin = s;
     if (strncmp(s, "RRULE:", 6) == 0)
         s += 6;
     uint32_t seen = 0;
@@ -518,6 +536,8 @@ static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
         if (next != NULL)
             *next++ = '\0';
         char *eq = strchr(part, '=');
+        at = offset_in_string(l, value_offset(l, n), whole,
+                              (size_t)(s - begin) + (size_t)(part - copy));
         if (eq == NULL) {
             error_at(l, at, "'%.40s' is not a NAME=VALUE part of an RRULE such as "
                      "\"FREQ=WEEKLY;BYDAY=TU\"", part);
@@ -525,6 +545,8 @@ static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
             continue;
         }
         *eq = '\0';
+        at = offset_in_string(l, value_offset(l, n), whole,
+                              (size_t)(s - begin) + (size_t)(part - copy));
         int k = find_name(part, rrule_names, RK_KEYS);
         char shown[64];
         snprintf(shown, sizeof shown, "%.20s=%.40s", part, eq + 1);
@@ -544,7 +566,8 @@ static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
         read_rule_part(l, r, k, eq + 1, at, shown);
     }
     if (!(seen & BIT(RK_FREQUENCY)))
-        error_at(l, at, "the rule has no FREQ; start it with FREQ=DAILY, FREQ=WEEKLY ...");
+        error_at(l, value_offset(l, n), "the rule has no FREQ; start it with FREQ=DAILY, "
+                 "FREQ=WEEKLY ...");
 }
 
 /* ---- rule consistency and the RRULE value ------------------------------ */
@@ -627,9 +650,10 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
         static const int day_lists[] = {BY_MONTH, BY_MONTH_DAY, BY_YEAR_DAY, BY_WEEK};
         for (size_t i = 0; i < sizeof day_lists / sizeof day_lists[0]; i++)
             if (r->counts[day_lists[i]]) {
-                error_at(l, r->at_by[day_lists[i]], "a %s rule cannot also pick %s: almanac "
+                error_at(l, r->at_by[day_lists[i]], "%s %s rule cannot also pick %s: almanac "
                          "refuses it because it cannot bound the work of finding such days; "
-                         "write a daily rule with %s and %s instead", freq_names[r->freq],
+                         "write a daily rule with %s and %s instead",
+                         r->freq == FREQ_HOURLY ? "an" : "a", freq_names[r->freq],
                          names[day_lists[i]], names[BY_HOUR], names[BY_MINUTE]);
                 ok = false;
                 break;
@@ -1098,8 +1122,9 @@ void read_attendees(loader *l, node n, almanac_event *event)
         if (read_person(l, item, p, false)) {
             for (size_t j = 0; j < event->attendee_count; j++)
                 if (same_address(event->attendees[j].email, p->email)) {
-                    error_at(l, value_offset(l, item), "%s is an attendee twice (also "
-                             "attendees/%zu); list each address once", p->email, j);
+                    error_at(l, value_offset(l, item), "%s is listed twice among the "
+                             "attendees (addresses are compared without case); list each "
+                             "address once", p->email);
                     p->email = NULL;
                     break;
                 }

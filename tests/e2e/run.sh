@@ -8,6 +8,9 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
 tmp=$(mktemp -d)
+# Files with repeating events, reminders and people (issue 19): checked like
+# the good cases here, and their occurrences in tests/e2e/series.sh.
+series="docs/examples/series.json $(echo tests/cases/series/*.json)"
 trap 'rm -rf "$tmp"' EXIT
 py=/usr/bin/python3   # Debian's python, which has python3-icalendar
 passed=0 failed=0
@@ -101,7 +104,7 @@ grep -v '^#' tests/timeline/cases | while read -r name args; do
 done > "$tmp/timelines"
 if [ -s "$tmp/timelines" ]; then fail "timeline goldens"; cat "$tmp/timelines"; else ok; fi
 check "timeline formats read back by cmark, html.parser and json" "$py" \
-    tests/e2e/check_timeline.py "$bin" events.json tests/cases/good/*.json
+    tests/e2e/check_timeline.py "$bin" events.json tests/cases/good/*.json $series
 expect_status 2 "timeline: a bad --from" "$bin" timeline --from 2022-13
 expect_status 2 "timeline: --from after --to" "$bin" timeline --from 2023 --to 2022-12
 expect_status 2 "timeline: an unknown format" "$bin" timeline --format pdf
@@ -109,13 +112,13 @@ expect_status 2 "timeline: an unknown status" "$bin" timeline --status maybe
 expect_status 2 "filters on another command" "$bin" ics --tag youth
 
 # --- single typos anywhere in a valid file: caught, located, never a crash ---
-for input in events.json tests/cases/good/*.json; do
+for input in events.json tests/cases/good/*.json $series; do
     check "typos in $input" "$py" tests/e2e/typos.py "$bin" "$input" 200 90
 done
 
 # --- a real JSON Schema validator agrees on which files are valid ----------
 check "schema agrees with almanac check" "$py" tests/e2e/check_schema.py \
-    schema/events.schema.json "$bin" events.json tests/cases/good/*.json \
+    schema/events.schema.json "$bin" events.json tests/cases/good/*.json $series \
     tests/cases/warn/*.json tests/cases/bad/*.json
 
 # --- the published data cites its sources (issue 24) ----------------------
@@ -186,7 +189,7 @@ if "$bin" check --color=always tests/cases/bad/ids.json 2>&1 | grep -q "$esc"; t
 if env TERM=xterm script -qec "'$bin' check --color=never tests/cases/bad/ids.json" /dev/null | grep -q "$esc"; then fail "--color=never"; else ok; fi
 
 # --- valid inputs: feeds pass a byte lint and two independent parsers ----
-for input in events.json tests/cases/good/*.json; do
+for input in events.json tests/cases/good/*.json $series; do
     name=$(basename "$input" .json)
     out=$tmp/out-$name
     check "$name: check" "$bin" check "$input"
