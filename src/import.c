@@ -29,6 +29,7 @@
 #include "import_scan.h"
 #include "import_tz.h"
 #include "render_ics.h"
+#include "series.h"
 #include "text.h"
 #include "tzdb.h"
 
@@ -93,6 +94,11 @@ typedef struct {
     almanac_event event;
     char *uid;                 /* NULL when the VEVENT has none */
     char *occurrence;          /* RECURRENCE-ID as text, or NULL */
+    bool has_rid;              /* RECURRENCE-ID read as a date of the event's frame */
+    almanac_date rid;
+    char rid_zone[128];        /* the frame's zone ("" for dates and UTC) */
+    size_t rid_offset;         /* where it is, for warnings */
+    unsigned rid_line;
     const char *uid_calendar;  /* almanac feeds: the calendar id in UIDs */
     char **related;            /* UIDs of RELATED-TO */
     size_t *related_at;
@@ -204,28 +210,55 @@ static void loss_message(const loss *l, char *out, size_t size)
     size_t kind = colon != NULL ? (size_t)(colon - l->key) : strlen(l->key);
 #define IS(word) (kind == strlen(word) && strncmp(l->key, word, kind) == 0)
     if (IS("RRULE"))
-        snprintf(out, size, "%zu %s (RRULE); only the first occurrence was imported", n,
-                 plural(n, "event repeats", "events repeat"));
-    else if (IS("RDATE"))
-        snprintf(out, size, "%zu extra %s of repeating events (RDATE) %s not imported", n,
-                 plural(n, "date", "dates"), plural(n, "was", "were"));
-    else if (IS("EXDATE"))
-        snprintf(out, size, "%zu excluded %s of repeating events (EXDATE) %s ignored: only "
-                 "first occurrences were imported", n, plural(n, "date", "dates"),
-                 plural(n, "was", "were"));
+        snprintf(out, size, "%zu %s a rule (RRULE) libical could not read: only the first "
+                 "occurrence was imported", n, plural(n, "event has", "events have"));
+    else if (IS("date"))
+        snprintf(out, size, "%zu %s %s not of the kind of %s start (a day for an all-day "
+                 "event, a date-time for a timed one), or beyond the 1,000 an event holds: "
+                 "not imported", n, detail, plural(n, "value is", "values are"),
+                 plural(n, "its event's", "their events'"));
     else if (IS("RECURRENCE-ID"))
-        snprintf(out, size, "%zu %s one occurrence of a repeating event (RECURRENCE-ID); "
-                 "each was imported as an event of its own", n,
-                 plural(n, "event changes", "events change"));
-    else if (IS("ATTENDEE"))
-        snprintf(out, size, "%zu %s (ATTENDEE) %s not imported", n,
-                 plural(n, "attendee", "attendees"), plural(n, "was", "were"));
-    else if (IS("VALARM"))
-        snprintf(out, size, "%zu %s (VALARM) %s not imported", n, plural(n, "alarm", "alarms"),
-                 plural(n, "was", "were"));
-    else if (IS("ATTACH"))
-        snprintf(out, size, "%zu %s (ATTACH) %s not imported", n,
-                 plural(n, "attachment", "attachments"), plural(n, "was", "were"));
+        snprintf(out, size, "%zu %s one occurrence of a repeating event (RECURRENCE-ID) that "
+                 "is not in the file, or at a date of another kind: each was imported as an "
+                 "event of its own", n, plural(n, "event changes", "events change"));
+    else if (IS("alarm-trigger"))
+        snprintf(out, size, "%zu %s no TRIGGER, or an absolute one not in UTC: not "
+                 "imported", n, plural(n, "alarm (VALARM) has", "alarms (VALARM) have"));
+    else if (IS("alarms-max"))
+        snprintf(out, size, "%zu %s (VALARM) beyond the %d an event holds: not imported", n,
+                 plural(n, "alarm", "alarms"), ALMANAC_MAX_ALARMS);
+    else if (IS("alarm-action"))
+        snprintf(out, size, "%zu %s ACTION:%s, which the events format does not have: "
+                 "imported as a reminder shown on screen (DISPLAY)", n,
+                 plural(n, "alarm has", "alarms have"), detail);
+    else if (IS("address"))
+        snprintf(out, size, "%zu %s %s not a mailto: address the events format can hold "
+                 "(name@example.org): not imported", n, detail, plural(n, "is", "are"));
+    else if (IS("list"))
+        snprintf(out, size, "%zu %s beyond the %d an event holds: not imported", n, detail,
+                 ALMANAC_MAX_LIST_ITEMS);
+    else if (IS("color"))
+        snprintf(out, size, "%zu COLOR %s not a CSS colour name: not imported", n,
+                 plural(n, "is", "are"));
+    else if (IS("attach"))
+        snprintf(out, size, "%zu %s %s inline data or not an http(s) URL: not imported", n,
+                 detail, plural(n, "is", "are"));
+    else if (IS("zone-series"))
+        snprintf(out, size, "%zu repeating %s TZID '%s', which names no IANA timezone: "
+                 "%s in UTC, so %s after a daylight-saving change of that zone will be an hour "
+                 "off; set \"timezone\" to the zone meant", n,
+                 plural(n, "event uses", "events use"), detail,
+                 plural(n, "it repeats", "they repeat"), plural(n, "its occurrences", "their "
+                 "occurrences"));
+    else if (IS("start-extra"))
+        snprintf(out, size, "%zu %s on a day %s rule does not give (RFC 5545 leaves such a "
+                 "series undefined, and calendar apps disagree): each start was kept as an "
+                 "extra date, and the series starts at its rule's first occurrence", n,
+                 plural(n, "series starts", "series start"), plural(n, "its", "their"));
+    else if (IS("series"))
+        snprintf(out, size, "%zu %s (%s) could not be kept as a series: only %s first "
+                 "occurrence was imported", n, plural(n, "repeating event", "repeating events"),
+                 detail, plural(n, "its", "their"));
     else if (IS("component")) /* "component:PARENT/NAME" */
         snprintf(out, size, "%zu %s (%s) %s not imported: the events format holds events only",
                  n, plural(n, "component", "components"),
@@ -617,6 +650,27 @@ static bool is_web_url(const char *s)
 
 /* ---- timezones and dates ---------------------------------------------- */
 
+/* The earliest onset of the file's zone (its first observance's DTSTART);
+ * null when it has none. */
+static icaltimetype first_onset(icaltimezone *file_zone)
+{
+    icaltimetype first = icaltime_null_time();
+    icalcomponent *vtz = icaltimezone_get_component(file_zone);
+    for (icalcomponent *o = vtz != NULL ? icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT)
+                                        : NULL;
+         o != NULL; o = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+        icalproperty *p = icalcomponent_get_first_property(o, ICAL_DTSTART_PROPERTY);
+        icaltimetype t = p != NULL ? icalproperty_get_dtstart(p) : icaltime_null_time();
+        if (!icaltime_is_null_time(t) && (icaltime_is_null_time(first) ||
+                                          icaltime_compare(t, first) < 0))
+            first = t;
+    }
+    return first;
+}
+
+/* Whether the file's zone and IANA's agree at T. Before the file's zone
+ * begins (many files carry only the last few years) it says nothing, and
+ * two times of its first year are compared instead. */
 static bool offsets_agree(icaltimezone *file_zone, const char *iana, icaltimetype t)
 {
     icaltimezone *zone = icaltimezone_get_builtin_timezone(iana);
@@ -626,8 +680,22 @@ static bool offsets_agree(icaltimezone *file_zone, const char *iana, icaltimetyp
         return true;
     int dst = 0;
     t.zone = NULL;
-    return icaltimezone_get_utc_offset(file_zone, &t, &dst) ==
-           icaltimezone_get_utc_offset(zone, &t, &dst);
+    icaltimetype first = first_onset(file_zone);
+    if (icaltime_is_null_time(first) || icaltime_compare(t, first) >= 0)
+        return icaltimezone_get_utc_offset(file_zone, &t, &dst) ==
+               icaltimezone_get_utc_offset(zone, &t, &dst);
+    first.zone = NULL;
+    first.is_date = 0;
+    for (int months = 0; months < 12; months += 6) {
+        icaltimetype probe = first;
+        icaltime_adjust(&probe, 1, 0, 0, 0);
+        probe.month += months;
+        probe = icaltime_normalize(probe);
+        if (icaltimezone_get_utc_offset(file_zone, &probe, &dst) !=
+            icaltimezone_get_utc_offset(zone, &probe, &dst))
+            return false;
+    }
+    return true;
 }
 
 /* The IANA name a TZID stands for, checked against the file's VTIMEZONE at
@@ -963,8 +1031,9 @@ static written_form date_form(ics_file *f, icalcomponent *c, size_t component, i
 }
 
 static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_event *e,
-                       const char *what)
+                       const char *what, time_frame *frame_out)
 {
+    memset(frame_out, 0, sizeof *frame_out);
     if (read_partial_dates(c, e))
         return true;
     icalproperty *p = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
@@ -1029,6 +1098,7 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
     time_frame frame;
     if (!start_frame(f, c, component, p, start, &frame))
         return false;
+    *frame_out = frame;
     almanac_precision precision = frame.utc ? ALMANAC_PRECISION_UTC_TIME
                                             : ALMANAC_PRECISION_LOCAL_TIME;
     e->start = date_of(in_frame(start, frame.source, &frame), precision);
@@ -1366,7 +1436,8 @@ static bool is_known(const char *name)
     static const char *const known[] = {
         "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION",
         "LOCATION", "GEO", "URL", "CATEGORIES", "STATUS", "RELATED-TO", "CLASS", "TRANSP",
-        "SEQUENCE", "LAST-MODIFIED", "CREATED", "X-LIC-ERROR", "RECURRENCE-ID"};
+        "SEQUENCE", "LAST-MODIFIED", "CREATED", "X-LIC-ERROR", "RECURRENCE-ID",
+        "RRULE", "RDATE", "EXDATE", "ORGANIZER", "ATTENDEE", "COLOR", "IMAGE", "ATTACH"};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (strcasecmp(name, known[i]) == 0)
             return true;
@@ -1434,7 +1505,7 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
     static const char *const single[] = {
         "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "GEO", "URL",
         "STATUS", "UID", "X-ALMANAC-PRECISION", "X-ALMANAC-START", "X-ALMANAC-END",
-        "X-ALMANAC-COUNTRY"};
+        "X-ALMANAC-COUNTRY", "RRULE", "ORGANIZER", "COLOR", "IMAGE", "RECURRENCE-ID"};
     enum { SINGLE = sizeof single / sizeof single[0] };
     size_t seen[SINGLE] = {0};
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY); p != NULL;
@@ -1449,11 +1520,7 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
             lose_property(f, key, c, component, p);
             continue;
         }
-        if (strcasecmp(name, "RRULE") == 0 || strcasecmp(name, "RDATE") == 0 ||
-            strcasecmp(name, "EXDATE") == 0 || strcasecmp(name, "ATTENDEE") == 0 ||
-            strcasecmp(name, "ATTACH") == 0 || strcasecmp(name, "RECURRENCE-ID") == 0) {
-            lose_property(f, name, c, component, p);
-        } else if (!is_known(name)) {
+        if (!is_known(name)) {
             char key[64];
             snprintf(key, sizeof key, "property:%.50s", name);
             lose_property(f, key, c, component, p);
@@ -1466,6 +1533,8 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
         size_t index = ical_children_next(&children, sub);
         const char *kind = component_name(f, sub, index);
         bool alarm = icalcomponent_isa(sub) == ICAL_VALARM_COMPONENT;
+        if (alarm)
+            continue; /* read_alarms() took it, or said why not */
         place at = component_place(f, index != SIZE_MAX ? index : component);
         char key[64], pointer[48];
         if (alarm)
@@ -1476,6 +1545,452 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
         lose(f, key, pointer, at.offset, at.line);
     }
     ical_children_free(&children);
+}
+
+/* ---- series, reminders, people ----------------------------------------- */
+
+/* A value of P (RDATE, EXDATE, RECURRENCE-ID) as a date of E's kind, read
+ * in the event's FRAME: false when it is of another kind or unreadable. */
+static bool series_date(ics_file *f, icalproperty *p, icaltimetype t, const almanac_event *e,
+                        const time_frame *frame, almanac_date *out)
+{
+    if (!valid_time(t))
+        return false;
+    if (e->start.precision == ALMANAC_PRECISION_DAY) {
+        if (!t.is_date)
+            return false;
+        *out = date_of(t, ALMANAC_PRECISION_DAY);
+        return true;
+    }
+    if (t.is_date)
+        return false;
+    *out = date_of(in_frame(t, value_zone(f, p, t), frame), e->start.precision);
+    return true;
+}
+
+/* The RRULE of C as the RRULE value the events format takes: its UNTIL of
+ * the kind RFC 5545 asks for (a day for an all-day event, else UTC), read
+ * in the event's frame when the file wrote it otherwise. */
+static void read_rule(ics_file *f, icalcomponent *c, size_t component, almanac_event *e,
+                      const time_frame *frame)
+{
+    icalproperty *p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY);
+    if (p == NULL)
+        return;
+    struct icalrecurrencetype r = icalproperty_get_rrule(p);
+    if (r.freq == ICAL_NO_RECURRENCE || r.rscale != NULL) {
+        lose_property(f, "RRULE", c, component, p);
+        return;
+    }
+    if (!icaltime_is_null_time(r.until)) {
+        icaltimetype u = r.until;
+        if (e->start.precision == ALMANAC_PRECISION_DAY) {
+            if (!u.is_date) {
+                /* the day it falls on where the event is: all-day events have no zone */
+                u.is_date = 1;
+                u.hour = u.minute = u.second = 0;
+                u.zone = NULL;
+            }
+        } else {
+            icaltimezone *zone = frame->utc ? icaltimezone_get_utc_timezone()
+                                            : icaltimezone_get_builtin_timezone(frame->zone);
+            if (frame->source != NULL && !frame->utc)
+                zone = frame->source;
+            if (u.is_date) { /* the end of that day, where the event is */
+                u.is_date = 0;
+                u.hour = 23;
+                u.minute = u.second = 59;
+            }
+            if (!icaltime_is_utc(u) && zone != NULL) {
+                u.zone = zone;
+                u = icaltime_convert_to_zone(u, icaltimezone_get_utc_timezone());
+            }
+            u.zone = icaltimezone_get_utc_timezone();
+        }
+        r.until = u;
+    }
+    char *text = icalrecurrencetype_as_string_r(&r);
+    if (text == NULL) {
+        f->out_of_memory = true;
+        return;
+    }
+    e->repeat.rule = arena_strndup(f->im->arena, text, strlen(text));
+    free(text);
+    e->has_repeat = e->repeat.rule != NULL;
+    if (!icaltime_is_null_time(r.until)) {
+        e->repeat.has_until = true;
+        e->repeat.until = date_of(r.until, r.until.is_date ? ALMANAC_PRECISION_DAY
+                                                           : ALMANAC_PRECISION_UTC_TIME);
+    }
+    if (frame->utc && frame->source != NULL) {
+        /* a zone libical read from the file but that has no IANA name: the
+         * series repeats in UTC, so it stops following the zone's clock
+         * changes */
+        char key[160];
+        snprintf(key, sizeof key, "zone-series:%.100s", ical_tzid(
+            icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY)));
+        lose_property(f, key, c, component, p);
+    }
+}
+
+static void read_date_list(ics_file *f, icalcomponent *c, size_t component, almanac_event *e,
+                           const time_frame *frame, icalproperty_kind kind,
+                           almanac_date_list *list)
+{
+    size_t count = 0;
+    for (icalproperty *p = icalcomponent_get_first_property(c, kind); p != NULL;
+         p = icalcomponent_get_next_property(c, kind))
+        count++;
+    if (count == 0)
+        return;
+    almanac_arena *arena = f->im->arena;
+    list->items = arena_array(arena, count, sizeof *list->items);
+    list->at = arena_array(arena, count, sizeof *list->at);
+    if (list->items == NULL || list->at == NULL) {
+        f->out_of_memory = true;
+        return;
+    }
+    const char *name = kind == ICAL_RDATE_PROPERTY ? "RDATE" : "EXDATE";
+    for (icalproperty *p = icalcomponent_get_first_property(c, kind); p != NULL;
+         p = icalcomponent_get_next_property(c, kind)) {
+        icaltimetype t;
+        if (kind == ICAL_RDATE_PROPERTY) {
+            struct icaldatetimeperiodtype v = icalproperty_get_rdate(p);
+            t = icaltime_is_null_time(v.time) ? v.period.start : v.time;
+        } else {
+            t = icalproperty_get_exdate(p);
+        }
+        almanac_date d;
+        if (list->count >= ALMANAC_MAX_LIST_ITEMS || !series_date(f, p, t, e, frame, &d)) {
+            char key[32];
+            snprintf(key, sizeof key, "date:%s", name);
+            lose_property(f, key, c, component, p);
+            continue;
+        }
+        bool again = false;
+        for (size_t i = 0; i < list->count && !again; i++)
+            again = almanac_date_compare(&list->items[i], &d) == 0;
+        if (!again) {
+            list->items[list->count] = d;
+            list->at[list->count++] = component_place(f, component).offset;
+        }
+    }
+}
+
+/* "PT30M", "P1D", "P1DT2H", "PT0S" for a number of seconds. */
+static char *duration_text(almanac_arena *arena, long seconds)
+{
+    char text[48];
+    long days = seconds / 86400, rest = seconds % 86400;
+    int n = snprintf(text, sizeof text, "P");
+    if (days > 0 && days % 7 == 0 && rest == 0) {
+        snprintf(text + n, sizeof text - (size_t)n, "%ldW", days / 7);
+        return arena_strndup(arena, text, strlen(text));
+    }
+    if (days > 0)
+        n += snprintf(text + n, sizeof text - (size_t)n, "%ldD", days);
+    if (rest > 0 || days == 0) {
+        n += snprintf(text + n, sizeof text - (size_t)n, "T");
+        if (rest / 3600)
+            n += snprintf(text + n, sizeof text - (size_t)n, "%ldH", rest / 3600);
+        if (rest % 3600 / 60)
+            n += snprintf(text + n, sizeof text - (size_t)n, "%ldM", rest % 3600 / 60);
+        if (rest % 60 || rest == 0)
+            snprintf(text + n, sizeof text - (size_t)n, "%ldS", rest % 60);
+    }
+    return arena_strndup(arena, text, strlen(text));
+}
+
+/* VALARMs of C: each a reminder, whatever its ACTION (an AUDIO or EMAIL
+ * alarm becomes one shown on screen, said in a warning). */
+static void read_alarms(ics_file *f, icalcomponent *c, size_t component, almanac_event *e)
+{
+    size_t count = 0;
+    for (icalcomponent *a = icalcomponent_get_first_component(c, ICAL_VALARM_COMPONENT);
+         a != NULL; a = icalcomponent_get_next_component(c, ICAL_VALARM_COMPONENT))
+        count++;
+    if (count == 0)
+        return;
+    almanac_arena *arena = f->im->arena;
+    e->alarms.items = arena_array(arena, count, sizeof *e->alarms.items);
+    if (e->alarms.items == NULL) {
+        f->out_of_memory = true;
+        return;
+    }
+    e->alarms.given = true;
+    ical_children children;
+    children_of(f, component, &children);
+    for (icalcomponent *sub = icalcomponent_get_first_component(c, ICAL_ANY_COMPONENT);
+         sub != NULL; sub = icalcomponent_get_next_component(c, ICAL_ANY_COMPONENT)) {
+        size_t index = ical_children_next(&children, sub);
+        if (icalcomponent_isa(sub) != ICAL_VALARM_COMPONENT)
+            continue;
+        place at = component_place(f, index != SIZE_MAX ? index : component);
+        icalproperty *trigger = icalcomponent_get_first_property(sub, ICAL_TRIGGER_PROPERTY);
+        struct icaltriggertype t = trigger != NULL ? icalproperty_get_trigger(trigger)
+                                                   : (struct icaltriggertype){0};
+        almanac_alarm *a = &e->alarms.items[e->alarms.count];
+        memset(a, 0, sizeof *a);
+        bool ok = trigger != NULL && e->alarms.count < ALMANAC_MAX_ALARMS;
+        if (ok && !icaltime_is_null_time(t.time)) {
+            icaltimetype when = t.time;
+            if (!icaltime_is_utc(when))
+                ok = false; /* RFC 5545 3.8.6.3: an absolute trigger is UTC */
+            a->kind = ALMANAC_ALARM_AT;
+            a->at = date_of(when, ALMANAC_PRECISION_UTC_TIME);
+            ok = ok && valid_time(when);
+        } else if (ok) {
+            int seconds = icaldurationtype_as_int(t.duration);
+            a->kind = seconds < 0 ? ALMANAC_ALARM_BEFORE : ALMANAC_ALARM_AFTER;
+            a->seconds = seconds < 0 ? -(long)seconds : seconds;
+            a->duration = duration_text(arena, a->seconds);
+            icalparameter *related = icalproperty_get_first_parameter(trigger,
+                                                                      ICAL_RELATED_PARAMETER);
+            a->of_end = related != NULL && icalparameter_get_related(related) == ICAL_RELATED_END;
+            ok = a->duration != NULL && a->seconds <= 1000000L * 60;
+        }
+        if (!ok) {
+            lose(f, e->alarms.count >= ALMANAC_MAX_ALARMS ? "alarms-max" : "alarm-trigger",
+                 "VEVENT/VALARM", at.offset, at.line);
+            continue;
+        }
+        icalproperty *action = icalcomponent_get_first_property(sub, ICAL_ACTION_PROPERTY);
+        const char *act = action != NULL ? icalproperty_get_value_as_string(action) : NULL;
+        if (act != NULL && strcasecmp(act, "DISPLAY") != 0) {
+            char key[48];
+            snprintf(key, sizeof key, "alarm-action:%.30s", act);
+            lose(f, key, "VEVENT/VALARM/ACTION", at.offset, at.line);
+        }
+        icalproperty *d = icalcomponent_get_first_property(sub, ICAL_DESCRIPTION_PROPERTY);
+        const char *text = d != NULL ? icalproperty_get_description(d) : NULL;
+        if (text != NULL && text[0] != '\0' && strcmp(text, e->title) != 0) {
+            cleaning what = {0};
+            a->description = clean_line(arena, text, ALMANAC_MAX_TITLE_BYTES, &what);
+            if (a->description != NULL && a->description[0] == '\0')
+                a->description = NULL;
+        }
+        a->offset = at.offset;
+        e->alarms.count++;
+    }
+    ical_children_free(&children);
+}
+
+/* A mailto: address of P (ORGANIZER or ATTENDEE) with its CN; false when
+ * it is not one the format can hold. */
+static bool read_person(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
+                        const char *value, almanac_person *person)
+{
+    const char *name = ical_property_name(p);
+    char key[40], why[160];
+    snprintf(key, sizeof key, "address:%s", name);
+    if (value == NULL || strncasecmp(value, "mailto:", 7) != 0 ||
+        !email_address_ok(value + 7, why, sizeof why)) {
+        lose_property(f, key, c, component, p);
+        return false;
+    }
+    almanac_arena *arena = f->im->arena;
+    person->email = arena_strndup(arena, value + 7, strlen(value + 7));
+    icalparameter *cn = icalproperty_get_first_parameter(p, ICAL_CN_PARAMETER);
+    const char *shown = cn != NULL ? icalparameter_get_cn(cn) : NULL;
+    if (shown != NULL && shown[0] != '\0') {
+        cleaning what = {0};
+        person->name = clean_line(arena, shown, ALMANAC_MAX_SHORT_BYTES, &what);
+        if (person->name != NULL && (person->name[0] == '\0' ||
+                                     strcmp(person->name, person->email) == 0))
+            person->name = NULL;
+    }
+    return person->email != NULL;
+}
+
+static void read_people(ics_file *f, icalcomponent *c, size_t component, almanac_event *e)
+{
+    icalproperty *o = icalcomponent_get_first_property(c, ICAL_ORGANIZER_PROPERTY);
+    if (o != NULL)
+        e->has_organizer = read_person(f, c, component, o, icalproperty_get_organizer(o),
+                                       &e->organizer);
+    size_t count = 0;
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(c, ICAL_ATTENDEE_PROPERTY))
+        count++;
+    if (count == 0)
+        return;
+    e->attendees = arena_array(f->im->arena, count, sizeof *e->attendees);
+    if (e->attendees == NULL) {
+        f->out_of_memory = true;
+        return;
+    }
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ATTENDEE_PROPERTY);
+         p != NULL; p = icalcomponent_get_next_property(c, ICAL_ATTENDEE_PROPERTY)) {
+        almanac_person *a = &e->attendees[e->attendee_count];
+        memset(a, 0, sizeof *a);
+        if (e->attendee_count >= ALMANAC_MAX_LIST_ITEMS) {
+            lose_property(f, "list:ATTENDEE", c, component, p);
+            continue;
+        }
+        if (!read_person(f, c, component, p, icalproperty_get_attendee(p), a))
+            continue;
+        bool again = false;
+        for (size_t i = 0; i < e->attendee_count && !again; i++)
+            again = strcasecmp(e->attendees[i].email, a->email) == 0;
+        if (again) {
+            lose_property(f, "repeated:ATTENDEE", c, component, p);
+            continue;
+        }
+        icalparameter *role = icalproperty_get_first_parameter(p, ICAL_ROLE_PARAMETER);
+        switch (role != NULL ? icalparameter_get_role(role) : ICAL_ROLE_REQPARTICIPANT) {
+        case ICAL_ROLE_CHAIR:           a->role = ALMANAC_ROLE_CHAIR; break;
+        case ICAL_ROLE_OPTPARTICIPANT:  a->role = ALMANAC_ROLE_OPTIONAL; break;
+        case ICAL_ROLE_NONPARTICIPANT:  a->role = ALMANAC_ROLE_NON_PARTICIPANT; break;
+        default:                        a->role = ALMANAC_ROLE_REQUIRED; break;
+        }
+        icalparameter *ps = icalproperty_get_first_parameter(p, ICAL_PARTSTAT_PARAMETER);
+        switch (ps != NULL ? icalparameter_get_partstat(ps) : ICAL_PARTSTAT_NEEDSACTION) {
+        case ICAL_PARTSTAT_ACCEPTED:  a->status = ALMANAC_PARTSTAT_ACCEPTED; break;
+        case ICAL_PARTSTAT_DECLINED:  a->status = ALMANAC_PARTSTAT_DECLINED; break;
+        case ICAL_PARTSTAT_TENTATIVE: a->status = ALMANAC_PARTSTAT_TENTATIVE; break;
+        case ICAL_PARTSTAT_DELEGATED: a->status = ALMANAC_PARTSTAT_DELEGATED; break;
+        default:                      a->status = ALMANAC_PARTSTAT_NEEDS_ACTION; break;
+        }
+        e->attendee_count++;
+    }
+}
+
+/* The URL of an ATTACH or IMAGE value, or NULL for inline data. */
+static const char *attach_url(icalproperty *p)
+{
+    /* libical holds IMAGE;VALUE=URI as a URI value, ATTACH as an attachment */
+    icalvalue *v = icalproperty_get_value(p);
+    if (v != NULL && icalvalue_isa(v) == ICAL_URI_VALUE)
+        return icalvalue_get_uri(v);
+    if (v == NULL || icalvalue_isa(v) != ICAL_ATTACH_VALUE)
+        return NULL;
+    icalattach *a = icalvalue_get_attach(v);
+    return a != NULL && icalattach_get_is_url(a) ? icalattach_get_url(a) : NULL;
+}
+
+static void read_presentation(ics_file *f, icalcomponent *c, size_t component, almanac_event *e)
+{
+    almanac_arena *arena = f->im->arena;
+    icalproperty *color = icalcomponent_get_first_property(c, ICAL_COLOR_PROPERTY);
+    if (color != NULL) {
+        const char *v = icalproperty_get_color(color);
+        bool ok = v != NULL && v[0] != '\0' && strlen(v) <= 40;
+        for (const char *q = v; ok && *q; q++)
+            ok = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z');
+        if (ok) {
+            e->color = arena_strndup(arena, v, strlen(v));
+            for (char *q = e->color; q != NULL && *q; q++)
+                *q = (char)(*q | 0x20); /* CSS names are ASCII, any case */
+        } else {
+            lose_property(f, "color", c, component, color);
+        }
+    }
+    icalproperty *image = icalcomponent_get_first_property(c, ICAL_IMAGE_PROPERTY);
+    if (image != NULL) {
+        const char *url = attach_url(image);
+        if (url != NULL && is_web_url(url))
+            e->image = arena_strndup(arena, url, strlen(url));
+        else
+            lose_property(f, "attach:IMAGE", c, component, image);
+    }
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ATTACH_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(c, ICAL_ATTACH_PROPERTY)) {
+        const char *url = attach_url(p);
+        if (url == NULL || !is_web_url(url) || list_full(e->attachments.count)) {
+            lose_property(f, "attach:ATTACH", c, component, p);
+            continue;
+        }
+        char *copy = arena_strndup(arena, url, strlen(url));
+        if (copy == NULL || !add_string(arena, &e->attachments, copy,
+                                        component_place(f, component).offset))
+            f->out_of_memory = true;
+    }
+}
+
+/* A VEVENT with RECURRENCE-ID: the occurrence it changes, in its own
+ * frame, for merge_overrides(). */
+static void read_occurrence_id(ics_file *f, icalcomponent *c, size_t component,
+                               imported_event *ie, const time_frame *frame)
+{
+    icalproperty *rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
+    if (rid == NULL)
+        return;
+    place at = place_of(f, c, component, rid);
+    ie->rid_offset = at.offset;
+    ie->rid_line = at.line;
+    icaltimetype t = icalproperty_get_recurrenceid(rid);
+    ie->has_rid = series_date(f, rid, t, &ie->event, frame, &ie->rid);
+    if (ie->has_rid && !frame->utc && ie->event.start.precision == ALMANAC_PRECISION_LOCAL_TIME)
+        snprintf(ie->rid_zone, sizeof ie->rid_zone, "%s", frame->zone);
+}
+
+/* RFC 5545 makes DTSTART the first instance but leaves a series whose
+ * DTSTART its rule does not give undefined; calendar apps disagree on it,
+ * and almanac check refuses it. What most read it as is kept: the start
+ * as an extra date, the series from its rule's first occurrence. */
+static void start_as_extra_date(ics_file *f, icalcomponent *c, size_t component,
+                                almanac_event *e, const time_frame *frame)
+{
+    const char *zone = e->start.precision == ALMANAC_PRECISION_LOCAL_TIME && !frame->utc
+                       ? frame->zone : NULL;
+    almanac_date first;
+    if (!e->has_repeat || !series_first_occurrence(e, zone, &first) ||
+        almanac_date_compare(&first, &e->start) == 0)
+        return;
+    almanac_date_list *extra = &e->extra_dates;
+    almanac_date *items = arena_array(f->im->arena, extra->count + 1, sizeof *items);
+    size_t *at = arena_array(f->im->arena, extra->count + 1, sizeof *at);
+    if (items == NULL || at == NULL) {
+        f->out_of_memory = true;
+        return;
+    }
+    if (extra->count > 0) {
+        memcpy(items, extra->items, extra->count * sizeof *items);
+        memcpy(at, extra->at, extra->count * sizeof *at);
+    }
+    bool listed = false;
+    for (size_t i = 0; i < extra->count && !listed; i++)
+        listed = almanac_date_compare(&items[i], &e->start) == 0;
+    if (!listed) {
+        items[extra->count] = e->start;
+        at[extra->count++] = e->at;
+    }
+    extra->items = items;
+    extra->at = at;
+    if (e->has_end) {
+        int64_t length = almanac_date_clock_seconds(&e->end) - almanac_date_clock_seconds(&e->start);
+        almanac_date end = almanac_date_from_clock_seconds(
+            almanac_date_clock_seconds(&first) + length,
+            almanac_date_is_timed(&first) ? first.precision : ALMANAC_PRECISION_LOCAL_TIME);
+        if (!almanac_date_is_timed(&first)) {
+            end.precision = ALMANAC_PRECISION_DAY;
+            end.hour = end.minute = end.second = 0;
+        }
+        end.has_seconds = e->end.has_seconds;
+        e->end = end;
+    }
+    e->start = first;
+    lose_property(f, "start-extra", c, component,
+                  icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY));
+}
+
+static void read_series_parts(ics_file *f, icalcomponent *c, size_t component,
+                              imported_event *ie, const time_frame *frame)
+{
+    almanac_event *e = &ie->event;
+    if (e->start.precision >= ALMANAC_PRECISION_DAY) {
+        if (ie->occurrence == NULL) {
+            read_rule(f, c, component, e, frame);
+            read_date_list(f, c, component, e, frame, ICAL_RDATE_PROPERTY, &e->extra_dates);
+            read_date_list(f, c, component, e, frame, ICAL_EXDATE_PROPERTY, &e->excluded_dates);
+            start_as_extra_date(f, c, component, e, frame);
+        } else {
+            read_occurrence_id(f, c, component, ie, frame);
+        }
+    }
+    read_alarms(f, c, component, e);
+    read_people(f, c, component, e);
+    read_presentation(f, c, component, e);
 }
 
 static imported_event *new_event(ics_file *f)
@@ -1526,7 +2041,8 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
                                           ALMANAC_MAX_TITLE_BYTES) : NULL;
     char what[80];
     snprintf(what, sizeof what, "'%.60s'", e->title != NULL ? e->title : "(no title)");
-    if (!read_dates(f, c, component, e, what))
+    time_frame frame;
+    if (!read_dates(f, c, component, e, what, &frame))
         return false;
     if (e->title == NULL) {
         place at = component_place(f, component);
@@ -1566,6 +2082,7 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
         strip_summary(e);
         strip_description(f, e);
     }
+    read_series_parts(f, c, component, ie, &frame);
     note_losses(f, c, component);
     e->complete = true;
     f->im->event_count++;
@@ -1916,6 +2433,8 @@ static void finish_file(ics_file *f)
     ics_scan_free(&f->scan);
 }
 
+static void merge_overrides(ics_file *f, size_t first);
+
 /* Reads F, whose text is known to be iCalendar-like. */
 static long add_file(ics_file *fp)
 {
@@ -1975,6 +2494,7 @@ static long add_file(ics_file *fp)
             read_top_level(&f, c, ical_children_next(&top, c));
     }
     ical_children_free(&top);
+    merge_overrides(&f, before);
     report_outside_lines(&f);
     icalcomponent_free(root);
     bool out_of_memory = f.out_of_memory;
@@ -2137,6 +2657,169 @@ static void set_free(string_set *s)
     free(s->values);
 }
 
+/* ---- overrides into their series ------------------------------------------ */
+
+/* DATE, a local time in zone FROM ("" for UTC and days), as a reading of
+ * the kind and zone of the series E (zone TO). */
+static almanac_date frame_date(almanac_date date, const char *from, const almanac_event *e,
+                               const char *to)
+{
+    if (date.precision == ALMANAC_PRECISION_DAY || e->start.precision == ALMANAC_PRECISION_DAY)
+        return date;
+    if (date.precision == e->start.precision && strcmp(from, to) == 0)
+        return date;
+    icaltimetype t = icaltime_null_time();
+    t.year = date.year, t.month = date.month, t.day = date.day;
+    t.hour = date.hour, t.minute = date.minute, t.second = date.second;
+    t.zone = from[0] ? icaltimezone_get_builtin_timezone(from) : icaltimezone_get_utc_timezone();
+    icaltimezone *target = to[0] ? icaltimezone_get_builtin_timezone(to)
+                                 : icaltimezone_get_utc_timezone();
+    if (t.zone == NULL || target == NULL)
+        return date;
+    t = icaltime_convert_to_zone(t, target);
+    almanac_date out = date_of(t, e->start.precision);
+    out.has_seconds = date.has_seconds || out.second != 0;
+    return out;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+static bool same_place(const almanac_event *a, const almanac_event *b)
+{
+    if (a->has_location != b->has_location)
+        return false;
+    return !a->has_location ||
+           (same_text(a->location.name, b->location.name) &&
+            same_text(a->location.country, b->location.country) &&
+            a->location.has_geo == b->location.has_geo &&
+            (!a->location.has_geo || (a->location.latitude == b->location.latitude &&
+                                      a->location.longitude == b->location.longitude)));
+}
+
+/* The override that the VEVENT OV (with RECURRENCE-ID) makes of series S:
+ * what differs from the series, and nothing else. */
+static almanac_override override_of(const imported_event *s, const imported_event *ov,
+                                    const char *series_zone)
+{
+    const almanac_event *e = &s->event, *o = &ov->event;
+    almanac_override v;
+    memset(&v, 0, sizeof v);
+    const char *own_zone = o->timezone != NULL ? o->timezone : "";
+    v.occurrence = frame_date(ov->rid, ov->rid_zone, e, series_zone);
+    almanac_date start = frame_date(o->start, own_zone, e, series_zone);
+    v.has_start = almanac_date_compare(&start, &v.occurrence) != 0;
+    v.start = start;
+    if (o->has_end) {
+        almanac_date end = frame_date(o->end, own_zone, e, series_zone);
+        /* the series' length from the new start, as the feed writer keeps it */
+        almanac_date kept = end;
+        if (e->has_end) {
+            int64_t length = almanac_date_clock_seconds(&e->end) -
+                             almanac_date_clock_seconds(&e->start);
+            kept = almanac_date_from_clock_seconds(almanac_date_clock_seconds(&start) + length,
+                                                   almanac_date_is_timed(&start)
+                                                   ? start.precision
+                                                   : ALMANAC_PRECISION_LOCAL_TIME);
+            if (!almanac_date_is_timed(&start)) {
+                kept.precision = ALMANAC_PRECISION_DAY;
+                kept.hour = kept.minute = kept.second = 0;
+            }
+        }
+        v.has_end = !e->has_end || almanac_date_compare(&kept, &end) != 0;
+        v.end = end;
+    }
+    if (!same_text(o->title, e->title))
+        v.title = o->title;
+    if (!same_text(o->description, e->description))
+        v.description = o->description;
+    if (o->status != e->status) {
+        v.has_status = true;
+        v.status = o->status;
+    }
+    if (!same_place(o, e) && o->has_location) {
+        v.has_location = true;
+        v.location = o->location;
+    }
+    return v;
+}
+
+/* Moves the VEVENTs of F with RECURRENCE-ID (events FIRST and after) into
+ * the overrides of their series, when the file has that series; the rest
+ * stay events of their own, with a warning. */
+static void merge_overrides(ics_file *f, size_t first)
+{
+    almanac_importer *im = f->im;
+    size_t count = 0;
+    for (size_t i = first; i < im->event_count; i++)
+        count += im->events[i].occurrence != NULL;
+    if (count == 0)
+        return;
+    string_set series = {0};
+    if (!set_init(&series, im->event_count - first)) {
+        set_free(&series);
+        f->out_of_memory = true;
+        return;
+    }
+    for (size_t i = first; i < im->event_count; i++) {
+        imported_event *ie = &im->events[i];
+        if (ie->occurrence == NULL && ie->uid != NULL && almanac_event_is_series(&ie->event) &&
+            set_find(&series, ie->uid, false) == NULL)
+            *set_find(&series, ie->uid, true) = i;
+    }
+    /* first into their series, then the array closed up: moving events
+     * while merging would leave the set pointing at old places */
+    bool *merged = calloc(im->event_count - first, sizeof *merged);
+    if (merged == NULL) {
+        set_free(&series);
+        f->out_of_memory = true;
+        return;
+    }
+    for (size_t i = first; i < im->event_count; i++) {
+        imported_event *ie = &im->events[i];
+        if (ie->occurrence == NULL)
+            continue;
+        size_t *found = ie->uid != NULL ? set_find(&series, ie->uid, false) : NULL;
+        imported_event *s = found != NULL ? &im->events[*found] : NULL;
+        almanac_event *e = s != NULL ? &s->event : NULL;
+        if (s == NULL || !ie->has_rid ||
+            (ie->rid.precision == ALMANAC_PRECISION_DAY) !=
+            (e->start.precision == ALMANAC_PRECISION_DAY) ||
+            e->override_count >= ALMANAC_MAX_LIST_ITEMS) {
+            lose(f, "RECURRENCE-ID", "VEVENT/RECURRENCE-ID", ie->rid_offset, ie->rid_line);
+            continue;
+        }
+        if (e->overrides == NULL) {
+            e->overrides = arena_array(im->arena, count, sizeof *e->overrides);
+            if (e->overrides == NULL) {
+                f->out_of_memory = true;
+                continue;
+            }
+        }
+        const char *zone = e->timezone != NULL ? e->timezone : "";
+        almanac_override v = override_of(s, ie, zone);
+        v.at = v.at_occurrence = v.at_start = ie->rid_offset;
+        bool again = false;
+        for (size_t k = 0; k < e->override_count && !again; k++)
+            again = almanac_date_compare(&e->overrides[k].occurrence, &v.occurrence) == 0;
+        if (again)
+            lose(f, "repeated:RECURRENCE-ID", "VEVENT/RECURRENCE-ID", ie->rid_offset,
+                 ie->rid_line);
+        else
+            e->overrides[e->override_count++] = v;
+        merged[i - first] = true;
+    }
+    size_t kept = first;
+    for (size_t i = first; i < im->event_count; i++)
+        if (!merged[i - first])
+            im->events[kept++] = im->events[i];
+    free(merged);
+    im->event_count = kept;
+    set_free(&series);
+}
+
 static void assign_ids(almanac_importer *im, string_set *ids)
 {
     for (size_t i = 0; i < im->event_count; i++) {
@@ -2212,6 +2895,170 @@ static void add_label_feeds(almanac_importer *im)
     }
 }
 
+/* ---- the import's own check of what is new in the format ----------------- */
+
+static bool has_extras(const almanac_event *e)
+{
+    return almanac_event_is_series(e) || e->override_count || e->excluded_dates.count ||
+           e->alarms.given || e->has_organizer || e->attendee_count || e->color != NULL ||
+           e->image != NULL || e->attachments.count;
+}
+
+/* The event an error's pointer names ("/events/12/overrides/2/start"),
+ * with the key in KEY (SIZE bytes) and the item of a list in *ITEM
+ * (SIZE_MAX for none); false for any other pointer. */
+static bool pointer_event(const char *pointer, size_t *index, char *key, size_t size,
+                          size_t *item)
+{
+    if (strncmp(pointer, "/events/", 8) != 0)
+        return false;
+    char *end;
+    unsigned long n = strtoul(pointer + 8, &end, 10);
+    if (end == pointer + 8 || *end != '/')
+        return false;
+    size_t length = strcspn(end + 1, "/");
+    snprintf(key, size, "%.*s", (int)(length < size ? length : size - 1), end + 1);
+    *index = n;
+    *item = SIZE_MAX;
+    const char *rest = end + 1 + length;
+    if (rest[0] == '/' && rest[1] >= '0' && rest[1] <= '9')
+        *item = strtoul(rest + 1, NULL, 10);
+    return true;
+}
+
+/* Marks item ITEM of a list of LENGTH for removal (a year of 0, which no
+ * item has); compact_dates() and compact_overrides() take them out. */
+static bool mark_date(almanac_date *items, size_t length, size_t item)
+{
+    if (item >= length)
+        return false;
+    items[item].year = 0;
+    return true;
+}
+
+static void compact_dates(almanac_date_list *list)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i].year != 0) {
+            list->at[kept] = list->at[i];
+            list->items[kept++] = list->items[i];
+        }
+    list->count = kept;
+}
+
+static void compact_overrides(almanac_event *e)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < e->override_count; i++)
+        if (e->overrides[i].occurrence.year != 0)
+            e->overrides[kept++] = e->overrides[i];
+    e->override_count = kept;
+}
+
+/* Takes out of event E what KEY's check refused: one excluded or extra
+ * date, or one override, when the error names it (ITEM); the whole series
+ * for its rule or its start; else that key. Returns what went, for the
+ * warning ("series", "an override", ...), or NULL when nothing did. */
+static const char *drop_refused(almanac_event *e, const char *key, size_t item)
+{
+    if (strcmp(key, "excluded_dates") == 0 &&
+        mark_date(e->excluded_dates.items, e->excluded_dates.count, item))
+        return "an excluded date (EXDATE)";
+    if (strcmp(key, "extra_dates") == 0 &&
+        mark_date(e->extra_dates.items, e->extra_dates.count, item))
+        return "an extra date (RDATE)";
+    if (strcmp(key, "overrides") == 0 && item < e->override_count) {
+        e->overrides[item].occurrence.year = 0;
+        return "a changed occurrence (RECURRENCE-ID)";
+    }
+    static const char *const series_keys[] = {"repeat", "extra_dates", "excluded_dates",
+                                              "overrides", "start"};
+    for (size_t i = 0; i < sizeof series_keys / sizeof series_keys[0]; i++)
+        if (strcmp(key, series_keys[i]) == 0 && almanac_event_is_series(e)) {
+            e->has_repeat = false;
+            e->extra_dates.count = e->excluded_dates.count = 0;
+            e->override_count = 0;
+            return "series";
+        }
+    if (strcmp(key, "alarms") == 0) {
+        e->alarms.given = false;
+        e->alarms.count = 0;
+    } else if (strcmp(key, "organizer") == 0) {
+        e->has_organizer = false;
+    } else if (strcmp(key, "attendees") == 0) {
+        e->attendee_count = 0;
+    } else if (strcmp(key, "color") == 0) {
+        e->color = NULL;
+    } else if (strcmp(key, "image") == 0) {
+        e->image = NULL;
+    } else if (strcmp(key, "attachments") == 0) {
+        e->attachments.count = 0;
+    } else {
+        return NULL;
+    }
+    return key;
+}
+
+/* Checks DOC's events as almanac check will check the file written from
+ * them, and where a series, a reminder or a person does not pass (a start
+ * that is not an occurrence of its rule, an excluded date that is none, a
+ * rule almanac refuses), takes that part out with a warning at its event,
+ * so that one odd series costs its own repetition, not the whole import. */
+static void drop_what_fails(almanac_importer *im, almanac_document *doc)
+{
+    bool any = false;
+    for (size_t i = 0; i < doc->event_count && !any; i++)
+        any = has_extras(&doc->events[i]);
+    for (int pass = 0; any && pass < 3; pass++) {
+        char *json = almanac_events_write(doc);
+        if (json == NULL)
+            return;
+        almanac_diagnostics diags;
+        almanac_diagnostics_init(&diags);
+        almanac_document *check = almanac_load(json, strlen(json), &diags);
+        if (check != NULL)
+            almanac_validate(check, &diags);
+        almanac_document_free(check);
+        free(json);
+        bool dropped = false;
+        for (size_t k = 0; k < diags.count; k++) {
+            const almanac_diagnostic *d = &diags.items[k];
+            size_t i, item;
+            char key[40];
+            if (d->severity != ALMANAC_ERROR || d->pointer == NULL ||
+                !pointer_event(d->pointer, &i, key, sizeof key, &item) ||
+                i >= doc->event_count)
+                continue;
+            almanac_event *e = &doc->events[i];
+            const char *what = drop_refused(e, key, item);
+            if (what == NULL)
+                continue;
+            dropped = true;
+            const imported_event *ie = &im->events[i];
+            if (strcmp(what, "series") == 0)
+                almanac_diagnostics_add(ie->diags, ALMANAC_WARNING, ie->event.at,
+                                        "VEVENT/RRULE", "'%.80s': imported as a single event "
+                                        "(its first occurrence), because almanac check would "
+                                        "refuse its repetition: %s", e->title, d->message);
+            else
+                almanac_diagnostics_add(ie->diags, ALMANAC_WARNING, ie->event.at, "VEVENT",
+                                        "'%.80s': imported without %s%s, because almanac "
+                                        "check would refuse it: %s", e->title,
+                                        strncmp(what, "a", 1) == 0 && what[1] == ' ' ? "" : "its ",
+                                        what, d->message);
+        }
+        almanac_diagnostics_free(&diags);
+        for (size_t i = 0; i < doc->event_count; i++) {
+            compact_dates(&doc->events[i].extra_dates);
+            compact_dates(&doc->events[i].excluded_dates);
+            compact_overrides(&doc->events[i]);
+        }
+        if (!dropped)
+            return;
+    }
+}
+
 almanac_document *almanac_importer_finish(almanac_importer *im)
 {
     almanac_document *doc = calloc(1, sizeof *doc);
@@ -2228,6 +3075,7 @@ almanac_document *almanac_importer_finish(almanac_importer *im)
     set_free(&uids);
     add_label_feeds(im);
     doc->calendar = im->calendar;
+    doc->calendar.alarms_in_feeds = true; /* a calendar file says nothing of it */
     if (doc->calendar.id == NULL)
         doc->calendar.id = "imported";
     if (doc->calendar.name == NULL)
@@ -2246,6 +3094,7 @@ almanac_document *almanac_importer_finish(almanac_importer *im)
     }
     doc->event_count = im->event_count;
     doc->arena = im->arena;
+    drop_what_fails(im, doc);
     almanac_document_index(doc);
     /* the document owns the arena now; the importer starts empty */
     im->arena = arena_new();

@@ -949,71 +949,13 @@ void read_alarms(loader *l, node n, almanac_alarm_list *alarms)
 
 /* ---- people ------------------------------------------------------------ */
 
-static bool is_local_char(char c)
-{
-    return isalnum((unsigned char)c) || strchr(".!$'*+_~-", c) != NULL;
-}
-
-/* An address a mailto: URI carries without escapes: local@example.org with
- * URI-safe characters in the local part and a host name of labels. Writes
- * into WHY (SIZE bytes) what is wrong and returns false. */
-static bool email_ok(const char *s, char *why, size_t size)
-{
-    const char *at = strchr(s, '@');
-    size_t length = strlen(s);
-    if (at == NULL || strchr(at + 1, '@') != NULL) {
-        snprintf(why, size, "it needs exactly one '@'");
-        return false;
-    }
-    if (at == s || length > 254) {
-        snprintf(why, size, at == s ? "nothing comes before the '@'" : "it is too long");
-        return false;
-    }
-    for (const char *p = s; p < at; p++)
-        if (!is_local_char(*p)) {
-            if ((unsigned char)*p < 0x80 && *p > ' ')
-                snprintf(why, size, "'%c' cannot stand in it unescaped", *p);
-            else
-                snprintf(why, size, "it holds a space, a control or a non-ASCII character");
-            return false;
-        }
-    if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL) {
-        snprintf(why, size, "its name part has a dot at an end or two in a row");
-        return false;
-    }
-    const char *host = at + 1, *label = host;
-    size_t labels = 0;
-    for (const char *p = host;; p++) {
-        if (*p == '.' || *p == '\0') {
-            size_t n = (size_t)(p - label);
-            if (n == 0 || n > 63 || label[0] == '-' || p[-1] == '-') {
-                snprintf(why, size, "its domain '%s' is not a host name such as example.org", host);
-                return false;
-            }
-            labels++;
-            if (*p == '\0')
-                break;
-            label = p + 1;
-        } else if (!isalnum((unsigned char)*p) && *p != '-') {
-            snprintf(why, size, "its domain '%s' is not a host name such as example.org", host);
-            return false;
-        }
-    }
-    if (labels < 2) {
-        snprintf(why, size, "its domain '%s' has no dot: write the full domain, such as "
-                 "example.org", host);
-        return false;
-    }
-    return true;
-}
-
 static char *read_email(loader *l, node n)
 {
     char *s = read_text(l, n, TEXT_LINE, 254);
     if (s == NULL)
         return NULL;
     char why[160];
-    if (!email_ok(s, why, sizeof why)) {
+    if (!email_address_ok(s, why, sizeof why)) {
         error_at(l, value_offset(l, n), "'%.80s' is not an email address: %s; write it as "
                  "name@example.org", s, why);
         return NULL;

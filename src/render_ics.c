@@ -589,29 +589,33 @@ static uint64_t hash_series(uint64_t h, const almanac_document *doc, const alman
         h = hash_date(h, "rdate", &e->extra_dates.items[i]);
     for (size_t i = 0; i < e->excluded_dates.count; i++)
         h = hash_date(h, "exdate", &e->excluded_dates.items[i]);
+    /* an override as its VEVENT shows it: "start" equal to the occurrence,
+     * or an end that keeps the series' length, is the same override */
     for (size_t i = 0; i < e->override_count; i++) {
         const almanac_override *o = &e->overrides[i];
+        series_occurrence so = {o->occurrence, o->has_start ? o->start : o->occurrence, o, false};
+        almanac_event oc = series_occurrence_event(e, &so);
         h = hash_date(h, "override", &o->occurrence);
-        if (o->has_start)
-            h = hash_date(h, "override-start", &o->start);
-        if (o->has_end)
-            h = hash_date(h, "override-end", &o->end);
-        h = hash_field(h, "override-title", o->title);
-        h = hash_field(h, "override-description", o->description);
-        if (o->has_status)
-            h = hash_field(h, "override-status", almanac_status_name(o->status));
-        if (o->has_location) {
-            h = hash_field(h, "override-location", o->location.name);
-            h = hash_field(h, "override-country", o->location.country);
-            if (o->location.has_geo) {
-                snprintf(text, sizeof text, "%.17g;%.17g", o->location.latitude,
-                         o->location.longitude);
+        h = hash_date(h, "override-start", &oc.start);
+        if (oc.has_end)
+            h = hash_date(h, "override-end", &oc.end);
+        h = hash_field(h, "override-title", oc.title);
+        h = hash_field(h, "override-description", oc.description);
+        h = hash_field(h, "override-status", almanac_status_name(oc.status));
+        if (oc.has_location) {
+            h = hash_field(h, "override-location", oc.location.name);
+            h = hash_field(h, "override-country", oc.location.country);
+            if (oc.location.has_geo) {
+                snprintf(text, sizeof text, "%.17g;%.17g", oc.location.latitude,
+                         oc.location.longitude);
                 h = hash_field(h, "override-geo", text);
             }
         }
     }
+    /* alarms count where the feeds carry them: a change of what build
+     * leaves out is no change to a subscriber */
     const almanac_alarm_list *alarms = almanac_event_alarms(doc, e);
-    for (size_t i = 0; i < alarms->count; i++) {
+    for (size_t i = 0; doc->calendar.alarms_in_feeds && i < alarms->count; i++) {
         const almanac_alarm *a = &alarms->items[i];
         snprintf(text, sizeof text, "%d %ld %d", (int)a->kind, a->seconds, (int)a->of_end);
         h = hash_field(h, "alarm", text);
@@ -619,8 +623,6 @@ static uint64_t hash_series(uint64_t h, const almanac_document *doc, const alman
             h = hash_date(h, "alarm-at", &a->at);
         h = hash_field(h, "alarm-description", a->description);
     }
-    if (alarms->count > 0 && !doc->calendar.alarms_in_feeds)
-        h = hash_field(h, "alarms-in-feeds", "no");
     if (e->has_organizer)
         h = hash_person(h, "organizer", &e->organizer);
     for (size_t i = 0; i < e->attendee_count; i++)

@@ -270,6 +270,7 @@ almanac_event series_occurrence_event(const almanac_event *e, const series_occur
     copy.start = oc->start;
     if (o != NULL && o->has_end) {
         copy.end = o->end;
+        copy.has_end = true;
     } else if (e->has_end) {
         /* the series' length, kept */
         int64_t length = almanac_date_clock_seconds(&e->end) - almanac_date_clock_seconds(&e->start);
@@ -531,6 +532,20 @@ static bool take_first(void *context, const series_occurrence *o)
     return false;
 }
 
+bool series_first_occurrence(const almanac_event *e, const char *zone, almanac_date *first)
+{
+    first_search f = {0};
+    almanac_event rule_only = *e;
+    rule_only.extra_dates.count = 0;
+    rule_only.excluded_dates.count = 0;
+    bool none;
+    walk(&rule_only, zone, almanac_date_first_day(&e->start),
+         (almanac_day){ALMANAC_YEAR_FEED_MAX, 12, 31}, take_first, &f, NULL, &none);
+    if (f.any)
+        *first = f.first;
+    return f.any;
+}
+
 void series_validate(const almanac_event *e, const char *zone, almanac_diagnostics *diags)
 {
     char pointer[80], shown[ALMANAC_DATE_TEXT_MAX];
@@ -573,13 +588,7 @@ void series_validate(const almanac_event *e, const char *zone, almanac_diagnosti
     }
     if (e->has_repeat) {
         first_search f = {0};
-        almanac_day first = almanac_date_first_day(&e->start);
-        almanac_event rule_only = *e;
-        rule_only.extra_dates.count = 0;
-        rule_only.excluded_dates.count = 0;
-        bool none;
-        walk(&rule_only, zone, first, (almanac_day){ALMANAC_YEAR_FEED_MAX, 12, 31}, take_first,
-             &f, NULL, &none);
+        f.any = series_first_occurrence(e, zone, &f.first);
         pointer_of(pointer, sizeof pointer, e, "repeat");
         almanac_date_format(&e->start, shown);
         if (!f.any) {

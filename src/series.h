@@ -50,6 +50,10 @@ long series_walk(const almanac_event *event, const char *zone, almanac_day from,
  * the series has it; no recurrence of its own. Strings are shared with E. */
 almanac_event series_occurrence_event(const almanac_event *e, const series_occurrence *o);
 
+/* The first occurrence EVENT's rule gives from its start (extra dates
+ * aside) into *FIRST; false when the rule gives none. */
+bool series_first_occurrence(const almanac_event *event, const char *zone, almanac_date *first);
+
 /* Checks what needs the rule expanded: kinds of until, extra and excluded
  * dates and overrides against the start, the start being an occurrence,
  * a rule that yields nothing, excluded dates and overrides that match no

@@ -3,7 +3,9 @@
  */
 #include "text.h"
 
+#include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,3 +250,61 @@ bool is_plausible_typo(const char *word, size_t distance)
         allowed = 2;
     return distance <= allowed;
 }
+
+/* ---- addresses ---------------------------------------------------------- */
+
+static bool is_local_char(char c)
+{
+    return isalnum((unsigned char)c) || strchr(".!$'*+_~-", c) != NULL;
+}
+
+bool email_address_ok(const char *s, char *why, size_t size)
+{
+    const char *at = strchr(s, '@');
+    size_t length = strlen(s);
+    if (at == NULL || strchr(at + 1, '@') != NULL) {
+        snprintf(why, size, "it needs exactly one '@'");
+        return false;
+    }
+    if (at == s || length > 254) {
+        snprintf(why, size, at == s ? "nothing comes before the '@'" : "it is too long");
+        return false;
+    }
+    for (const char *p = s; p < at; p++)
+        if (!is_local_char(*p)) {
+            if ((unsigned char)*p < 0x80 && *p > ' ')
+                snprintf(why, size, "'%c' cannot stand in it unescaped", *p);
+            else
+                snprintf(why, size, "it holds a space, a control or a non-ASCII character");
+            return false;
+        }
+    if (s[0] == '.' || at[-1] == '.' || strstr(s, "..") != NULL) {
+        snprintf(why, size, "its name part has a dot at an end or two in a row");
+        return false;
+    }
+    const char *host = at + 1, *label = host;
+    size_t labels = 0;
+    for (const char *p = host;; p++) {
+        if (*p == '.' || *p == '\0') {
+            size_t n = (size_t)(p - label);
+            if (n == 0 || n > 63 || label[0] == '-' || p[-1] == '-') {
+                snprintf(why, size, "its domain '%s' is not a host name such as example.org", host);
+                return false;
+            }
+            labels++;
+            if (*p == '\0')
+                break;
+            label = p + 1;
+        } else if (!isalnum((unsigned char)*p) && *p != '-') {
+            snprintf(why, size, "its domain '%s' is not a host name such as example.org", host);
+            return false;
+        }
+    }
+    if (labels < 2) {
+        snprintf(why, size, "its domain '%s' has no dot: write the full domain, such as "
+                 "example.org", host);
+        return false;
+    }
+    return true;
+}
+

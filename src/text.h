@@ -26,6 +26,12 @@ static inline uint64_t word_at(const char *p)
     memcpy(&w, p, sizeof w);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     w = __builtin_bswap64(w);
+/* Whether S is an address a mailto: URI carries without escapes:
+ * local@example.org with URI-safe characters in the local part and a host
+ * name of at least two labels. Writes into WHY (SIZE bytes) what is wrong
+ * when it is not. */
+bool email_address_ok(const char *s, char *why, size_t size);
+
 #endif
     return w;
 }
@@ -101,5 +107,11 @@ const char *closest_word(const char *word, const char *const *candidates,
 
 /* Whether a word DISTANCE edits away from WORD could be what was meant. */
 bool is_plausible_typo(const char *word, size_t distance);
+
+/* Whether S is an address a mailto: URI carries without escapes:
+ * local@example.org with URI-safe characters in the local part and a host
+ * name of at least two labels. Writes into WHY (SIZE bytes) what is wrong
+ * when it is not. */
+bool email_address_ok(const char *s, char *why, size_t size);
 
 #endif

@@ -49,6 +49,8 @@ static const char *policy_name(almanac_partial_policy policy)
          : policy == ALMANAC_PARTIAL_OMIT      ? "omit" : "span";
 }
 
+static void add_alarms(cJSON *o, const char *key, const almanac_alarm_list *alarms);
+
 static cJSON *calendar_json(const almanac_calendar *c)
 {
     cJSON *o = cJSON_CreateObject();
@@ -59,6 +61,10 @@ static cJSON *calendar_json(const almanac_calendar *c)
     add_string(o, "url", c->url);
     add_string(o, "refresh", c->refresh);
     add_string(o, "color", c->color);
+    if (c->alarms.given)
+        add_alarms(o, "alarms", &c->alarms);
+    if (!c->alarms_in_feeds)
+        cJSON_AddItemToObject(o, "alarms_in_feeds", cJSON_CreateFalse());
     if (c->month_policy != ALMANAC_PARTIAL_SPAN || c->year_policy != ALMANAC_PARTIAL_SPAN) {
         cJSON *p = cJSON_AddObjectToObject(o, "partial_dates");
         if (p != NULL && c->month_policy != ALMANAC_PARTIAL_SPAN)
@@ -79,6 +85,99 @@ static cJSON *feed_json(const almanac_feed *f)
     return o;
 }
 
+static void add_dates(cJSON *object, const char *key, const almanac_date_list *list)
+{
+    if (list->count == 0)
+        return;
+    cJSON *array = cJSON_AddArrayToObject(object, key);
+    for (size_t i = 0; array != NULL && i < list->count; i++) {
+        char text[ALMANAC_DATE_TEXT_MAX];
+        almanac_date_format(&list->items[i], text);
+        cJSON_AddItemToArray(array, cJSON_CreateString(text));
+    }
+}
+
+static void add_location_object(cJSON *o, const almanac_location *location)
+{
+    cJSON *l = cJSON_AddObjectToObject(o, "location");
+    add_string(l, "name", location->name);
+    add_string(l, "country", location->country);
+    if (l != NULL && location->has_geo) {
+        double geo[2] = {location->latitude, location->longitude};
+        cJSON_AddItemToObject(l, "geo", cJSON_CreateDoubleArray(geo, 2));
+    }
+}
+
+/* The rule as an RRULE string (the loader reads it as strictly as the
+ * object form), extra and excluded dates, overrides. */
+static void add_series(cJSON *o, const almanac_event *e)
+{
+    if (e->has_repeat)
+        add_string(o, "repeat", e->repeat.rule);
+    add_dates(o, "extra_dates", &e->extra_dates);
+    add_dates(o, "excluded_dates", &e->excluded_dates);
+    if (e->override_count == 0)
+        return;
+    cJSON *list = cJSON_AddArrayToObject(o, "overrides");
+    for (size_t i = 0; list != NULL && i < e->override_count; i++) {
+        const almanac_override *v = &e->overrides[i];
+        cJSON *ov = cJSON_CreateObject();
+        add_date(ov, "occurrence", &v->occurrence);
+        if (v->has_start)
+            add_date(ov, "start", &v->start);
+        if (v->has_end)
+            add_date(ov, "end", &v->end);
+        add_string(ov, "title", v->title);
+        if (v->has_status)
+            add_string(ov, "status", almanac_status_name(v->status));
+        add_string(ov, "description", v->description);
+        if (v->has_location)
+            add_location_object(ov, &v->location);
+        cJSON_AddItemToArray(list, ov);
+    }
+}
+
+static void add_alarms(cJSON *o, const char *key, const almanac_alarm_list *alarms)
+{
+    cJSON *list = cJSON_AddArrayToObject(o, key);
+    for (size_t i = 0; list != NULL && i < alarms->count; i++) {
+        const almanac_alarm *a = &alarms->items[i];
+        cJSON *al = cJSON_CreateObject();
+        if (a->kind == ALMANAC_ALARM_AT) {
+            add_date(al, "at", &a->at);
+        } else {
+            add_string(al, a->kind == ALMANAC_ALARM_BEFORE ? "before" : "after", a->duration);
+            if (a->of_end)
+                add_string(al, "of", "end");
+        }
+        add_string(al, "description", a->description);
+        cJSON_AddItemToArray(list, al);
+    }
+}
+
+static cJSON *person_json(const almanac_person *p, bool attendee)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_string(o, "name", p->name);
+    add_string(o, "email", p->email);
+    if (attendee && p->role != ALMANAC_ROLE_REQUIRED)
+        add_string(o, "role", almanac_role_name(p->role));
+    if (attendee && p->status != ALMANAC_PARTSTAT_NEEDS_ACTION)
+        add_string(o, "status", almanac_partstat_name(p->status));
+    return o;
+}
+
+static void add_people(cJSON *o, const almanac_event *e)
+{
+    if (e->has_organizer)
+        cJSON_AddItemToObject(o, "organizer", person_json(&e->organizer, false));
+    if (e->attendee_count == 0)
+        return;
+    cJSON *list = cJSON_AddArrayToObject(o, "attendees");
+    for (size_t i = 0; list != NULL && i < e->attendee_count; i++)
+        cJSON_AddItemToArray(list, person_json(&e->attendees[i], true));
+}
+
 /* One event; its timezone is left out when CALENDAR_ZONE applies anyway. */
 static cJSON *event_json(const almanac_event *e, const char *calendar_zone)
 {
@@ -92,15 +191,8 @@ static cJSON *event_json(const almanac_event *e, const char *calendar_zone)
         add_string(o, "timezone", e->timezone);
     if (e->status != ALMANAC_STATUS_CONFIRMED)
         add_string(o, "status", almanac_status_name(e->status));
-    if (e->has_location) {
-        cJSON *l = cJSON_AddObjectToObject(o, "location");
-        add_string(l, "name", e->location.name);
-        add_string(l, "country", e->location.country);
-        if (l != NULL && e->location.has_geo) {
-            double geo[2] = {e->location.latitude, e->location.longitude};
-            cJSON_AddItemToObject(l, "geo", cJSON_CreateDoubleArray(geo, 2));
-        }
-    }
+    if (e->has_location)
+        add_location_object(o, &e->location);
     add_strings(o, "tags", &e->tags);
     add_strings(o, "participants", &e->participants);
     add_string(o, "description", e->description);
@@ -119,6 +211,13 @@ static cJSON *event_json(const almanac_event *e, const char *calendar_zone)
         }
     }
     add_strings(o, "related", &e->related);
+    add_series(o, e);
+    if (e->alarms.given)
+        add_alarms(o, "alarms", &e->alarms);
+    add_people(o, e);
+    add_string(o, "color", e->color);
+    add_string(o, "image", e->image);
+    add_strings(o, "attachments", &e->attachments);
     return o;
 }
 
@@ -303,11 +402,15 @@ static cJSON *find_by_id(const id_index *index, const char *id, size_t *comparis
 }
 
 /* Keys the calendar decides even by leaving them out: no DTEND means no
- * "end", no STATUS means confirmed. */
+ * "end", no STATUS means confirmed, no RRULE means no repeat. */
 static bool decided_by_import(const char *key)
 {
-    return strcmp(key, "title") == 0 || strcmp(key, "start") == 0 || strcmp(key, "end") == 0 ||
-           strcmp(key, "timezone") == 0 || strcmp(key, "status") == 0;
+    static const char *const keys[] = {"title", "start", "end", "timezone", "status",
+                                       "repeat", "extra_dates", "excluded_dates", "overrides"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcmp(key, keys[i]) == 0)
+            return true;
+    return false;
 }
 
 /* Updates OLD (an event of the file) to NEW in place; true when it
