@@ -2,7 +2,8 @@
 """make bench: almanac against the iCalendar generators users would pick instead.
 
     /usr/bin/python3 bench/run.py [--n 10000,100000] [--runs 3] [--min-seconds 3]
-                                  [--only almanac] [--almanac build/almanac]
+                                  [--only almanac|peers|series] [--almanac build/almanac]
+                                  [--series 10] [--series-pairs 5]
 
 For each N it generates the events (bench/gen_events.py, seeded, cached in
 bench/data/), then runs every tool on the same file: one warm-up run, then
@@ -11,6 +12,18 @@ to less than --min-seconds. Wall time is the median of the timed runs; peak RSS 
 the largest maximum resident set size GNU time reported for them. Every
 output is checked for its number of VEVENTs (every feed of a build too), so
 no tool wins by doing less. Prints one Markdown table.
+
+With almanac (not with --only peers), each N also gets a second file, the
+same events with --series percent of them (10) turned into recurring series
+(gen_events.py --series), and `almanac ics` runs on the plain file and on it
+in interleaved pairs (the order alternating from pair to pair, so that a VM
+slowing down or speeding up weighs on both alike): a warm-up of each, then
+--series-pairs pairs (5), more while they add up to less than 2 × --min-seconds
+(at most --max-runs). The table gets a row "almanac ics, 10% series", and a
+line per N gives the per-event time (median wall / N) of both and their
+ratio; the issue asks for series/plain within ×1.2. --only series runs only
+this comparison. The peers never see the series file (they would write the
+events without their rules, doing less).
 """
 import argparse
 import json
@@ -29,18 +42,25 @@ GENERATOR = os.path.join(HERE, "gen_events.py")
 PEERS = ["ical-generator", "ics", "python3-icalendar"]
 
 
-def generate(n):
-    path = os.path.join(DATA, "events-%d.json" % n)
+def generate(n, series=0.0):
+    """(path, VEVENTs per feed and "all") of N generated events, SERIES
+    percent of them recurring. A series' overrides are VEVENTs of their own,
+    so "all" can exceed N."""
+    path = os.path.join(DATA, "events-%d%s.json" % (n, "-series%g" % series if series else ""))
     counts = path[:-5] + ".counts.json"
     fresh = (os.path.exists(path) and os.path.exists(counts) and
              os.path.getmtime(path) >= os.path.getmtime(GENERATOR))
     if not fresh:
         os.makedirs(DATA, exist_ok=True)
-        print("bench: generating %d events into %s" % (n, os.path.relpath(path, ROOT)),
+        print("bench: generating %d events%s into %s"
+              % (n, ", %g%% series," % series if series else "", os.path.relpath(path, ROOT)),
               file=sys.stderr)
-        subprocess.run(["/usr/bin/python3", GENERATOR, str(n), path], check=True)
+        subprocess.run(["/usr/bin/python3", GENERATOR, str(n), path]
+                       + (["--series", "%g" % series] if series else []), check=True)
     with open(counts, encoding="utf-8") as f:
-        return path, json.load(f)
+        counts = json.load(f)
+    counts.pop("events", None)
+    return path, counts
 
 
 def count_vevents(path):
@@ -72,9 +92,9 @@ class Tool:
         os.makedirs(self.work)
 
 
-def tools_for(args, data, counts):
+def tools_for(args, n, data, counts):
     almanac = os.path.abspath(args.almanac)
-    work = os.path.join(args.work, "n%d" % counts["all"])
+    work = os.path.join(args.work, "n%d" % n)
     node = ["env", "TZ=UTC", "node", "--max-old-space-size=16384"]
     rows = []
 
@@ -106,7 +126,7 @@ def tools_for(args, data, counts):
     def check_only(t):
         with open(os.path.join(t.work, "out.txt"), encoding="utf-8") as f:
             said = f.read()
-        return None, (" %d events," % counts["all"]) in said, said.strip()
+        return None, (" %d events," % n) in said, said.strip()
 
     if args.only in (None, "almanac"):
         add("almanac check", lambda w: [almanac, "check", data], check_only, "out.txt")
@@ -155,10 +175,52 @@ def tools_for(args, data, counts):
     return rows
 
 
+def ics_tool(args, name, work, data, expected):
+    """`almanac ics` on DATA, its output checked for EXPECTED VEVENTs."""
+    t = Tool(name, work)
+    t.command = [os.path.abspath(args.almanac), "ics", data, "-o", os.path.join(work, "state")]
+    t.stdout = "out.ics"
+
+    def check(tool):
+        out = os.path.join(tool.work, "out.ics")
+        found = count_vevents(out)
+        return os.path.getsize(out), found == expected, "%d VEVENTs, expected %d" % (found,
+                                                                                   expected)
+    t.check = check
+    return t
+
+
+def measure_pairs(plain, series, pairs, min_seconds, max_runs):
+    """PAIRS interleaved runs of the two tools after a warm-up of each, more
+    while they add up to less than MIN_SECONDS (at most MAX_RUNS pairs); the
+    order alternates from pair to pair. Returns the two measure() results
+    (with "cpu", the median user + system seconds) and the series/plain wall
+    time ratio of each pair."""
+    run_once(plain)
+    run_once(series)
+    a, b = [], []
+    while len(a) < pairs or (len(a) < max_runs and
+                             sum(r[0] for r in a + b) < min_seconds):
+        if len(a) % 2 == 0:
+            a.append(run_once(plain))
+            b.append(run_once(series))
+        else:
+            b.append(run_once(series))
+            a.append(run_once(plain))
+
+    def summary(results):
+        return {"seconds": statistics.median(r[0] for r in results),
+                "rss_mib": max(r[1] for r in results) / 1024.0,
+                "bytes": results[-1][2], "runs": len(results),
+                "cpu": statistics.median(r[3] for r in results)}
+    return summary(a), summary(b), [y[0] / x[0] for x, y in zip(a, b)]
+
+
 def run_command(tool, command, stdout_name):
-    """One command under GNU time: (wall seconds, peak RSS in KiB)."""
+    """One command under GNU time: (wall seconds, peak RSS in KiB, user + system
+    CPU seconds)."""
     rss_file = os.path.join(tool.work, "..", tool.name.replace(" ", "-") + ".rss")
-    timed = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + command
+    timed = ["/usr/bin/time", "-f", "%U %S %M", "-o", rss_file] + command
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     stdout = open(os.path.join(tool.work, stdout_name), "wb") if stdout_name else subprocess.DEVNULL
     start = time.perf_counter()
@@ -167,29 +229,31 @@ def run_command(tool, command, stdout_name):
     if stdout_name:
         stdout.close()
     with open(rss_file, encoding="utf-8") as f:
-        rss_kib = int(f.read().split()[-1])
+        user, system, rss_kib = f.read().split()[-3:]
+    rss_kib, cpu = int(rss_kib), float(user) + float(system)
     if result.returncode != 0:
         sys.exit("bench: %s failed (exit %d):\n%s" % (tool.name, result.returncode,
                                                       result.stderr.decode(errors="replace")[-2000:]))
-    return wall, rss_kib
+    return wall, rss_kib, cpu
 
 
 def run_once(tool):
     """Runs the tool (a command, or several one after the other: their
-    times add up, the peak RSS is the largest) and checks what it wrote."""
+    times add up, the peak RSS is the largest) and checks what it wrote:
+    (wall seconds, peak RSS in KiB, output bytes, CPU seconds)."""
     tool.prepare()
     commands = getattr(tool, "commands", None)
     if commands is None:
-        wall, rss_kib = run_command(tool, tool.command, tool.stdout)
+        wall, rss_kib, cpu = run_command(tool, tool.command, tool.stdout)
     else:
-        wall, rss_kib = 0.0, 0
+        wall, rss_kib, cpu = 0.0, 0, 0.0
         for command, name in zip(commands, tool.outputs):
-            w, r = run_command(tool, command, name)
-            wall, rss_kib = wall + w, max(rss_kib, r)
+            w, r, c = run_command(tool, command, name)
+            wall, rss_kib, cpu = wall + w, max(rss_kib, r), cpu + c
     size, ok, note = tool.check(tool)
     if not ok:
         sys.exit("bench: %s wrote the wrong number of events: %s" % (tool.name, note))
-    return wall, rss_kib, size
+    return wall, rss_kib, size, cpu
 
 
 def measure(tool, runs, min_seconds, max_runs):
@@ -231,7 +295,9 @@ def main():
     p.add_argument("--min-seconds", type=float, default=3.0,
                    help="more timed runs while they add up to less than this")
     p.add_argument("--max-runs", type=int, default=21)
-    p.add_argument("--only", choices=["almanac", "peers"])
+    p.add_argument("--only", choices=["almanac", "peers", "series"],
+                   help="only almanac's rows, only the peers', or only the interleaved "
+                        "plain/series comparison of almanac ics")
     p.add_argument("--almanac", default=os.path.join(ROOT, "build", "almanac"))
     p.add_argument("--work", default="/tmp/almanac-bench")
     p.add_argument("--parts-max", type=int, default=100000,
@@ -239,17 +305,24 @@ def main():
     p.add_argument("--peers-max", type=int, default=100000,
                    help="run the peers only up to this N (python3-icalendar needs about "
                         "24 KiB of memory per event)")
+    p.add_argument("--series", type=float, default=10.0,
+                   help="percent of recurring events in the series workload (0: none)")
+    p.add_argument("--series-pairs", type=int, default=5,
+                   help="interleaved plain/series runs of almanac ics at least")
     args = p.parse_args()
     if args.runs < 3:
         sys.exit("bench: --runs must be at least 3")
+    if not 0 <= args.series <= 100 or args.series_pairs < 3:
+        sys.exit("bench: --series must be 0..100, --series-pairs at least 3")
     sizes = [int(x) for x in args.n.replace(",", " ").split()]
     print("bench: %s; a warm-up, then %d timed runs, more (up to %d) while they add up to less "
           "than %g s" % (machine(), args.runs, args.max_runs, args.min_seconds), file=sys.stderr)
-    table = []
+    table, series_lines = [], []
+    series_name = "almanac ics, %g%% series" % args.series
     for n in sizes:
         data, counts = generate(n)
         measured = {}
-        for tool in tools_for(args, data, counts):
+        for tool in ([] if args.only == "series" else tools_for(args, n, data, counts)):
             if not tool.name.startswith("almanac") and n > args.peers_max:
                 print("bench: N=%d %s not run (over --peers-max %d)" % (n, tool.name,
                                                                      args.peers_max),
@@ -260,6 +333,30 @@ def main():
             m = measured[tool.name]
             print("bench:   %.3f s, %.0f MiB, %d runs" % (m["seconds"], m["rss_mib"], m["runs"]),
                   file=sys.stderr)
+        if args.series and args.only in (None, "almanac", "series"):
+            series_data, series_counts = generate(n, args.series)
+            work = os.path.join(args.work, "n%d" % n)
+            plain = ics_tool(args, "almanac ics", os.path.join(work, "pair-plain"), data,
+                             counts["all"])
+            series = ics_tool(args, series_name, os.path.join(work, "pair-series"),
+                              series_data, series_counts["all"])
+            print("bench: N=%d almanac ics, plain and %g%% series interleaved ..."
+                  % (n, args.series), file=sys.stderr, flush=True)
+            a, b, ratios = measure_pairs(plain, series, args.series_pairs,
+                                         2 * args.min_seconds, args.max_runs)
+            if args.only == "series":
+                measured["almanac ics"] = a
+            measured[series_name] = dict(b, input=os.path.getsize(series_data))
+            series_lines.append(
+                "almanac ics, N=%s: %g%% series %.1f µs/event vs %.1f µs/event plain: ×%.2f "
+                "(%d interleaved pairs; per-pair ratio median ×%.2f, range ×%.2f–×%.2f; "
+                "CPU user+sys %.1f vs %.1f µs/event: ×%.2f; %s VEVENTs for %s events)"
+                % ("{:,}".format(n), args.series, b["seconds"] / n * 1e6,
+                   a["seconds"] / n * 1e6, b["seconds"] / a["seconds"], len(ratios),
+                   statistics.median(ratios), min(ratios), max(ratios),
+                   b["cpu"] / n * 1e6, a["cpu"] / n * 1e6, b["cpu"] / a["cpu"],
+                   "{:,}".format(series_counts["all"]), "{:,}".format(n)))
+            print("bench:   " + series_lines[-1], file=sys.stderr)
         shutil.rmtree(os.path.join(args.work, "n%d" % n), ignore_errors=True)
         table.append((n, os.path.getsize(data), measured))
     peers = [peer for peer in PEERS if any(peer in m for _, _, m in table)]
@@ -270,7 +367,7 @@ def main():
     print("|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|")
     for n, input_bytes, measured in table:
         for name, m in measured.items():
-            cells = [name, "{:,}".format(n), fmt_bytes(input_bytes), str(m["runs"]),
+            cells = [name, "{:,}".format(n), fmt_bytes(m.get("input", input_bytes)), str(m["runs"]),
                      "%.3f" % m["seconds"],
                      "%.0f MiB" % m["rss_mib"], fmt_bytes(m["bytes"]),
                      "{:,.0f}".format(n / m["seconds"]), "%.1f" % (m["seconds"] / n * 1e6),
@@ -282,6 +379,10 @@ def main():
                     cells.append("")
             print("| " + " | ".join(cells) + " |")
     print_scaling(table)
+    if series_lines:
+        print()
+        for line in series_lines:
+            print(line)
 
 
 def print_scaling(table):
