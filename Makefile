@@ -8,7 +8,7 @@ BINDIR   = $(PREFIX)/bin
 MANDIR   = $(PREFIX)/share/man/man1
 
 CC      ?= cc
-PKGS     = libical libcjson libmicrohttpd zlib
+PKGS     = libical libcjson libmicrohttpd zlib icu-i18n
 WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes
 # Flags from pkg-config are expanded when a recipe runs, after `deps` has
 # made sure the packages are there.
@@ -23,7 +23,7 @@ LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_m
            src/load.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \
            src/render_markdown.c src/render_text.c src/series.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
            src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c \
-           src/import_places.c src/import_scan.c src/import_tz.c src/write_events.c \
+           src/import_places.c src/import_scan.c src/import_tz.c src/import_zone.c src/write_events.c \
            src/connection_guard.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 

@@ -28,6 +28,7 @@
 #include "import_places.h"
 #include "import_scan.h"
 #include "import_tz.h"
+#include "import_zone.h"
 #include "render_ics.h"
 #include "series.h"
 #include "text.h"
@@ -153,6 +154,10 @@ typedef struct {
     const char **refused_zones;  /* TZIDs of the calendar's VTIMEZONEs that
                                     failed their check, sorted */
     size_t refused_count;
+    /* TZIDs that name no IANA zone and the zone import_zone_find() took
+     * each for ("" for none), so that each is looked up and said once */
+    struct { char tzid[128]; char zone[128]; } mapped[16];
+    size_t mapped_count;
     bool out_of_memory;
 } ics_file;
 
@@ -818,6 +823,38 @@ static void check_timezones(ics_file *f, icalcomponent *cal, size_t index)
 
 /* Decides the frame of a timed start. Returns false (after a warning) when
  * the TZID is unknown. */
+/* The IANA zone a TZID that names none stands for (a Windows zone ID, a
+ * display name, the rules of the file's VTIMEZONE OWN), said once per file
+ * at P; "" when none is found. */
+static const char *mapped_zone(ics_file *f, const char *tzid, icaltimezone *own,
+                               icalcomponent *c, size_t component, icalproperty *p)
+{
+    for (size_t i = 0; i < f->mapped_count; i++)
+        if (strcmp(f->mapped[i].tzid, tzid) == 0)
+            return f->mapped[i].zone;
+    size_t k = f->mapped_count < 16 ? f->mapped_count++ : 15;
+    snprintf(f->mapped[k].tzid, sizeof f->mapped[k].tzid, "%s", tzid);
+    icalcomponent *vtz = own != NULL ? icaltimezone_get_component(own) : NULL;
+    import_zone_how how = import_zone_find(tzid, vtz, f->mapped[k].zone,
+                                           sizeof f->mapped[k].zone);
+    /* A zone of one offset is exact in UTC for every date; matched by its
+     * rules alone, the IANA zone would be one of many that share them. */
+    if (how == IMPORT_ZONE_RULES &&
+        icalcomponent_get_first_component(vtz, ICAL_XDAYLIGHT_COMPONENT) == NULL) {
+        how = IMPORT_ZONE_NONE;
+        f->mapped[k].zone[0] = '\0';
+    }
+    if (how != IMPORT_ZONE_NONE && c != NULL) {
+        place at = place_of(f, c, component, p);
+        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
+                                "TZID '%.100s' names no IANA timezone: its events were read as "
+                                "local times in %s (found by its %s); set \"timezone\" if "
+                                "another zone is meant", tzid, f->mapped[k].zone,
+                                import_zone_how_name(how));
+    }
+    return f->mapped[k].zone;
+}
+
 static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                         icaltimetype t, time_frame *frame)
 {
@@ -838,6 +875,15 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
     icaltimezone *own = file_zone(f, tzid);
     if (iana_zone(tzid, own, t, frame->zone, sizeof frame->zone)) {
         frame->source = icaltimezone_get_builtin_timezone(frame->zone);
+        return true;
+    }
+    /* Outlook's "W. Europe Standard Time" and the like: the wall-clock time
+     * as written, in the zone meant, so that a series keeps following its
+     * daylight-saving changes */
+    const char *mapped = is_refused_zone(f, tzid) ? "" : mapped_zone(f, tzid, own, c, component, p);
+    if (mapped[0] != '\0') {
+        snprintf(frame->zone, sizeof frame->zone, "%s", mapped);
+        frame->source = icaltimezone_get_builtin_timezone(mapped);
         return true;
     }
     if (own != NULL) {
@@ -861,7 +907,7 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
 }
 
 /* The zone a value of property P was written in, or NULL (floating). */
-static icaltimezone *value_zone(const ics_file *f, icalproperty *p, icaltimetype t)
+static icaltimezone *value_zone(ics_file *f, icalproperty *p, icaltimetype t)
 {
     const char *tzid = ical_tzid(p);
     if (tzid == NULL)
@@ -870,6 +916,9 @@ static icaltimezone *value_zone(const ics_file *f, icalproperty *p, icaltimetype
     char iana[128];
     if (iana_zone(tzid, own, t, iana, sizeof iana))
         return icaltimezone_get_builtin_timezone(iana);
+    const char *mapped = is_refused_zone(f, tzid) ? "" : mapped_zone(f, tzid, own, NULL, 0, p);
+    if (mapped[0] != '\0')
+        return icaltimezone_get_builtin_timezone(mapped);
     return own;
 }
 

@@ -5,8 +5,9 @@
  * ("Asia/Calcutta", "Europe/Kiev"); the tz database's zone.tab has the
  * current ones. Every zone of zone.tab is paired with its CLDR canonical
  * ID, so whatever ICU answers is written as the zone.tab zone ICU holds to
- * be the same. ICU's own tz data may be older than the system's: a zone ICU
- * does not know has no Windows ID and only its own city.
+ * be the same. ICU's own tz data may be older than the system's (Debian
+ * 12: ICU 72 has 2022e, tzdata is 2025b): a zone ICU does not know
+ * (America/Ciudad_Juarez) has no Windows ID and only its own city.
  */
 #include "import_zone.h"
 
@@ -19,6 +20,7 @@
 #include <unicode/ucal.h>
 #include <unicode/udat.h>
 #include <unicode/uenum.h>
+#include <unicode/ures.h>
 #include <unicode/ustring.h>
 
 #include "tzdb.h"
@@ -218,6 +220,49 @@ static int names_a_place(const char *id)
            strncmp(id, "SystemV/", 8) != 0 ? 2 : 0;
 }
 
+/* CLDR's Windows mapping, as ICU holds it (windowsZones: "mapTimezones",
+ * then per Windows ID per region the zones, "001" the world's): every
+ * Windows ID, and each zone's. Read in one pass: ucal_getWindowsTimeZoneID
+ * scans the whole mapping on each call (25 us; 10 ms for zone.tab). */
+static void read_windows_zones(void)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    UResourceBundle *map = ures_openDirect(NULL, "windowsZones", &status);
+    map = ures_getByKey(map, "mapTimezones", map, &status);
+    UResourceBundle *windows = NULL, *region = NULL;
+    while (U_SUCCESS(status) && ures_hasNext(map)) {
+        windows = ures_getNextResource(map, windows, &status);
+        const char *windows_id = U_SUCCESS(status) ? ures_getKey(windows) : NULL;
+        if (windows_id == NULL || strlen(windows_id) >= NAME_BYTES)
+            continue;
+        add_windows_id(windows_id);
+        while (U_SUCCESS(status) && ures_hasNext(windows)) {
+            region = ures_getNextResource(windows, region, &status);
+            int32_t length = 0;
+            const UChar *list = U_SUCCESS(status) ? ures_getString(region, &length, &status) : NULL;
+            char zones[1024];
+            if (list == NULL || !from_uchars(list, length, zones, sizeof zones))
+                continue;
+            bool world = ures_getKey(region) != NULL && strcmp(ures_getKey(region), "001") == 0;
+            char *save = NULL;
+            for (char *id = strtok_r(zones, " ", &save); id != NULL;
+                 id = strtok_r(NULL, " ", &save)) {
+                char canonical[NAME_BYTES];
+                size_t i = icu_canonical(id, canonical, sizeof canonical)
+                               ? zone_by_canonical(canonical) : SIZE_MAX;
+                if (i == SIZE_MAX)
+                    continue;
+                if (table.zones[i].windows[0] == '\0')
+                    snprintf(table.zones[i].windows, NAME_BYTES, "%s", windows_id);
+                table.zones[i].golden |= world && strcmp(table.zones[i].windows, windows_id) == 0;
+            }
+        }
+    }
+    ures_close(region);
+    ures_close(windows);
+    ures_close(map);
+}
+
 static void build_table(void)
 {
     read_zone_tab();
@@ -225,27 +270,17 @@ static void build_table(void)
         zone_info *z = &table.zones[i];
         if (!icu_canonical(z->name, z->canonical, NAME_BYTES))
             z->canonical[0] = '\0';
-        if (z->canonical[0] == '\0' || !icu_windows_id(z->canonical, z->windows, NAME_BYTES))
-            z->windows[0] = '\0';
-        char golden[NAME_BYTES], canonical[NAME_BYTES];
-        z->golden = z->windows[0] != '\0' &&
-                    icu_zone_for_windows(z->windows, golden, sizeof golden) &&
-                    icu_canonical(golden, canonical, sizeof canonical) &&
-                    strcmp(canonical, z->canonical) == 0;
         add_place(z->name, i, false);
     }
-    /* every ID ICU knows: aliases' cities, and every Windows ID */
+    read_windows_zones();
+    /* every ID ICU knows: aliases' cities */
     UErrorCode status = U_ZERO_ERROR;
     UEnumeration *ids = ucal_openTimeZones(&status);
     const UChar *uid;
     int32_t length = 0;
     while (U_SUCCESS(status) && (uid = uenum_unext(ids, &length, &status)) != NULL) {
-        char id[NAME_BYTES], canonical[NAME_BYTES], windows[NAME_BYTES];
-        if (!from_uchars(uid, length, id, sizeof id))
-            continue;
-        if (icu_windows_id(id, windows, sizeof windows))
-            add_windows_id(windows);
-        int place = names_a_place(id);
+        char id[NAME_BYTES], canonical[NAME_BYTES];
+        int place = from_uchars(uid, length, id, sizeof id) ? names_a_place(id) : 0;
         size_t zone = place != 0 && icu_canonical(id, canonical, sizeof canonical)
                           ? zone_by_canonical(canonical) : SIZE_MAX;
         if (zone != SIZE_MAX)
@@ -702,6 +737,7 @@ static bool add_icu_zone(found_zones *found, const char *id)
  * exemplar cities (VVV: "Kolkata"), generic and specific names (vvvv:
  * "Eastern Time"; zzzz: "India Standard Time"). */
 typedef struct {
+    bool opened; /* on first use: ICU's names take long to load (60 ms) */
     UDateFormat *format[3];
     UCalendar *calendar;
 } icu_names;
@@ -710,6 +746,7 @@ static void icu_names_open(icu_names *names)
 {
     static const char *const patterns[] = {"VVV", "vvvv", "zzzz"};
     UErrorCode status = U_ZERO_ERROR;
+    names->opened = true;
     for (size_t i = 0; i < 3; i++) {
         UChar pattern[8];
         to_uchars(patterns[i], pattern, 8);
@@ -731,10 +768,10 @@ static void icu_names_open(icu_names *names)
 
 static void icu_names_close(icu_names *names)
 {
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; names->opened && i < 3; i++)
         if (names->format[i] != NULL)
             udat_close(names->format[i]);
-    if (names->calendar != NULL)
+    if (names->opened && names->calendar != NULL)
         ucal_close(names->calendar);
 }
 
@@ -743,6 +780,8 @@ static bool add_icu_named(found_zones *found, icu_names *names, const char *part
 {
     UChar text[TEXT_BYTES], unknown[16];
     int32_t length = 0;
+    if (!names->opened)
+        icu_names_open(names);
     if (names->calendar == NULL || !to_uchars(part, text, TEXT_BYTES))
         return false;
     length = u_strlen(text);
@@ -796,9 +835,10 @@ static void normalize(const char *part, char *out, size_t size)
     out[n] = '\0';
 }
 
-/* Adds the zones PART names: a place's city, else what ICU reads it as,
- * else cities within it. With an OFFSET to check them by, also regions
- * (weak places) and cities of one word within it ("Easter Island"). */
+/* Adds the zones PART names: a place's city, else what ICU reads it as
+ * (but for a word of ASCII letters), else cities within it. With an
+ * OFFSET to check them by, also regions (weak places) and cities of one
+ * word within it ("Easter Island"). */
 static void add_named(found_zones *found, icu_names *names, char *part, bool offset)
 {
     char text[TEXT_BYTES];
@@ -814,7 +854,14 @@ static void add_named(found_zones *found, icu_names *names, char *part, bool off
             add_found(found, &table.zones[table.places[i].zone]);
             any = true;
         }
-    if (add_icu_named(found, names, part) || any)
+    /* ICU's names of one ASCII word are the tz database's cities, mostly
+     * ("Kolkata"; CLDR's IDs are older: "Asia/Calcutta"); asked only for
+     * others ("Eastern Time", "Ho Chi Minh City", "Asunción"), loading its
+     * names costs nothing for TZIDs such as "Eastern" */
+    bool one_ascii_word = strchr(text, ' ') == NULL;
+    for (const char *p = text; one_ascii_word && *p; p++)
+        one_ascii_word = (unsigned char)*p < 0x80;
+    if (any || (!one_ascii_word && add_icu_named(found, names, part)))
         return;
     for (size_t i = 0; i < table.place_count; i++)
         if ((offset || !table.places[i].weak) && contains_city(text, table.places[i].city, offset))
@@ -886,8 +933,7 @@ static bool by_display_name(const char *text, const rule_checks *checks, char *o
     char rest[TEXT_BYTES];
     snprintf(rest, sizeof rest, "%s", skip_offset_prefix(text, &has_offset, &offset));
     found_zones found = {.count = 0};
-    icu_names names;
-    icu_names_open(&names);
+    icu_names names = {.opened = false};
     char *save = NULL;
     size_t parts = 0;
     for (char *part = strtok_r(rest, ",/;()", &save); part != NULL && parts < MAX_PARTS;
@@ -975,6 +1021,11 @@ import_zone_how import_zone_find(const char *tzid, icalcomponent *vtimezone, cha
 
     if (by_windows_id(text, out, size))
         return IMPORT_ZONE_WINDOWS_ID;
+    /* libical 3.0 loads a built-in zone under its own lock but looks zones
+     * up without it (ThreadSanitizer: a zone's name freed while another
+     * thread compares it): calls take turns from here on */
+    static pthread_mutex_t libical_turn = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&libical_turn);
     rule_checks *checks = NULL;
     if (vtimezone != NULL) {
         checks = malloc(sizeof *checks);
@@ -989,6 +1040,7 @@ import_zone_how import_zone_find(const char *tzid, icalcomponent *vtimezone, cha
     else if (checks != NULL && by_rules(text, checks, out, size))
         how = IMPORT_ZONE_RULES;
     free(checks);
+    pthread_mutex_unlock(&libical_turn);
     if (how == IMPORT_ZONE_NONE)
         out[0] = '\0';
     return how;
