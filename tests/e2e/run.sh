@@ -321,6 +321,7 @@ check "a state file cannot remove files outside out/" test -e "$tmp/victim.ics"
 expect_status 0 "--help" "$bin" --help
 check "--help documents the exit status" grep -q "^exit status:" "$tmp/cli.out"
 check "--help documents every command" sh -c "grep -q '^  check ' '$tmp/cli.out' && grep -q '^  build ' '$tmp/cli.out' && grep -q '^  ics ' '$tmp/cli.out' && grep -q '^  timeline ' '$tmp/cli.out'"
+check "--help documents the keys of series, reminders and people" sh -c "for key in repeat extra_dates excluded_dates overrides alarms organizer attendees color image attachments alarms_in_feeds no-alarms; do grep -q \"\$key\" '$tmp/cli.out' || { echo \"no \$key\"; exit 1; }; done"
 expect_status 0 "--version" "$bin" --version
 check "--version names the program" grep -q "^almanac [0-9]" "$tmp/cli.out"
 expect_status 2 "no command" "$bin"
