@@ -578,8 +578,9 @@ void series_validate(const almanac_event *e, const char *zone, almanac_diagnosti
                                 ? "within a day" : "at hours, minutes or seconds");
         return;
     }
-    bool kinds_ok = check_kinds(e, &e->extra_dates, "extra_dates", diags) &
-                    check_kinds(e, &e->excluded_dates, "excluded_dates", diags);
+    /* both lists are checked, whatever the first says */
+    bool extra_ok = check_kinds(e, &e->extra_dates, "extra_dates", diags);
+    bool kinds_ok = check_kinds(e, &e->excluded_dates, "excluded_dates", diags) && extra_ok;
     if (e->has_repeat && e->repeat.has_until) {
         size_t errors = diags->error_count;
         check_until(e, zone, diags);
