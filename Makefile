@@ -17,7 +17,7 @@ ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -pthread $(WARN) $(CFLAGS) -Iinclude -
              $(shell pkg-config --cflags $(PKGS)) -MMD -MP
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS)) -pthread
 
-SANITIZE = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c src/json_stream.c \
            src/load.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \

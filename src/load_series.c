@@ -264,7 +264,8 @@ static bool read_int_in(loader *l, node n, int min, int max, const char *what, i
     if (!expect_type(l, n, cJSON_IsNumber(n.json), "a whole number"))
         return false;
     double d = n.json->valuedouble;
-    if (d != (double)(long)d || d < min || d > max) {
+    /* the range first: a cast of 1e32 to an integer is undefined */
+    if (!(d >= min && d <= max) || d != (double)(long)d) {
         error_at(l, value_offset(l, n), "%s must be a whole number from %d to %d, not %g",
                  what, min, max, d);
         return false;
@@ -316,7 +317,7 @@ static void read_by_list(loader *l, node n, rule_parts *r, int by)
         } else if (expect_type(l, item, cJSON_IsNumber(item.json),
                                by == BY_MONTH ? "a month number or name" : "a whole number")) {
             double d = item.json->valuedouble;
-            if (d != (double)(long)d || d < -10000 || d > 10000)
+            if (!(d >= -10000 && d <= 10000) || d != (double)(long)d)
                 error_at(l, at, "%g is not a whole number in the range of \"%s\"", d,
                          by_keys[by]);
             else
