@@ -119,11 +119,6 @@ static bool icu_zone_for_windows(const char *windows, char *out, size_t size)
     return U_SUCCESS(status) && n > 0 && n < NAME_BYTES && from_uchars(result, n, out, size);
 }
 
-static const char *tz_directory(void)
-{
-    const char *dir = getenv("TZDIR");
-    return dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo";
-}
 
 static int by_name(const void *a, const void *b)
 {
@@ -134,7 +129,7 @@ static int by_name(const void *a, const void *b)
 static void read_zone_tab(void)
 {
     char path[512], line[512];
-    snprintf(path, sizeof path, "%s/zone.tab", tz_directory());
+    snprintf(path, sizeof path, "%s/zone.tab", tzdb_directory());
     FILE *file = fopen(path, "r");
     while (file != NULL && fgets(line, sizeof line, file) != NULL &&
            table.zone_count < MAX_ZONES) {
@@ -291,12 +286,6 @@ static void build_table(void)
 
 /* ---- offsets ------------------------------------------------------------ */
 
-static int offset_at(icaltimezone *zone, int64_t utc)
-{
-    icaltimetype t = icaltime_from_timet_with_zone((time_t)utc, 0,
-                                                   icaltimezone_get_utc_timezone());
-    return icaltimezone_get_utc_offset_of_utc_time(zone, &t, NULL);
-}
 
 /* Days from 1970-01-01 to Y-M-D (proleptic Gregorian). */
 static int64_t days_from_civil(int y, int m, int d)
@@ -322,19 +311,6 @@ typedef struct {
     int offset[MAX_CHECKS];
     size_t count;
 } rule_checks;
-
-/* The first second after LOW (offset BEFORE) up to HIGH with another offset. */
-static int64_t find_change(icaltimezone *zone, int64_t low, int64_t high, int before)
-{
-    while (high - low > 1) {
-        int64_t middle = low + (high - low) / 2;
-        if (offset_at(zone, middle) == before)
-            low = middle;
-        else
-            high = middle;
-    }
-    return high;
-}
 
 /* The day (days since 1970) of the earliest observance of VTIMEZONE. */
 static int64_t first_observance_day(icalcomponent *vtimezone)
@@ -378,17 +354,17 @@ static bool build_checks(icalcomponent *vtimezone, rule_checks *checks)
             if (first_day != INT64_MAX && at < (first_day + 1) * 86400)
                 continue;
             checks->at[checks->count] = at;
-            checks->offset[checks->count++] = offset_at(zone, at);
+            checks->offset[checks->count++] = tzdb_offset_at(zone, at);
         }
     size_t samples = checks->count;
     for (size_t i = 0; i + 1 < samples; i++) {
         if (checks->offset[i] == checks->offset[i + 1])
             continue;
-        int64_t change = find_change(zone, checks->at[i], checks->at[i + 1], checks->offset[i]);
+        int64_t change = tzdb_find_change(zone, checks->at[i], checks->at[i + 1], checks->offset[i]);
         checks->at[checks->count] = change - 1;
         checks->offset[checks->count++] = checks->offset[i];
         checks->at[checks->count] = change;
-        checks->offset[checks->count++] = offset_at(zone, change);
+        checks->offset[checks->count++] = tzdb_offset_at(zone, change);
     }
     icaltimezone_free(zone, 1);
     return checks->count > 0;
@@ -400,7 +376,7 @@ static bool zone_agrees(const char *name, const rule_checks *checks)
     if (zone == NULL)
         return false;
     for (size_t i = 0; i < checks->count; i++)
-        if (offset_at(zone, checks->at[i]) != checks->offset[i])
+        if (tzdb_offset_at(zone, checks->at[i]) != checks->offset[i])
             return false;
     return true;
 }
@@ -496,7 +472,7 @@ static void read_tzif(const char *name, file_changes *z, unsigned char *data)
 {
     char path[512];
     z->known = false;
-    int n = snprintf(path, sizeof path, "%s/%s", tz_directory(), name);
+    int n = snprintf(path, sizeof path, "%s/%s", tzdb_directory(), name);
     FILE *file = n > 0 && (size_t)n < sizeof path ? fopen(path, "rb") : NULL;
     if (file == NULL)
         return;
@@ -577,8 +553,8 @@ static bool has_standard_offset(const char *name, int offset)
 {
     icaltimezone *zone = icaltimezone_get_builtin_timezone(name);
     for (int year = FIRST_YEAR; zone != NULL && year <= LAST_YEAR; year++) {
-        int january = offset_at(zone, sample_at(year, 1));
-        int july = offset_at(zone, sample_at(year, 13));
+        int january = tzdb_offset_at(zone, sample_at(year, 1));
+        int july = tzdb_offset_at(zone, sample_at(year, 13));
         if ((january < july ? january : july) == offset)
             return true;
     }

@@ -11,7 +11,7 @@
 
 #include "text.h"
 
-static const char *tz_directory(void)
+const char *tzdb_directory(void)
 {
     const char *dir = getenv("TZDIR");
     return dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo";
@@ -40,7 +40,7 @@ static bool is_safe_name(const char *name)
 static bool is_tzif_file(const char *name)
 {
     char path[512];
-    int n = snprintf(path, sizeof path, "%s/%s", tz_directory(), name);
+    int n = snprintf(path, sizeof path, "%s/%s", tzdb_directory(), name);
     if (n < 0 || (size_t)n >= sizeof path)
         return false;
     FILE *file = fopen(path, "rb");
@@ -93,7 +93,7 @@ static const char *declared_name(char *line)
 static void load_iana_names(void)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/tzdata.zi", tz_directory());
+    snprintf(path, sizeof path, "%s/tzdata.zi", tzdb_directory());
     FILE *file = fopen(path, "rb");
     if (file == NULL)
         return;
@@ -193,7 +193,7 @@ static size_t zone_distance(const char *name, const char *zone)
 bool tzdb_suggest(const char *name, char *buffer, size_t size)
 {
     char path[512];
-    snprintf(path, sizeof path, "%s/zone.tab", tz_directory());
+    snprintf(path, sizeof path, "%s/zone.tab", tzdb_directory());
     FILE *file = fopen(path, "r");
     size_t best = zone_distance(name, "UTC");
     snprintf(buffer, size, "UTC");
@@ -225,7 +225,7 @@ bool tzdb_suggest(const char *name, char *buffer, size_t size)
  * a day before and a day after a wall-clock time tell whether a change is
  * near; only then is the time looked at closely. */
 
-static int offset_at(icaltimezone *zone, int64_t utc)
+int tzdb_offset_at(icaltimezone *zone, int64_t utc)
 {
     icaltimetype t = icaltime_from_timet_with_zone((time_t)utc, 0,
                                                    icaltimezone_get_utc_timezone());
@@ -234,11 +234,11 @@ static int offset_at(icaltimezone *zone, int64_t utc)
 
 /* The first second at or after LOW (whose offset is BEFORE) with another
  * offset, up to HIGH: the change itself. */
-static int64_t find_change(icaltimezone *zone, int64_t low, int64_t high, int before)
+int64_t tzdb_find_change(icaltimezone *zone, int64_t low, int64_t high, int before)
 {
     while (high - low > 1) {
         int64_t middle = low + (high - low) / 2;
-        if (offset_at(zone, middle) == before)
+        if (tzdb_offset_at(zone, middle) == before)
             low = middle;
         else
             high = middle;
@@ -259,16 +259,16 @@ tzdb_local_kind tzdb_classify_local(const tzdb_zone *handle, int64_t local, tzdb
     if (zone == NULL)
         return TZDB_LOCAL_ONCE;
     const int64_t day = 86400;
-    int before = offset_at(zone, local - day), after = offset_at(zone, local + day);
+    int before = tzdb_offset_at(zone, local - day), after = tzdb_offset_at(zone, local + day);
     if (before == after)
         return TZDB_LOCAL_ONCE;
     /* The wall-clock time is the instant LOCAL - offset, for whichever
      * offset holds at that instant: none in a gap, both in a fold. */
-    bool as_before = offset_at(zone, local - before) == before;
-    bool as_after = offset_at(zone, local - after) == after;
+    bool as_before = tzdb_offset_at(zone, local - before) == before;
+    bool as_after = tzdb_offset_at(zone, local - after) == after;
     if (as_before != as_after)
         return TZDB_LOCAL_ONCE;
     *change = (tzdb_change){before, after,
-                            find_change(zone, local - day, local + day, before)};
+                            tzdb_find_change(zone, local - day, local + day, before)};
     return as_before ? TZDB_LOCAL_REPEATED : TZDB_LOCAL_SKIPPED;
 }

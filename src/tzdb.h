@@ -56,4 +56,17 @@ const tzdb_zone *tzdb_zone_get(const char *name);
  * to the year 2582, where libical stops). */
 tzdb_local_kind tzdb_classify_local(const tzdb_zone *zone, int64_t local, tzdb_change *change);
 
+/* The directory of the tz database: $TZDIR, else /usr/share/zoneinfo. */
+const char *tzdb_directory(void);
+
+/* libical's zones by their own type, for the modules that hold them. */
+struct _icaltimezone;
+
+/* ZONE's UTC offset (seconds east) at the Unix time UTC, as libical says. */
+int tzdb_offset_at(struct _icaltimezone *zone, int64_t utc);
+
+/* The first second after LOW (at which ZONE's offset is BEFORE) up to HIGH
+ * with another offset: the change itself, found by bisection. */
+int64_t tzdb_find_change(struct _icaltimezone *zone, int64_t low, int64_t high, int before);
+
 #endif
