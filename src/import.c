@@ -957,10 +957,11 @@ static bool read_partial_dates(icalcomponent *c, almanac_event *e)
     almanac_date s, t;
     if (almanac_date_parse(start, strlen(start), &s) != ALMANAC_DATE_OK ||
         strcmp(almanac_precision_name(s.precision), precision) != 0 ||
-        s.precision > ALMANAC_PRECISION_MONTH)
+        s.precision > ALMANAC_PRECISION_MONTH || s.year > ALMANAC_YEAR_FEED_MAX)
         return false;
     if (end != NULL && (almanac_date_parse(end, strlen(end), &t) != ALMANAC_DATE_OK ||
-                        t.precision != s.precision))
+                        t.precision != s.precision || t.year > ALMANAC_YEAR_FEED_MAX ||
+                        almanac_date_compare(&t, &s) < 0))
         return false;
     e->start = s;
     e->has_end = end != NULL;
@@ -1468,8 +1469,11 @@ static void read_structure(ics_file *f, icalcomponent *c, size_t component, alma
             last->title = copy;
             const char *date = ical_x_parameter(p, "X-ALMANAC-DATE");
             const char *url = ical_x_parameter(p, "X-ALMANAC-URL");
+            /* as the loader takes a source's date: a day, month or year it can write */
             last->has_date = date != NULL &&
-                             almanac_date_parse(date, strlen(date), &last->date) == ALMANAC_DATE_OK;
+                             almanac_date_parse(date, strlen(date), &last->date) == ALMANAC_DATE_OK &&
+                             !almanac_date_is_timed(&last->date) &&
+                             last->date.year <= ALMANAC_YEAR_FEED_MAX;
             if (url != NULL && is_web_url(url))
                 last->url = arena_strndup(arena, url, strlen(url));
         } else if (publisher && last != NULL) {
@@ -2946,6 +2950,8 @@ static void add_label_feeds(almanac_importer *im)
 
 /* ---- the import's own check of what is new in the format ----------------- */
 
+
+
 static bool has_extras(const almanac_event *e)
 {
     return almanac_event_is_series(e) || e->override_count || e->excluded_dates.count ||
@@ -3030,9 +3036,27 @@ static const char *drop_refused(almanac_event *e, const char *key, size_t item)
             e->override_count = 0;
             return "series";
         }
+    if (strcmp(key, "sources") == 0 && item < e->source_count) {
+        memmove(&e->sources[item], &e->sources[item + 1],
+                (e->source_count - item - 1) * sizeof *e->sources);
+        e->source_count--;
+        return "a source";
+    }
+    if (strcmp(key, "end") == 0 && e->has_end) {
+        e->has_end = false;
+        return key;
+    }
     if (strcmp(key, "alarms") == 0) {
         e->alarms.given = false;
         e->alarms.count = 0;
+    } else if (strcmp(key, "url") == 0) {
+        e->url = NULL;
+    } else if (strcmp(key, "location") == 0) {
+        e->has_location = false;
+    } else if (strcmp(key, "related") == 0) {
+        e->related.count = 0;
+    } else if (strcmp(key, "participants") == 0) {
+        e->participants.count = 0;
     } else if (strcmp(key, "organizer") == 0) {
         e->has_organizer = false;
     } else if (strcmp(key, "attendees") == 0) {
@@ -3050,12 +3074,18 @@ static const char *drop_refused(almanac_event *e, const char *key, size_t item)
 }
 
 /* Checks DOC's events as almanac check will check the file written from
- * them, and where a series, a reminder or a person does not pass (a start
- * that is not an occurrence of its rule, an excluded date that is none, a
- * rule almanac refuses), takes that part out with a warning at its event,
- * so that one odd series costs its own repetition, not the whole import. */
+ * them, and where a part does not pass (a start that is not an occurrence
+ * of its rule, an excluded date that is none, a rule almanac refuses, a
+ * source's date it cannot write), takes that part out with a warning at
+ * its event, so that one odd part costs itself, not the whole import. */
 static void drop_what_fails(almanac_importer *im, almanac_document *doc)
 {
+    /* Each pass costs a write and a load of the whole file (a fifth of an
+     * import's time): only files with parts that depend on each other,
+     * series, reminders and people, take it. What else the check could
+     * refuse is made right where it is read (a source's date beyond 2999),
+     * and fuzz_import holds the import to its own check. A dropped rule can
+     * make its overrides refused in the next pass. */
     bool any = false;
     for (size_t i = 0; i < doc->event_count && !any; i++)
         any = has_extras(&doc->events[i]);
