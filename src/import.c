@@ -255,6 +255,10 @@ static void loss_message(const loss *l, char *out, size_t size)
                  plural(n, "event uses", "events use"), detail,
                  plural(n, "it repeats", "they repeat"), plural(n, "its occurrences", "their "
                  "occurrences"));
+    else if (IS("exdate-alone"))
+        snprintf(out, size, "%zu excluded %s (EXDATE) of %s that %s not repeat (no RRULE or "
+                 "RDATE): not imported", n, plural(n, "date", "dates"),
+                 plural(n, "an event", "events"), plural(n, "does", "do"));
     else if (IS("start-extra"))
         snprintf(out, size, "%zu %s on a day %s rule does not give (RFC 5545 leaves such a "
                  "series undefined, and calendar apps disagree): each start was kept as an "
@@ -2035,7 +2039,13 @@ static void read_series_parts(ics_file *f, icalcomponent *c, size_t component,
         if (ie->occurrence == NULL) {
             read_rule(f, c, component, e, frame);
             read_date_list(f, c, component, e, frame, ICAL_RDATE_PROPERTY, &e->extra_dates);
-            read_date_list(f, c, component, e, frame, ICAL_EXDATE_PROPERTY, &e->excluded_dates);
+            if (almanac_event_is_series(e))
+                read_date_list(f, c, component, e, frame, ICAL_EXDATE_PROPERTY,
+                               &e->excluded_dates);
+            else
+                for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY);
+                     p != NULL; p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY))
+                    lose_property(f, "exdate-alone", c, component, p);
             start_as_extra_date(f, c, component, e, frame);
         } else {
             read_occurrence_id(f, c, component, ie, frame);
@@ -3026,6 +3036,12 @@ static const char *drop_refused(almanac_event *e, const char *key, size_t item)
     if (strcmp(key, "overrides") == 0 && item < e->override_count) {
         e->overrides[item].occurrence.year = 0;
         return "a changed occurrence (RECURRENCE-ID)";
+    }
+    if (!almanac_event_is_series(e) && (strcmp(key, "excluded_dates") == 0 ||
+                                         strcmp(key, "overrides") == 0)) {
+        e->excluded_dates.count = 0; /* of nothing that repeats */
+        e->override_count = 0;
+        return "series";
     }
     static const char *const series_keys[] = {"repeat", "extra_dates", "excluded_dates",
                                               "overrides", "start"};
