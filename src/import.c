@@ -737,9 +737,11 @@ static bool iana_zone(const char *tzid, icaltimezone *file_zone, icaltimetype t,
     return false;
 }
 
+/* A date or date-time almanac can keep: a real calendar day, in the years
+ * the loader takes (to 2999, libical's last). */
 static bool valid_time(icaltimetype t)
 {
-    if (icaltime_is_null_time(t) || t.year < ALMANAC_YEAR_MIN || t.year > ALMANAC_YEAR_MAX ||
+    if (icaltime_is_null_time(t) || t.year < ALMANAC_YEAR_MIN || t.year > ALMANAC_YEAR_FEED_MAX ||
         t.month < 1 || t.month > 12 || t.day < 1 ||
         t.day > almanac_days_in_month(t.year, t.month))
         return false;
@@ -987,7 +989,11 @@ static void report_no_start(ics_file *f, size_t component, const char *what)
     char value[64];
     ics_scan_value(f->text, f->length, l->offset, value, sizeof value);
     almanac_diagnostics_add(f->diags, ALMANAC_WARNING, l->offset, "VEVENT/DTSTART",
-                            "event skipped: DTSTART '%s' is not a valid date or date-time", value);
+                            "event skipped: DTSTART '%s' is not a valid date or date-time%s",
+                            value, strlen(value) >= 4 && strncmp(value, "2999", 4) > 0 &&
+                            value[0] >= '0' && value[0] <= '9'
+                            ? " almanac can write (its years end at 2999, where libical's do)"
+                            : "");
 }
 
 /* T + the nominal part of D (weeks and days: the same wall-clock time so
@@ -1639,6 +1645,8 @@ static void read_rule(ics_file *f, icalcomponent *c, size_t component, almanac_e
         lose_property(f, "RRULE", c, component, p);
         return;
     }
+    if (!icaltime_is_null_time(r.until) && r.until.year > ALMANAC_YEAR_FEED_MAX - 1)
+        r.until = icaltime_null_time(); /* "forever" by a far year: no end, within almanac's */
     if (!icaltime_is_null_time(r.until)) {
         icaltimetype u = r.until;
         if (e->start.precision == ALMANAC_PRECISION_DAY) {
