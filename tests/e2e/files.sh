@@ -105,11 +105,12 @@ for kind in dir link; do
     dir)  mkdir "$tmp/x/all.ics"; echo mine > "$tmp/x/all.ics/keep" ;;
     link) echo mine > "$tmp/mine.ics"; ln -s "$tmp/mine.ics" "$tmp/x/all.ics" ;;
     esac
-    ls -la "$tmp/x" > "$tmp/listing.before"
+    # ".." is $tmp, which this script writes to: its time is no output's
+    ls -la "$tmp/x" | grep -v ' \.\.$' > "$tmp/listing.before"
     "$bin" build events.json -o "$tmp/x" >/dev/null 2>"$tmp/err"
     expect "$kind at all.ics: build exit" $? 3
     has "$kind at all.ics: the path is named" "$tmp/err" "$tmp/x/all.ics is a"
-    ls -la "$tmp/x" > "$tmp/listing.after"
+    ls -la "$tmp/x" | grep -v ' \.\.$' > "$tmp/listing.after"
     if cmp -s "$tmp/listing.before" "$tmp/listing.after"; then ok
     else fail "$kind at all.ics: the directory changed"; diff "$tmp/listing.before" "$tmp/listing.after"; fi
     "$bin" build events.json -o "$tmp/x" >/dev/null 2>&1
