@@ -1317,7 +1317,8 @@ static void read_category(ics_file *f, icalcomponent *c, size_t component, icalp
                           almanac_event *e)
 {
     const char *value = icalproperty_get_categories(p);
-    char *label = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_SHORT_BYTES)
+    /* a label that is not its tag becomes a feed's name: a title's length */
+    char *label = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_TITLE_BYTES)
                                 : NULL;
     char slug[101];
     if (label == NULL || !slugify(label, slug, sizeof slug)) {
