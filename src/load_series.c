@@ -54,6 +54,18 @@ static const int by_max[BY_COUNT] = {60, 59, 23, 0, 31, 366, 53, 12, 366};
  * ordinals of 7 weekdays, both signs). */
 enum { BY_VALUES_MAX = 742 };
 
+/* A BYDAY value is ORDINAL * 8 + WEEKDAY (0 = Monday); these take it apart
+ * (C's division rounds towards zero, so a negative one needs care). */
+static int day_ordinal(int value)
+{
+    return value >= 0 ? value / 8 : -((-value + 7) / 8);
+}
+
+static int day_weekday(int value)
+{
+    return value - day_ordinal(value) * 8;
+}
+
 typedef struct {
     int freq;                 /* -1 until read */
     int interval;             /* 0: not given */
@@ -588,8 +600,7 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
     }
     bool yearly_or_monthly = r->freq == FREQ_YEARLY || r->freq == FREQ_MONTHLY;
     for (size_t i = 0; r->freq == FREQ_MONTHLY && i < r->counts[BY_DAY]; i++) {
-        int ordinal = r->values[BY_DAY][i] >= 0 ? r->values[BY_DAY][i] / 8
-                      : -((-r->values[BY_DAY][i] + 7) / 8);
+        int ordinal = day_ordinal(r->values[BY_DAY][i]);
         if (ordinal > 5 || ordinal < -5) {
             error_at(l, r->at_by[BY_DAY], "a month has at most five of each weekday; in a "
                      "monthly rule use first to fifth, last or -2 to -5");
@@ -598,7 +609,7 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
         }
     }
     for (size_t i = 0; i < r->counts[BY_DAY]; i++)
-        if (r->values[BY_DAY][i] / 8 != 0 && (!yearly_or_monthly ||
+        if (day_ordinal(r->values[BY_DAY][i]) != 0 && (!yearly_or_monthly ||
                                               (r->freq == FREQ_YEARLY && r->counts[BY_WEEK]))) {
             error_at(l, r->at_by[BY_DAY], "a day with an ordinal (\"second tuesday\") needs a "
                      "monthly or yearly rule without %s; here it would mean nothing",
@@ -668,8 +679,7 @@ static void append_list(strbuf *b, int by, const int *values, size_t count)
     strbuf_printf(b, ";%s=", by_ical[by]);
     for (size_t i = 0; i < count; i++) {
         if (by == BY_DAY) {
-            int ordinal = values[i] >= 0 ? values[i] / 8 : -((-values[i] + 7) / 8);
-            int weekday = values[i] - ordinal * 8;
+            int ordinal = day_ordinal(values[i]), weekday = day_weekday(values[i]);
             if (ordinal != 0)
                 strbuf_printf(b, "%s%d%s", i ? "," : "", ordinal, weekday_ical[weekday]);
             else
