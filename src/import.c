@@ -2023,18 +2023,8 @@ static void start_as_extra_date(ics_file *f, icalcomponent *c, size_t component,
     }
     extra->items = items;
     extra->at = at;
-    if (e->has_end) {
-        int64_t length = almanac_date_clock_seconds(&e->end) - almanac_date_clock_seconds(&e->start);
-        almanac_date end = almanac_date_from_clock_seconds(
-            almanac_date_clock_seconds(&first) + length,
-            almanac_date_is_timed(&first) ? first.precision : ALMANAC_PRECISION_LOCAL_TIME);
-        if (!almanac_date_is_timed(&first)) {
-            end.precision = ALMANAC_PRECISION_DAY;
-            end.hour = end.minute = end.second = 0;
-        }
-        end.has_seconds = e->end.has_seconds;
-        e->end = end;
-    }
+    if (e->has_end)
+        e->end = series_end_from(e, &first);
     e->start = first;
     lose_property(f, "start-extra", c, component,
                   icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY));
@@ -2786,21 +2776,14 @@ static almanac_override override_of(const imported_event *s, const imported_even
     v.start = start;
     if (o->has_end) {
         almanac_date end = frame_date(o->end, own_zone, e, series_zone);
-        /* the series' length from the new start, as the feed writer keeps it */
-        almanac_date kept = end;
+        /* an end the feed writer would give anyway (the series' length from
+         * the new start) is no change */
         if (e->has_end) {
-            int64_t length = almanac_date_clock_seconds(&e->end) -
-                             almanac_date_clock_seconds(&e->start);
-            kept = almanac_date_from_clock_seconds(almanac_date_clock_seconds(&start) + length,
-                                                   almanac_date_is_timed(&start)
-                                                   ? start.precision
-                                                   : ALMANAC_PRECISION_LOCAL_TIME);
-            if (!almanac_date_is_timed(&start)) {
-                kept.precision = ALMANAC_PRECISION_DAY;
-                kept.hour = kept.minute = kept.second = 0;
-            }
+            almanac_date kept = series_end_from(e, &start);
+            v.has_end = almanac_date_compare(&kept, &end) != 0;
+        } else {
+            v.has_end = true;
         }
-        v.has_end = !e->has_end || almanac_date_compare(&kept, &end) != 0;
         v.end = end;
     }
     if (!same_text(o->title, e->title))
@@ -3120,10 +3103,7 @@ static void drop_what_fails(almanac_importer *im, almanac_document *doc)
             return;
         almanac_diagnostics diags;
         almanac_diagnostics_init(&diags);
-        almanac_document *check = almanac_load(json, strlen(json), &diags);
-        if (check != NULL)
-            almanac_validate(check, &diags);
-        almanac_document_free(check);
+        almanac_check_text(json, strlen(json), &diags);
         free(json);
         bool dropped = false;
         for (size_t k = 0; k < diags.count; k++) {

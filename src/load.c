@@ -1478,6 +1478,14 @@ static almanac_document *load_whole(loader *l, size_t start)
     return doc;
 }
 
+void almanac_check_text(const char *text, size_t length, almanac_diagnostics *diags)
+{
+    almanac_document *doc = almanac_load(text, length, diags);
+    if (doc != NULL)
+        almanac_validate(doc, diags);
+    almanac_document_free(doc);
+}
+
 almanac_document *almanac_load(const char *text, size_t length,
                                almanac_diagnostics *diags)
 {

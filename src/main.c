@@ -736,10 +736,7 @@ static int write_import(const char *json, const cli_options *o)
 {
     almanac_diagnostics diags;
     almanac_diagnostics_init(&diags);
-    almanac_document *check = almanac_load(json, strlen(json), &diags);
-    if (check != NULL)
-        almanac_validate(check, &diags);
-    almanac_document_free(check);
+    almanac_check_text(json, strlen(json), &diags);
     /* Its warnings are the calendar's, for `almanac check` to show; an
      * error would be a fault of the importer: say so, write nothing. */
     bool bad = almanac_diagnostics_has_errors(&diags);

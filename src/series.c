@@ -259,6 +259,20 @@ long series_walk(const almanac_event *event, const char *zone, almanac_day from,
     return none && event->extra_dates.count == 0 ? -1 : n;
 }
 
+almanac_date series_end_from(const almanac_event *e, const almanac_date *start)
+{
+    int64_t length = almanac_date_clock_seconds(&e->end) - almanac_date_clock_seconds(&e->start);
+    almanac_date end = almanac_date_from_clock_seconds(
+        almanac_date_clock_seconds(start) + length,
+        almanac_date_is_timed(start) ? start->precision : ALMANAC_PRECISION_LOCAL_TIME);
+    if (!almanac_date_is_timed(start)) {
+        end.precision = ALMANAC_PRECISION_DAY;
+        end.hour = end.minute = end.second = 0;
+    }
+    end.has_seconds = e->end.has_seconds;
+    return end;
+}
+
 almanac_event series_occurrence_event(const almanac_event *e, const series_occurrence *oc)
 {
     const almanac_override *o = oc->override;
@@ -272,18 +286,7 @@ almanac_event series_occurrence_event(const almanac_event *e, const series_occur
         copy.end = o->end;
         copy.has_end = true;
     } else if (e->has_end) {
-        /* the series' length, kept */
-        int64_t length = almanac_date_clock_seconds(&e->end) - almanac_date_clock_seconds(&e->start);
-        almanac_date end = almanac_date_from_clock_seconds(
-            almanac_date_clock_seconds(&copy.start) + length,
-            almanac_date_is_timed(&copy.start) ? copy.start.precision
-                                               : ALMANAC_PRECISION_LOCAL_TIME);
-        if (!almanac_date_is_timed(&copy.start)) {
-            end.precision = ALMANAC_PRECISION_DAY;
-            end.hour = end.minute = end.second = 0;
-        }
-        end.has_seconds = e->end.has_seconds;
-        copy.end = end;
+        copy.end = series_end_from(e, &copy.start);
     }
     if (o == NULL)
         return copy;

@@ -44,6 +44,11 @@ typedef bool (*series_visit)(void *context, const series_occurrence *occurrence)
 long series_walk(const almanac_event *event, const char *zone, almanac_day from, almanac_day to,
                  series_visit visit, void *context, bool *truncated);
 
+/* The end of an occurrence of E (which has an end) that starts at START
+ * and keeps E's length: the same wall-clock span for a timed event, the
+ * same number of days for an all-day one. */
+almanac_date series_end_from(const almanac_event *e, const almanac_date *start);
+
 /* Occurrence O of series E as an event of its own: its start (and an end
  * that keeps the series' length unless the override gives one), title,
  * status, description and place as an override says, everything else as

@@ -38,6 +38,11 @@ enum {
 almanac_document *almanac_load(const char *text, size_t length,
                                almanac_diagnostics *diags);
 
+/* Checks TEXT (LENGTH bytes) as `almanac check` does, loading and
+ * validating it and keeping only the diagnostics: for a program that wrote
+ * an events file and must know it passes before anyone reads it. */
+void almanac_check_text(const char *text, size_t length, almanac_diagnostics *diags);
+
 /* What of an event's texts the document keeps. */
 typedef enum {
     ALMANAC_KEEP_ALL,    /* everything, for rendering */

@@ -41,12 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (json != NULL) {
             almanac_diagnostics again;
             almanac_diagnostics_init(&again);
-            almanac_document *back = almanac_load(json, strlen(json), &again);
-            if (back != NULL)
-                almanac_validate(back, &again);
-            if (back == NULL || almanac_diagnostics_has_errors(&again))
+            almanac_check_text(json, strlen(json), &again);
+            if (almanac_diagnostics_has_errors(&again))
                 abort(); /* the import would fail its own check */
-            almanac_document_free(back);
             almanac_diagnostics_free(&again);
             free(json);
         }
