@@ -318,7 +318,7 @@ def main():
     series = set(series_rng.sample(range(n), round(n * percent / 100))) if percent else set()
     calendar = {"id": "bench", "name": "almanac benchmark archive",
                 "description": "Synthetic events for make bench; seed %d" % seed,
-                "timezone": "Asia/Tashkent", "url": "https://example.org/almanac/",
+                "timezone": "Asia/Tashkent",
                 "refresh": "P1D"}
     feeds = [{"id": f, "name": name, "tags": tags} for f, name, tags in FEEDS]
     ids = []

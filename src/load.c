@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "arena.h"
@@ -502,6 +503,40 @@ static void read_partial_dates(loader *l, node n, almanac_calendar *calendar)
     }
 }
 
+/* Whether HOST (LENGTH bytes, any case) is NAME or ends in ".NAME". */
+static bool host_is_under(const char *host, size_t length, const char *name)
+{
+    size_t n = strlen(name);
+    if (length < n || strncasecmp(host + length - n, name, n) != 0)
+        return false;
+    return length == n || host[length - n - 1] == '.';
+}
+
+/* The calendar's URL is where subscribers fetch the feeds from; a name
+ * reserved for examples or tests (RFC 2606, RFC 6761) reaches nobody,
+ * which is what a copied sample's placeholder does. URL is the value read,
+ * already checked to be http(s). */
+static void warn_reserved_host(loader *l, node n, const char *url)
+{
+    static const char *const reserved[] = {"example.org", "example.com", "example.net",
+                                           "example", "invalid", "test", "localhost"};
+    const char *host = strstr(url, "://") + 3;
+    const char *at = strchr(host, '@'), *end = host + strcspn(host, "/?#");
+    if (at != NULL && at < end)
+        host = at + 1;
+    size_t length = strcspn(host, ":/?#");
+    while (length > 0 && host[length - 1] == '.')
+        length--; /* "example.org." is the same name */
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (host_is_under(host, length, reserved[i])) {
+            warning_at(l, value_offset(l, n), "calendar url '%.*s' is on %s, a name reserved "
+                       "for examples (RFC 2606): no subscriber can reach it; set the address "
+                       "where the feeds will be published, or remove \"url\" and the page "
+                       "links to wherever it is served", (int)length, host, reserved[i]);
+            return;
+        }
+}
+
 enum { CAL_ID, CAL_NAME, CAL_DESCRIPTION, CAL_TIMEZONE, CAL_URL, CAL_REFRESH,
        CAL_COLOR, CAL_PARTIAL, CAL_ALARMS, CAL_ALARMS_IN_FEEDS, CAL_KEYS };
 static const char *const calendar_keys[CAL_KEYS] = {
@@ -518,7 +553,11 @@ static void read_calendar_member(loader *l, node m, int k, almanac_calendar *c)
         c->timezone = read_text(l, m, TEXT_LINE, 128);
         c->at_timezone = value_offset(l, m);
         break;
-    case CAL_URL:         c->url = read_url(l, m); break;
+    case CAL_URL:
+        c->url = read_url(l, m);
+        if (c->url != NULL)
+            warn_reserved_host(l, m, m.json->valuestring);
+        break;
     case CAL_COLOR:       c->color = read_color(l, m); break;
     case CAL_ALARMS:      read_alarms(l, m, &c->alarms); break;
     case CAL_ALARMS_IN_FEEDS:

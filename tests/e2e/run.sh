@@ -348,6 +348,12 @@ else
 fi
 expect_status 3 "output directory is a file" "$bin" build events.json -o events.json
 expect_status 0 "strict on a clean file" "$bin" check --strict events.json
+# only names reserved for examples are warned of, not names that contain one
+for host in notexample.org example.org.uk example-org.net calendars.testing.io; do
+    printf '{"calendar": {"id": "c", "name": "C", "url": "https://%s/a/"}, "events": []}' "$host" \
+        > "$tmp/url.json"
+    expect_status 0 "calendar url on $host is not reserved" "$bin" check --strict "$tmp/url.json"
+done
 expect_status 1 "strict turns warnings into errors" "$bin" check --strict tests/cases/good/spans.json
 expect_status 1 "json diagnostics" "$bin" check --format=json tests/cases/bad/ids.json
 check "json diagnostics parse" "$py" -c "import json,sys; d=json.load(open('$tmp/cli.err')); assert len(d)==4 and d[0]['line']==3, d"
