@@ -513,6 +513,10 @@ static void print_subscriptions(const almanac_document *doc, const cli_options *
         printf("  %s\n    http://%s:%u/%s\n    webcal://%s:%u/%s\n",
                feed != NULL ? feed->name : "All events", host, port, file, host, port, file);
     }
+    /* the page links where calendar.url says: elsewhere than here, which can surprise */
+    if (doc->calendar.url != NULL)
+        printf("  the page at / links to the feeds at %s (calendar.url), not to this server\n",
+               doc->calendar.url);
     fflush(stdout);
 }
 
