@@ -47,7 +47,7 @@ REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
 FUZZ_SECONDS ?= 30
 
 .PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
-        bench bench-deps bench-serve stress install uninstall clean check-out
+        bench bench-deps bench-serve stress install uninstall clean check-out screenshots bench-page
 
 all: $(B)/almanac
 
@@ -120,9 +120,29 @@ e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
 	    sh tests/e2e/series.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/occurrences_selftest.sh || status=1; \
 	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; \
+	    sh tests/e2e/page.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/files.sh $(B)/asan/almanac || status=1; \
 	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \
 	    sh tests/e2e/durability.sh $(B)/almanac || status=1; exit $$status
+
+# How long the page of a 1,000- and a 10,000-event archive takes to open in
+# chromium (first paint, and loaded with its filters working).
+bench-page: $(B)/almanac | test-deps
+	@mkdir -p $(B)/bench-page
+	@for n in 1000 10000; do \
+	    /usr/bin/python3 bench/gen_events.py $$n $(B)/bench-page/events-$$n.json --series 5 && \
+	    ./$(B)/almanac build $(B)/bench-page/events-$$n.json -o $(B)/bench-page/out-$$n && \
+	    ls -l $(B)/bench-page/out-$$n/index.html && \
+	    node tests/js/open_time.mjs $(B)/bench-page/out-$$n/index.html 7 || exit 1; done
+
+# The pictures of the page the README shows: desktop, phone, dark, printed,
+# of the committed out/index.html, as the browser test takes them.
+SHOTS = out-desktop.png out-phone390.png out-dark.png out-print-1.png
+screenshots: $(B)/almanac | test-deps
+	@rm -rf $(B)/shots && mkdir -p $(B)/shots/out docs/screenshots
+	@cp out/index.html out/*.ics $(B)/shots/out/
+	node tests/js/check_page.mjs --shots $(B)/shots $(B)/shots/out/index.html events.json
+	@for f in $(SHOTS); do cp $(B)/shots/$$f docs/screenshots/$$f; done
 
 # The LD_PRELOAD library that makes the Nth file-system call fail.
 $(B)/tests/faultinject.so: tests/faultinject/faultinject.c
