@@ -117,8 +117,8 @@ static void put_breakable_url(FILE *out, const char *url)
 }
 
 /* The classes of an entry: its precision ("day", "days" or "approx" for a
- * month or a year), its status, "series" for a repeating event; and
- * data-tags, which the filters read. */
+ * month or a year) and its status, which draw its mark; and data-tags,
+ * which the filters read. */
 static void put_event_attributes(FILE *out, const almanac_event *e)
 {
     const char *precision = "approx";
@@ -128,10 +128,9 @@ static void put_event_attributes(FILE *out, const almanac_event *e)
         precision = first.year == last.year && first.month == last.month &&
                     first.day == last.day ? "day" : "days";
     }
-    fprintf(out, " class=\"event %s %s%s\" data-tags=\"", precision,
+    fprintf(out, " class=\"event %s %s\" data-tags=\"", precision,
             e->status == ALMANAC_STATUS_TENTATIVE   ? "planned"
-            : e->status == ALMANAC_STATUS_CANCELLED ? "cancelled" : "confirmed",
-            e->has_repeat || e->occurrence_of != NULL ? " series" : "");
+            : e->status == ALMANAC_STATUS_CANCELLED ? "cancelled" : "confirmed");
     for (size_t i = 0; i < e->tags.count; i++)
         put_text(out, i > 0 ? " " : "", e->tags.items[i], "");
     fputc('"', out);
@@ -174,15 +173,16 @@ static const char *gap_class(long days)
     return days == 0 ? "g0" : days < 7 ? "g1" : days < 31 ? "g2" : days < 366 ? "g3" : "g4";
 }
 
-/* "5 months later", "1 year 2 months later", "3 weeks earlier"; rounded
- * to what a reader needs to feel the gap, not to the day. */
+/* "5 months later", "1 year 2 months later", "2 months earlier" for a gap
+ * of DAYS (at least four weeks: a month); rounded to what a reader needs
+ * to feel the gap, not to the day. */
 static void gap_words(long days, bool reverse, char *buffer, size_t size)
 {
-    long months = (days * 12 + 182) / 365, years = months / 12;
+    long months = (days * 12 + 182) / 365;
+    months = months < 1 ? 1 : months;
+    long years = months / 12;
     const char *way = reverse ? "earlier" : "later";
-    if (months < 1)
-        snprintf(buffer, size, "%ld weeks %s", (days + 3) / 7, way);
-    else if (years == 0)
+    if (years == 0)
         snprintf(buffer, size, "%ld month%s %s", months, months == 1 ? "" : "s", way);
     else if (months % 12 == 0 || years >= 10)
         snprintf(buffer, size, "%ld year%s %s", years, years == 1 ? "" : "s", way);
@@ -259,7 +259,7 @@ static void put_related(const page *p, const almanac_event *e)
 
 /* "description, 2 participants, 3 sources, 1 related": what the folded
  * part of an entry holds, so that a reader knows whether to open it. */
-static void put_details_summary(FILE *out, const almanac_event *e)
+static void put_details_summary(FILE *out, const almanac_event *e, size_t related)
 {
     const char *sep = "";
     fputs("<summary>Details <span class=\"note\">(", out);
@@ -268,7 +268,7 @@ static void put_details_summary(FILE *out, const almanac_event *e)
         sep = ", ";
     }
     size_t counts[] = {e->participants.count, e->url != NULL, e->source_count,
-                       e->related.count};
+                       related};
     static const char *const one[] = {"participant", "link", "source", "related"};
     static const char *const many[] = {"participants", "links", "sources", "related"};
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
@@ -294,11 +294,16 @@ static void put_details(const page *p, const almanac_event *e)
                  "</p>\n");
     if (people[0] != '\0')
         put_text(out, "<p class=\"people\">", people, "</p>\n");
+    size_t related = 0; /* those on this page: a filtered-out one has no entry */
+    for (size_t i = 0; i < e->related.count; i++) {
+        const almanac_event *found = almanac_related_event(p->doc, e, i);
+        related += found != NULL && p->shown[found - p->doc->events];
+    }
     if (e->description == NULL && e->participants.count == 0 && e->url == NULL &&
-        e->source_count == 0 && e->related.count == 0)
+        e->source_count == 0 && related == 0)
         return;
     fputs("<details class=\"details\">\n", out);
-    put_details_summary(out, e);
+    put_details_summary(out, e, related);
     if (e->description != NULL) {
         fputs("<p class=\"description\">", out);
         put_escaped(out, e->description, true);
