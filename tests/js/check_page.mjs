@@ -268,13 +268,15 @@ async function checkAddresses(page, url, calendarUrl, problems) {
   // a file:// address is of no use to anyone else: a file page names the file
   const fromFile = !calendarUrl && !/^https?:/.test(url);
   for (const l of feeds)
-    if (fromFile ? !l.href.endsWith('/' + l.text) : l.text !== l.href)
+    if (fromFile ? !l.href.endsWith('/' + l.text) : new URL(l.text).href !== l.href)
       problems.push(`address shown as ${l.text}, links to ${l.href}`);
   if (calendarUrl) {
     const base = calendarUrl.replace(/\/?$/, '/');
-    for (const l of feeds) if (!l.href.startsWith(base)) problems.push(`${l.href} is not under ${base}`);
+    // the browser writes the host in lower case (URL's rules); webcal: is not special
+    for (const l of feeds) if (!l.href.startsWith(new URL(base).href)) problems.push(`${l.href} is not under ${base}`);
     for (const l of subscribe)
-      if (!l.href.startsWith(base.replace(/^https?:/, 'webcal:'))) problems.push(`${l.href} is not under ${base}`);
+      if (!l.href.toLowerCase().startsWith(base.replace(/^https?:/, 'webcal:').toLowerCase()))
+        problems.push(`${l.href} is not under ${base}`);
     if (subscribe.length !== feeds.length) problems.push(`${subscribe.length} Subscribe links for ${feeds.length} feeds`);
   } else if (/^https?:/.test(url)) {
     const origin = new URL(url);
