@@ -10,6 +10,7 @@
  */
 #include "almanac/build.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -492,6 +493,8 @@ typedef struct {
     output_kind kind;
     const almanac_feed *feed;
     size_t feed_index;
+    int year;        /* a timeline page's year (0: every year) */
+    bool year_pages; /* a timeline page that is one of a page per year */
     char name[256];
     atomic_file file;
     int error; /* errno of a failed render (it may fail on a worker thread) */
@@ -513,8 +516,10 @@ static int render_one(const almanac_document *doc, const almanac_stamps *stamps,
     }
     case OUTPUT_TIMELINE_MARKDOWN:
         return almanac_render_markdown(doc, NULL, out);
-    case OUTPUT_TIMELINE_HTML:
-        return almanac_render_html(doc, NULL, out);
+    case OUTPUT_TIMELINE_HTML: {
+        almanac_timeline_options options = {.year = o->year, .year_pages = o->year_pages};
+        return almanac_render_html(doc, &options, out);
+    }
     case OUTPUT_STATE:
         return write_state(doc, stamps, out);
     case OUTPUT_FEED:
@@ -626,6 +631,14 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
     return 0;
 }
 
+/* A year's page of a long timeline, as almanac_html_page_name() names it:
+ * four digits and ".html". */
+static bool is_year_page_name(const char *name)
+{
+    return strlen(name) == 9 && strspn(name, "0123456789") == 4 &&
+           strcmp(name + 4, ".html") == 0;
+}
+
 /* Whether NAME is a file almanac_build() writes: a feed, a timeline or
  * the state. Only such names' temporary files are ever removed. */
 static bool is_output_name(const char *name, const void *context)
@@ -633,19 +646,28 @@ static bool is_output_name(const char *name, const void *context)
     (void)context;
     return strcmp(name, ALMANAC_STATE_FILE) == 0 || strcmp(name, "timeline.txt") == 0 ||
            strcmp(name, "timeline.md") == 0 || strcmp(name, "index.html") == 0 ||
-           is_feed_file_name(name);
+           is_feed_file_name(name) || is_year_page_name(name);
 }
 
+/* Every feed, the three timelines (a long HTML timeline also as a page per
+ * year, index.html the latest), the state last. */
 static output *plan_outputs(const almanac_document *doc, size_t *count)
 {
     static const struct { output_kind kind; const char *name; } timelines[] = {
         {OUTPUT_TIMELINE_TEXT, "timeline.txt"}, {OUTPUT_TIMELINE_MARKDOWN, "timeline.md"},
         {OUTPUT_TIMELINE_HTML, "index.html"}};
     enum { TIMELINES = sizeof timelines / sizeof timelines[0] };
-    *count = doc->feed_count + 1 + TIMELINES + 1;
-    output *outputs = calloc(*count, sizeof *outputs);
-    if (outputs == NULL)
+    *count = 0;
+    size_t pages;
+    int *years = almanac_html_page_years(doc, &pages);
+    if (years == NULL && pages != 0)
         return NULL;
+    *count = doc->feed_count + 1 + TIMELINES + pages + 1;
+    output *outputs = calloc(*count, sizeof *outputs);
+    if (outputs == NULL) {
+        free(years);
+        return NULL;
+    }
     for (size_t k = 0; k <= doc->feed_count; k++) {
         output *o = &outputs[k];
         o->kind = OUTPUT_FEED;
@@ -657,12 +679,57 @@ static output *plan_outputs(const almanac_document *doc, size_t *count)
         output *o = &outputs[doc->feed_count + 1 + t];
         o->kind = timelines[t].kind;
         snprintf(o->name, sizeof o->name, "%s", timelines[t].name);
+        if (o->kind == OUTPUT_TIMELINE_HTML && pages > 0) {
+            o->year = years[pages - 1];
+            o->year_pages = true;
+        }
     }
+    for (size_t y = 0; y < pages; y++) {
+        output *o = &outputs[doc->feed_count + 1 + TIMELINES + y];
+        o->kind = OUTPUT_TIMELINE_HTML;
+        o->year = years[y];
+        o->year_pages = true;
+        almanac_html_page_name(years[y], o->name, sizeof o->name);
+    }
+    free(years);
     /* The state goes last: it must never claim outputs that did not land. */
     output *state = &outputs[*count - 1];
     state->kind = OUTPUT_STATE;
     snprintf(state->name, sizeof state->name, "%s", ALMANAC_STATE_FILE);
     return outputs;
+}
+
+/* Adds to STAMPS' files that go the year pages in DIR that none of the
+ * COUNT OUTPUTS is: the timeline got shorter, or lost a year. They are
+ * found by their names, which are almanac's in an output directory, so a
+ * crash before they go leaves them for the next build. */
+static int collect_stale_pages(const char *dir, const output *outputs, size_t count,
+                               almanac_stamps *stamps)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return -1;
+    int result = 0;
+    for (struct dirent *entry; result == 0 && (entry = readdir(d)) != NULL;) {
+        if (!is_year_page_name(entry->d_name))
+            continue;
+        bool written = false;
+        for (size_t i = 0; i < count && !written; i++)
+            written = strcmp(outputs[i].name, entry->d_name) == 0;
+        if (written)
+            continue;
+        char **more = realloc(stamps->stale_feeds,
+                              (stamps->stale_count + 1) * sizeof *stamps->stale_feeds);
+        char *name = more != NULL ? strdup(entry->d_name) : NULL;
+        if (more != NULL)
+            stamps->stale_feeds = more;
+        if (name == NULL)
+            result = -1;
+        else
+            stamps->stale_feeds[stamps->stale_count++] = name;
+    }
+    closedir(d);
+    return result;
 }
 
 /* Whether DIR/NAME is free for a file: nothing there, or a regular file. */
@@ -692,8 +759,8 @@ static int check_targets(const char *dir, const output *outputs, size_t count,
     for (size_t i = 0; i < count; i++)
         ok &= check_target(dir, outputs[i].name, "writes a file", diags);
     for (size_t k = 0; k < stamps->stale_count; k++)
-        ok &= check_target(dir, stamps->stale_feeds[k], "removes the file of a feed no "
-                           "longer declared", diags);
+        ok &= check_target(dir, stamps->stale_feeds[k], "removes a file it no longer "
+                           "writes", diags);
     return ok ? 0 : -1;
 }
 
@@ -718,7 +785,7 @@ static int commit_outputs(const char *dir, output *outputs, size_t count,
     for (size_t i = 0; i < count; i++) {
         for (size_t k = 0; outputs[i].kind == OUTPUT_STATE && k < stamps->stale_count; k++) {
             if (atomic_remove(&steps[taken], dir, stamps->stale_feeds[k]) != 0) {
-                io_error(diags, "cannot remove the feed that is no longer declared,",
+                io_error(diags, "cannot remove the file that is no longer written,",
                          stamps->stale_feeds[k]);
                 roll_back(steps, taken, diags);
                 return -1;
@@ -769,6 +836,13 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
     }
     size_t count;
     output *outputs = plan_outputs(doc, &count);
+    if (outputs != NULL && collect_stale_pages(dir, outputs, count, &stamps) != 0) {
+        io_error(diags, "cannot list the output directory", dir);
+        free(outputs);
+        almanac_stamps_free(&stamps);
+        atomic_unlock_dir(lock);
+        return -1;
+    }
     atomic_file *steps = calloc(count + stamps.stale_count, sizeof *steps);
     int result = outputs != NULL && steps != NULL ? 0 : -1;
     if (result != 0)

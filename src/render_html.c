@@ -48,13 +48,16 @@ enum { YEAR_INDEX_MAX = 120 };
 typedef struct {
     FILE *out;
     const almanac_document *doc;
-    const size_t *order;         /* the events shown, in timeline order */
+    size_t *order;               /* the events shown, in timeline order */
     size_t count;
     bool details, reverse;
     bool *shown;                 /* per document event: on this page */
     const char **tags;           /* the tags on the page, sorted, repeated */
     size_t tag_count;
     const char *note;            /* what the reader is told of series, or NULL */
+    const int *page_years;       /* the pages of a long timeline, or NULL */
+    size_t page_year_count;
+    int year;                    /* the year of this page, or 0 */
 } page;
 
 /* ---- escaping --------------------------------------------------------- */
@@ -497,10 +500,28 @@ static void put_filters(const page *p)
           "</details>\n", p->out);
 }
 
+/* Links to each year's page of a long timeline, this one marked. */
+static void put_page_index(const page *p)
+{
+    fputs("<nav class=\"years\" aria-label=\"Years\">", p->out);
+    for (size_t i = 0; i < p->page_year_count; i++) {
+        int year = p->page_years[i];
+        char name[16];
+        almanac_html_page_name(year, name, sizeof name);
+        fprintf(p->out, "%s<a href=\"%s\"%s>%d</a>", i == 0 ? "" : " ", name,
+                year == p->year ? " aria-current=\"page\"" : "", year);
+    }
+    fputs("</nav>\n", p->out);
+}
+
 /* Links to each year's heading, when there are a few to dozens of years:
- * the way around a long archive. */
+ * the way around a long page. */
 static void put_year_index(const page *p)
 {
+    if (p->page_years != NULL) {
+        put_page_index(p);
+        return;
+    }
     size_t years = 0;
     for (size_t i = 0; i < p->count; i++)
         years += i == 0 || entry_year(&p->doc->events[p->order[i]]) !=
@@ -571,7 +592,8 @@ static const char style[] =
     ".more{border:0;background:none;padding:0;text-decoration:underline}"
     ".meta{margin:.3rem 0 .8rem}\n"
     ".controls{display:flex;flex-wrap:wrap;gap:.3rem 1.5rem;align-items:baseline;"
-    "margin:.4rem 0}.years a{margin-right:.6rem}\n"
+    "margin:.4rem 0}.years a{margin-right:.6rem}.years [aria-current]{font-weight:700;"
+    "text-decoration:none;color:var(--fg)}\n"
     ".filters fieldset{border:1px solid var(--rule);border-radius:.3rem;margin:.4rem 0}"
     ".filters label{display:inline-block;margin-right:1rem;overflow-wrap:anywhere}"
     ".filters label:focus-within{outline:3px solid var(--accent);outline-offset:1px}\n"
@@ -751,6 +773,13 @@ static int prepare(page *p)
     p->tags = malloc((tags + 1) * sizeof *p->tags);
     if (p->shown == NULL || p->tags == NULL)
         return -1;
+    if (p->year != 0) { /* a year's page: only its entries */
+        size_t kept = 0;
+        for (size_t i = 0; i < p->count; i++)
+            if (entry_year(&doc->events[p->order[i]]) == p->year)
+                p->order[kept++] = p->order[i];
+        p->count = kept;
+    }
     for (size_t i = 0; i < p->count; i++) {
         const almanac_event *e = &doc->events[p->order[i]];
         p->shown[p->order[i]] = true;
@@ -767,14 +796,51 @@ int almanac_render_html(const almanac_document *doc, const almanac_timeline_opti
     static const almanac_timeline_options defaults = {0};
     const almanac_timeline_options *o = options != NULL ? options : &defaults;
     page p = {.out = out, .doc = doc, .details = !o->no_details, .reverse = o->filter.reverse,
-              .note = o->note};
+              .note = o->note, .year = o->year};
+    int *years = NULL;
+    if (o->year_pages) {
+        years = almanac_html_page_years(doc, &p.page_year_count);
+        if (years == NULL && p.page_year_count != 0)
+            return -1;
+        p.page_years = years;
+    }
     size_t *order = almanac_timeline_select(doc, &o->filter, &p.count);
     p.order = order;
     int result = order != NULL && prepare(&p) == 0 ? 0 : -1;
     if (result == 0)
         put_page(&p);
+    free(years);
     free(order);
     free(p.shown);
     free(p.tags);
     return result == 0 && !ferror(out) ? 0 : -1;
+}
+
+int *almanac_html_page_years(const almanac_document *doc, size_t *count)
+{
+    size_t entries;
+    size_t *order = almanac_timeline_select(doc, NULL, &entries);
+    *count = order == NULL ? 1 : 0;
+    if (order == NULL || entries <= ALMANAC_HTML_PAGE_MAX) {
+        free(order);
+        return NULL;
+    }
+    int *years = malloc(entries * sizeof *years);
+    if (years == NULL) {
+        free(order);
+        *count = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < entries; i++) { /* in timeline order: years ascend */
+        int year = entry_year(&doc->events[order[i]]);
+        if (*count == 0 || years[*count - 1] != year)
+            years[(*count)++] = year;
+    }
+    free(order);
+    return years;
+}
+
+void almanac_html_page_name(int year, char *buffer, size_t size)
+{
+    snprintf(buffer, size, "%04d.html", year);
 }

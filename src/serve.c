@@ -370,8 +370,8 @@ static enum MHD_Result answer_resource(almanac_server *server, struct MHD_Connec
         snprintf(disposition, sizeof disposition, "attachment; filename=\"%s\"", r->path + 1);
         MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, disposition);
     }
-    if (strcmp(r->path, "/index.html") == 0)
-        /* The page needs nothing from anywhere: say so to the browser. */
+    if (strncmp(r->type, "text/html", 9) == 0)
+        /* The pages need nothing from anywhere: say so to the browser. */
         MHD_add_response_header(response, "Content-Security-Policy",
                                 "default-src 'none'; style-src 'unsafe-inline'; "
                                 "script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'");
@@ -766,11 +766,13 @@ unsigned almanac_server_port(const almanac_server *server)
     return server->port;
 }
 
-/* The files a build writes, with how each is served. */
+/* The files a build writes, with how each is served: NAMES has room for
+ * the feeds' names and the PAGES years' (almanac_html_page_years). */
 static resource_spec *specs_for(const almanac_document *doc, const almanac_stamps *stamps,
-                                char (*names)[256], size_t *count)
+                                char (*names)[256], const int *years, size_t pages,
+                                size_t *count)
 {
-    size_t n = doc->feed_count + 1 + 3;
+    size_t n = doc->feed_count + 1 + 3 + pages;
     resource_spec *specs = calloc(n, sizeof *specs);
     if (specs == NULL)
         return NULL;
@@ -789,6 +791,12 @@ static resource_spec *specs_for(const almanac_document *doc, const almanac_stamp
                                                  false, -1, all};
     specs[doc->feed_count + 3] = (resource_spec){"timeline.md", "text/markdown; charset=utf-8",
                                                  false, -1, all};
+    for (size_t y = 0; y < pages; y++) {
+        char *name = names[doc->feed_count + 1 + y];
+        almanac_html_page_name(years[y], name, 256);
+        specs[doc->feed_count + 4 + y] = (resource_spec){name, "text/html; charset=utf-8",
+                                                         false, -1, all};
+    }
     *count = n;
     return specs;
 }
@@ -799,9 +807,13 @@ int almanac_server_publish(almanac_server *server, const almanac_document *doc,
     almanac_stamps stamps;
     if (almanac_stamps_compute(doc, dir, now, &stamps, diags) != 0)
         return -1;
-    char (*names)[256] = calloc(doc->feed_count + 1, sizeof *names);
+    size_t pages;
+    int *years = almanac_html_page_years(doc, &pages);
+    char (*names)[256] = years != NULL || pages == 0
+                             ? calloc(doc->feed_count + 1 + pages, sizeof *names) : NULL;
     size_t count = 0;
-    resource_spec *specs = names != NULL ? specs_for(doc, &stamps, names, &count) : NULL;
+    resource_spec *specs = names != NULL ? specs_for(doc, &stamps, names, years, pages, &count)
+                                         : NULL;
     snapshot *next = calloc(1, sizeof *next);
     if (next != NULL)
         next->items = calloc(count, sizeof *next->items);
@@ -830,6 +842,7 @@ int almanac_server_publish(almanac_server *server, const almanac_document *doc,
     }
     free(specs);
     free(names);
+    free(years);
     almanac_stamps_free(&stamps);
     return result;
 }

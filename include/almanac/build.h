@@ -30,7 +30,8 @@ typedef struct {
     uint64_t *event_hashes;
     uint64_t *feed_hashes;
     char **stale_feeds; /* file names of feeds the last build wrote and this one
-                           does not: a build removes them */
+                           does not, and (added by almanac_build) year pages of
+                           the timeline it no longer writes: a build removes them */
     size_t stale_count;
 } almanac_stamps;
 

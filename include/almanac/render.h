@@ -77,7 +77,26 @@ typedef struct {
     almanac_timeline_filter filter;
     const char *note;               /* said under the heading when not NULL or "" (see
                                        almanac_timeline_view) */
+    int year;                       /* html: only the entries filed under this year (that
+                                       of their first day); 0: all */
+    bool year_pages;                /* html: the year index links to the pages of
+                                       almanac_html_page_years(), not to headings */
 } almanac_timeline_options;
+
+/* Above this many entries the HTML timeline is a page per year: one page
+ * of 10,000 events is 15 MB, which Chromium needs 2-3 s to open. */
+enum { ALMANAC_HTML_PAGE_MAX = 1000 };
+
+/* When DOCUMENT's whole timeline has more than ALMANAC_HTML_PAGE_MAX
+ * entries: the years of its entries, ascending, each a page "YYYY.html"
+ * that almanac_build() writes (index.html is then the latest year's);
+ * *COUNT is their number. Otherwise *COUNT is 0: one page. Returns a
+ * malloc'ed array the caller frees (NULL with *COUNT 0 when one page; NULL
+ * with *COUNT 1 when out of memory). */
+int *almanac_html_page_years(const almanac_document *document, size_t *count);
+
+/* "2023.html": the name of a year's page. SIZE is at least 16. */
+void almanac_html_page_name(int year, char *buffer, size_t size);
 
 /* The chronological timeline, in four formats. OPTIONS may be NULL. Each
  * returns 0, or -1 on a write error. */
@@ -90,7 +109,7 @@ int almanac_render_text(const almanac_document *document,
 int almanac_render_markdown(const almanac_document *document,
                             const almanac_timeline_options *options, FILE *out);
 
-/* One self-contained HTML page: the events on a vertical time axis. */
+/* One self-contained HTML page: the events on a vertical timeline. */
 int almanac_render_html(const almanac_document *document,
                         const almanac_timeline_options *options, FILE *out);
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The timeline page in a real browser (Debian's chromium, driven by
 # puppeteer-core from tests/js): out/index.html as committed, a page built
-# from every valid fixture, a 400-event archive, and the page as
-# `almanac serve` gives it, whose links must lead back to that server.
+# from every valid fixture, a 400-event archive, a 1,200-event one (a page
+# per year), and the page as `almanac serve` gives it, whose links must
+# lead back to that server.
 # Screenshots and PDFs land in build/screenshots/ for a person to look at.
 #   tests/e2e/page.sh BINARY
 set -u
@@ -53,6 +54,41 @@ done
 # shellcheck disable=SC2086
 look $args "$tmp/archive-400/index.html" "$tmp/archive-400.json"
 
+# A timeline over ALMANAC_HTML_PAGE_MAX (1,000) entries is a page per year,
+# index.html the latest: each entry on exactly the page of its first day's
+# year, every page linked from every other, and pages that are no longer
+# written removed.
+/usr/bin/python3 bench/gen_events.py 1200 "$tmp/archive-1200.json" > /dev/null
+if "$bin" build "$tmp/archive-1200.json" -o "$tmp/paged" > /dev/null 2>&1; then
+    "$bin" timeline "$tmp/archive-1200.json" --format json > "$tmp/paged.json"
+    if /usr/bin/python3 - "$tmp/paged" "$tmp/paged.json" <<'PY'
+import json, os, re, sys
+out, timeline = sys.argv[1], json.load(open(sys.argv[2], encoding="utf-8"))
+years = sorted({e["first_day"][:4] for e in timeline["events"]})
+pages = sorted(f[:4] for f in os.listdir(out) if re.fullmatch(r"\d{4}\.html", f))
+assert pages == years, f"pages {pages} for years {years}"
+seen = {}
+for year in pages:
+    html = open(f"{out}/{year}.html", encoding="utf-8").read()
+    for y in pages:
+        assert f'href="{y}.html"' in html, f"{year}.html does not link {y}.html"
+    assert f'<a href="{year}.html" aria-current="page">' in html, f"{year}.html unmarked"
+    for i in re.findall(r'<li id="event-([^"]+)"', html):
+        assert i not in seen, f"{i} on {seen[i]} and {year}"
+        seen[i] = year
+for e in timeline["events"]:
+    assert seen.get(e["id"]) == e["first_day"][:4], f"{e['id']} on {seen.get(e['id'])}"
+assert open(f"{out}/index.html").read() == open(f"{out}/{pages[-1]}.html").read()
+PY
+    then ok; else fail "the pages per year"; fi
+    look "$tmp/paged/index.html" "$tmp/paged/$(cd "$tmp/paged" && ls 2*.html | head -1)"
+    "$bin" build events.json -o "$tmp/paged" > /dev/null 2>&1
+    left=$(cd "$tmp/paged" && ls | grep -c '^[0-9]*\.html$')
+    if [ "$left" = 0 ]; then ok; else fail "$left year pages left after the timeline shrank"; fi
+else
+    fail "almanac build of the 1,200-event archive"
+fi
+
 # serve FILE: almanac serve on FILE (copied into a fresh site) on an
 # ephemeral port; sets $pid and $base, its stdout in $tmp/serve.out
 serve() {
@@ -79,6 +115,15 @@ if serve events.json; then
         fail "serve does not print a webcal:// link to itself"; cat "$tmp/serve.out"; fi
     if grep -q "calendar.url" "$tmp/serve.out"; then fail "serve mentions a calendar.url"; else ok; fi
     look "$base/" events.json
+    unserve
+fi
+# The year pages of a long timeline are served, as pages.
+if serve "$tmp/archive-1200.json"; then
+    year=$(sed -n 's|.*<a href="\([0-9]*\.html\)" aria-current.*|\1|p' "$tmp/site/out/index.html" | head -1)
+    curl -s -D "$tmp/headers" -o /dev/null "$base/$year"
+    if grep -q "^HTTP/1.1 200" "$tmp/headers" && grep -qi "^content-type: text/html" "$tmp/headers" &&
+       grep -qi "^content-security-policy:" "$tmp/headers"; then ok; else
+        fail "serve /$year"; cat "$tmp/headers"; fi
     unserve
 fi
 # With calendar.url the page links there, and serve says so.

@@ -66,6 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         render_timeline(doc, almanac_render_text, &details_off);
         render_timeline(doc, almanac_render_markdown, NULL);
         render_timeline(doc, almanac_render_html, NULL);
+        if (doc->event_count > 0) { /* one year's page, as build writes a long timeline */
+            almanac_timeline_options year = {
+                .year = almanac_date_first_day(&doc->events[0].start).year, .year_pages = true};
+            render_timeline(doc, almanac_render_html, &year);
+        }
         render_timeline(doc, almanac_render_json, NULL);
     }
     almanac_document_free(doc);

@@ -180,11 +180,15 @@ async function checkPage(url, name, eventsPath) {
     });
     if (events) {
       const all = squash(pagesText.join(''));
+      const onPage = pagesText.map(squash);
       for (const e of events) {
         if (!all.includes(squash(e.title))) problems.push(`${format}: "${e.title.slice(0, 40)}" is not in the PDF`);
-        // the folded details unfold on paper
+        // the folded details unfold on paper, on the same page as the title:
+        // an entry is never split across pages
         const start = e.description && squash(e.description.split('\n')[0]).slice(0, 40);
         if (start && !all.includes(start)) problems.push(`${format}: the description of ${e.id} is not in the PDF`);
+        if (start && all.includes(start) && !onPage.some((t) => t.includes(squash(e.title)) && t.includes(start)))
+          problems.push(`${format}: ${e.id} is split across pages`);
       }
     }
     notes.push(`${format} ${pagesText.length} pages`);

@@ -296,6 +296,49 @@ static void test_text_prints_no_control_characters(void **state)
     almanac_document_free(doc);
 }
 
+/* N events, event i in year 2000 + i % YEARS: the JSON of a calendar. */
+static char *archive(size_t n, int years)
+{
+    size_t size = 200 + n * 80;
+    char *text = malloc(size);
+    assert_non_null(text);
+    int used = snprintf(text, size, "{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [");
+    for (size_t i = 0; i < n; i++)
+        used += snprintf(text + used, size - (size_t)used,
+                         "%s{\"id\": \"e%zu\", \"title\": \"E\", \"start\": \"%d-03-01\"}",
+                         i > 0 ? "," : "", i, 2000 + (int)(i % (size_t)years));
+    snprintf(text + used, size - (size_t)used, "]}");
+    return text;
+}
+
+/* One page up to ALMANAC_HTML_PAGE_MAX entries; above, a page per year
+ * that has entries, ascending. */
+static void test_html_page_years(void **state)
+{
+    (void)state;
+    char *text = archive(ALMANAC_HTML_PAGE_MAX, 3);
+    almanac_document *doc = load_ok(text);
+    size_t count = 99;
+    assert_null(almanac_html_page_years(doc, &count));
+    assert_int_equal(count, 0);
+    almanac_document_free(doc);
+    free(text);
+
+    text = archive(ALMANAC_HTML_PAGE_MAX + 1, 3);
+    doc = load_ok(text);
+    int *years = almanac_html_page_years(doc, &count);
+    assert_non_null(years);
+    assert_int_equal(count, 3);
+    assert_int_equal(years[0], 2000);
+    assert_int_equal(years[2], 2002);
+    char name[16];
+    almanac_html_page_name(years[1], name, sizeof name);
+    assert_string_equal(name, "2001.html");
+    free(years);
+    almanac_document_free(doc);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_labels),
         cmocka_unit_test(test_partial_labels_and_marks),
         cmocka_unit_test(test_text_prints_no_control_characters),
+        cmocka_unit_test(test_html_page_years),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
