@@ -2,20 +2,20 @@
  * write_events.c - a document as an events file, and the merge of an
  * import into an existing one (see import.h).
  *
- * cJSON builds the tree and writes every scalar (strings escaped by it);
- * this file only lays the tree out the way events.json is written: two
- * spaces per level, one key per line, a list of plain values on one line.
- * Keys come in the format's order (load.c event_keys), so the same import
- * gives the same bytes.
+ * cJSON builds the tree; json_layout.c lays it out the way events.json is
+ * written: two spaces per level, one key per line, a list of plain values
+ * on one line. Keys come in the format's order (load.c event_keys), so the
+ * same import gives the same bytes.
  */
 #include "almanac/import.h"
 
 #include <cjson/cJSON.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_layout.h"
 #include "name_set.h"
+#include "strbuf.h"
 
 #define SCHEMA_PATH "schema/events.schema.json"
 
@@ -221,81 +221,14 @@ static cJSON *event_json(const almanac_event *e, const char *calendar_zone)
     return o;
 }
 
-/* ---- laying it out ---------------------------------------------------- */
-
-static bool is_flat(const cJSON *item)
-{
-    if (!cJSON_IsArray(item))
-        return !cJSON_IsObject(item);
-    for (const cJSON *c = item->child; c != NULL; c = c->next)
-        if (cJSON_IsArray(c) || cJSON_IsObject(c))
-            return false;
-    return true;
-}
-
-static int print_scalar(FILE *out, const cJSON *item)
-{
-    char *text = cJSON_PrintUnformatted(item);
-    if (text == NULL)
-        return -1;
-    fputs(text, out);
-    free(text);
-    return 0;
-}
-
-static int print_value(FILE *out, const cJSON *item, int depth)
-{
-    if (cJSON_IsArray(item) && is_flat(item)) {
-        /* ["a", "b"] on one line, like events.json writes tags */
-        fputc('[', out);
-        for (const cJSON *c = item->child; c != NULL; c = c->next) {
-            if (print_scalar(out, c) != 0)
-                return -1;
-            if (c->next != NULL)
-                fputs(", ", out);
-        }
-        fputc(']', out);
-        return 0;
-    }
-    if (!cJSON_IsArray(item) && !cJSON_IsObject(item))
-        return print_scalar(out, item);
-    bool object = cJSON_IsObject(item);
-    fputc(object ? '{' : '[', out);
-    if (item->child == NULL) {
-        fputc(object ? '}' : ']', out);
-        return 0;
-    }
-    for (const cJSON *c = item->child; c != NULL; c = c->next) {
-        fprintf(out, "\n%*s", 2 * (depth + 1), "");
-        if (object) {
-            cJSON key = {.type = cJSON_String, .valuestring = c->string};
-            if (print_scalar(out, &key) != 0)
-                return -1;
-            fputs(": ", out);
-        }
-        if (print_value(out, c, depth + 1) != 0)
-            return -1;
-        if (c->next != NULL)
-            fputc(',', out);
-    }
-    fprintf(out, "\n%*s%c", 2 * depth, "", object ? '}' : ']');
-    return 0;
-}
-
+/* The whole file in the canonical layout, with a newline at the end. */
 static char *print_document(const cJSON *root)
 {
-    char *text = NULL;
-    size_t size = 0;
-    FILE *out = open_memstream(&text, &size);
-    if (out == NULL)
-        return NULL;
-    int result = print_value(out, root, 0);
-    fputc('\n', out);
-    if (fclose(out) != 0 || result != 0) {
-        free(text);
-        return NULL;
-    }
-    return text;
+    strbuf out = STRBUF_INIT;
+    json_layout canonical = json_layout_canonical();
+    json_print(&out, root, &canonical);
+    strbuf_puts(&out, "\n");
+    return strbuf_take(&out);
 }
 
 char *almanac_events_write(const almanac_document *doc)
