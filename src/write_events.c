@@ -10,11 +10,12 @@
 #include "almanac/import.h"
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "events_text.h"
 #include "json_layout.h"
-#include "name_set.h"
 #include "strbuf.h"
 
 #define SCHEMA_PATH "schema/events.schema.json"
@@ -264,59 +265,6 @@ static const char *string_member(const cJSON *object, const char *key)
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
-/* The events of the file, findable by id: a walk of the array for each
- * imported event made a merge of 50,000 events take minutes. */
-typedef struct {
-    located_name *names;  /* one per event that has an id, and room for the
-                             events a merge adds */
-    cJSON **items;        /* the event each name belongs to (its owner) */
-    size_t count, capacity;
-    name_set set;
-} id_index;
-
-static bool index_add(id_index *index, cJSON *item, const char *id)
-{
-    if (index->count == index->capacity)
-        return false;
-    size_t comparisons = 0;
-    if (name_set_get_counted(&index->set, id, &comparisons) != NULL)
-        return true; /* the first of an id is the one found, as by a walk */
-    located_name *n = &index->names[index->count];
-    *n = (located_name){.name = id, .at = 0, .owner = index->count};
-    index->items[index->count++] = item;
-    name_set_put(&index->set, n);
-    return true;
-}
-
-/* Indexes the items of ARRAY by their "id", with room for EXTRA more. */
-static bool index_init(id_index *index, cJSON *array, size_t extra)
-{
-    memset(index, 0, sizeof *index);
-    size_t count = (size_t)cJSON_GetArraySize(array);
-    index->capacity = count + extra;
-    index->names = calloc(index->capacity ? index->capacity : 1, sizeof *index->names);
-    index->items = calloc(index->capacity ? index->capacity : 1, sizeof *index->items);
-    if (index->names == NULL || index->items == NULL ||
-        !name_set_init(&index->set, index->capacity)) {
-        free(index->names);
-        free(index->items);
-        return false;
-    }
-    for (cJSON *item = array != NULL ? array->child : NULL; item != NULL; item = item->next) {
-        const char *id = string_member(item, "id");
-        if (id != NULL)
-            index_add(index, item, id);
-    }
-    return true;
-}
-
-static void index_free(id_index *index)
-{
-    name_set_free(&index->set);
-    free(index->names);
-    free(index->items);
-}
-
 /* A feed of ARRAY by id: a file has at most ALMANAC_MAX_FEEDS. */
 static cJSON *feed_by_id(cJSON *array, const char *id)
 {
@@ -326,12 +274,6 @@ static cJSON *feed_by_id(cJSON *array, const char *id)
             return item;
     }
     return NULL;
-}
-
-static cJSON *find_by_id(const id_index *index, const char *id, size_t *comparisons)
-{
-    const located_name *found = name_set_get_counted(&index->set, id, comparisons);
-    return found != NULL ? index->items[found->owner] : NULL;
 }
 
 /* Keys the calendar decides even by leaving them out: no DTEND means no
@@ -379,56 +321,108 @@ static bool update_event(cJSON *old, cJSON *new, const char *calendar_zone)
     return changed;
 }
 
+/* Where the merge stands: the file, its events by id, what it adds. */
+typedef struct {
+    events_text file;
+    events_id_index ids;
+    bool *changed;       /* per event of the file: to be printed again */
+    cJSON *added_events; /* arrays of what the file does not hold yet */
+    cJSON *added_feeds;
+    const char *zone;    /* the file's calendar timezone */
+} merge;
+
+static bool merge_open(merge *m, const char *text, size_t length, size_t extra,
+                       almanac_diagnostics *diags)
+{
+    memset(m, 0, sizeof *m);
+    if (events_text_open(&m->file, text, length, diags) != 0)
+        return false;
+    m->zone = string_member(member(m->file.root, "calendar"), "timezone");
+    m->changed = calloc(m->file.events.count + 1, sizeof *m->changed);
+    m->added_events = cJSON_CreateArray();
+    m->added_feeds = cJSON_CreateArray();
+    if (m->changed == NULL || m->added_events == NULL || m->added_feeds == NULL ||
+        !events_id_index_init(&m->ids, &m->file, extra)) {
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
+                                "out of memory while merging");
+        return false;
+    }
+    return true;
+}
+
+static void merge_close(merge *m)
+{
+    events_id_index_free(&m->ids);
+    free(m->changed);
+    cJSON_Delete(m->added_events);
+    cJSON_Delete(m->added_feeds);
+    events_text_close(&m->file);
+}
+
+/* One imported event: updates the file's event of its id, or adds it. */
+static void merge_event(merge *m, const almanac_event *e, almanac_merge_counts *counts)
+{
+    cJSON *new = event_json(e, m->zone);
+    size_t element = SIZE_MAX;
+    cJSON *old = events_id_index_find(&m->ids, e->id, &counts->id_comparisons, &element);
+    if (new == NULL)
+        return;
+    if (old == NULL) {
+        cJSON_AddItemToArray(m->added_events, new);
+        events_id_index_add(&m->ids, new, e->id, SIZE_MAX);
+        counts->added++;
+        return;
+    }
+    if (update_event(old, new, m->zone)) {
+        counts->updated++;
+        if (element != SIZE_MAX) /* an added event is printed whole anyway */
+            m->changed[element] = true;
+    } else {
+        counts->unchanged++;
+    }
+    cJSON_Delete(new);
+}
+
+/* The imported feeds the file does not declare. */
+static void merge_feeds(merge *m, const almanac_document *imported)
+{
+    for (size_t i = 0; i < imported->feed_count; i++) {
+        const char *id = imported->feeds[i].id;
+        if (feed_by_id(m->file.feeds.array, id) == NULL && feed_by_id(m->added_feeds, id) == NULL)
+            cJSON_AddItemToArray(m->added_feeds, feed_json(&imported->feeds[i]));
+    }
+}
+
+/* The file's text with the changed events printed again where they were
+ * and the new events and feeds after the last ones: nothing else moves,
+ * so a hand-formatted file keeps its look (a re-print of the whole file
+ * made a 185-line diff of a 3-event merge). */
+static char *merge_text(merge *m)
+{
+    size_t i = 0;
+    for (const cJSON *event = m->file.events.array->child; event != NULL;
+         event = event->next, i++)
+        if (m->changed[i])
+            events_text_replace(&m->file, &m->file.events, i, event);
+    events_text_append(&m->file, &m->file.events, "events", m->added_events);
+    events_text_append(&m->file, &m->file.feeds, "feeds", m->added_feeds);
+    return events_text_result(&m->file);
+}
+
 char *almanac_events_merge(const char *text, size_t length, const almanac_document *imported,
                            almanac_merge_counts *counts, almanac_diagnostics *diags)
 {
     memset(counts, 0, sizeof *counts);
-    cJSON *root = cJSON_ParseWithLength(text, length);
-    cJSON *events = cJSON_GetObjectItemCaseSensitive(root, "events");
-    if (root == NULL || !cJSON_IsArray(events)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "the file to merge into is not an events file");
-        cJSON_Delete(root);
+    merge m;
+    if (!merge_open(&m, text, length, imported->event_count, diags)) {
+        merge_close(&m);
         return NULL;
     }
-    const char *zone = string_member(member(root, "calendar"), "timezone");
-    id_index ids;
-    if (!index_init(&ids, events, imported->event_count)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while merging");
-        cJSON_Delete(root);
-        return NULL;
-    }
-    for (size_t i = 0; i < imported->event_count; i++) {
-        const almanac_event *e = &imported->events[i];
-        cJSON *new = event_json(e, zone);
-        cJSON *old = find_by_id(&ids, e->id, &counts->id_comparisons);
-        if (new == NULL)
-            continue;
-        if (old == NULL) {
-            cJSON_AddItemToArray(events, new);
-            index_add(&ids, new, e->id);
-            counts->added++;
-            continue;
-        }
-        if (update_event(old, new, zone))
-            counts->updated++;
-        else
-            counts->unchanged++;
-        cJSON_Delete(new);
-    }
-    index_free(&ids);
-    cJSON *feeds = cJSON_GetObjectItemCaseSensitive(root, "feeds");
-    for (size_t i = 0; i < imported->feed_count; i++) {
-        if (feeds != NULL && feed_by_id(feeds, imported->feeds[i].id) != NULL)
-            continue;
-        if (feeds == NULL)
-            feeds = cJSON_AddArrayToObject(root, "feeds");
-        if (feeds != NULL)
-            cJSON_AddItemToArray(feeds, feed_json(&imported->feeds[i]));
-    }
-    char *result = print_document(root);
-    cJSON_Delete(root);
+    for (size_t i = 0; i < imported->event_count; i++)
+        merge_event(&m, &imported->events[i], counts);
+    merge_feeds(&m, imported);
+    char *result = merge_text(&m);
+    merge_close(&m);
     if (result == NULL)
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
                                 "out of memory while merging");
