@@ -182,3 +182,13 @@ void json_print(strbuf *out, const cJSON *item, const json_layout *layout)
 {
     print_value(out, item, layout, 0);
 }
+
+char *json_print_document(const cJSON *root, const char *newline)
+{
+    json_layout layout = json_layout_canonical();
+    layout.newline = newline;
+    strbuf out = STRBUF_INIT;
+    json_print(&out, root, &layout);
+    strbuf_puts(&out, newline);
+    return strbuf_take(&out);
+}

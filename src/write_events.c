@@ -6,6 +6,10 @@
  * written: two spaces per level, one key per line, a list of plain values
  * on one line. Keys come in the format's order (load.c event_keys), so the
  * same import gives the same bytes.
+ *
+ * The merge builds the imported events the same way but does not print the
+ * file anew: it edits the user's text (events_text.c), so that what the
+ * import does not change keeps its bytes.
  */
 #include "almanac/import.h"
 
@@ -16,7 +20,6 @@
 
 #include "events_text.h"
 #include "json_layout.h"
-#include "strbuf.h"
 
 #define SCHEMA_PATH "schema/events.schema.json"
 
@@ -222,16 +225,6 @@ static cJSON *event_json(const almanac_event *e, const char *calendar_zone)
     return o;
 }
 
-/* The whole file in the canonical layout, with a newline at the end. */
-static char *print_document(const cJSON *root)
-{
-    strbuf out = STRBUF_INIT;
-    json_layout canonical = json_layout_canonical();
-    json_print(&out, root, &canonical);
-    strbuf_puts(&out, "\n");
-    return strbuf_take(&out);
-}
-
 char *almanac_events_write(const almanac_document *doc)
 {
     cJSON *root = cJSON_CreateObject();
@@ -247,7 +240,7 @@ char *almanac_events_write(const almanac_document *doc)
     cJSON *events = cJSON_AddArrayToObject(root, "events");
     for (size_t i = 0; events != NULL && i < doc->event_count; i++)
         cJSON_AddItemToArray(events, event_json(&doc->events[i], doc->calendar.timezone));
-    char *text = print_document(root);
+    char *text = json_print_document(root, "\n");
     cJSON_Delete(root);
     return text;
 }
