@@ -270,13 +270,148 @@ static void add_edit(events_text *file, size_t start, size_t end, strbuf *out)
     file->edit_count++;
 }
 
+/* Where one member of an object is written. */
+typedef struct {
+    size_t key, value, end; /* its key's quote, its value, just past it */
+    const cJSON *item;      /* the member as the text has it */
+} member_place;
+
+/* An object of the file as written: its members' places and values. */
+typedef struct {
+    size_t start, end;
+    cJSON *parsed;
+    member_place *members;
+    size_t count;
+} written_object;
+
+static void written_object_free(written_object *o)
+{
+    cJSON_Delete(o->parsed);
+    free(o->members);
+}
+
+/* Reads the object at TEXT[START, END) again, and maps its members. */
+static bool read_object(const events_text *file, size_t start, size_t end, written_object *o)
+{
+    *o = (written_object){.start = start, .end = end};
+    o->parsed = cJSON_ParseWithLength(file->text + start, end - start);
+    if (!cJSON_IsObject(o->parsed) || o->parsed->child == NULL)
+        return false;
+    size_t count = (size_t)cJSON_GetArraySize(o->parsed);
+    json_map map = {0};
+    o->members = malloc(count * sizeof *o->members);
+    bool mapped = o->members != NULL && json_map_build(&map, file->text, file->length, start) == 0;
+    size_t entry = 1;
+    for (const cJSON *m = o->parsed->child; mapped && m != NULL; m = m->next, o->count++) {
+        mapped = entry < map.count && entry < map.entries[0].size;
+        if (mapped) {
+            size_t value = map.entries[entry].value;
+            o->members[o->count] = (member_place){map.entries[entry].key, value,
+                                                  value_end(file, value), m};
+            entry += map.entries[entry].size;
+        }
+    }
+    json_map_free(&map);
+    return mapped && o->count == count;
+}
+
+/* The index of the first member of O named KEY, or SIZE_MAX. */
+static size_t written_member(const written_object *o, const char *key)
+{
+    for (size_t i = 0; i < o->count; i++)
+        if (strcmp(o->members[i].item->string, key) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* The bytes that follow member I of O up to the next one's key. */
+static void append_member_separator(const events_text *file, const written_object *o, size_t i,
+                                    strbuf *out)
+{
+    strbuf_append(out, file->text + o->members[i].end,
+                  o->members[i + 1].key - o->members[i].end);
+}
+
+/* Member I of O, now MEMBER: its bytes when its value is the same, else
+ * its key as written and the value printed in the layout it had. */
+static void append_member(const events_text *file, const written_object *o, size_t i,
+                          const cJSON *member, const json_layout *layout, strbuf *out)
+{
+    const member_place *place = &o->members[i];
+    if (cJSON_Compare(place->item, member, true)) {
+        strbuf_append(out, file->text + place->key, place->end - place->key);
+        return;
+    }
+    strbuf_append(out, file->text + place->key, place->value - place->key);
+    json_layout own = json_layout_read(file->text, file->length, place->value, place->end, layout);
+    json_print(out, member, &own);
+}
+
+/* A member the object did not have, after its last one. */
+static void append_new_member(const events_text *file, const written_object *o,
+                              const cJSON *member, const json_layout *layout, strbuf *out)
+{
+    if (o->count >= 2) {
+        append_member_separator(file, o, o->count - 2, out);
+    } else {
+        strbuf_puts(out, ",");
+        strbuf_append(out, file->text + o->start + 1, o->members[0].key - o->start - 1);
+    }
+    json_layout own = *layout;
+    own.margin = json_line_indent(file->text, o->members[o->count - 1].key);
+    json_print_member(out, member, &own);
+}
+
+/* ITEM printed over the object O member by member: a member whose value
+ * did not change keeps its bytes, a changed one keeps its key and gets its
+ * value printed in the value's own layout, a removed one goes with the
+ * separator after it, a new one follows the last. False when ITEM's
+ * members are not O's in O's order with new ones after (the merge never
+ * makes that) or O has a duplicate key: the caller prints ITEM whole. */
+static bool splice_members(const events_text *file, const written_object *o, const cJSON *item,
+                           const json_layout *layout, strbuf *out)
+{
+    strbuf_append(out, file->text + o->start, o->members[0].key - o->start);
+    size_t previous = SIZE_MAX;
+    const cJSON *member = item->child;
+    for (; member != NULL; member = member->next) {
+        size_t i = written_member(o, member->string);
+        if (i == SIZE_MAX)
+            break; /* the new members */
+        if (previous != SIZE_MAX && i <= previous)
+            return false;
+        if (previous != SIZE_MAX)
+            append_member_separator(file, o, previous, out);
+        append_member(file, o, i, member, layout, out);
+        previous = i;
+    }
+    if (previous == SIZE_MAX)
+        return false; /* nothing of the object is left */
+    for (; member != NULL; member = member->next) {
+        if (written_member(o, member->string) != SIZE_MAX)
+            return false;
+        append_new_member(file, o, member, layout, out);
+    }
+    const member_place *last = &o->members[o->count - 1];
+    strbuf_append(out, file->text + last->end, o->end - last->end);
+    return true;
+}
+
 void events_text_replace(events_text *file, const events_text_array *array, size_t index,
                          const cJSON *item)
 {
     size_t start = array->elements[index], end = value_end(file, start);
     json_layout layout = json_layout_read(file->text, file->length, start, end, &file->layout);
     strbuf out = STRBUF_INIT;
-    json_print(&out, item, &layout);
+    written_object written = {0};
+    bool spliced = cJSON_IsObject(item) && item->child != NULL &&
+                   read_object(file, start, end, &written) &&
+                   splice_members(file, &written, item, &layout, &out);
+    written_object_free(&written);
+    if (!spliced) {
+        strbuf_clear(&out);
+        json_print(&out, item, &layout);
+    }
     add_edit(file, start, end, &out);
 }
 

@@ -4,8 +4,9 @@
  *
  * An editor (the merge of an import, `almanac add`) opens the file, changes
  * the parsed tree, then says which elements to print again and which to
- * add; the result is the file's text with only those bytes changed, each
- * printed in the layout of its neighbours (json_layout.h). Positions come
+ * add; the result is the file's text with only those bytes changed (in an
+ * element, only its changed members), each printed in the layout of its
+ * neighbours (json_layout.h). Positions come
  * from json_map (one pass, as the loader maps a file) and json_value_end
  * (only for the elements an edit touches).
  *
@@ -68,8 +69,12 @@ int events_text_open(events_text *file, const char *text, size_t length,
 /* Frees what FILE owns; accepts a zeroed or closed FILE. */
 void events_text_close(events_text *file);
 
-/* Element INDEX of ARRAY is to be ITEM (printed now), laid out as the
- * element was: on one line if it was, else at its indentation. */
+/* Element INDEX of ARRAY is to be ITEM (printed now). When both are
+ * objects with ITEM's members in the element's order (removed ones left
+ * out, new ones last), only what differs is printed: a member whose value
+ * is the same keeps its bytes, a changed value is laid out as it was (one
+ * line or several, at its indentation), a new member follows the last.
+ * Otherwise ITEM is printed whole, in the element's layout. */
 void events_text_replace(events_text *file, const events_text_array *array, size_t index,
                          const cJSON *item);
 

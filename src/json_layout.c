@@ -183,6 +183,12 @@ void json_print(strbuf *out, const cJSON *item, const json_layout *layout)
     print_value(out, item, layout, 0);
 }
 
+void json_print_member(strbuf *out, const cJSON *member, const json_layout *layout)
+{
+    print_member_name(out, member, layout);
+    print_value(out, member, layout, 0);
+}
+
 char *json_print_document(const cJSON *root, const char *newline)
 {
     json_layout layout = json_layout_canonical();

@@ -60,6 +60,9 @@ text_slice json_line_indent(const char *text, size_t at);
  * inner lines indented from LAYOUT's margin; no newline after it. */
 void json_print(strbuf *out, const cJSON *item, const json_layout *layout);
 
+/* Appends MEMBER (an object's child) as "key": value, in LAYOUT. */
+void json_print_member(strbuf *out, const cJSON *member, const json_layout *layout);
+
 /* A whole file: ROOT in the canonical layout with NEWLINE ("\n" or
  * "\r\n") for its line ends, one after it. Malloc'ed, the caller frees;
  * NULL when out of memory. */

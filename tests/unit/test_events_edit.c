@@ -152,9 +152,9 @@ static char *append(const char *text, const almanac_new_event *event, char **id)
 
 /* The repository's events.json, hand-formatted (feeds and sources wrapped
  * by hand, places on one line): its events imported back with one title
- * changed and two events added. Only the changed event's bytes and the
- * added ones may differ: the text before, between and after the events
- * stays, and so does every other event. */
+ * changed and two events added. Only the changed title's bytes and the
+ * added events may differ: the text before, between and after the events
+ * stays, and so does every other event and the rest of the changed one. */
 static void test_merge_into_the_repository_file(void **state)
 {
     (void)state;
@@ -196,12 +196,17 @@ static void test_merge_into_the_repository_file(void **state)
         if (i != changed)
             assert_same_bytes(text, b[i], before.ends[i], merged, a[i], after.ends[i]);
     }
-    /* the changed event: at its indentation, on several lines as it was */
-    char *event = strndup(merged + a[changed], after.ends[changed] - a[changed]);
-    assert_non_null(strstr(event, "\"title\": \"A title changed in the calendar app\""));
-    text_slice margin = json_line_indent(text, b[changed]);
-    assert_int_equal(json_line_indent(merged, a[changed]).length, margin.length);
-    assert_non_null(strstr(event, "\n      \"id\": "));
+    /* the changed event: only its title's value */
+    char *event = strndup(text + b[changed], before.ends[changed] - b[changed]);
+    char *title = strstr(event, "\"title\": ") + strlen("\"title\": ");
+    size_t title_end = json_value_end(event, strlen(event), (size_t)(title - event));
+    size_t size = strlen(event) + 100;
+    char *expected = malloc(size);
+    assert_non_null(expected);
+    snprintf(expected, size, "%.*s\"A title changed in the calendar app\"%s",
+             (int)(title - event), event, event + title_end);
+    assert_same_bytes(expected, 0, strlen(expected), merged, a[changed], after.ends[changed]);
+    free(expected);
     free(event);
     /* the added ones: after the same separator, then the file's end as it was */
     for (size_t i = n; i < n + 2; i++)
@@ -295,6 +300,58 @@ static void test_merge_keeps_crlf_and_tabs(void **state)
         "}\r\n");
     for (const char *p = merged; (p = strchr(p, '\n')) != NULL; p++)
         assert_int_equal(p[-1], '\r');
+    free(merged);
+    almanac_document_free(imported);
+}
+
+/* A changed event is edited member by member: a member whose value is
+ * the same keeps its bytes (a place the user wrote on one line), a changed
+ * value is printed in its own layout, a removed member goes with its
+ * separator (in the middle, and last), a new one follows the last. */
+static void test_merge_edits_a_changed_event_by_member(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\n"
+        "  \"calendar\": { \"id\": \"c\", \"name\": \"C\", \"timezone\": \"Europe/Berlin\" },\n"
+        "  \"events\": [\n"
+        "    {\n"
+        "      \"id\": \"a\",\n"
+        "      \"title\": \"A\",\n"
+        "      \"start\": \"2024-01-09T10:00\",\n"
+        "      \"end\": \"2024-01-09T11:00\",\n"
+        "      \"repeat\": { \"frequency\": \"weekly\", \"count\": 3 },\n"
+        "      \"location\": { \"name\": \"Berlin\", \"country\": \"Germany\" },\n"
+        "      \"tags\": [\"x\"]\n"
+        "    },\n"
+        "    { \"id\": \"b\", \"title\": \"B\", \"start\": \"2024-02-01\", \"end\": \"2024-02-02\" }\n"
+        "  ]\n"
+        "}\n";
+    almanac_document *imported = load(
+        "{\"calendar\": {\"id\": \"i\", \"name\": \"I\", \"timezone\": \"Europe/Berlin\"},"
+        " \"events\": [{\"id\": \"a\", \"title\": \"A moved\", \"start\": \"2024-01-09T10:00\","
+        " \"status\": \"tentative\", \"repeat\": {\"frequency\": \"weekly\", \"count\": 3},"
+        " \"location\": {\"name\": \"Berlin\", \"country\": \"Germany\"}, \"tags\": [\"x\"]},"
+        " {\"id\": \"b\", \"title\": \"B\", \"start\": \"2024-02-01\"}]}");
+    almanac_merge_counts counts;
+    char *merged = merge(text, imported, &counts);
+    assert_int_equal(counts.updated, 2);
+    assert_string_equal(merged,
+        "{\n"
+        "  \"calendar\": { \"id\": \"c\", \"name\": \"C\", \"timezone\": \"Europe/Berlin\" },\n"
+        "  \"events\": [\n"
+        "    {\n"
+        "      \"id\": \"a\",\n"
+        "      \"title\": \"A moved\",\n"
+        "      \"start\": \"2024-01-09T10:00\",\n"
+        "      \"repeat\": \"FREQ=WEEKLY;COUNT=3\",\n"
+        "      \"location\": { \"name\": \"Berlin\", \"country\": \"Germany\" },\n"
+        "      \"tags\": [\"x\"],\n"
+        "      \"status\": \"tentative\"\n"
+        "    },\n"
+        "    { \"id\": \"b\", \"title\": \"B\", \"start\": \"2024-02-01\" }\n"
+        "  ]\n"
+        "}\n");
     free(merged);
     almanac_document_free(imported);
 }
@@ -508,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_merge_into_the_repository_file),
         cmocka_unit_test(test_merge_keeps_one_line_per_event),
         cmocka_unit_test(test_merge_keeps_crlf_and_tabs),
+        cmocka_unit_test(test_merge_edits_a_changed_event_by_member),
         cmocka_unit_test(test_merge_into_an_empty_array),
         cmocka_unit_test(test_append_makes_a_unique_slug),
         cmocka_unit_test(test_append_ids_from_titles),
