@@ -122,18 +122,46 @@ static cJSON *new_event_json(const almanac_new_event *event, const char *id)
     return o;
 }
 
-/* The new text with EVENT after the file's last event, its id in *ID. */
-static char *append_event(events_text *file, const almanac_new_event *event, char **id)
+/* *ID: the one EVENT gives, or one made from its title and unique (NULL
+ * when out of memory). False, with an error in DIAGS, when the one given
+ * is taken. */
+static bool choose_id(const events_text *file, const events_id_index *ids,
+                      const almanac_new_event *event, char **id, almanac_diagnostics *diags)
+{
+    if (event->id == NULL) {
+        char base[ALMANAC_TITLE_ID_MAX + 1];
+        title_slug(event->title, base);
+        *id = unique_id(ids, base);
+        return true;
+    }
+    size_t comparisons = 0, element;
+    if (events_id_index_find(ids, event->id, &comparisons, &element) != NULL) {
+        char pointer[48];
+        snprintf(pointer, sizeof pointer, "/events/%zu", element);
+        almanac_diagnostics_add(diags, ALMANAC_ERROR, file->events.elements[element], pointer,
+                                "the file already has an event with id '%s'; give the new "
+                                "event another id, or none to have one made from its title",
+                                event->id);
+        return false;
+    }
+    *id = strdup(event->id);
+    return true;
+}
+
+/* The new text with EVENT after the file's last event (its id in *ID),
+ * or NULL: *REFUSED when an error is in DIAGS, else out of memory. */
+static char *append_event(events_text *file, const almanac_new_event *event, char **id,
+                          bool *refused, almanac_diagnostics *diags)
 {
     events_id_index ids;
     if (!events_id_index_init(&ids, file, 0))
         return NULL;
-    char base[ALMANAC_TITLE_ID_MAX + 1];
-    title_slug(event->title, base);
-    *id = unique_id(&ids, base);
+    *refused = !choose_id(file, &ids, event, id, diags);
     events_id_index_free(&ids);
+    if (*id == NULL)
+        return NULL;
     cJSON *items = cJSON_CreateArray();
-    cJSON *item = *id != NULL ? new_event_json(event, *id) : NULL;
+    cJSON *item = new_event_json(event, *id);
     char *result = NULL;
     if (items != NULL && item != NULL && cJSON_AddItemToArray(items, item)) {
         item = NULL; /* the array's now */
@@ -162,12 +190,14 @@ char *almanac_events_append(const char *text, size_t length, const almanac_new_e
     if (events_text_open(&file, text, length, diags) != 0)
         return NULL;
     added->index = file.events.count;
-    char *result = append_event(&file, event, &added->id);
+    bool refused = false;
+    char *result = append_event(&file, event, &added->id, &refused, diags);
     events_text_close(&file);
     if (result == NULL) {
         free(added->id);
         added->id = NULL;
-        refuse(diags, "out of memory while adding the event");
+        if (!refused)
+            refuse(diags, "out of memory while adding the event");
     }
     return result;
 }

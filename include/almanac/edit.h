@@ -37,6 +37,7 @@
  * as given (JSON-escaped); NULL leaves the key out. */
 typedef struct {
     const char *title;       /* required; the id is made from it */
+    const char *id;          /* NULL: made from the title */
     const char *start;       /* required: "2023-07-04", "2023-07-04T10:00", ... */
     const char *end;         /* inclusive, at the start's precision */
     const char *timezone;    /* an IANA name; NULL: the calendar's */
@@ -62,8 +63,10 @@ enum { ALMANAC_TITLE_ID_MAX = 60 };
  * Its id is made from the title: letters in ASCII ("Réunion à Ташкент" is
  * "reunion-a-taskent"), lower case, every other run of characters one
  * hyphen, "event" when nothing is left; then "-2", "-3" ... until no event
- * of the file has it. Returns the new text and fills ADDED, or returns NULL
- * with an error in DIAGS (no title or start, not an events file, out of
+ * of the file has it. An id given in EVENT is taken as it is, unless an
+ * event of the file has it. Returns the new text and fills ADDED, or
+ * returns NULL with an error in DIAGS (no title or start, not an events
+ * file, the id given is taken: its offset is the event that has it, out of
  * memory). The result is not checked: see above. */
 char *almanac_events_append(const char *text, size_t length, const almanac_new_event *event,
                             almanac_added_event *added, almanac_diagnostics *diags);

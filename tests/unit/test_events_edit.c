@@ -422,6 +422,24 @@ static void test_append_makes_a_unique_slug(void **state)
     assert_string_equal(id, "sco-summit-4");
     free(id);
     free(again);
+
+    /* an id given is kept, unless an event has it: then the error is there */
+    event.id = "sco-summit-astana";
+    again = append(result, &event, &id);
+    assert_string_equal(id, "sco-summit-astana");
+    assert_non_null(strstr(again, "{ \"id\": \"sco-summit-astana\", \"title\": \"SCO Summit\""));
+    free(id);
+    free(again);
+    event.id = "sco-summit-2";
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_added_event added;
+    assert_null(almanac_events_append(result, strlen(result), &event, &added, &diags));
+    assert_null(added.id);
+    assert_int_equal(diags.count, 1);
+    assert_string_equal(diags.items[0].pointer, "/events/1");
+    assert_int_equal(diags.items[0].offset, strstr(text, "{ \"id\": \"sco-summit-2\"") - text);
+    almanac_diagnostics_free(&diags);
     free(result);
 }
 
