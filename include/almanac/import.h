@@ -8,6 +8,11 @@
  *   ... check json with almanac_load()/almanac_validate(), write it ...
  *   free(json); almanac_document_free(doc); almanac_importer_free(im);
  *
+ * almanac_events_merge() edits the file's text rather than printing it
+ * anew: events, feeds and the calendar it does not change keep their
+ * bytes, a changed event only its changed members', new events and feeds
+ * follow the last ones in the file's own layout (see almanac/edit.h).
+ *
  * libical parses; a pre-scan of the raw text gives each diagnostic its line
  * (libical keeps none) and lets the events of a file with unbalanced
  * BEGIN/END still be read. Severities:
