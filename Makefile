@@ -5,17 +5,43 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR = $(PREFIX)/include
+DATADIR  = $(PREFIX)/share/almanac
 MANDIR   = $(PREFIX)/share/man/man1
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
+
+# The library's version comes from its header; the soname's major number
+# changes when the public API breaks (0 while it may still do so).
+VERSION := $(shell sed -n 's/^\#define ALMANAC_VERSION "\(.*\)"$$/\1/p' include/almanac/render.h)
+SOVERSION = 0
 
 CC      ?= cc
 PKGS     = libical libcjson libmicrohttpd zlib icu-i18n
-WARN     = -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes
-# Flags from pkg-config are expanded when a recipe runs, after `deps` has
-# made sure the packages are there.
+# Packagers' CFLAGS, CPPFLAGS and LDFLAGS (hardening, optimisation) come
+# after ours, so theirs win; WERROR=0 keeps warnings from failing a build
+# with another compiler, which development builds (the default) do not.
+WERROR  ?= 1
+WARN     = -Wall -Wextra -Wshadow -Wconversion -Wstrict-prototypes $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -pthread $(WARN) $(CFLAGS) -Iinclude -Isrc \
-             $(shell pkg-config --cflags $(PKGS)) -MMD -MP
+# Flags from pkg-config are expanded when a recipe runs, after `deps` has
+# made sure the packages are there. Objects are position-independent and
+# hide every symbol a public header does not mark ALMANAC_API, so the same
+# objects make the static and the shared library.
+ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -pthread -fPIC -fvisibility=hidden $(WARN) \
+             -Iinclude -Isrc $(shell pkg-config --cflags $(PKGS)) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS_ALL = $(shell pkg-config --libs $(PKGS)) -pthread
+
+# Quiet by default: one line per file built; V=1 shows the commands.
+ifeq ($(V),1)
+Q =
+say = @:
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
 
 SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -48,10 +74,14 @@ REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
 FUZZ_SECONDS ?= 30
 
 .PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
-        bench bench-deps bench-serve stress install uninstall clean check-out screenshots bench-page
+        bench bench-deps bench-serve stress install uninstall clean screenshots bench-page FORCE
 
 all: $(B)/almanac
 
+# NO_DEPS=1: the packages are the packager's business; install nothing.
+ifeq ($(NO_DEPS),1)
+deps test-deps fuzz-deps bench-deps: ; @:
+else
 deps:
 	@sh scripts/install-deps
 
@@ -63,36 +93,62 @@ fuzz-deps:
 
 bench-deps:
 	@sh scripts/install-deps --bench
+endif
 
 $(B)/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(say) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/asan/%.o: src/%.c | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
+	$(say) CC-ASAN $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
 
 $(B)/libalmanac.a: $(LIB_OBJ)
-	$(AR) rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# The shared library: libalmanac.so.VERSION, soname libalmanac.so.SOVERSION;
+# only the ALMANAC_API functions are exported.
+SHLIB = $(B)/libalmanac.so.$(VERSION)
+$(SHLIB): $(LIB_OBJ)
+	$(say) LINK $@
+	$(Q)$(CC) -shared -Wl,-soname,libalmanac.so.$(SOVERSION) -Wl,--no-undefined $(CFLAGS) \
+	    $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+# Written at every install: PREFIX may differ from the last one.
+$(B)/almanac.pc: FORCE
+	$(say) GEN $@
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' 'libdir=$(LIBDIR)' '' \
+	    'Name: almanac' \
+	    'Description: Validate a file of dated events and turn it into iCalendar feeds and a timeline' \
+	    'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lalmanac' 'Libs.private: -pthread' > $@
 
 $(B)/asan/libalmanac.a: $(ASAN_OBJ)
-	$(AR) rcs $@ $^
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/almanac: $(B)/obj/main.o $(B)/libalmanac.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS_ALL)
+$(B)/almanac: $(B)/obj/main.o $(B)/obj/cli.o $(B)/libalmanac.a
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 # The sanitized binary the end-to-end tests run.
-$(B)/asan/almanac: $(B)/asan/main.o $(B)/asan/libalmanac.a
-	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS_ALL)
+$(B)/asan/almanac: $(B)/asan/main.o $(B)/asan/cli.o $(B)/asan/libalmanac.a
+	$(say) LINK $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS_ALL)
 
 $(B)/tests/%: tests/unit/%.c $(B)/asan/libalmanac.a | test-deps
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SANITIZE) $(shell pkg-config --cflags cmocka) -o $@ $< \
+	$(say) CC-TEST $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< \
 	    $(B)/asan/libalmanac.a $(LDLIBS_ALL) $(shell pkg-config --libs cmocka)
 
 $(B)/fuzz/obj/%.o: src/%.c | fuzz-deps
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+	$(say) CC-FUZZ $<
+	$(Q)$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
 
 $(B)/fuzz/libalmanac.a: $(FUZZ_OBJ)
 	$(AR) rcs $@ $^
@@ -103,7 +159,8 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/libalmanac.a | fuzz-deps
 
 $(B)/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(B)/asan/libalmanac.a | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ tests/fuzz/replay.c $< $(B)/asan/libalmanac.a \
+	$(say) CC-TEST $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -o $@ tests/fuzz/replay.c $< $(B)/asan/libalmanac.a \
 	    $(LDLIBS_ALL)
 
 # Validate events.json, write out/, print the timeline.
@@ -124,7 +181,10 @@ e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
 	    sh tests/e2e/page.sh $(B)/asan/almanac || status=1; \
 	    sh tests/e2e/files.sh $(B)/asan/almanac || status=1; \
 	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \
-	    sh tests/e2e/durability.sh $(B)/almanac || status=1; exit $$status
+	    sh tests/e2e/durability.sh $(B)/almanac || status=1; \
+	    sh tests/e2e/cli.sh $(B)/asan/almanac || status=1; \
+	    sh tests/e2e/edit.sh $(B)/asan/almanac || status=1; \
+	    sh tests/install/run.sh || status=1; exit $$status
 
 # How long the page of a 1,000- and a 10,000-event archive takes to open in
 # chromium (first paint, and loaded with its filters working); above 1,000
@@ -152,7 +212,8 @@ screenshots: $(B)/almanac | test-deps
 # The LD_PRELOAD library that makes the Nth file-system call fail.
 $(B)/tests/faultinject.so: tests/faultinject/faultinject.c
 	@mkdir -p $(@D)
-	$(CC) -std=c11 $(WARN) -O1 -g -shared -fPIC -o $@ $< -ldl
+	$(say) CC-TEST $<
+	$(Q)$(CC) -std=c11 $(WARN) -O1 -g -shared -fPIC -o $@ $< -ldl
 
 # Every test input once more, unsanitized, under valgrind memcheck.
 leakcheck: $(B)/almanac | test-deps
@@ -202,16 +263,53 @@ STRESS_SECONDS ?= 75
 stress: $(B)/asan/almanac | test-deps
 	@sh tests/e2e/stress.sh $(B)/asan/almanac $(STRESS_SECONDS)
 
-install: $(B)/almanac
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+# Shell completions, written by almanac itself from its table of commands
+# and options, so they cannot drift from what it accepts.
+COMPLETIONS = $(B)/completions/almanac.bash $(B)/completions/_almanac $(B)/completions/almanac.fish
+$(B)/completions/almanac.bash: $(B)/almanac
+	@mkdir -p $(@D)
+	$(Q)$(abspath $(B))/almanac completions bash > $@.tmp && mv $@.tmp $@
+$(B)/completions/_almanac: $(B)/almanac
+	@mkdir -p $(@D)
+	$(Q)$(abspath $(B))/almanac completions zsh > $@.tmp && mv $@.tmp $@
+$(B)/completions/almanac.fish: $(B)/almanac
+	@mkdir -p $(@D)
+	$(Q)$(abspath $(B))/almanac completions fish > $@.tmp && mv $@.tmp $@
+
+HEADERS = $(wildcard include/almanac/*.h)
+# What make install puts where; make uninstall removes exactly this list.
+INSTALLED = $(BINDIR)/almanac $(MANDIR)/almanac.1 \
+            $(HEADERS:include/%=$(INCLUDEDIR)/%) \
+            $(LIBDIR)/libalmanac.a $(LIBDIR)/libalmanac.so.$(VERSION) \
+            $(LIBDIR)/libalmanac.so.$(SOVERSION) $(LIBDIR)/libalmanac.so \
+            $(LIBDIR)/pkgconfig/almanac.pc $(DATADIR)/events.schema.json \
+            $(BASHCOMPDIR)/almanac $(ZSHCOMPDIR)/_almanac $(FISHCOMPDIR)/almanac.fish
+
+install: $(B)/almanac $(B)/libalmanac.a $(SHLIB) $(B)/almanac.pc $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(INCLUDEDIR)/almanac \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(DATADIR) $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(B)/almanac $(DESTDIR)$(BINDIR)/almanac
 	install -m 644 docs/almanac.1 $(DESTDIR)$(MANDIR)/almanac.1
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/almanac/
+	install -m 644 $(B)/libalmanac.a $(DESTDIR)$(LIBDIR)/libalmanac.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libalmanac.so.$(VERSION)
+	ln -sf libalmanac.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libalmanac.so.$(SOVERSION)
+	ln -sf libalmanac.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libalmanac.so
+	install -m 644 $(B)/almanac.pc $(DESTDIR)$(LIBDIR)/pkgconfig/almanac.pc
+	install -m 644 schema/events.schema.json $(DESTDIR)$(DATADIR)/events.schema.json
+	install -m 644 $(B)/completions/almanac.bash $(DESTDIR)$(BASHCOMPDIR)/almanac
+	install -m 644 $(B)/completions/_almanac $(DESTDIR)$(ZSHCOMPDIR)/_almanac
+	install -m 644 $(B)/completions/almanac.fish $(DESTDIR)$(FISHCOMPDIR)/almanac.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/almanac $(DESTDIR)$(MANDIR)/almanac.1
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/almanac $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf $(B)
 
--include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d \
+FORCE:
+
+-include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d $(B)/obj/cli.d $(B)/asan/cli.d \
          $(UNITS:=.d)

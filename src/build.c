@@ -407,10 +407,24 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
     hash_job job = {doc, stamps, NULL};
     if (result == 0)
         result = parallel_for(doc->event_count, 1024, workers, hash_events, &job);
-    for (size_t i = 0; result == 0 && i < doc->event_count; i++)
-        if (stamps->event_hashes[i] != 0) /* 0: in no feed, needs no stamp */
-            stamps->events[i] = next_stamp(find_record(&state, false, doc->events[i].id),
-                                           stamps->event_hashes[i], now);
+    size_t matched = 0;
+    for (size_t i = 0; result == 0 && i < doc->event_count; i++) {
+        if (stamps->event_hashes[i] == 0) /* 0: in no feed, needs no stamp */
+            continue;
+        const state_record *previous = find_record(&state, false, doc->events[i].id);
+        stamps->events[i] = next_stamp(previous, stamps->event_hashes[i], now);
+        matched += previous != NULL;
+        stamps->added += previous == NULL;
+        if (previous != NULL && previous->hash != stamps->event_hashes[i]) {
+            if (stamps->changed < ALMANAC_REPORT_IDS)
+                stamps->changed_events[stamps->changed] = i;
+            stamps->changed++;
+        }
+    }
+    size_t recorded = 0;
+    for (size_t i = 0; i < state.count; i++)
+        recorded += !state.records[i].is_feed;
+    stamps->removed = recorded > matched ? recorded - matched : 0;
     job.order = almanac_document_sorted(doc);
     if (job.order == NULL && doc->event_count > 0)
         result = -1;
@@ -554,7 +568,8 @@ static int render_range(void *ctx, unsigned worker, size_t begin, size_t end)
  * VEVENT serialised once for all of them; or outputs of the other kinds,
  * each on a core of its own. */
 static int render_outputs(const almanac_document *doc, const almanac_stamps *stamps,
-                          output *o, size_t count, int64_t now)
+                          output *o, size_t count, int64_t now,
+                          const almanac_build_options *build)
 {
     if (o[0].kind != OUTPUT_FEED) {
         render_job job = {doc, stamps, o};
@@ -566,7 +581,9 @@ static int render_outputs(const almanac_document *doc, const almanac_stamps *sta
         options[k] = (almanac_ics_options){
             .feed = o[k].feed, .stamps = stamps->events, .default_modified = now,
             .calendar_modified = stamps->feeds[o[k].feed_index].modified,
-            .no_alarms = !doc->calendar.alarms_in_feeds};
+            .no_alarms = !doc->calendar.alarms_in_feeds,
+            .progress = build != NULL ? build->progress : NULL,
+            .progress_context = build != NULL ? build->context : NULL};
         outs[k] = o[k].file.stream;
     }
     int result = almanac_render_ics_feeds(doc, options, outs, count);
@@ -608,7 +625,7 @@ static void io_error(almanac_diagnostics *diags, const char *what, const char *p
  * each as a temporary file in DIR. Returns 0, or -1 after a diagnostic. */
 static int write_outputs(const almanac_document *doc, const almanac_stamps *stamps,
                          const char *dir, output *o, size_t count, int64_t now,
-                         almanac_diagnostics *diags)
+                         const almanac_build_options *options, almanac_diagnostics *diags)
 {
     for (size_t k = 0; k < count; k++) {
         if (atomic_open(&o[k].file, dir, o[k].name) != 0) {
@@ -617,7 +634,7 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
         }
         almanac_stream_single_writer(o[k].file.stream); /* this thread's alone */
     }
-    if (render_outputs(doc, stamps, o, count, now) != 0) {
+    if (render_outputs(doc, stamps, o, count, now, options) != 0) {
         const output *failed = failed_output(o, count);
         errno = failed->error;
         io_error(diags, "cannot write", failed->file.path);
@@ -810,8 +827,31 @@ static int commit_outputs(const char *dir, output *outputs, size_t count,
     return 0;
 }
 
+/* The summary of a build that succeeded. */
+static void fill_report(const almanac_document *doc, const almanac_stamps *stamps,
+                        size_t count, almanac_build_report *report)
+{
+    memset(report, 0, sizeof *report);
+    report->feeds = doc->feed_count + 1;
+    report->files = count;
+    report->removed_files = stamps->stale_count;
+    report->added = stamps->added;
+    report->changed = stamps->changed;
+    report->removed = stamps->removed;
+    for (size_t i = 0; i < stamps->changed && i < ALMANAC_REPORT_IDS; i++)
+        report->changed_ids[i] = doc->events[stamps->changed_events[i]].id;
+}
+
 int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
                   almanac_diagnostics *diags)
+{
+    almanac_build_report report;
+    return almanac_build_reported(doc, dir, now, NULL, &report, diags);
+}
+
+int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t now,
+                           const almanac_build_options *options, almanac_build_report *report,
+                           almanac_diagnostics *diags)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
         io_error(diags, "cannot create the output directory", dir);
@@ -852,10 +892,12 @@ int almanac_build(const almanac_document *doc, const char *dir, int64_t now,
     /* Phase one: every output complete and on disk under a temporary name. */
     for (size_t i = 0, n = 0; result == 0 && i < count; i += n) {
         n = output_group(&outputs[i], count - i);
-        result = write_outputs(doc, &stamps, dir, &outputs[i], n, now, diags);
+        result = write_outputs(doc, &stamps, dir, &outputs[i], n, now, options, diags);
     }
     if (result == 0)
         result = commit_outputs(dir, outputs, count, &stamps, steps, diags);
+    if (result == 0)
+        fill_report(doc, &stamps, count, report);
     /* The temporary files: unfinished outputs, or after a commit the old
      * content, which is no longer needed. */
     for (size_t i = 0; outputs != NULL && i < count; i++)

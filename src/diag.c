@@ -195,23 +195,26 @@ static void print_json_string(FILE *stream, const char *s)
     fputc('"', stream);
 }
 
-static void print_json(const almanac_diagnostics *list, FILE *stream,
-                       const char *filename)
+int almanac_diagnostics_print_json(const almanac_diagnostics *const *lists,
+                                   const char *const *filenames, size_t count, FILE *stream)
 {
+    size_t printed = 0;
     fputs("[", stream);
-    for (size_t i = 0; i < list->count; i++) {
-        const almanac_diagnostic *d = &list->items[i];
-        fputs(i ? ",\n " : "\n ", stream);
-        fputs("{\"file\": ", stream);
-        print_json_string(stream, filename);
-        fprintf(stream, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"pointer\": ",
-                d->line, d->column, d->severity == ALMANAC_ERROR ? "error" : "warning");
-        print_json_string(stream, d->pointer);
-        fputs(", \"message\": ", stream);
-        print_json_string(stream, d->message);
-        fputs("}", stream);
-    }
-    fputs(list->count ? "\n]\n" : "]\n", stream);
+    for (size_t f = 0; f < count; f++)
+        for (size_t i = 0; i < lists[f]->count; i++) {
+            const almanac_diagnostic *d = &lists[f]->items[i];
+            fputs(printed++ ? ",\n " : "\n ", stream);
+            fputs("{\"file\": ", stream);
+            print_json_string(stream, filenames[f]);
+            fprintf(stream, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"pointer\": ",
+                    d->line, d->column, d->severity == ALMANAC_ERROR ? "error" : "warning");
+            print_json_string(stream, d->pointer);
+            fputs(", \"message\": ", stream);
+            print_json_string(stream, d->message);
+            fputs("}", stream);
+        }
+    fputs(printed ? "\n]\n" : "]\n", stream);
+    return ferror(stream) ? -1 : 0;
 }
 
 static void print_count(FILE *stream, size_t n, const char *noun)
@@ -257,7 +260,7 @@ int almanac_diagnostics_print(const almanac_diagnostics *list, FILE *stream,
                               bool color)
 {
     if (format == ALMANAC_DIAG_JSON)
-        print_json(list, stream, filename);
+        almanac_diagnostics_print_json(&list, &filename, 1, stream);
     else
         print_text(list, stream, filename, color);
     return fflush(stream) == 0 && !ferror(stream) ? 0 : -1;

@@ -1,6 +1,7 @@
 /*
- * main.c - the almanac command line. Parses options, calls the library,
- * prints diagnostics and maps the outcome to an exit status:
+ * main.c - the almanac command line. Parses options (with the table in
+ * cli.c), calls the library, prints diagnostics and maps the outcome to an
+ * exit status:
  *   0 success, 1 the input is invalid, 2 usage error, 3 I/O error.
  */
 #include <errno.h>
@@ -13,26 +14,29 @@
 #include <unistd.h>
 
 #include "almanac/almanac.h"
-#include "almanac/import.h"
+#include "cli.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
-typedef enum { CMD_CHECK, CMD_BUILD, CMD_ICS, CMD_TIMELINE, CMD_SERVE, CMD_IMPORT } command;
-
 typedef struct {
-    command cmd;
-    const char *input;
+    cli_command cmd;
+    const char *input;    /* the events file: the first FILE, or ./events.json */
+    const char **inputs;  /* every FILE, in order (check, fmt, import take several) */
+    size_t input_count;
+    const char *word;     /* completions SHELL, help COMMAND */
     const char *output_dir;
     bool output_set;      /* -o given: import writes that file */
     const char *merge;    /* import --merge FILE */
-    const char **inputs;  /* import: every FILE.ics, in order */
-    size_t input_count;
     const char *feed;
     unsigned width;
     almanac_diag_format diag_format;
     bool strict;
+    bool quiet;           /* no summary line, no progress */
     bool color; /* diagnostics in colour: --color, or auto (a terminal) */
     const char *format;  /* --format, read once the command is known */
+    const char *status;  /* --status, read once the command is known */
+    almanac_new_event event; /* add: the event (its tags are TAGS) */
+    bool fmt_check;      /* fmt --check: report, change nothing */
     /* timeline filters; the feed is resolved once the file is loaded */
     almanac_timeline_options timeline;
     const char *tags[64];
@@ -42,96 +46,7 @@ typedef struct {
     const char *listen; /* serve: ADDRESS:PORT */
     bool watch;         /* serve: rebuild when the file changes */
     bool no_alarms;     /* ics: leave reminders out */
-} cli_options;
-
-static const char usage_text[] =
-    "usage: almanac COMMAND [FILE] [OPTIONS]\n"
-    "\n"
-    "Validates a file of dated events (events.json) and turns it into\n"
-    "iCalendar feeds and a printable timeline.\n"
-    "\n"
-    "commands:\n"
-    "  check    [FILE]             validate, print diagnostics\n"
-    "  build    [FILE] [-o DIR]    validate, then write every feed, the timeline\n"
-    "                              and the build state into DIR (default out/)\n"
-    "  ics      [FILE] [--feed ID] write one feed (default: all events) to stdout\n"
-    "  timeline [FILE] [FILTERS]   print the chronological timeline\n"
-    "  serve    [FILE] [-o DIR] [--listen ADDR:PORT] [--watch]\n"
-    "                              build, then publish DIR over HTTP for calendar\n"
-    "                              apps to subscribe to (default 127.0.0.1:8080)\n"
-    "  import   [FILE.ics ...] [-o FILE] [--merge FILE]\n"
-    "                              turn iCalendar files (default: standard\n"
-    "                              input) into an events file, on stdout or\n"
-    "                              into -o FILE; --merge adds them to FILE\n"
-    "\n"
-    "FILE defaults to ./events.json; - reads standard input.\n"
-    "\n"
-    "options:\n"
-    "  -o, --output DIR     output directory for build; ics reads the build state\n"
-    "                       there, so its output matches the built feed (default out);\n"
-    "                       import: the events file to write\n"
-    "      --merge FILE     import: add the events to FILE, matching by id, and\n"
-    "                       write it back (or to -o)\n"
-    "  -f, --feed ID        the feed to write (ics), or to show (timeline)\n"
-    "      --no-alarms      ics: leave every event's reminders (VALARM) out\n"
-    "  -w, --width N        wrap the timeline to N columns (default: the terminal's,\n"
-    "                       or 80)\n"
-    "      --format FORMAT  timeline: text (default), markdown, html or json;\n"
-    "                       other commands: diagnostics as text (default) or json\n"
-    "\n"
-    "timeline filters (an event is kept when it matches all of them):\n"
-    "      --from DATE      events that end on or after DATE (2022, 2022-10, ...)\n"
-    "      --to DATE        events that start on or before DATE\n"
-    "  -t, --tag TAG        events with this tag (repeat: any of them)\n"
-    "  -s, --status LIST    confirmed, tentative (or planned), cancelled; commas\n"
-    "  -r, --reverse        latest first\n"
-    "      --no-details     dates and titles only\n"
-    "\n"
-    "series, reminders and people (events.json; README \"Series, reminders and people\"):\n"
-    "  \"repeat\": {\"frequency\": \"weekly\", \"days\": [\"tuesday\"], \"count\": 10}\n"
-    "            or an RRULE value: \"FREQ=MONTHLY;BYDAY=2TU;UNTIL=20240611T140000Z\"\n"
-    "  \"extra_dates\", \"excluded_dates\": [\"2025-04-15T09:30\"]     (RDATE, EXDATE)\n"
-    "  \"overrides\": [{\"occurrence\": \"2025-04-22T09:30\", \"start\": \"2025-04-23T09:30\"},\n"
-    "                {\"occurrence\": \"2025-04-29T09:30\", \"status\": \"cancelled\"}]\n"
-    "  \"alarms\": [{\"before\": \"PT30M\"}]     also \"after\", \"at\" (UTC), \"of\": \"end\"\n"
-    "  \"organizer\": {\"name\": \"Dilnoza Karimova\", \"email\": \"d.karimova@example.org\"}\n"
-    "  \"attendees\": [{\"email\": \"j.weber@example.org\", \"role\": \"chair\",\n"
-    "                 \"status\": \"accepted\"}]\n"
-    "  \"color\": \"teal\", \"image\": URL, \"attachments\": [URL]\n"
-    "  calendar: \"alarms\" (every event's default), \"alarms_in_feeds\": false\n"
-    "  With --from or --to, the timeline shows each occurrence in its place\n"
-    "  (without --to, up to a year after --from).\n"
-    "\n"
-    "serve options:\n"
-    "  -l, --listen ADDR:PORT  where to listen (default " ALMANAC_DEFAULT_LISTEN "; port 0:\n"
-    "                       any free one); other machines only when asked,\n"
-    "                       e.g. 0.0.0.0:8080\n"
-    "      --watch          rebuild when FILE changes; an invalid edit is reported\n"
-    "                       and the last good build stays served\n"
-    "\n"
-    "other options:\n"
-    "      --partial-dates SPEC\n"
-    "                       how feeds show events known only to the month or\n"
-    "                       year (build, ics): span, first-day or omit for\n"
-    "                       both, or e.g. month=first-day,year=omit; overrides\n"
-    "                       the calendar's \"partial_dates\"\n"
-    "      --strict         treat warnings as errors\n"
-    "      --color WHEN     colour diagnostics: auto (default: on a terminal,\n"
-    "                       unless NO_COLOR is set), always or never\n"
-    "  -h, --help           show this help and exit\n"
-    "  -V, --version        show the version and exit\n"
-    "\n"
-    "exit status:\n"
-    "  0  success (warnings alone do not fail, unless --strict)\n"
-    "  1  the input is invalid: diagnostics on stderr\n"
-    "  2  usage error\n"
-    "  3  I/O error: a file could not be read or written; nothing was replaced\n"
-    "\n"
-    "environment:\n"
-    "  SOURCE_DATE_EPOCH    time stamp for events that changed (default: now)\n"
-    "  NO_COLOR             no colour in diagnostics\n"
-    "  ALMANAC_THREADS      threads for reading input, ics and build, 1-16 (default:\n"
-    "                       one per core); the output is the same for any number\n";
+} command_line;
 
 static int usage_error(const char *message, const char *detail)
 {
@@ -140,17 +55,32 @@ static int usage_error(const char *message, const char *detail)
     return EXIT_USAGE;
 }
 
-static bool parse_command(const char *word, command *cmd)
+/* The name diagnostics give PATH: "-" is standard input. */
+static const char *display_name(const char *path)
 {
-    static const struct { const char *name; command cmd; } table[] = {
-        {"check", CMD_CHECK},       {"build", CMD_BUILD}, {"ics", CMD_ICS},
-        {"timeline", CMD_TIMELINE}, {"serve", CMD_SERVE}, {"import", CMD_IMPORT}};
-    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(word, table[i].name) == 0) {
-            *cmd = table[i].cmd;
-            return true;
-        }
-    return false;
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
+static int unknown_command(const char *word)
+{
+    const char *suggestion = cli_command_suggest(word);
+    if (suggestion != NULL)
+        fprintf(stderr, "almanac: unknown command '%s'; did you mean '%s'?\n", word, suggestion);
+    else
+        fprintf(stderr, "almanac: unknown command '%s'\n", word);
+    fputs("try 'almanac --help'\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* An option given to a command it does not apply to. */
+static int misplaced_option(int id, cli_command cmd)
+{
+    char commands[160];
+    cli_option_commands(id, commands, sizeof commands);
+    fprintf(stderr, "almanac: --%s does not apply to %s; it goes with %s\n"
+            "try 'almanac %s --help'\n", cli_option_long_name(id), cli_commands[cmd].name,
+            commands, cli_commands[cmd].name);
+    return EXIT_USAGE;
 }
 
 /* Colour on a terminal only, and never when NO_COLOR is set (no-color.org). */
@@ -162,7 +92,7 @@ static bool color_auto(void)
 }
 
 /* "POLICY" sets both; "month=POLICY,year=POLICY" (either or both) sets each. */
-static bool parse_partial_dates(const char *spec, cli_options *o)
+static bool parse_partial_dates(const char *spec, command_line *o)
 {
     almanac_partial_policy policy;
     if (almanac_partial_policy_parse(spec, &policy)) {
@@ -216,12 +146,14 @@ static bool parse_statuses(const char *list, unsigned *statuses)
 
 /* --format names the command's output: the timeline's format, or else the
  * diagnostics'. Returns -1 to go on, or the usage error's exit status. */
-static int parse_format(cli_options *o)
+/* --format names the command's output: the timeline's format, or else the
+ * diagnostics'. Returns -1 to go on, or the usage error's exit status. */
+static int parse_format(command_line *o)
 {
     static const char *const timeline_formats[] = {"text", "markdown", "html", "json"};
     if (o->format == NULL)
         return -1;
-    if (o->cmd == CMD_TIMELINE) {
+    if (o->cmd == CLI_TIMELINE) {
         for (size_t i = 0; i < sizeof timeline_formats / sizeof timeline_formats[0]; i++)
             if (strcmp(o->format, timeline_formats[i]) == 0)
                 return -1;
@@ -234,7 +166,6 @@ static int parse_format(cli_options *o)
     return -1;
 }
 
-/* Returns -1 to go on, or the exit status to end with. */
 /* SOURCE_DATE_EPOCH as a time almanac can stamp, or -1 when it is set but
  * is not one: a reproducible build must not quietly use the clock instead
  * (reproducible-builds.org's specification says to fail). */
@@ -264,139 +195,124 @@ static int64_t build_time(void)
     return now < ALMANAC_TIME_MAX ? now : ALMANAC_TIME_MAX;
 }
 
-static int parse_options(int argc, char **argv, cli_options *o)
+
+/* A FILE or word after the command, in order. */
+static int take_argument(command_line *o, const char *arg, size_t room)
 {
-    enum { OPT_FORMAT = 256, OPT_STRICT, OPT_COLOR, OPT_PARTIAL, OPT_FROM, OPT_TO,
-           OPT_NO_DETAILS, OPT_WATCH, OPT_MERGE, OPT_NO_ALARMS };
-    static const struct option long_options[] = {
-        {"output", required_argument, NULL, 'o'}, {"feed", required_argument, NULL, 'f'},
-        {"width", required_argument, NULL, 'w'},  {"format", required_argument, NULL, OPT_FORMAT},
-        {"strict", no_argument, NULL, OPT_STRICT}, {"help", no_argument, NULL, 'h'},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"partial-dates", required_argument, NULL, OPT_PARTIAL},
-        {"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},
-        {"tag", required_argument, NULL, 't'},     {"status", required_argument, NULL, 's'},
-        {"reverse", no_argument, NULL, 'r'},       {"no-details", no_argument, NULL, OPT_NO_DETAILS},
-        {"listen", required_argument, NULL, 'l'}, {"watch", no_argument, NULL, OPT_WATCH},
-        {"merge", required_argument, NULL, OPT_MERGE},
-        {"no-alarms", no_argument, NULL, OPT_NO_ALARMS},
-        {"version", no_argument, NULL, 'V'},      {NULL, 0, NULL, 0}};
-    *o = (cli_options){.input = "events.json", .output_dir = "out", .color = color_auto()};
-    static const char *inputs[1024];
-    o->inputs = inputs;
-    bool have_command = false, have_input = false;
-    int c;
-    opterr = 0;
-    almanac_timeline_filter *filter = &o->timeline.filter;
-    bool timeline_only = false; /* an option that only the timeline takes */
-    while ((c = getopt_long(argc, argv, "-o:f:w:t:s:l:rhV", long_options, NULL)) != -1) {
-        switch (c) {
-        case 1: /* a positional argument, in order */
-            if (!have_command) {
-                if (!parse_command(optarg, &o->cmd))
-                    return usage_error("unknown command", optarg);
-                have_command = true;
-            } else if (o->cmd == CMD_IMPORT) {
-                if (o->input_count == sizeof inputs / sizeof inputs[0])
-                    return usage_error("too many files", optarg);
-                inputs[o->input_count++] = optarg;
-            } else if (!have_input) {
-                o->input = optarg;
-                have_input = true;
-            } else {
-                return usage_error("too many arguments", optarg);
-            }
-            break;
-        case 'o': o->output_dir = optarg; o->output_set = true; break;
-        case OPT_MERGE: o->merge = optarg; break;
-        case OPT_NO_ALARMS: o->no_alarms = true; break;
-        case 'f': o->feed = optarg; break;
-        case 'w': {
-            char *end;
-            long width = strtol(optarg, &end, 10);
-            if (*end != '\0' || width < 20 || width > 1000)
-                return usage_error("--width takes a number from 20 to 1000", optarg);
-            o->width = (unsigned)width;
-            break;
-        }
-        case OPT_FORMAT: o->format = optarg; break;
-        case OPT_FROM:
-        case OPT_TO: {
-            almanac_date *date = c == OPT_FROM ? &filter->from : &filter->to;
-            almanac_date_error e = almanac_date_parse(optarg, strlen(optarg), date);
-            if (e != ALMANAC_DATE_OK)
-                return usage_error(almanac_date_error_text(e), optarg);
-            *(c == OPT_FROM ? &filter->has_from : &filter->has_to) = true;
-            timeline_only = true;
-            break;
-        }
-        case 't':
-            if (filter->tag_count == sizeof o->tags / sizeof o->tags[0])
-                return usage_error("too many --tag options", optarg);
-            o->tags[filter->tag_count++] = optarg;
-            filter->tags = o->tags;
-            timeline_only = true;
-            break;
-        case 's':
-            if (!parse_statuses(optarg, &filter->statuses))
-                return usage_error("--status takes confirmed, tentative (or planned) and "
-                                   "cancelled, separated by commas", optarg);
-            timeline_only = true;
-            break;
-        case 'r': filter->reverse = timeline_only = true; break;
-        case OPT_NO_DETAILS: o->timeline.no_details = timeline_only = true; break;
-        case OPT_STRICT: o->strict = true; break;
-        case 'l': {
-            char host[ALMANAC_HOST_MAX];
-            unsigned port;
-            if (!almanac_listen_parse(optarg, host, &port))
-                return usage_error("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080, "
-                                   "0.0.0.0:8080 or [::1]:8080", optarg);
-            o->listen = optarg;
-            break;
-        }
-        case OPT_WATCH: o->watch = true; break;
-        case OPT_PARTIAL:
-            if (!parse_partial_dates(optarg, o))
-                return usage_error("--partial-dates takes span, first-day or omit, or "
-                                   "month=POLICY,year=POLICY", optarg);
-            break;
-        case OPT_COLOR:
-            if (strcmp(optarg, "always") == 0)
-                o->color = true;
-            else if (strcmp(optarg, "never") == 0)
-                o->color = false;
-            else if (strcmp(optarg, "auto") == 0)
-                o->color = color_auto();
-            else
-                return usage_error("--color takes auto, always or never", optarg);
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
-        case 'V':
-            puts("almanac " ALMANAC_VERSION);
-            return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
-        default:
-            return usage_error("unknown or incomplete option", argv[optind - 1]);
-        }
+    cli_files files = cli_commands[o->cmd].files;
+    if (files == CLI_FILES_NONE && o->word == NULL) {
+        o->word = arg;
+        return -1;
     }
-    if (!have_command)
-        return usage_error("missing command (check, build, ics, timeline, serve or import)", NULL);
-    if (o->no_alarms && o->cmd != CMD_ICS)
-        return usage_error("--no-alarms goes with the ics command", NULL);
-    if (o->merge != NULL && o->cmd != CMD_IMPORT)
-        return usage_error("--merge goes with the import command", NULL);
-    if (o->feed != NULL && o->cmd != CMD_ICS && o->cmd != CMD_TIMELINE)
-        return usage_error("--feed goes with the ics and timeline commands", NULL);
-    if ((o->listen != NULL || o->watch) && o->cmd != CMD_SERVE)
-        return usage_error("--listen and --watch go with the serve command", NULL);
+    if (files == CLI_FILES_NONE || (files == CLI_FILES_ONE && o->input_count == 1))
+        return usage_error("too many arguments", arg);
+    if (o->input_count == room)
+        return usage_error("too many files", arg);
+    o->inputs[o->input_count++] = arg;
+    return -1;
+}
+
+/* What an option's argument says; -1 to go on, or the usage error's status. */
+static int take_option(command_line *o, int c, const char *arg)
+{
+    almanac_timeline_filter *filter = &o->timeline.filter;
+    switch (c) {
+    case 'o': o->output_dir = arg; o->output_set = true; break;
+    case CLI_OPT_MERGE: o->merge = arg; break;
+    case CLI_OPT_NO_ALARMS: o->no_alarms = true; break;
+    case 'f': o->feed = arg; break;
+    case 'w': {
+        char *end;
+        long width = strtol(arg, &end, 10);
+        if (*end != '\0' || width < 20 || width > 1000)
+            return usage_error("--width takes a number from 20 to 1000", arg);
+        o->width = (unsigned)width;
+        break;
+    }
+    case CLI_OPT_FORMAT: o->format = arg; break;
+    case CLI_OPT_FROM:
+    case CLI_OPT_TO: {
+        almanac_date *date = c == CLI_OPT_FROM ? &filter->from : &filter->to;
+        almanac_date_error e = almanac_date_parse(arg, strlen(arg), date);
+        if (e != ALMANAC_DATE_OK)
+            return usage_error(almanac_date_error_text(e), arg);
+        *(c == CLI_OPT_FROM ? &filter->has_from : &filter->has_to) = true;
+        break;
+    }
+    case 't':
+        if (filter->tag_count == sizeof o->tags / sizeof o->tags[0])
+            return usage_error("too many --tag options", arg);
+        o->tags[filter->tag_count++] = arg;
+        break;
+    case 's': o->status = arg; break;
+    case 'r': filter->reverse = true; break;
+    case CLI_OPT_NO_DETAILS: o->timeline.no_details = true; break;
+    case CLI_OPT_TITLE: o->event.title = arg; break;
+    case CLI_OPT_START: o->event.start = arg; break;
+    case CLI_OPT_END: o->event.end = arg; break;
+    case CLI_OPT_TIMEZONE: o->event.timezone = arg; break;
+    case CLI_OPT_LOCATION: o->event.location = arg; break;
+    case CLI_OPT_DESCRIPTION: o->event.description = arg; break;
+    case CLI_OPT_URL: o->event.url = arg; break;
+    case CLI_OPT_ID: o->event.id = arg; break;
+    case CLI_OPT_CHECK_ONLY: o->fmt_check = true; break;
+    case CLI_OPT_STRICT: o->strict = true; break;
+    case 'q': o->quiet = true; break;
+    case 'l': {
+        char host[ALMANAC_HOST_MAX];
+        unsigned port;
+        if (!almanac_listen_parse(arg, host, &port))
+            return usage_error("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080, "
+                               "0.0.0.0:8080 or [::1]:8080", arg);
+        o->listen = arg;
+        break;
+    }
+    case CLI_OPT_WATCH: o->watch = true; break;
+    case CLI_OPT_PARTIAL:
+        if (!parse_partial_dates(arg, o))
+            return usage_error("--partial-dates takes span, first-day or omit, or "
+                               "month=POLICY,year=POLICY", arg);
+        break;
+    case CLI_OPT_COLOR:
+        if (strcmp(arg, "always") == 0)
+            o->color = true;
+        else if (strcmp(arg, "never") == 0)
+            o->color = false;
+        else if (strcmp(arg, "auto") == 0)
+            o->color = color_auto();
+        else
+            return usage_error("--color takes auto, always or never", arg);
+        break;
+    default:
+        return usage_error("unknown or incomplete option", arg);
+    }
+    return -1;
+}
+
+/* What holds for the command and its options together. */
+static int check_combination(command_line *o)
+{
+    almanac_timeline_filter *filter = &o->timeline.filter;
+    o->input = o->input_count > 0 ? o->inputs[0] : "events.json";
     if (o->watch && strcmp(o->input, "-") == 0)
         return usage_error("--watch needs a file, not standard input", NULL);
-    if (timeline_only && o->cmd != CMD_TIMELINE)
-        return usage_error("filters go with the timeline command", NULL);
+    if (o->cmd == CLI_ADD) {
+        if (o->event.title == NULL || o->event.start == NULL)
+            return usage_error("add needs --title and --start", NULL);
+        if (strcmp(o->input, "-") == 0)
+            return usage_error("add changes FILE in place: give a file, not standard input", NULL);
+        o->event.tags = o->tags;
+        o->event.tag_count = filter->tag_count;
+        o->event.status = o->status;
+    }
+    if (o->cmd == CLI_TIMELINE) {
+        filter->tags = filter->tag_count > 0 ? o->tags : NULL;
+        if (o->status != NULL && !parse_statuses(o->status, &filter->statuses))
+            return usage_error("--status takes confirmed, tentative (or planned) and "
+                               "cancelled, separated by commas", o->status);
+    }
     const char *epoch;
-    if ((o->cmd == CMD_BUILD || o->cmd == CMD_ICS || o->cmd == CMD_SERVE) &&
+    if ((o->cmd == CLI_BUILD || o->cmd == CLI_ICS || o->cmd == CLI_SERVE) &&
         source_date_epoch(&epoch) < 0)
         return usage_error("SOURCE_DATE_EPOCH must be a Unix time in seconds from 0 to "
                            "32503679999 (2999-12-31T23:59:59Z)", epoch);
@@ -405,6 +321,61 @@ static int parse_options(int argc, char **argv, cli_options *o)
                             almanac_date_last_day(&filter->to)) > 0)
         return usage_error("--from is after --to, so no event could be shown", NULL);
     return parse_format(o);
+}
+
+/* --help and --version end the parse; the help is the command's when one
+ * came before. */
+static int print_and_exit(const command_line *o, bool have_command, int c)
+{
+    if (c == 'V')
+        puts("almanac " ALMANAC_VERSION);
+    else if (have_command)
+        cli_print_command_help(stdout, o->cmd);
+    else
+        cli_print_help(stdout);
+    return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
+}
+
+static int parse_options(int argc, char **argv, command_line *o)
+{
+    struct option long_options[64];
+    char short_options[64];
+    cli_getopt_tables(long_options, short_options, sizeof short_options);
+    *o = (command_line){.output_dir = "out", .color = color_auto()};
+    static const char *inputs[1024];
+    o->inputs = inputs;
+    int seen[64]; /* the options given, checked against the command at the end */
+    size_t seen_count = 0;
+    bool have_command = false;
+    int c, status;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+        if (c == 1 && !have_command) {
+            if (!cli_command_parse(optarg, &o->cmd))
+                return unknown_command(optarg);
+            have_command = true;
+            continue;
+        }
+        if (c == 1)
+            status = take_argument(o, optarg, sizeof inputs / sizeof inputs[0]);
+        else if (c == 'h' || c == 'V')
+            return print_and_exit(o, have_command, c);
+        else if (c == '?' || c == ':')
+            return usage_error("unknown or incomplete option", argv[optind - 1]);
+        else
+            status = take_option(o, c, optarg != NULL ? optarg : argv[optind - 1]);
+        if (status >= 0)
+            return status;
+        if (c != 1 && seen_count < sizeof seen / sizeof seen[0])
+            seen[seen_count++] = c;
+    }
+    if (!have_command)
+        return usage_error("missing command (check, build, ics, timeline, serve, import, add "
+                           "or fmt)", NULL);
+    for (size_t i = 0; i < seen_count; i++)
+        if (!cli_option_applies(seen[i], o->cmd))
+            return misplaced_option(seen[i], o->cmd);
+    return check_combination(o);
 }
 
 static unsigned terminal_width(void)
@@ -417,7 +388,7 @@ static unsigned terminal_width(void)
 
 /* The feed --feed names, in *FEED (NULL for none or "all"); false after
  * saying which feeds there are when there is no such feed. */
-static bool find_feed(const almanac_document *doc, const cli_options *o,
+static bool find_feed(const almanac_document *doc, const command_line *o,
                       const almanac_feed **feed)
 {
     *feed = NULL;
@@ -426,14 +397,14 @@ static bool find_feed(const almanac_document *doc, const cli_options *o,
     *feed = almanac_document_find_feed(doc, o->feed);
     if (*feed != NULL)
         return true;
-    fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, o->input);
+    fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, display_name(o->input));
     for (size_t i = 0; i < doc->feed_count; i++)
         fprintf(stderr, " %s", doc->feeds[i].id);
     fputs(" (and all)\n", stderr);
     return false;
 }
 
-static int run_timeline(const almanac_document *doc, const cli_options *o)
+static int run_timeline(const almanac_document *doc, const command_line *o)
 {
     almanac_timeline_options options = o->timeline;
     if (!find_feed(doc, o, &options.filter.feed))
@@ -456,7 +427,7 @@ static int run_timeline(const almanac_document *doc, const cli_options *o)
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
-static int run_ics(const almanac_document *doc, const cli_options *o, almanac_diagnostics *diags)
+static int run_ics(const almanac_document *doc, const command_line *o, almanac_diagnostics *diags)
 {
     const almanac_feed *feed;
     if (!find_feed(doc, o, &feed))
@@ -473,10 +444,84 @@ static int run_ics(const almanac_document *doc, const cli_options *o, almanac_di
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
-static almanac_document *load_input(const cli_options *o, int *status);
+static almanac_document *load_input(const command_line *o, int *status);
+
+static void print_count(const char *separator, size_t n, const char *what)
+{
+    if (n > 0)
+        fprintf(stderr, "%s%zu %s", separator, n, what);
+}
+
+/* One line on stderr of what a build did: "almanac: built out/ from
+ * events.json: 7 events, 6 feeds; 1 changed (SEQUENCE bumped: x), 1 added". */
+static void print_build_summary(const command_line *o, const almanac_document *doc,
+                                const char *verb, const almanac_build_report *r)
+{
+    if (o->quiet)
+        return;
+    fprintf(stderr, "almanac: %s %s from %s: %zu event%s, %zu feed%s, %zu files; ", verb,
+            o->output_dir, display_name(o->input), doc->event_count,
+            doc->event_count == 1 ? "" : "s", r->feeds, r->feeds == 1 ? "" : "s", r->files);
+    if (r->changed + r->added + r->removed == 0)
+        fputs("no event changed", stderr);
+    print_count("", r->changed, "changed");
+    for (size_t i = 0; i < r->changed && i < ALMANAC_REPORT_IDS; i++)
+        fprintf(stderr, "%s%s", i == 0 ? " (SEQUENCE bumped: " : ", ", r->changed_ids[i]);
+    if (r->changed > ALMANAC_REPORT_IDS)
+        fprintf(stderr, " and %zu more", r->changed - ALMANAC_REPORT_IDS);
+    if (r->changed > 0)
+        fputc(')', stderr);
+    print_count(r->changed ? ", " : "", r->added, "added");
+    print_count(r->changed + r->added ? ", " : "", r->removed, "removed");
+    if (r->removed_files > 0)
+        fprintf(stderr, "; %zu file%s no longer written removed", r->removed_files,
+                r->removed_files == 1 ? "" : "s");
+    fputc('\n', stderr);
+}
+
+/* Progress of a long build on a terminal: after a second, a line that
+ * counts the events written, redrawn at most ten times a second. */
+typedef struct {
+    struct timespec start, last;
+    bool shown;
+} build_progress;
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *context, size_t done, size_t total)
+{
+    build_progress *p = context;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (seconds_between(&p->start, &now) < 1.0 ||
+        (p->shown && seconds_between(&p->last, &now) < 0.1 && done < total))
+        return;
+    fprintf(stderr, "\ralmanac: %zu of %zu events written", done, total);
+    fflush(stderr);
+    p->last = now;
+    p->shown = true;
+}
+
+/* almanac_build_reported() into -o DIR, with progress on a terminal. */
+static int build_into(const almanac_document *doc, const command_line *o, int64_t now,
+                      almanac_build_report *report, almanac_diagnostics *diags)
+{
+    build_progress progress = {.shown = false};
+    clock_gettime(CLOCK_MONOTONIC, &progress.start);
+    almanac_build_options options = {.progress = show_progress, .context = &progress};
+    bool terminal = !o->quiet && isatty(STDERR_FILENO);
+    int result = almanac_build_reported(doc, o->output_dir, now, terminal ? &options : NULL,
+                                        report, diags);
+    if (progress.shown)
+        fputs("\r\033[K", stderr); /* the summary line takes its place */
+    return result;
+}
 
 /* --partial-dates overrides the calendar's own policy. */
-static void apply_overrides(almanac_document *doc, const cli_options *o)
+static void apply_overrides(almanac_document *doc, const command_line *o)
 {
     if (o->month_policy_set)
         doc->calendar.month_policy = o->month_policy;
@@ -500,7 +545,7 @@ static void url_host(const char *listen, char *host, size_t size)
     snprintf(host, size, strchr(name, ':') != NULL ? "[%s]" : "%s", name);
 }
 
-static void print_subscriptions(const almanac_document *doc, const cli_options *o, unsigned port)
+static void print_subscriptions(const almanac_document *doc, const command_line *o, unsigned port)
 {
     char host[256];
     url_host(o->listen != NULL ? o->listen : ALMANAC_DEFAULT_LISTEN, host, sizeof host);
@@ -522,7 +567,7 @@ static void print_subscriptions(const almanac_document *doc, const cli_options *
 
 /* Loads, validates and builds the file again, then serves the result. An
  * invalid file or a failed build leaves the last good build served. */
-static void rebuild(const cli_options *o, almanac_server *server)
+static void rebuild(const command_line *o, almanac_server *server)
 {
     if (strcmp(o->input, "-") == 0) {
         fputs("almanac: standard input cannot be read again: nothing rebuilt\n", stderr);
@@ -539,10 +584,10 @@ static void rebuild(const cli_options *o, almanac_server *server)
     almanac_diagnostics diags;
     almanac_diagnostics_init(&diags);
     int64_t now = build_time();
-    if (almanac_build(doc, o->output_dir, now, &diags) == 0 &&
+    almanac_build_report report;
+    if (build_into(doc, o, now, &report, &diags) == 0 &&
         almanac_server_publish(server, doc, o->output_dir, now, &diags) == 0)
-        fprintf(stderr, "almanac: rebuilt %s: %zu event%s\n", o->input, doc->event_count,
-                doc->event_count == 1 ? "" : "s");
+        print_build_summary(o, doc, "rebuilt", &report);
     else
         fprintf(stderr, "almanac: rebuilding %s failed; still serving the last good build\n",
                 o->input);
@@ -551,12 +596,14 @@ static void rebuild(const cli_options *o, almanac_server *server)
     almanac_document_free(doc);
 }
 
-static int run_serve(const almanac_document *doc, const cli_options *o,
+static int run_serve(const almanac_document *doc, const command_line *o,
                      almanac_diagnostics *diags)
 {
     int64_t now = build_time();
-    if (almanac_build(doc, o->output_dir, now, diags) != 0)
+    almanac_build_report report;
+    if (build_into(doc, o, now, &report, diags) != 0)
         return EXIT_IO;
+    print_build_summary(o, doc, "built", &report);
     /* Before the server starts its threads, so that the signals reach the
      * watch and no thread of libmicrohttpd. */
     if (almanac_watch_block_signals() != 0) {
@@ -596,62 +643,114 @@ static int run_serve(const almanac_document *doc, const cli_options *o,
     return status;
 }
 
-static int run(const almanac_document *doc, const cli_options *o, almanac_diagnostics *diags)
+static int run(const almanac_document *doc, const command_line *o, almanac_diagnostics *diags)
 {
     switch (o->cmd) {
-    case CMD_CHECK:
-        printf("%s: %zu event%s, %zu feed%s: valid\n", o->input, doc->event_count,
-               doc->event_count == 1 ? "" : "s", doc->feed_count, doc->feed_count == 1 ? "" : "s");
+    case CLI_BUILD: {
+        almanac_build_report report;
+        if (build_into(doc, o, build_time(), &report, diags) != 0)
+            return EXIT_IO;
+        print_build_summary(o, doc, "built", &report);
         return EXIT_SUCCESS;
-    case CMD_BUILD:
-        return almanac_build(doc, o->output_dir, build_time(), diags) == 0 ? EXIT_SUCCESS : EXIT_IO;
-    case CMD_ICS:
+    }
+    case CLI_ICS:
         return run_ics(doc, o, diags);
-    case CMD_TIMELINE:
+    case CLI_TIMELINE:
         return run_timeline(doc, o);
-    case CMD_SERVE:
+    case CLI_SERVE:
         return run_serve(doc, o, diags);
-    case CMD_IMPORT:
-        break; /* run_import(): it reads iCalendar, not an events file */
+    default:
+        break; /* the others read no single events file: see main() */
     }
     return EXIT_USAGE;
 }
 
-/* Loads and validates the input; returns the document only when it has no
- * errors (after --strict), printing the diagnostics either way. */
-static almanac_document *load_input(const cli_options *o, int *status)
+/* Reads, loads and validates PATH into DIAGS (located, --strict applied);
+ * returns the document only when it has no errors, and the exit status. */
+static almanac_document *load_events(const char *path, const command_line *o,
+                                     almanac_diagnostics *diags, int *status)
 {
-    const char *name = strcmp(o->input, "-") == 0 ? "<stdin>" : o->input;
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
     char *text = NULL;
     size_t length = 0;
     almanac_document *doc = NULL;
     *status = EXIT_SUCCESS;
-    int read = almanac_read_file(o->input, &text, &length, &diags);
+    int read = almanac_read_file(path, &text, &length, diags);
     if (read != 0) {
         *status = read > 0 ? EXIT_INVALID : EXIT_IO;
     } else {
         /* check shows no text: it need not keep the largest part of the model */
-        almanac_keep keep = o->cmd == CMD_CHECK ? ALMANAC_KEEP_CHECKED : ALMANAC_KEEP_ALL;
-        doc = almanac_load_keeping(text, length, keep, &diags);
+        almanac_keep keep = o->cmd == CLI_CHECK ? ALMANAC_KEEP_CHECKED : ALMANAC_KEEP_ALL;
+        doc = almanac_load_keeping(text, length, keep, diags);
         if (doc != NULL)
-            almanac_validate(doc, &diags);
-        almanac_diagnostics_locate(&diags, text, length);
+            almanac_validate(doc, diags);
+        almanac_diagnostics_locate(diags, text, length);
         if (o->strict)
-            almanac_diagnostics_promote_warnings(&diags);
-        if (almanac_diagnostics_has_errors(&diags))
+            almanac_diagnostics_promote_warnings(diags);
+        if (almanac_diagnostics_has_errors(diags))
             *status = EXIT_INVALID;
     }
-    if (diags.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
-        almanac_diagnostics_print(&diags, stderr, name, o->diag_format, o->color);
     if (*status != EXIT_SUCCESS) {
         almanac_document_free(doc);
         doc = NULL;
     }
     free(text);
+    return doc;
+}
+
+/* Loads and validates the input; returns the document only when it has no
+ * errors (after --strict), printing the diagnostics either way. */
+static almanac_document *load_input(const command_line *o, int *status)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_document *doc = load_events(o->input, o, &diags, status);
+    if (diags.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
+        almanac_diagnostics_print(&diags, stderr, display_name(o->input), o->diag_format,
+                                  o->color);
     almanac_diagnostics_free(&diags);
     return doc;
+}
+
+/* Checks every FILE. In text, each file's diagnostics go to stderr and a
+ * line per valid file to stdout; in JSON, one array of them all is the only
+ * output, on stdout, for tools to read. */
+static int run_check(const command_line *o)
+{
+    static const char *const default_input[] = {"events.json"};
+    size_t count = o->input_count > 0 ? o->input_count : 1;
+    const char *const *paths = o->input_count > 0 ? o->inputs : default_input;
+    almanac_diagnostics *lists = calloc(count, sizeof *lists);
+    const almanac_diagnostics **list_of = calloc(count, sizeof *list_of);
+    const char **names = calloc(count, sizeof *names);
+    if (lists == NULL || list_of == NULL || names == NULL) {
+        free(lists), free(list_of), free(names);
+        fputs("almanac: out of memory\n", stderr);
+        return EXIT_IO;
+    }
+    bool json = o->diag_format == ALMANAC_DIAG_JSON;
+    int worst = EXIT_SUCCESS;
+    for (size_t i = 0; i < count; i++) {
+        int status;
+        almanac_diagnostics_init(&lists[i]);
+        list_of[i] = &lists[i];
+        names[i] = display_name(paths[i]);
+        almanac_document *doc = load_events(paths[i], o, &lists[i], &status);
+        if (!json && lists[i].count > 0)
+            almanac_diagnostics_print(&lists[i], stderr, names[i], ALMANAC_DIAG_TEXT, o->color);
+        if (!json && doc != NULL)
+            printf("%s: %zu event%s, %zu feed%s: valid\n", names[i], doc->event_count,
+                   doc->event_count == 1 ? "" : "s", doc->feed_count,
+                   doc->feed_count == 1 ? "" : "s");
+        almanac_document_free(doc);
+        if (status > worst)
+            worst = status;
+    }
+    if (json)
+        almanac_diagnostics_print_json(list_of, names, count, stdout);
+    for (size_t i = 0; i < count; i++)
+        almanac_diagnostics_free(&lists[i]);
+    free(lists), free(list_of), free(names);
+    return worst;
 }
 
 /* ---- import ------------------------------------------------------------ */
@@ -663,14 +762,9 @@ typedef struct {
     almanac_diagnostics diags;
 } import_input;
 
-static const char *display_name(const char *path)
-{
-    return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
 /* Locates and prints a file's diagnostics; true when they hold errors. */
 static bool report(almanac_diagnostics *diags, const char *text, size_t length,
-                   const char *name, const cli_options *o)
+                   const char *name, const command_line *o)
 {
     if (text != NULL)
         almanac_diagnostics_locate(diags, text, length);
@@ -684,14 +778,14 @@ static bool report(almanac_diagnostics *diags, const char *text, size_t length,
 /* Reads and checks an events file as `almanac check` does; NULL (after
  * printing why) when it cannot be read or has errors. */
 static almanac_document *load_checked(const char *path, const char *text, size_t length,
-                                      const cli_options *o)
+                                      const command_line *o)
 {
     almanac_diagnostics diags;
     almanac_diagnostics_init(&diags);
     almanac_document *doc = almanac_load(text, length, &diags);
     if (doc != NULL)
         almanac_validate(doc, &diags);
-    cli_options plain = *o;
+    command_line plain = *o;
     plain.strict = false; /* the file's own warnings are the user's business */
     bool bad = report(&diags, text, length, path, &plain);
     almanac_diagnostics_free(&diags);
@@ -703,7 +797,7 @@ static almanac_document *load_checked(const char *path, const char *text, size_t
 }
 
 /* The events file to write: the import alone, or merged into --merge. */
-static char *import_result(const almanac_document *doc, const cli_options *o, int *status)
+static char *import_result(const almanac_document *doc, const command_line *o, int *status)
 {
     if (o->merge == NULL)
         return almanac_events_write(doc);
@@ -736,7 +830,7 @@ static char *import_result(const almanac_document *doc, const cli_options *o, in
 
 /* Writes the events file where it goes; the result is checked first as
  * `almanac check` would, so a file that fails it is never written. */
-static int write_import(const char *json, const cli_options *o)
+static int write_import(const char *json, const command_line *o)
 {
     almanac_diagnostics diags;
     almanac_diagnostics_init(&diags);
@@ -772,7 +866,7 @@ static int write_import(const char *json, const cli_options *o)
     return EXIT_SUCCESS;
 }
 
-static int run_import(const cli_options *o)
+static int run_import(const command_line *o)
 {
     static const char *standard_input[] = {"-"};
     size_t count = o->input_count > 0 ? o->input_count : 1;
@@ -828,16 +922,178 @@ static int run_import(const cli_options *o)
     return status;
 }
 
+/* ---- add and fmt: the events file edited in place ----------------------- */
+
+/* Checks TEXT, what PATH would become, as `almanac check` does, printing
+ * its diagnostics under PATH's name; true when it has no error. */
+static bool check_result(const char *text, const char *path, const command_line *o)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_check_text(text, strlen(text), &diags);
+    bool good = !report(&diags, text, strlen(text), display_name(path), o);
+    almanac_diagnostics_free(&diags);
+    return good;
+}
+
+/* Replaces PATH with TEXT atomically; false after saying why not. */
+static bool replace_events_file(const char *path, const char *text)
+{
+    if (almanac_write_file(path, text) == 0)
+        return true;
+    fprintf(stderr, "almanac: cannot write %s: %s; it is unchanged\n", path, strerror(errno));
+    return false;
+}
+
+/* Reads PATH for editing; NULL (and *STATUS) after printing why not. */
+static char *read_events_file(const char *path, const command_line *o, size_t *length,
+                              int *status)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    char *text = NULL;
+    int read = almanac_read_file(path, &text, length, &diags);
+    if (read != 0) {
+        report(&diags, NULL, 0, display_name(path), o);
+        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
+    }
+    almanac_diagnostics_free(&diags);
+    return text;
+}
+
+static int run_add(const command_line *o)
+{
+    int status = EXIT_SUCCESS;
+    size_t length;
+    char *text = read_events_file(o->input, o, &length, &status);
+    if (text == NULL)
+        return status;
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_added_event added = {0};
+    char *result = almanac_events_append(text, length, &o->event, &added, &diags);
+    if (result == NULL) {
+        report(&diags, text, length, display_name(o->input), o);
+        status = EXIT_INVALID;
+    } else if (!check_result(result, o->input, o)) {
+        fprintf(stderr, "almanac: %s: the event was not added; the file is unchanged\n",
+                display_name(o->input));
+        status = EXIT_INVALID;
+    } else if (!replace_events_file(o->input, result)) {
+        status = EXIT_IO;
+    } else if (!o->quiet) {
+        fprintf(stderr, "almanac: added '%s' to %s, event %zu\n", added.id, o->input,
+                added.index + 1);
+    }
+    almanac_diagnostics_free(&diags);
+    free(added.id);
+    free(result);
+    free(text);
+    return status;
+}
+
+/* fmt of one file: rewritten in place, printed (for -), or with --check
+ * named when it is not canonical. Sets *CHANGED when it differs. */
+static int format_one(const char *path, const command_line *o, bool *changed)
+{
+    int status = EXIT_SUCCESS;
+    size_t length;
+    char *text = read_events_file(path, o, &length, &status);
+    *changed = false;
+    if (text == NULL)
+        return status;
+    char *result = NULL;
+    if (!check_result(text, path, o)) {
+        fprintf(stderr, "almanac: %s has errors: not formatted\n", display_name(path));
+        status = EXIT_INVALID;
+    } else {
+        almanac_diagnostics diags;
+        almanac_diagnostics_init(&diags);
+        result = almanac_events_format(text, length, &diags);
+        if (result == NULL && report(&diags, text, length, display_name(path), o))
+            status = EXIT_INVALID;
+        almanac_diagnostics_free(&diags);
+    }
+    if (result != NULL) {
+        *changed = strlen(result) != length || memcmp(result, text, length) != 0;
+        if (*changed && o->fmt_check)
+            printf("%s\n", display_name(path));
+        else if (strcmp(path, "-") == 0)
+            fputs(result, stdout);
+        else if (*changed && !replace_events_file(path, result))
+            status = EXIT_IO;
+    }
+    free(result);
+    free(text);
+    return status;
+}
+
+static int run_fmt(const command_line *o)
+{
+    static const char *const default_input[] = {"events.json"};
+    size_t count = o->input_count > 0 ? o->input_count : 1;
+    const char *const *paths = o->input_count > 0 ? o->inputs : default_input;
+    int worst = EXIT_SUCCESS;
+    size_t changed = 0;
+    for (size_t i = 0; i < count; i++) {
+        bool differs;
+        int status = format_one(paths[i], o, &differs);
+        changed += differs;
+        if (status > worst)
+            worst = status;
+    }
+    if (o->fmt_check && changed > 0 && worst == EXIT_SUCCESS)
+        worst = EXIT_INVALID;
+    bool to_stdout = false;
+    for (size_t i = 0; i < count; i++)
+        to_stdout |= strcmp(paths[i], "-") == 0;
+    if (!o->quiet && !o->fmt_check && !to_stdout && worst == EXIT_SUCCESS)
+        fprintf(stderr, "almanac: %zu of %zu file%s rewritten in the canonical layout\n",
+                changed, count, count == 1 ? "" : "s");
+    return worst;
+}
+
+/* The commands that take no single events file. */
+static int run_other(const command_line *o)
+{
+    cli_command command;
+    switch (o->cmd) {
+    case CLI_CHECK:
+        return run_check(o);
+    case CLI_IMPORT:
+        return run_import(o);
+    case CLI_ADD:
+        return run_add(o);
+    case CLI_FMT:
+        return run_fmt(o);
+    case CLI_COMPLETIONS:
+        if (o->word == NULL)
+            return usage_error("completions needs a shell: bash, zsh or fish", NULL);
+        if (!cli_print_completions(stdout, o->word))
+            return usage_error("completions knows bash, zsh and fish", o->word);
+        return EXIT_SUCCESS;
+    case CLI_HELP:
+        if (o->word == NULL)
+            cli_print_help(stdout);
+        else if (cli_command_parse(o->word, &command))
+            cli_print_command_help(stdout, command);
+        else
+            return unknown_command(o->word);
+        return EXIT_SUCCESS;
+    default:
+        return -1;
+    }
+}
+
 int main(int argc, char **argv)
 {
-    cli_options o;
+    command_line o;
     int status = parse_options(argc, argv, &o);
     if (status >= 0)
         return status;
     almanac_document *doc = NULL;
-    if (o.cmd == CMD_IMPORT)
-        status = run_import(&o);
-    else
+    status = run_other(&o);
+    if (status < 0)
         doc = load_input(&o, &status);
     if (doc != NULL) {
         apply_overrides(doc, &o);

@@ -987,7 +987,6 @@ static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
  * the calling thread). */
 static int consume_batch(void *ctx, size_t batch, size_t slot)
 {
-    (void)batch;
     event_writer *w = ctx;
     const event_batch *in = &w->slots[slot];
     size_t start = 0;
@@ -1001,6 +1000,10 @@ static int consume_batch(void *ctx, size_t batch, size_t slot)
                 return -1;
             w->has_component[k] = true;
         }
+    }
+    if (w->options[0].progress != NULL) {
+        size_t done = (batch + 1) * EVENTS_PER_BATCH;
+        w->options[0].progress(w->options[0].progress_context, done < w->n ? done : w->n, w->n);
     }
     return 0;
 }

@@ -325,11 +325,58 @@ static located_name *distinct_tags(const almanac_document *doc, name_set *set, s
         for (size_t k = 0; k < list->count; k++) {
             if (name_set_get(set, list->items[k]) != NULL)
                 continue;
-            tags[*count] = (located_name){list->items[k], 0, i};
+            tags[*count] = (located_name){list->items[k], list->at ? list->at[k] : 0, i};
             name_set_put(set, &tags[(*count)++]);
         }
     }
     return tags;
+}
+
+/* A tag no feed selects but close to one a feed does ("sumit" beside a
+ * feed of "summit") is most likely a typo that silently keeps its events
+ * out of that feed: a warning at its first use. When no event has the
+ * feed's tag, check_feeds() has already said so, from the feed's side. */
+static void check_unselected_tags(const almanac_document *doc, const located_name *tags,
+                                  size_t tag_count, const name_set *used,
+                                  almanac_diagnostics *diags)
+{
+    size_t total = 0;
+    for (size_t f = 0; f < doc->feed_count; f++)
+        total += doc->feeds[f].tags.count;
+    located_name *selected = malloc((total ? total : 1) * sizeof *selected);
+    name_set set;
+    if (selected == NULL || !name_set_init(&set, total)) {
+        free(selected);
+        return; /* only a warning is lost */
+    }
+    size_t n = 0;
+    for (size_t f = 0; f < doc->feed_count; f++)
+        for (size_t k = 0; k < doc->feeds[f].tags.count; k++)
+            if (name_set_get(&set, doc->feeds[f].tags.items[k]) == NULL) {
+                selected[n] = (located_name){doc->feeds[f].tags.items[k], 0, f};
+                name_set_put(&set, &selected[n++]);
+            }
+    unsigned budget = SUGGESTIONS_MAX;
+    for (size_t i = 0; i < tag_count && budget > 0; i++) {
+        if (name_set_get(&set, tags[i].name) != NULL)
+            continue;
+        const char *close = closest_name(selected, n, tags[i].name, &budget);
+        if (close == NULL || name_set_get(used, close) == NULL)
+            continue;
+        const located_name *feed_tag = name_set_get(&set, close);
+        const almanac_event *e = &doc->events[tags[i].owner];
+        size_t k = 0;
+        while (k + 1 < e->tags.count && strcmp(e->tags.items[k], tags[i].name) != 0)
+            k++;
+        char pointer[64];
+        snprintf(pointer, sizeof pointer, "/events/%zu/tags/%zu", e->index, k);
+        almanac_diagnostics_add(diags, ALMANAC_WARNING, tags[i].at, pointer,
+                                "no feed selects the tag '%.80s'; did you mean '%s', which "
+                                "feed '%s' selects?",
+                                tags[i].name, close, doc->feeds[feed_tag->owner].id);
+    }
+    name_set_free(&set);
+    free(selected);
 }
 
 static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
@@ -370,6 +417,7 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
         }
     }
     add_unique(&id_set, feed_ids, doc->feed_count, "feeds", "feed id", diags);
+    check_unselected_tags(doc, tags, tag_count, &tag_set, diags);
     name_set_free(&id_set);
     name_set_free(&tag_set);
     free(tags);

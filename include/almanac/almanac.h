@@ -17,10 +17,14 @@
 #include "almanac/build.h"
 #include "almanac/date.h"
 #include "almanac/diag.h"
+#include "almanac/edit.h"
+#include "almanac/export.h"
+#include "almanac/import.h"
 #include "almanac/load.h"
 #include "almanac/model.h"
 #include "almanac/render.h"
 #include "almanac/serve.h"
+#include "almanac/timeline.h"
 #include "almanac/watch.h"
 
 #endif

@@ -16,6 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     ALMANAC_PRECISION_YEAR,
     ALMANAC_PRECISION_MONTH,
@@ -72,53 +78,57 @@ typedef enum {
 
 /* Parses TEXT (exactly LENGTH bytes) into *DATE. Returns ALMANAC_DATE_OK or
  * the first thing found wrong; *DATE is unspecified on error. */
-almanac_date_error almanac_date_parse(const char *text, size_t length,
+ALMANAC_API almanac_date_error almanac_date_parse(const char *text, size_t length,
                                       almanac_date *date);
 
 /* A static English sentence for ERROR, e.g. "the day is out of range". */
-const char *almanac_date_error_text(almanac_date_error error);
+ALMANAC_API const char *almanac_date_error_text(almanac_date_error error);
 
 /* Short name of a precision: "year", "month", "day", "local-time", "utc-time". */
-const char *almanac_precision_name(almanac_precision precision);
+ALMANAC_API const char *almanac_precision_name(almanac_precision precision);
 
-bool almanac_date_is_timed(const almanac_date *date);
+ALMANAC_API bool almanac_date_is_timed(const almanac_date *date);
 
-bool almanac_is_leap_year(int year);
-int almanac_days_in_month(int year, int month);
+ALMANAC_API bool almanac_is_leap_year(int year);
+ALMANAC_API int almanac_days_in_month(int year, int month);
 
 /* The first and last calendar day the date covers (a month covers all its
  * days; a time covers its own day as written, before any timezone). */
-almanac_day almanac_date_first_day(const almanac_date *date);
-almanac_day almanac_date_last_day(const almanac_date *date);
+ALMANAC_API almanac_day almanac_date_first_day(const almanac_date *date);
+ALMANAC_API almanac_day almanac_date_last_day(const almanac_date *date);
 
 /* The day after DAY, rolling over months and years. */
-almanac_day almanac_day_next(almanac_day day);
+ALMANAC_API almanac_day almanac_day_next(almanac_day day);
 
 /* <0, 0, >0 like strcmp. */
-int almanac_day_compare(almanac_day a, almanac_day b);
+ALMANAC_API int almanac_day_compare(almanac_day a, almanac_day b);
 
 /* Orders dates for a timeline: by first day; on the same first day a
  * coarser precision comes first (the year before its months, a month before
  * its days, a day before its times); times of one day by clock time. */
-int almanac_date_compare(const almanac_date *a, const almanac_date *b);
+ALMANAC_API int almanac_date_compare(const almanac_date *a, const almanac_date *b);
 
 /* Writes the ISO 8601 form the date was given in ("2023-04",
  * "2022-10-18T10:00Z") into BUFFER; returns the length written. BUFFER
  * must hold ALMANAC_DATE_TEXT_MAX bytes. */
 enum { ALMANAC_DATE_TEXT_MAX = 24 };
-size_t almanac_date_format(const almanac_date *date, char *buffer);
+ALMANAC_API size_t almanac_date_format(const almanac_date *date, char *buffer);
 
 /* The date's first day at its clock time (00:00 for dates) as seconds
  * since 1970-01-01T00:00, counted as if the clock were UTC: for a UTC
  * time its Unix time, for a local time its wall-clock reading. */
-int64_t almanac_date_clock_seconds(const almanac_date *date);
+ALMANAC_API int64_t almanac_date_clock_seconds(const almanac_date *date);
 
 /* The inverse: the time SECONDS after 1970-01-01T00:00, of PRECISION
  * ALMANAC_PRECISION_LOCAL_TIME or ALMANAC_PRECISION_UTC_TIME. */
-almanac_date almanac_date_from_clock_seconds(int64_t seconds, almanac_precision precision);
+ALMANAC_API almanac_date almanac_date_from_clock_seconds(int64_t seconds, almanac_precision precision);
 
 /* English month names, 1-12: "January", and three-letter "Jan". */
-const char *almanac_month_name(int month);
-const char *almanac_month_abbrev(int month);
+ALMANAC_API const char *almanac_month_name(int month);
+ALMANAC_API const char *almanac_month_abbrev(int month);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     ALMANAC_WARNING,
     ALMANAC_ERROR
@@ -47,27 +53,27 @@ typedef struct {
  * errors gets the first ones and a count of the rest. */
 enum { ALMANAC_DIAGNOSTICS_MAX = 1000 };
 
-void almanac_diagnostics_init(almanac_diagnostics *list);
-void almanac_diagnostics_free(almanac_diagnostics *list);
+ALMANAC_API void almanac_diagnostics_init(almanac_diagnostics *list);
+ALMANAC_API void almanac_diagnostics_free(almanac_diagnostics *list);
 
 /* Records one diagnostic; FORMAT is printf-style. POINTER may be NULL.
  * Out of memory is recorded as a dropped diagnostic, never a crash. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 5, 6)))
 #endif
-void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severity,
+ALMANAC_API void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severity,
                              size_t offset, const char *pointer,
                              const char *format, ...);
 
 /* Turns byte offsets into line:column for TEXT (LENGTH bytes) in one pass,
  * then sorts the list by position (diagnostics with no offset first). */
-void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
+ALMANAC_API void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
                                 size_t length);
 
 /* Treats every warning as an error (--strict). */
-void almanac_diagnostics_promote_warnings(almanac_diagnostics *list);
+ALMANAC_API void almanac_diagnostics_promote_warnings(almanac_diagnostics *list);
 
-bool almanac_diagnostics_has_errors(const almanac_diagnostics *list);
+ALMANAC_API bool almanac_diagnostics_has_errors(const almanac_diagnostics *list);
 
 typedef enum {
     ALMANAC_DIAG_TEXT,
@@ -78,8 +84,18 @@ typedef enum {
  * "2 errors, 1 warning". FILENAME is what the user called the input.
  * COLOR adds ANSI colour to the severities. Returns 0, or -1 on a write
  * error. */
-int almanac_diagnostics_print(const almanac_diagnostics *list, FILE *stream,
+ALMANAC_API int almanac_diagnostics_print(const almanac_diagnostics *list, FILE *stream,
                               const char *filename, almanac_diag_format format,
                               bool color);
+
+/* One JSON array of the diagnostics of COUNT files: LISTS[i] of the file
+ * the user called FILENAMES[i]. Returns 0, or -1 on a write error. */
+ALMANAC_API int almanac_diagnostics_print_json(const almanac_diagnostics *const *lists,
+                                               const char *const *filenames, size_t count,
+                                               FILE *stream);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -32,6 +32,11 @@
 #include <stddef.h>
 
 #include "almanac/diag.h"
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* An event as `almanac add` takes it. Every text is written to the file
  * as given (JSON-escaped); NULL leaves the key out. */
@@ -68,7 +73,7 @@ enum { ALMANAC_TITLE_ID_MAX = 60 };
  * returns NULL with an error in DIAGS (no title or start, not an events
  * file, the id given is taken: its offset is the event that has it, out of
  * memory). The result is not checked: see above. */
-char *almanac_events_append(const char *text, size_t length, const almanac_new_event *event,
+ALMANAC_API char *almanac_events_append(const char *text, size_t length, const almanac_new_event *event,
                             almanac_added_event *added, almanac_diagnostics *diags);
 
 /* TEXT (LENGTH bytes of JSON) in the canonical layout: two spaces per
@@ -78,6 +83,10 @@ char *almanac_events_append(const char *text, size_t length, const almanac_new_e
  * CRLF as the file's first line ends; a byte order mark is dropped; one
  * newline ends the text. Formatting the result again gives the same bytes.
  * Returns the new text, or NULL with an error in DIAGS. */
-char *almanac_events_format(const char *text, size_t length, almanac_diagnostics *diags);
+ALMANAC_API char *almanac_events_format(const char *text, size_t length, almanac_diagnostics *diags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -37,18 +37,23 @@
 
 #include "almanac/diag.h"
 #include "almanac/model.h"
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct almanac_importer almanac_importer;
 
 /* NULL when out of memory. Free with almanac_importer_free(). */
-almanac_importer *almanac_importer_new(void);
-void almanac_importer_free(almanac_importer *importer); /* accepts NULL */
+ALMANAC_API almanac_importer *almanac_importer_new(void);
+ALMANAC_API void almanac_importer_free(almanac_importer *importer); /* accepts NULL */
 
 /* Reads one iCalendar text of LENGTH bytes. NAME (a file name) names the
  * calendar when the text gives no name. The first text that has calendar
  * settings gives the document's. Returns the number of events taken, or
  * -1 when nothing could be read (an error is in DIAGS). */
-long almanac_importer_add(almanac_importer *importer, const char *name, const char *text,
+ALMANAC_API long almanac_importer_add(almanac_importer *importer, const char *name, const char *text,
                           size_t length, almanac_diagnostics *diags);
 
 /* The document of every event read: ids made unique and stable (from UIDs),
@@ -57,12 +62,12 @@ long almanac_importer_add(almanac_importer *importer, const char *name, const ch
  * caller frees with almanac_document_free(). An event's "timezone" is
  * always set for local times (writers leave it out where the calendar's
  * applies). */
-almanac_document *almanac_importer_finish(almanac_importer *importer);
+ALMANAC_API almanac_document *almanac_importer_finish(almanac_importer *importer);
 
 /* The document as an events file: pretty-printed JSON, keys in the
  * format's order, "$schema" set. Malloc'ed, the caller frees; NULL when out
  * of memory. */
-char *almanac_events_write(const almanac_document *document);
+ALMANAC_API char *almanac_events_write(const almanac_document *document);
 
 typedef struct {
     size_t added, updated, unchanged;
@@ -78,7 +83,11 @@ typedef struct {
  * are appended, and so are feeds the file does not declare. The calendar
  * stays the file's. Returns the new text (malloc'ed) and the counts, or
  * NULL with an error in DIAGS. */
-char *almanac_events_merge(const char *text, size_t length, const almanac_document *imported,
+ALMANAC_API char *almanac_events_merge(const char *text, size_t length, const almanac_document *imported,
                            almanac_merge_counts *counts, almanac_diagnostics *diags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,11 @@
 
 #include "almanac/diag.h"
 #include "almanac/model.h"
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Limits that keep a hostile file from hurting the machine. */
 enum {
@@ -35,13 +40,13 @@ enum {
  * an object, out of memory); otherwise a document the caller frees with
  * almanac_document_free(), which may still have errors recorded in DIAGS:
  * check almanac_diagnostics_has_errors() before using it. */
-almanac_document *almanac_load(const char *text, size_t length,
+ALMANAC_API almanac_document *almanac_load(const char *text, size_t length,
                                almanac_diagnostics *diags);
 
 /* Checks TEXT (LENGTH bytes) as `almanac check` does, loading and
  * validating it and keeping only the diagnostics: for a program that wrote
  * an events file and must know it passes before anyone reads it. */
-void almanac_check_text(const char *text, size_t length, almanac_diagnostics *diags);
+ALMANAC_API void almanac_check_text(const char *text, size_t length, almanac_diagnostics *diags);
 
 /* What of an event's texts the document keeps. */
 typedef enum {
@@ -53,20 +58,24 @@ typedef enum {
 } almanac_keep;
 
 /* almanac_load() keeping what KEEP says; the same diagnostics either way. */
-almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_keep keep,
+ALMANAC_API almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_keep keep,
                                        almanac_diagnostics *diags);
 
 /* Cross-checks a loaded document: ids unique and slugs, related ids exist,
  * end not before start, timezones exist in the tz database (TZDIR or
  * /usr/share/zoneinfo), feeds select tags that some event uses. */
-void almanac_validate(const almanac_document *document,
+ALMANAC_API void almanac_validate(const almanac_document *document,
                       almanac_diagnostics *diags);
 
 /* Reads PATH ("-" is standard input) into a malloc'ed buffer with a NUL
  * after the last byte. Returns 0; 1 when the input is over
  * ALMANAC_MAX_FILE_BYTES (refused like invalid content); -1 when it cannot
  * be read. Both record a diagnostic. The caller frees *TEXT. */
-int almanac_read_file(const char *path, char **text, size_t *length,
+ALMANAC_API int almanac_read_file(const char *path, char **text, size_t *length,
                       almanac_diagnostics *diags);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

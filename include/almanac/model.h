@@ -19,6 +19,11 @@
 #include <stdint.h>
 
 #include "almanac/date.h"
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef enum {
     ALMANAC_STATUS_CONFIRMED,
@@ -227,40 +232,40 @@ typedef struct {
     struct almanac_arena *arena; /* owns all of the above */
 } almanac_document;
 
-void almanac_document_free(almanac_document *document);
+ALMANAC_API void almanac_document_free(almanac_document *document);
 
 /* The timezone that applies to EVENT: its own, else the calendar's; NULL
  * for untimed events or when neither is set. */
-const char *almanac_event_timezone(const almanac_document *document,
+ALMANAC_API const char *almanac_event_timezone(const almanac_document *document,
                                    const almanac_event *event);
 
-bool almanac_event_has_tag(const almanac_event *event, const char *tag);
+ALMANAC_API bool almanac_event_has_tag(const almanac_event *event, const char *tag);
 
 /* Whether EVENT belongs in FEED (NULL FEED: the full calendar). */
-bool almanac_feed_selects(const almanac_feed *feed, const almanac_event *event);
+ALMANAC_API bool almanac_feed_selects(const almanac_feed *feed, const almanac_event *event);
 
-const almanac_feed *almanac_document_find_feed(const almanac_document *document,
+ALMANAC_API const almanac_feed *almanac_document_find_feed(const almanac_document *document,
                                                const char *id);
 
-const char *almanac_status_name(almanac_status status);
+ALMANAC_API const char *almanac_status_name(almanac_status status);
 
 /* Whether EVENT repeats (a rule or extra dates). */
-bool almanac_event_is_series(const almanac_event *event);
+ALMANAC_API bool almanac_event_is_series(const almanac_event *event);
 
 /* The alarms that apply to EVENT: its own, or else the calendar's. */
-const almanac_alarm_list *almanac_event_alarms(const almanac_document *document,
+ALMANAC_API const almanac_alarm_list *almanac_event_alarms(const almanac_document *document,
                                                const almanac_event *event);
 
 /* RFC 5545 names: "CHAIR", "REQ-PARTICIPANT" ...; "NEEDS-ACTION", "ACCEPTED" ... */
-const char *almanac_role_ical(almanac_role role);
-const char *almanac_partstat_ical(almanac_partstat status);
+ALMANAC_API const char *almanac_role_ical(almanac_role role);
+ALMANAC_API const char *almanac_partstat_ical(almanac_partstat status);
 /* The format's names: "chair", "required" ...; "needs-action", "accepted" ... */
-const char *almanac_role_name(almanac_role role);
-const char *almanac_partstat_name(almanac_partstat status);
+ALMANAC_API const char *almanac_role_name(almanac_role role);
+ALMANAC_API const char *almanac_partstat_name(almanac_partstat status);
 
 /* Reads a partial-date policy name ("span", "first-day", "omit") into
  * *POLICY; false when NAME is none of them. */
-bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *policy);
+ALMANAC_API bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *policy);
 
 /* Works out once what every output asks of every event: which of the
  * first 64 feeds it belongs to (feed_bits), so that almanac_feed_selects
@@ -270,15 +275,19 @@ bool almanac_partial_policy_parse(const char *name, almanac_partial_policy *poli
  * after changing ids, related ids, tags or feeds. Without it, or when it
  * runs out of memory for related_index, both still answer, by comparing
  * names. */
-void almanac_document_index(almanac_document *document);
+ALMANAC_API void almanac_document_index(almanac_document *document);
 
 /* The event EVENT's I-th related id names, or NULL when none does. */
-const almanac_event *almanac_related_event(const almanac_document *document,
+ALMANAC_API const almanac_event *almanac_related_event(const almanac_document *document,
                                            const almanac_event *event, size_t i);
 
 /* Indexes of DOCUMENT's events in timeline order (almanac_date_compare on
  * start, then end, then id). Returns a malloc'ed array the caller frees, or
  * NULL when out of memory (or there are no events: check event_count). */
-size_t *almanac_document_sorted(const almanac_document *document);
+ALMANAC_API size_t *almanac_document_sorted(const almanac_document *document);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,11 @@
 
 #include "almanac/model.h"
 #include "almanac/timeline.h"
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define ALMANAC_VERSION "0.1.0"
 
@@ -32,11 +37,15 @@ typedef struct {
     int64_t default_modified;
     int64_t calendar_modified;          /* the feed's LAST-MODIFIED; 0: none */
     bool no_alarms;                     /* leave every VALARM out */
+    /* Called now and then on the calling thread with how many events of
+     * TOTAL are written; NULL for none. Only the first options' counts. */
+    void (*progress)(void *context, size_t done, size_t total);
+    void *progress_context;
 } almanac_ics_options;
 
 /* Writes the feed as an iCalendar object (RFC 5545 + RFC 7986), streaming
  * event by event. Returns 0, or -1 on a write error. */
-int almanac_render_ics(const almanac_document *document,
+ALMANAC_API int almanac_render_ics(const almanac_document *document,
                        const almanac_ics_options *options, FILE *out);
 
 /* Writes COUNT feeds at once, OPTIONS[k] into OUTS[k], each exactly as
@@ -45,7 +54,7 @@ int almanac_render_ics(const almanac_document *document,
  * options may differ only in feed and calendar_modified (else -1, EINVAL).
  * Returns 0, or -1 on a write error, after which the stream that failed
  * has its error indicator set (ferror), unless memory ran out. */
-int almanac_render_ics_feeds(const almanac_document *document,
+ALMANAC_API int almanac_render_ics_feeds(const almanac_document *document,
                              const almanac_ics_options *options,
                              FILE *const *outs, size_t count);
 
@@ -57,7 +66,7 @@ int almanac_render_ics_feeds(const almanac_document *document,
  * writing the feed.) The values are kept in build states, so unchanged
  * content must keep its hash. Sets *HASH, to 0 when the event is not in any
  * feed (an omitted partial date). Returns 0, or -1 when out of memory. */
-int almanac_render_ics_event_hash(const almanac_document *document,
+ALMANAC_API int almanac_render_ics_event_hash(const almanac_document *document,
                                   const almanac_event *event, uint64_t *hash);
 
 /* Declares that only the calling thread writes OUT, so stdio skips its lock
@@ -65,10 +74,10 @@ int almanac_render_ics_event_hash(const almanac_document *document,
  * every core), and from then on glibc locks each fputc(), which made the
  * character-by-character timelines several times slower. Call it on
  * streams no other thread touches (not on a server's log). */
-void almanac_stream_single_writer(FILE *out);
+ALMANAC_API void almanac_stream_single_writer(FILE *out);
 
 /* The feed's file name: "all.ics" for NULL, else "<id>.ics". */
-void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);
+ALMANAC_API void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);
 
 /* Options of every timeline format. Zeroed: every event, with details. */
 typedef struct {
@@ -93,28 +102,32 @@ enum { ALMANAC_HTML_PAGE_MAX = 1000 };
  * *COUNT is their number. Otherwise *COUNT is 0: one page. Returns a
  * malloc'ed array the caller frees (NULL with *COUNT 0 when one page; NULL
  * with *COUNT 1 when out of memory). */
-int *almanac_html_page_years(const almanac_document *document, size_t *count);
+ALMANAC_API int *almanac_html_page_years(const almanac_document *document, size_t *count);
 
 /* "2023.html": the name of a year's page. SIZE is at least 16. */
-void almanac_html_page_name(int year, char *buffer, size_t size);
+ALMANAC_API void almanac_html_page_name(int year, char *buffer, size_t size);
 
 /* The chronological timeline, in four formats. OPTIONS may be NULL. Each
  * returns 0, or -1 on a write error. */
 
 /* Plain text grouped by year, wrapped to the width in terminal columns. */
-int almanac_render_text(const almanac_document *document,
+ALMANAC_API int almanac_render_text(const almanac_document *document,
                         const almanac_timeline_options *options, FILE *out);
 
 /* Markdown: a heading per year, a list item per event, links. */
-int almanac_render_markdown(const almanac_document *document,
+ALMANAC_API int almanac_render_markdown(const almanac_document *document,
                             const almanac_timeline_options *options, FILE *out);
 
 /* One self-contained HTML page: the events on a vertical timeline. */
-int almanac_render_html(const almanac_document *document,
+ALMANAC_API int almanac_render_html(const almanac_document *document,
                         const almanac_timeline_options *options, FILE *out);
 
 /* JSON: the normalized, sorted events, for other tools. */
-int almanac_render_json(const almanac_document *document,
+ALMANAC_API int almanac_render_json(const almanac_document *document,
                         const almanac_timeline_options *options, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -30,6 +30,11 @@
 
 #include "almanac/diag.h"
 #include "almanac/model.h"
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define ALMANAC_DEFAULT_LISTEN "127.0.0.1:8080"
 
@@ -46,13 +51,13 @@ enum { ALMANAC_HOST_MAX = 256 };
 
 /* Splits LISTEN ("127.0.0.1:8080", "[::1]:8080", "localhost:0") into its
  * host, without brackets, and its port. False when it has not that form. */
-bool almanac_listen_parse(const char *listen, char host[ALMANAC_HOST_MAX], unsigned *port);
+ALMANAC_API bool almanac_listen_parse(const char *listen, char host[ALMANAC_HOST_MAX], unsigned *port);
 
 /* Binds and starts serving (every path 404 until the first publish).
  * Raises the process's soft limit of open files toward its hard limit,
  * for one descriptor per connection. Returns NULL after recording a
  * diagnostic (a bad address, a port in use, out of memory). */
-almanac_server *almanac_server_start(const almanac_server_options *options,
+ALMANAC_API almanac_server *almanac_server_start(const almanac_server_options *options,
                                      almanac_diagnostics *diags);
 
 /* Serves what almanac_build() wrote into DIR for DOCUMENT, replacing what
@@ -60,14 +65,18 @@ almanac_server *almanac_server_start(const almanac_server_options *options,
  * a file whose content changed since the last publish and that the build
  * state gives no time for. Returns 0, or -1 after recording a diagnostic;
  * on -1 the previous files are still served. */
-int almanac_server_publish(almanac_server *server, const almanac_document *document,
+ALMANAC_API int almanac_server_publish(almanac_server *server, const almanac_document *document,
                            const char *dir, int64_t now, almanac_diagnostics *diags);
 
 /* The port the server listens on (the one picked, for port 0). */
-unsigned almanac_server_port(const almanac_server *server);
+ALMANAC_API unsigned almanac_server_port(const almanac_server *server);
 
 /* Stops accepting, finishes the responses in flight, frees everything.
  * NULL is allowed. */
-void almanac_server_stop(almanac_server *server);
+ALMANAC_API void almanac_server_stop(almanac_server *server);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,11 @@
  */
 #ifndef ALMANAC_WATCH_H
 #define ALMANAC_WATCH_H
+#include "almanac/export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef struct almanac_watch almanac_watch;
 
@@ -25,16 +30,20 @@ typedef enum {
 
 /* Blocks the watched signals in the calling thread (and so in threads it
  * starts later). Returns 0 or -1 (errno). */
-int almanac_watch_block_signals(void);
+ALMANAC_API int almanac_watch_block_signals(void);
 
 /* Watches PATH (NULL: signals only). Returns NULL with errno set. Free
  * with almanac_watch_close(). */
-almanac_watch *almanac_watch_open(const char *path);
+ALMANAC_API almanac_watch *almanac_watch_open(const char *path);
 
 /* Waits for the next event. */
-almanac_watch_event almanac_watch_wait(almanac_watch *watch);
+ALMANAC_API almanac_watch_event almanac_watch_wait(almanac_watch *watch);
 
 /* Accepts NULL. */
-void almanac_watch_close(almanac_watch *watch);
+ALMANAC_API void almanac_watch_close(almanac_watch *watch);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

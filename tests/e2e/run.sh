@@ -12,22 +12,7 @@ tmp=$(mktemp -d)
 # the good cases here, and their occurrences in tests/e2e/series.sh.
 series="docs/examples/series.json $(echo tests/cases/series/*.json)"
 trap 'rm -rf "$tmp"' EXIT
-py=/usr/bin/python3   # Debian's python, which has python3-icalendar
-passed=0 failed=0
-
-ok()   { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { # check WHAT COMMAND...: passes when COMMAND exits 0
-    what=$1; shift
-    if output=$("$@" 2>&1); then ok; else fail "$what"; echo "$output" | head -40; fi
-}
-
-expect_status() { # expect_status WANT WHAT COMMAND...
-    want=$1 what=$2; shift 2
-    "$@" >"$tmp/cli.out" 2>"$tmp/cli.err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else fail "$what: exit $got, expected $want"; cat "$tmp/cli.err"; fi
-}
+. tests/e2e/lib.sh
 
 # same_words DIR NAME GOLDEN: the diagnostics are the golden ones also with
 # cJSON parsing on the calling thread, and from ics, which (unlike check)
@@ -316,47 +301,6 @@ printf 'feed\t../victim.ics\t0000000000000000\t0\t0\n' >> "$tmp/dropped/.almanac
 echo victim > "$tmp/victim.ics"
 "$bin" build "$tmp/dropped.json" -o "$tmp/dropped" 2>/dev/null
 check "a state file cannot remove files outside out/" test -e "$tmp/victim.ics"
-
-# --- the command line -------------------------------------------------------
-expect_status 0 "--help" "$bin" --help
-check "--help documents the exit status" grep -q "^exit status:" "$tmp/cli.out"
-check "--help documents every command" sh -c "grep -q '^  check ' '$tmp/cli.out' && grep -q '^  build ' '$tmp/cli.out' && grep -q '^  ics ' '$tmp/cli.out' && grep -q '^  timeline ' '$tmp/cli.out'"
-check "--help documents the keys of series, reminders and people" sh -c "for key in repeat extra_dates excluded_dates overrides alarms organizer attendees color image attachments alarms_in_feeds no-alarms; do grep -q \"\$key\" '$tmp/cli.out' || { echo \"no \$key\"; exit 1; }; done"
-expect_status 0 "--version" "$bin" --version
-check "--version names the program" grep -q "^almanac [0-9]" "$tmp/cli.out"
-expect_status 2 "no command" "$bin"
-expect_status 2 "unknown command" "$bin" frobnicate
-expect_status 2 "unknown option" "$bin" check --frob
-expect_status 2 "--feed without ics" "$bin" check --feed x
-expect_status 2 "unknown feed" "$bin" ics events.json --feed nope
-expect_status 3 "missing file" "$bin" check /nonexistent/events.json
-expect_status 0 "stdin" sh -c "'$bin' check - < events.json"
-expect_status 3 "stdout on a full disk" sh -c "'$bin' ics events.json > /dev/full"
-expect_status 3 "timeline on a full disk" sh -c "'$bin' timeline events.json > /dev/full"
-mkdir -p "$tmp/ro" && cp -r out/. "$tmp/ro/" && chmod 555 "$tmp/ro"
-# root writes anywhere: as root, try it as nobody (setpriv, util-linux)
-as_user=""
-if [ "$(id -u)" = 0 ]; then
-    chmod 755 "$tmp"
-    as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
-fi
-if $as_user test -r events.json -a -x "$bin"; then
-    expect_status 3 "read-only output directory" $as_user "$bin" build events.json -o "$tmp/ro"
-    check "read-only output directory is unchanged" diff -r out "$tmp/ro"
-else
-    fail "read-only output directory: nobody cannot read events.json or run $bin here"
-fi
-expect_status 3 "output directory is a file" "$bin" build events.json -o events.json
-expect_status 0 "strict on a clean file" "$bin" check --strict events.json
-# only names reserved for examples are warned of, not names that contain one
-for host in notexample.org example.org.uk example-org.net calendars.testing.io; do
-    printf '{"calendar": {"id": "c", "name": "C", "url": "https://%s/a/"}, "events": []}' "$host" \
-        > "$tmp/url.json"
-    expect_status 0 "calendar url on $host is not reserved" "$bin" check --strict "$tmp/url.json"
-done
-expect_status 1 "strict turns warnings into errors" "$bin" check --strict tests/cases/good/spans.json
-expect_status 1 "json diagnostics" "$bin" check --format=json tests/cases/bad/ids.json
-check "json diagnostics parse" "$py" -c "import json,sys; d=json.load(open('$tmp/cli.err')); assert len(d)==4 and d[0]['line']==3, d"
 
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
