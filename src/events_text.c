@@ -34,27 +34,28 @@ static void refuse(almanac_diagnostics *diags, size_t offset, const char *messag
 
 /* ---- reading ----------------------------------------------------------- */
 
-/* What json_map found that cJSON reads otherwise than JSON does: editing
- * the tree cJSON made would change what the user wrote. */
-static bool read_as_written(const char *text, size_t length, size_t start,
-                            almanac_diagnostics *diags)
+/* Maps TEXT into MAP; false when json_map found what cJSON reads otherwise
+ * than JSON does: editing the tree cJSON made would change what the user
+ * wrote. */
+static bool map_as_written(const char *text, size_t length, size_t start, json_map *map,
+                           almanac_diagnostics *diags)
 {
-    json_map map = {0};
-    if (json_map_build(&map, text, length, start) != 0) {
+    if (json_map_build(map, text, length, start) != 0) {
         refuse(diags, ALMANAC_NO_OFFSET, "out of memory while reading the events file");
         return false;
     }
-    bool clean = map.problem_count == 0;
-    if (!clean)
-        refuse(diags, map.problems[0].offset,
+    if (map->problem_count > 0) {
+        refuse(diags, map->problems[0].offset,
                "the file holds JSON that `almanac check` refuses (a control character, an "
                "escape or a number that parsers read differently); fix it first");
-    json_map_free(&map);
-    return clean;
+        return false;
+    }
+    return true;
 }
 
-cJSON *events_text_parse(const char *text, size_t length, size_t *start,
-                         almanac_diagnostics *diags)
+/* events_text_parse(), keeping the map in MAP (the caller frees it). */
+static cJSON *parse_mapped(const char *text, size_t length, size_t *start, json_map *map,
+                           almanac_diagnostics *diags)
 {
     size_t at = length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     at = skip_space(text, length, at);
@@ -72,10 +73,19 @@ cJSON *events_text_parse(const char *text, size_t length, size_t *start,
         cJSON_Delete(root);
         return NULL;
     }
-    if (!read_as_written(text, length, at, diags)) {
+    if (!map_as_written(text, length, at, map, diags)) {
         cJSON_Delete(root);
         return NULL;
     }
+    return root;
+}
+
+cJSON *events_text_parse(const char *text, size_t length, size_t *start,
+                         almanac_diagnostics *diags)
+{
+    json_map map = {0};
+    cJSON *root = parse_mapped(text, length, start, &map, diags);
+    json_map_free(&map);
     return root;
 }
 
@@ -158,17 +168,18 @@ int events_text_open(events_text *file, const char *text, size_t length,
     memset(file, 0, sizeof *file);
     file->text = text;
     file->length = length;
-    file->root = events_text_parse(text, length, &file->root_start, diags);
+    json_map map = {0};
+    file->root = parse_mapped(text, length, &file->root_start, &map, diags);
+    bool object = cJSON_IsObject(file->root);
+    bool located = !object || locate_arrays(file, &map);
+    json_map_free(&map);
     if (file->root == NULL)
         return -1;
-    json_map map = {0};
-    bool located = cJSON_IsObject(file->root) &&
-                   json_map_build(&map, text, length, file->root_start) == 0 &&
-                   locate_arrays(file, &map);
-    json_map_free(&map);
-    if (!located || file->events.array == NULL) {
-        refuse(diags, file->root_start, located ? "the file is not an events file: it needs "
-               "an object with an \"events\" array" : "out of memory while reading the file");
+    if (!located || !object || file->events.array == NULL) {
+        refuse(diags, located ? file->root_start : ALMANAC_NO_OFFSET,
+               !located ? "out of memory while reading the events file"
+                        : "the file is not an events file: it needs an object with an "
+                          "\"events\" array");
         events_text_close(file);
         return -1;
     }

@@ -492,6 +492,8 @@ static void test_append_needs_a_title_and_an_events_file(void **state)
     assert_null(almanac_events_append("[1, 2]", 6, &event, &added, &diags));
     assert_null(added.id);
     assert_int_equal(diags.error_count, 3);
+    assert_non_null(strstr(diags.items[1].message, "not an events file"));
+    assert_non_null(strstr(diags.items[2].message, "not an events file"));
     almanac_diagnostics_free(&diags);
 }
 
