@@ -63,7 +63,7 @@ UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # coverage, the harnesses linked with libFuzzer; the same harnesses built
 # with gcc and a small main (replay.c) replay the stored crash inputs in
 # make test, so make test needs no clang.
-FUZZERS   = load render http import
+FUZZERS   = load render http import edit
 FUZZ_CC   = clang
 # clang's -Wconversion also means -Wsign-conversion, which gcc's does not.
 FUZZ_WARN = -Wno-sign-conversion
@@ -225,6 +225,7 @@ fuzz-replay: $(REPLAYS)
 	    ./$(B)/fuzz/replay_$$h tests/fuzz/regressions/$$h || status=1; done; \
 	    ./$(B)/fuzz/replay_load events.json tests/cases/*/*.json >/dev/null || status=1; \
 	    ./$(B)/fuzz/replay_render events.json tests/cases/*/*.json >/dev/null || status=1; \
+	    ./$(B)/fuzz/replay_edit events.json tests/cases/*/*.json >/dev/null || status=1; \
 	    ./$(B)/fuzz/replay_http tests/fuzz/seeds/http >/dev/null || status=1; \
 	    ./$(B)/fuzz/replay_import tests/import/*.ics tests/import/corpus/*.ics \
 	    tests/fuzz/seeds/import >/dev/null \

@@ -2,7 +2,7 @@
 # Runs one libFuzzer harness on its corpus for SECONDS, one job, under
 # ASan + UBSan, in one process (the harness is built that way by `make fuzz`):
 #   tests/fuzz/run.sh HARNESS SECONDS [extra libFuzzer flags]
-# HARNESS is load, render, http or import. The working corpus is build/fuzz/corpus/
+# HARNESS is load, render, http, import or edit. The working corpus is build/fuzz/corpus/
 # HARNESS, seeded from the test fixtures and the stored regressions; a crash
 # leaves its input in build/fuzz/crashes/HARNESS/ and makes this fail. The
 # last lines printed are libFuzzer's final stats (execs, cov:, ft:).
@@ -16,7 +16,7 @@ corpus=build/fuzz/corpus/$harness
 crashes=build/fuzz/crashes/$harness
 mkdir -p "$corpus" "$crashes"
 case $harness in
-load|render)
+load|render|edit)
     dict=tests/fuzz/almanac.dict
     for f in events.json tests/cases/*/*.json; do
         cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"
@@ -31,7 +31,7 @@ import)
     done
     # our own feeds, whose X-ALMANAC-* properties only import reads
     for f in out/*.ics; do cp "$f" "$corpus/seed-out-$(basename "$f")"; done ;;
-*)  echo "run.sh: unknown harness '$harness' (load, render, http, import)" >&2; exit 2 ;;
+*)  echo "run.sh: unknown harness '$harness' (load, render, http, import, edit)" >&2; exit 2 ;;
 esac
 cp tests/fuzz/regressions/"$harness"/* "$corpus/" 2>/dev/null || true
 # -rss_limit_mb: inputs of at most 64 KiB (-max_len), and ASan's shadow, stay far below it.
