@@ -95,12 +95,19 @@ bench-deps:
 	@sh scripts/install-deps --bench
 endif
 
-$(B)/obj/%.o: src/%.c | deps
+# The compiler flags the objects were built with: when they change (CFLAGS,
+# WERROR, a new dependency's cflags), every object is built again.
+FLAGS_STAMP = $(B)/.flags
+$(FLAGS_STAMP): FORCE | deps
+	@mkdir -p $(@D)
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' > $@
+
+$(B)/obj/%.o: src/%.c $(FLAGS_STAMP) | deps
 	@mkdir -p $(@D)
 	$(say) CC $<
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(B)/asan/%.o: src/%.c | deps
+$(B)/asan/%.o: src/%.c $(FLAGS_STAMP) | deps
 	@mkdir -p $(@D)
 	$(say) CC-ASAN $<
 	$(Q)$(CC) $(ALL_CFLAGS) $(SANITIZE) -c $< -o $@
