@@ -2,7 +2,7 @@
 # Runs the unsanitized almanac under valgrind memcheck over every test input:
 # each bad and warning case (check), and each valid file (check, build --
 # which writes every timeline format but JSON --, ics, timeline as text and
-# as filtered JSON), and the server (requests, a watched edit, SIGTERM);
+# as filtered JSON), add and fmt, and the server (requests, a watched edit, SIGTERM);
 # then helgrind over a threaded build and ics. Passes only with 0 errors,
 # 0 bytes definitely or indirectly lost, and no data race.
 # Cases run in parallel, one per core; valgrind alone costs ~0.9 s each.
@@ -34,6 +34,19 @@ done >> "$tmp/runs"
 echo "all-import import out/all.ics out/afghanistan.ics" >> "$tmp/runs"
 cp events.json "$tmp/merge.json"
 echo "merge-import import out/all.ics tests/import/recurring.ics --merge $tmp/merge.json -o $tmp/merged.json" >> "$tmp/runs"
+
+# editing in place: add (an ASCII and a transliterated title), fmt, fmt --check,
+# and check of several files at once as JSON
+cp events.json "$tmp/add.json"
+cp events.json "$tmp/add-cyrillic.json"
+cp events.json "$tmp/fmt.json"
+{
+    echo "add add $tmp/add.json --title Summit --start 2024-07-03 --tag summit"
+    echo "add-cyrillic add $tmp/add-cyrillic.json --title Встреча --start 2024-07"
+    echo "fmt fmt $tmp/fmt.json"
+    echo "fmt-check fmt --check events.json docs/examples/series.json"
+    echo "check-several check --format=json events.json tests/cases/bad/ids.json"
+} >> "$tmp/runs"
 
 # Exit status 99 marks a valgrind finding; almanac's own 0/1 are expected.
 export bin tmp
