@@ -73,7 +73,7 @@ FUZZ_BINS = $(FUZZERS:%=$(B)/fuzz/fuzz_%)
 REPLAYS   = $(FUZZERS:%=$(B)/fuzz/replay_%)
 FUZZ_SECONDS ?= 30
 
-.PHONY: all run test unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
+.PHONY: all run test test-build unit e2e leakcheck fuzz fuzz-smoke fuzz-replay deps test-deps fuzz-deps \
         bench bench-deps bench-serve stress install uninstall clean screenshots bench-page FORCE
 
 all: $(B)/almanac
@@ -86,7 +86,7 @@ deps:
 	@sh scripts/install-deps
 
 test-deps:
-	@sh scripts/install-deps --test
+	@$(MAKE) --no-print-directory test-deps
 
 fuzz-deps:
 	@sh scripts/install-deps --fuzz
@@ -175,23 +175,25 @@ run: $(B)/almanac
 	./$(B)/almanac build events.json -o out
 	@./$(B)/almanac timeline events.json
 
-# End-to-end tests first, then valgrind over the same inputs, the cmocka unit
-# tests last (their summary lines close the output). Every suite runs; the exit status says if any failed.
-test: e2e leakcheck fuzz-replay unit
+# Every suite of tests/suites (end-to-end, valgrind, fuzz replay, unit), run
+# by tests/run-suites.sh TEST_JOBS at a time (default: one per core) once
+# everything they run is built (with as many compilers at once). One line
+# per suite as it starts and as it ends, with its counts and seconds; its
+# output in $(B)/test-logs/NAME.log, the end of it printed when it fails.
+# Every suite runs; the exit status says if any failed.
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TEST_BINS  = $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so $(UNITS) $(REPLAYS)
 
+test:
+	@$(MAKE) --no-print-directory test-deps
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) test-build
+	@MAKE="$(MAKE)" sh tests/run-suites.sh -j $(TEST_JOBS) -B $(B)
+
+test-build: $(TEST_BINS)
+
+# The end-to-end suites alone (kind e2e in tests/suites), the same way.
 e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
-	@status=0; sh tests/e2e/run.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/import.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/series.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/occurrences_selftest.sh || status=1; \
-	    sh tests/e2e/serve.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/page.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/files.sh $(B)/asan/almanac || status=1; \
-	    sh tests/faultinject/run.sh $(B)/asan/almanac $(B)/tests/faultinject.so || status=1; \
-	    sh tests/e2e/durability.sh $(B)/almanac || status=1; \
-	    sh tests/e2e/cli.sh $(B)/asan/almanac || status=1; \
-	    sh tests/e2e/edit.sh $(B)/asan/almanac || status=1; \
-	    sh tests/install/run.sh || status=1; exit $$status
+	@MAKE="$(MAKE)" sh tests/run-suites.sh -j $(TEST_JOBS) -B $(B) e2e
 
 # How long the page of a 1,000- and a 10,000-event archive takes to open in
 # chromium (first paint, and loaded with its filters working); above 1,000
