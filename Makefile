@@ -86,7 +86,7 @@ deps:
 	@sh scripts/install-deps
 
 test-deps:
-	@$(MAKE) --no-print-directory test-deps
+	@sh scripts/install-deps --test
 
 fuzz-deps:
 	@sh scripts/install-deps --fuzz
