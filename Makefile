@@ -180,20 +180,21 @@ run: $(B)/almanac
 # everything they run is built (with as many compilers at once). One line
 # per suite as it starts and as it ends, with its counts and seconds; its
 # output in $(B)/test-logs/NAME.log, the end of it printed when it fails.
-# Every suite runs; the exit status says if any failed.
+# Every suite runs; the exit status says if any failed. (The runner line does
+# not name $(MAKE): make -n would run it, suites and all.)
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TEST_BINS  = $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so $(UNITS) $(REPLAYS)
 
 test:
 	@$(MAKE) --no-print-directory test-deps
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) test-build
-	@MAKE="$(MAKE)" sh tests/run-suites.sh -j $(TEST_JOBS) -B $(B)
+	@sh tests/run-suites.sh -j $(TEST_JOBS) -B $(B)
 
 test-build: $(TEST_BINS)
 
 # The end-to-end suites alone (kind e2e in tests/suites), the same way.
 e2e: $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so | test-deps
-	@MAKE="$(MAKE)" sh tests/run-suites.sh -j $(TEST_JOBS) -B $(B) e2e
+	@sh tests/run-suites.sh -j $(TEST_JOBS) -B $(B) e2e
 
 # How long the page of a 1,000- and a 10,000-event archive takes to open in
 # chromium (first paint, and loaded with its filters working); above 1,000
