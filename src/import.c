@@ -120,6 +120,8 @@ struct almanac_importer {
     size_t *label_at;
     size_t label_count, label_capacity;
     key_index label_index;       /* by tag */
+    almanac_import_progress progress; /* NULL for none */
+    void *progress_context;
 };
 
 /* ---- losses: what did not fit, counted per kind ------------------------ */
@@ -160,6 +162,22 @@ typedef struct {
     size_t mapped_count;
     bool out_of_memory;
 } ics_file;
+
+/* ---- progress ----------------------------------------------------------- */
+
+/* Events converted between two progress calls. */
+enum { PROGRESS_EVENTS = 1024 };
+
+static void say_progress(const ics_file *f, almanac_import_phase phase, size_t done, size_t total)
+{
+    if (f->im->progress != NULL)
+        f->im->progress(f->im->progress_context, f->name, phase, done, total);
+}
+
+static void say_parsed(void *context, size_t done, size_t total)
+{
+    say_progress(context, ALMANAC_IMPORT_PARSING, done, total);
+}
 
 static const char *loss_key(const void *owner, size_t i)
 {
@@ -2365,12 +2383,19 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
     check_timezones(f, cal, index);
     ical_children children;
     children_of(f, index, &children);
+    size_t events = 0, total = 0;
+    if (f->im->progress != NULL) {
+        total = (size_t)icalcomponent_count_components(cal, ICAL_VEVENT_COMPONENT);
+        say_progress(f, ALMANAC_IMPORT_CONVERTING, 0, total);
+    }
     for (icalcomponent *c = icalcomponent_get_first_component(cal, ICAL_ANY_COMPONENT);
          c != NULL; c = icalcomponent_get_next_component(cal, ICAL_ANY_COMPONENT)) {
         icalcomponent_kind kind = icalcomponent_isa(c);
         size_t child = ical_children_next(&children, c);
         if (kind == ICAL_VEVENT_COMPONENT) {
             read_event(f, c, child);
+            if (++events % PROGRESS_EVENTS == 0 || events == total)
+                say_progress(f, ALMANAC_IMPORT_CONVERTING, events, total);
             continue;
         }
         if (kind == ICAL_VTIMEZONE_COMPONENT)
@@ -2530,7 +2555,10 @@ static long add_file(ics_file *fp)
                                 "encoding?", bad, plural(bad, "byte is", "bytes are"),
                                 line_at(text, at));
     }
-    icalcomponent *root = clean != NULL ? ical_parse(clean, strlen(clean)) : NULL;
+    ical_parse_progress parsing = {say_parsed, &f};
+    icalcomponent *root = clean != NULL ? ical_parse(clean, strlen(clean),
+                                                     im->progress != NULL ? &parsing : NULL)
+                                        : NULL;
     free(clean);
     icalcomponent_kind kind = root != NULL ? icalcomponent_isa(root) : ICAL_NO_COMPONENT;
     if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_VEVENT_COMPONENT &&
@@ -2556,6 +2584,7 @@ static long add_file(ics_file *fp)
             read_top_level(&f, c, ical_children_next(&top, c));
     }
     ical_children_free(&top);
+    say_progress(&f, ALMANAC_IMPORT_FINISHING, 0, 0);
     merge_overrides(&f, before);
     report_outside_lines(&f);
     icalcomponent_free(root);
@@ -3143,8 +3172,17 @@ static void drop_what_fails(almanac_importer *im, almanac_document *doc)
     }
 }
 
+void almanac_importer_set_progress(almanac_importer *im, almanac_import_progress progress,
+                                   void *context)
+{
+    im->progress = progress;
+    im->progress_context = context;
+}
+
 almanac_document *almanac_importer_finish(almanac_importer *im)
 {
+    if (im->progress != NULL)
+        im->progress(im->progress_context, NULL, ALMANAC_IMPORT_FINISHING, 0, 0);
     almanac_document *doc = calloc(1, sizeof *doc);
     string_set ids = {0}, uids = {0};
     if (doc == NULL || !set_init(&ids, im->event_count) || !set_init(&uids, im->event_count)) {

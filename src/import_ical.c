@@ -8,11 +8,25 @@
 #include <string.h>
 #include <strings.h>
 
+/* Progress is reported each time this many more bytes have been read. */
+enum { PROGRESS_STEP = 1 << 20 };
+
 /* The text libical's parser asks for piece by piece. */
 typedef struct {
-    const char *pos, *end;
+    const char *start, *pos, *end;
     const char *line_end; /* after the '\n' that ends the current line */
+    const char *next_report;
+    const ical_parse_progress *progress;
 } text_source;
+
+static void report_progress(text_source *source)
+{
+    size_t done = (size_t)(source->pos - source->start);
+    size_t left = (size_t)(source->end - source->pos);
+    source->next_report = source->pos + (left < PROGRESS_STEP ? left : PROGRESS_STEP);
+    source->progress->call(source->progress->context, done,
+                           (size_t)(source->end - source->start));
+}
 
 /* One piece for libical: up to SIZE - 1 bytes, never past a line's end. */
 static char *next_piece(char *out, size_t size, void *data)
@@ -30,12 +44,15 @@ static char *next_piece(char *out, size_t size, void *data)
     memcpy(out, source->pos, n);
     out[n] = '\0';
     source->pos += n;
+    if (source->progress != NULL && source->pos >= source->next_report)
+        report_progress(source);
     return out;
 }
 
-icalcomponent *ical_parse(const char *text, size_t length)
+icalcomponent *ical_parse(const char *text, size_t length, const ical_parse_progress *progress)
 {
-    text_source source = {text, text + length, text};
+    text_source source = {.start = text, .pos = text, .end = text + length, .line_end = text,
+                          .next_report = text, .progress = progress};
     icalparser *parser = icalparser_new();
     if (parser == NULL)
         return NULL;

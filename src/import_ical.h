@@ -26,13 +26,19 @@
 #include "arena.h"
 #include "import_scan.h"
 
+/* Called now and then while ical_parse() reads: DONE of TOTAL bytes. */
+typedef struct {
+    void (*call)(void *context, size_t done, size_t total);
+    void *context;
+} ical_parse_progress;
+
 /* Parses TEXT (LENGTH bytes, NUL-terminated, no NUL inside) as
  * icalcomponent_new_from_string() does, but in time proportional to its
  * length: libical's own string reader looks for the end of the line anew
- * for each 1 KB piece it hands out, so one 20 MB line took 32 s. The
- * caller frees the result with icalcomponent_free(); NULL when libical
- * read no component. */
-icalcomponent *ical_parse(const char *text, size_t length);
+ * for each 1 KB piece it hands out, so one 20 MB line took 32 s. PROGRESS
+ * may be NULL. The caller frees the result with icalcomponent_free(); NULL
+ * when libical read no component. */
+icalcomponent *ical_parse(const char *text, size_t length, const ical_parse_progress *progress);
 
 /* The name P was written with: its X- name, or libical's name for its kind.
  * Never NULL ("" when libical knows neither). */

@@ -479,44 +479,75 @@ static void print_build_summary(const command_line *o, const almanac_document *d
     fputc('\n', stderr);
 }
 
-/* Progress of a long build on a terminal: after a second, a line that
- * counts the events written, redrawn at most ten times a second. */
+/* Progress of a long build or import on a terminal: after a second
+ * (ALMANAC_PROGRESS_AFTER seconds, for tests), one line redrawn in place at
+ * most ten times a second, and at once when what it says changes kind. */
 typedef struct {
     struct timespec start, last;
+    double after;
+    int kind; /* of the line shown last */
     bool shown;
-} build_progress;
+} progress_line;
 
 static double seconds_between(const struct timespec *a, const struct timespec *b)
 {
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void show_progress(void *context, size_t done, size_t total)
+/* A progress line when stderr is a terminal and --quiet was not given;
+ * false otherwise. */
+static bool progress_start(progress_line *p, const command_line *o)
 {
-    build_progress *p = context;
+    *p = (progress_line){.after = 1.0, .kind = -1};
+    const char *after = getenv("ALMANAC_PROGRESS_AFTER");
+    if (after != NULL && after[0] != '\0')
+        p->after = strtod(after, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    return !o->quiet && isatty(STDERR_FILENO);
+}
+
+/* Whether the line is due now for something of KIND; FINAL forces it once
+ * the first second has passed. */
+static bool progress_due(progress_line *p, int kind, bool final)
+{
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (seconds_between(&p->start, &now) < 1.0 ||
-        (p->shown && seconds_between(&p->last, &now) < 0.1 && done < total))
-        return;
-    fprintf(stderr, "\ralmanac: %zu of %zu events written", done, total);
-    fflush(stderr);
+    if (seconds_between(&p->start, &now) < p->after)
+        return false;
+    if (p->shown && kind == p->kind && !final && seconds_between(&p->last, &now) < 0.1)
+        return false;
     p->last = now;
+    p->kind = kind;
     p->shown = true;
+    return true;
+}
+
+/* Erases the line, so that what is printed next takes its place. */
+static void progress_end(progress_line *p)
+{
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+}
+
+static void show_build_progress(void *context, size_t done, size_t total)
+{
+    if (progress_due(context, 0, done == total)) {
+        fprintf(stderr, "\r\033[Kalmanac: %zu of %zu events written", done, total);
+        fflush(stderr);
+    }
 }
 
 /* almanac_build_reported() into -o DIR, with progress on a terminal. */
 static int build_into(const almanac_document *doc, const command_line *o, int64_t now,
                       almanac_build_report *report, almanac_diagnostics *diags)
 {
-    build_progress progress = {.shown = false};
-    clock_gettime(CLOCK_MONOTONIC, &progress.start);
-    almanac_build_options options = {.progress = show_progress, .context = &progress};
-    bool terminal = !o->quiet && isatty(STDERR_FILENO);
+    progress_line progress;
+    almanac_build_options options = {.progress = show_build_progress, .context = &progress};
+    bool terminal = progress_start(&progress, o);
     int result = almanac_build_reported(doc, o->output_dir, now, terminal ? &options : NULL,
                                         report, diags);
-    if (progress.shown)
-        fputs("\r\033[K", stderr); /* the summary line takes its place */
+    progress_end(&progress);
     return result;
 }
 
@@ -866,6 +897,29 @@ static int write_import(const char *json, const command_line *o)
     return EXIT_SUCCESS;
 }
 
+/* Progress line kinds past the library's phases: the importer's own
+ * finishing step (ids, relations), and the events file written. */
+enum { IMPORT_LINKING = ALMANAC_IMPORT_FINISHING + 1, IMPORT_WRITING };
+
+static void show_import_progress(void *context, const char *name, almanac_import_phase phase,
+                                 size_t done, size_t total)
+{
+    int kind = phase == ALMANAC_IMPORT_FINISHING && name == NULL ? IMPORT_LINKING : (int)phase;
+    if (!progress_due(context, kind, total > 0 && done == total))
+        return;
+    name = name != NULL ? display_name(name) : NULL;
+    if (phase == ALMANAC_IMPORT_PARSING)
+        fprintf(stderr, "\r\033[Kalmanac: reading %s: %.0f%%", name,
+                total > 0 ? 100.0 * (double)done / (double)total : 100.0);
+    else if (phase == ALMANAC_IMPORT_CONVERTING)
+        fprintf(stderr, "\r\033[Kalmanac: converting %s: %zu of %zu events", name, done, total);
+    else if (name != NULL)
+        fprintf(stderr, "\r\033[Kalmanac: converting %s: recurrences", name);
+    else
+        fputs("\r\033[Kalmanac: making ids and linking related events", stderr);
+    fflush(stderr);
+}
+
 static int run_import(const command_line *o)
 {
     static const char *standard_input[] = {"-"};
@@ -879,6 +933,10 @@ static int run_import(const command_line *o)
         fputs("almanac: out of memory\n", stderr);
         return EXIT_IO;
     }
+    progress_line progress;
+    bool terminal = progress_start(&progress, o);
+    if (terminal)
+        almanac_importer_set_progress(importer, show_import_progress, &progress);
     int status = EXIT_SUCCESS;
     for (size_t i = 0; i < count; i++) {
         in[i].path = paths[i];
@@ -890,6 +948,7 @@ static int run_import(const command_line *o)
             almanac_importer_add(importer, paths[i], in[i].text, in[i].length, &in[i].diags);
     }
     almanac_document *doc = almanac_importer_finish(importer);
+    progress_end(&progress);
     size_t warnings = 0;
     for (size_t i = 0; i < count; i++) {
         warnings += in[i].diags.warning_count;
@@ -905,9 +964,15 @@ static int run_import(const command_line *o)
               "written\n", stderr);
         status = EXIT_INVALID;
     }
+    if (status == EXIT_SUCCESS && terminal &&
+        progress_due(&progress, IMPORT_WRITING, true)) {
+        fprintf(stderr, "\ralmanac: writing %zu events", doc->event_count);
+        fflush(stderr);
+    }
     char *json = status == EXIT_SUCCESS ? import_result(doc, o, &status) : NULL;
     if (json != NULL)
         status = write_import(json, o);
+    progress_end(&progress);
     if (status == EXIT_SUCCESS)
         fprintf(stderr, "almanac: imported %zu event%s from %zu file%s\n", doc->event_count,
                 doc->event_count == 1 ? "" : "s", count, count == 1 ? "" : "s");

@@ -49,6 +49,23 @@ typedef struct almanac_importer almanac_importer;
 ALMANAC_API almanac_importer *almanac_importer_new(void);
 ALMANAC_API void almanac_importer_free(almanac_importer *importer); /* accepts NULL */
 
+/* What a long import is doing, for a progress line. */
+typedef enum {
+    ALMANAC_IMPORT_PARSING,    /* libical reads the text: DONE of TOTAL bytes */
+    ALMANAC_IMPORT_CONVERTING, /* DONE of TOTAL events of a calendar converted */
+    ALMANAC_IMPORT_FINISHING   /* recurrence overrides, ids, relations: TOTAL 0 */
+} almanac_import_phase;
+
+/* Called now and then, on the calling thread, from almanac_importer_add()
+ * (NAME is the file's name) and almanac_importer_finish() (NAME is NULL);
+ * at least once as each phase begins. */
+typedef void (*almanac_import_progress)(void *context, const char *name,
+                                        almanac_import_phase phase, size_t done, size_t total);
+
+/* PROGRESS (NULL for none) is called with CONTEXT from now on. */
+ALMANAC_API void almanac_importer_set_progress(almanac_importer *importer,
+                                              almanac_import_progress progress, void *context);
+
 /* Reads one iCalendar text of LENGTH bytes. NAME (a file name) names the
  * calendar when the text gives no name. The first text that has calendar
  * settings gives the document's. Returns the number of events taken, or

@@ -131,6 +131,42 @@ if command -v fish >/dev/null; then
     check "fish offers build no timeline option" sh -c "! echo '$(complete_fish "almanac build --")' | grep -q -- --reverse"
 else fail "fish is not installed (scripts/install-deps --test)"; fi
 
+# --- feedback: the build's summary line, progress on a terminal only ------
+# ALMANAC_PROGRESS_AFTER=0 shows progress at once instead of after a second,
+# so that a small file shows it; `script` gives the command a terminal.
+events=$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["events"]))' events.json)
+feeds=$("$py" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["feeds"]))' events.json)
+first_id=$("$py" -c 'import json,sys; print(json.load(open(sys.argv[1]))["events"][0]["id"])' events.json)
+expect_status 0 "build into a new directory" "$bin" build events.json -o "$tmp/fb"
+check "the summary line counts what was built" grep -qx "almanac: built $tmp/fb from events.json: $events events, $((feeds + 1)) feeds, [0-9]* files; $events added" "$tmp/cli.err"
+check "the summary line is the only line" test "$(wc -l < "$tmp/cli.err")" -eq 1
+expect_status 0 "build again" "$bin" build events.json -o "$tmp/fb"
+check "an unchanged build says so" grep -qx "almanac: built .*; no event changed" "$tmp/cli.err"
+"$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); d["events"][0]["title"]+=" (revised)"; json.dump(d,open(sys.argv[2],"w"),ensure_ascii=False)' events.json "$tmp/edited.json"
+expect_status 0 "build an edited title" "$bin" build "$tmp/edited.json" -o "$tmp/fb"
+check "the summary names the changed event" grep -qx "almanac: built .*; 1 changed (SEQUENCE bumped: $first_id)" "$tmp/cli.err"
+expect_status 0 "build --quiet" "$bin" build events.json -o "$tmp/fb" --quiet
+check "--quiet prints nothing" test ! -s "$tmp/cli.err"
+expect_status 0 "build, stderr not a terminal" env ALMANAC_PROGRESS_AFTER=0 "$bin" build events.json -o "$tmp/fb2"
+if grep -q "events written" "$tmp/cli.err" || grep -q "$(printf '\r')" "$tmp/cli.err"; then
+    fail "progress shown when stderr is not a terminal"; else ok; fi
+ALMANAC_PROGRESS_AFTER=0 script -qec "'$bin' build events.json -o '$tmp/fb3'" /dev/null > "$tmp/tty.out" 2>&1
+check "progress on a terminal counts the events written" grep -q "$events of $events events written" "$tmp/tty.out"
+check "progress is erased before the summary" grep -q "$(printf '\r\033\\[K')almanac: built" "$tmp/tty.out"
+ALMANAC_PROGRESS_AFTER=0 script -qec "'$bin' build events.json -o '$tmp/fb4' --quiet" /dev/null > "$tmp/tty.out" 2>&1
+check "--quiet shows no progress on a terminal" test ! -s "$tmp/tty.out"
+ALMANAC_PROGRESS_AFTER=0 script -qec "'$bin' import out/all.ics -o '$tmp/imported-tty.json'" /dev/null > "$tmp/tty.out" 2>&1
+tr '\r' '\n' < "$tmp/tty.out" | sed 's/\x1b\[K//g' > "$tmp/tty.lines"
+check "import progress: reading" grep -q "^almanac: reading out/all.ics: 100%$" "$tmp/tty.lines"
+check "import progress: converting" grep -q "^almanac: converting out/all.ics: $events of $events events$" "$tmp/tty.lines"
+check "import progress: ids" grep -q "^almanac: making ids and linking related events$" "$tmp/tty.lines"
+check "import progress: writing" grep -q "^almanac: writing $events events$" "$tmp/tty.lines"
+check "import progress: erased before the last line" grep -q "$(printf '\r\033\\[K')almanac: imported $events events from 1 file" "$tmp/tty.out"
+expect_status 0 "import, stderr not a terminal" env ALMANAC_PROGRESS_AFTER=0 "$bin" import out/all.ics -o "$tmp/imported.json"
+check "import without a terminal prints only its last line" grep -qx "almanac: imported $events events from 1 file" "$tmp/cli.err"
+check "import writes the same file with and without progress" cmp "$tmp/imported.json" "$tmp/imported-tty.json"
+
+
 # --- the README, the man page and the completions agree with the table ------
 # Every command, and every option of each command's help (printed from the
 # one table), is in the README, in the man page and in each completion.

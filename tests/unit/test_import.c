@@ -535,6 +535,82 @@ static void test_written_file_passes_the_loader(void **state)
     release(&r);
 }
 
+/* What the progress callback heard. */
+typedef struct {
+    int phases[64];
+    size_t done[64], total[64];
+    bool named[64];
+    size_t count;
+} heard;
+
+static void listen(void *context, const char *name, almanac_import_phase phase, size_t done,
+                   size_t total)
+{
+    heard *h = context;
+    assert_true(h->count < 64);
+    h->phases[h->count] = (int)phase;
+    h->done[h->count] = done;
+    h->total[h->count] = total;
+    h->named[h->count] = name != NULL && strcmp(name, "big.ics") == 0;
+    h->count++;
+}
+
+/* Progress runs through the phases in order, each count rising to its
+ * total, and converting is reported every 1,024 events and at the end. */
+static void test_progress(void **state)
+{
+    (void)state;
+    enum { EVENTS = 2500 };
+    size_t size = EVENTS * 120 + 200, n = 0;
+    char *text = malloc(size);
+    assert_non_null(text);
+    n += (size_t)snprintf(text + n, size - n, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n");
+    for (int i = 0; i < EVENTS; i++)
+        n += (size_t)snprintf(text + n, size - n, "BEGIN:VEVENT\r\nUID:e%d@x\r\n"
+                              "DTSTART;VALUE=DATE:20240228\r\nSUMMARY:Event %d\r\n"
+                              "END:VEVENT\r\n", i, i);
+    n += (size_t)snprintf(text + n, size - n, "END:VCALENDAR\r\n");
+    heard h = {.count = 0};
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_importer *im = almanac_importer_new();
+    assert_non_null(im);
+    almanac_importer_set_progress(im, listen, &h);
+    assert_int_equal(almanac_importer_add(im, "big.ics", text, n, &diags), EVENTS);
+    almanac_document *doc = almanac_importer_finish(im);
+    assert_non_null(doc);
+
+    size_t converting = 0;
+    for (size_t i = 0; i < h.count; i++) {
+        if (i > 0) {
+            assert_true(h.phases[i] >= h.phases[i - 1]);
+            if (h.phases[i] == h.phases[i - 1] && h.total[i] > 0)
+                assert_true(h.done[i] >= h.done[i - 1]);
+        }
+        assert_true(h.done[i] <= h.total[i] || h.total[i] == 0);
+        assert_true(h.named[i] == (i + 1 < h.count)); /* only _finish() passes no name */
+        if (h.phases[i] == ALMANAC_IMPORT_CONVERTING) {
+            assert_int_equal(h.total[i], EVENTS);
+            assert_true(h.done[i] % 1024 == 0 || h.done[i] == EVENTS);
+            converting++;
+        }
+    }
+    assert_true(h.count >= 5);
+    assert_int_equal(h.phases[0], ALMANAC_IMPORT_PARSING);
+    assert_int_equal(converting, 4); /* 0, 1024, 2048, 2500 */
+    size_t last_parse = 0;
+    while (h.phases[last_parse + 1] == ALMANAC_IMPORT_PARSING)
+        last_parse++;
+    assert_int_equal(h.done[last_parse], h.total[last_parse]); /* the parse ends at 100% */
+    assert_int_equal(h.phases[h.count - 1], ALMANAC_IMPORT_FINISHING);
+    assert_int_equal(h.total[h.count - 1], 0);
+
+    almanac_document_free(doc);
+    almanac_importer_free(im);
+    almanac_diagnostics_free(&diags);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_merge_compares_ids_once_per_event),
         cmocka_unit_test(test_scan_counts_values),
         cmocka_unit_test(test_written_file_passes_the_loader),
+        cmocka_unit_test(test_progress),
     };
     return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
