@@ -31,6 +31,17 @@ void *alloc_large(size_t size)
     return p;
 }
 
+void *alloc_large_grow(void *buffer, size_t used, size_t size)
+{
+    void *p = alloc_large(size);
+    if (p == NULL)
+        return NULL;
+    if (used > 0)
+        memcpy(p, buffer, used);
+    free(buffer);
+    return p;
+}
+
 typedef struct block {
     struct block *next;
     size_t used;

@@ -33,6 +33,12 @@ void *arena_array_grow(almanac_arena *arena, void *array, size_t count, size_t n
  * system offers them; free() it. NULL when out of memory. */
 void *alloc_large(size_t size);
 
+/* BUFFER, from alloc_large() or malloc(), of which USED bytes matter, moved
+ * to a new alloc_large() buffer of SIZE bytes (SIZE >= USED) and freed:
+ * realloc() would keep a growing buffer on small pages. NULL when out of
+ * memory (BUFFER is then unchanged). */
+void *alloc_large_grow(void *buffer, size_t used, size_t size);
+
 /* A NUL-terminated copy of LENGTH bytes of TEXT; NULL when out of memory. */
 char *arena_strndup(almanac_arena *arena, const char *text, size_t length);
 

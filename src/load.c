@@ -1609,7 +1609,7 @@ int almanac_read_file(const char *path, char **text, size_t *length,
                 break;
             }
             size_t grown = capacity < most / 2 ? capacity * 2 : most;
-            char *bigger = realloc(buffer, grown);
+            char *bigger = alloc_large_grow(buffer, used, grown);
             if (bigger == NULL)
                 break;
             buffer = bigger;
