@@ -232,6 +232,11 @@ bool cli_option_applies(int id, cli_command command)
     return (option_commands(id) & ON(command)) != 0;
 }
 
+bool cli_option_known(int id)
+{
+    return id != 0 && first_row(id) != NULL;
+}
+
 const char *cli_option_long_name(int id)
 {
     const cli_option *o = first_row(id);

@@ -88,6 +88,10 @@ void cli_getopt_tables(struct option *long_options, char *short_options, size_t 
 /* Whether the option ID applies to COMMAND. */
 bool cli_option_applies(int id, cli_command command);
 
+/* Whether ID is an option of the table (getopt's optopt for an option
+ * given without its value). */
+bool cli_option_known(int id);
+
 /* "--name" or "-x, --name" of the option ID, for messages. */
 const char *cli_option_long_name(int id);
 

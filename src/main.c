@@ -336,6 +336,29 @@ static int print_and_exit(const command_line *o, bool have_command, int c)
     return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
+/* An unknown option, or a known one without its value. getopt has not
+ * moved past a word of short options when it stops inside it ("-dash.json"),
+ * so the word is found again from optopt; a file whose name starts with "-"
+ * goes after "--". */
+static int bad_option(int argc, char **argv, const command_line *o, bool have_command)
+{
+    if (optopt != 0 && cli_option_known(optopt)) {
+        fprintf(stderr, "almanac: --%s needs a value\ntry 'almanac %s%s--help'\n",
+                cli_option_long_name(optopt), have_command ? cli_commands[o->cmd].name : "",
+                have_command ? " " : "");
+        return EXIT_USAGE;
+    }
+    if (optopt == 0)
+        return usage_error("unknown option", argv[optind - 1]);
+    const char *word = argv[optind - 1];
+    if (optind < argc && argv[optind][0] == '-' && strchr(argv[optind], optopt) != NULL)
+        word = argv[optind];
+    fprintf(stderr, "almanac: unknown option '-%c' in '%s'; a file whose name starts with '-' "
+            "goes after '--': almanac %s -- %s\ntry 'almanac --help'\n", optopt, word,
+            have_command ? cli_commands[o->cmd].name : "COMMAND", word);
+    return EXIT_USAGE;
+}
+
 static int parse_options(int argc, char **argv, command_line *o)
 {
     struct option long_options[64];
@@ -361,13 +384,25 @@ static int parse_options(int argc, char **argv, command_line *o)
         else if (c == 'h' || c == 'V')
             return print_and_exit(o, have_command, c);
         else if (c == '?' || c == ':')
-            return usage_error("unknown or incomplete option", argv[optind - 1]);
+            return bad_option(argc, argv, o, have_command);
         else
             status = take_option(o, c, optarg != NULL ? optarg : argv[optind - 1]);
         if (status >= 0)
             return status;
         if (c != 1 && seen_count < sizeof seen / sizeof seen[0])
             seen[seen_count++] = c;
+    }
+    /* after "--", every word is an operand, even one that starts with "-" */
+    for (; optind < argc; optind++) {
+        if (have_command) {
+            status = take_argument(o, argv[optind], sizeof inputs / sizeof inputs[0]);
+            if (status >= 0)
+                return status;
+            continue;
+        }
+        if (!cli_command_parse(argv[optind], &o->cmd))
+            return unknown_command(argv[optind]);
+        have_command = true;
     }
     if (!have_command)
         return usage_error("missing command (check, build, ics, timeline, serve, import, add "

@@ -106,6 +106,20 @@ printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART:2023b
 expect_status 1 "import of standard input" sh -c "'$bin' import --strict - < '$tmp/bad.ics'"
 check "import names it <stdin>" grep -q "^<stdin>:" "$tmp/cli.err"
 
+# --- "--" ends the options: a file named like an option -------------------
+cp tests/cases/warn/reserved-url.json "$tmp/-dash.json"
+expect_status 0 "check -- of a file whose name starts with -" sh -c "cd '$tmp' && '$bin' check -- -dash.json"
+check "it is checked" grep -q "^-dash.json: 1 event, 0 feeds: valid" "$tmp/cli.out"
+expect_status 2 "the same file without --" sh -c "cd '$tmp' && '$bin' check -dash.json"
+check "the usage error names the word and says to use --" grep -qF \
+    "unknown option '-d' in '-dash.json'; a file whose name starts with '-' goes after '--': almanac check -- -dash.json" "$tmp/cli.err"
+expect_status 1 "check -- of several files, one bad" "$bin" check -- events.json tests/cases/bad/ids.json
+check "both are checked" grep -q "^tests/cases/bad/ids.json:3:10: error" "$tmp/cli.err"
+expect_status 2 "an option without its value" "$bin" build -o
+check "says which option needs a value" grep -qx "almanac: --output needs a value" "$tmp/cli.err"
+expect_status 2 "a long option without its value" "$bin" timeline --width
+check "says which long option needs a value" grep -qx "almanac: --width needs a value" "$tmp/cli.err"
+
 # --- completions: what each shell completes ----------------------------------
 for shell in bash zsh fish; do
     expect_status 0 "completions $shell" "$bin" completions "$shell"
