@@ -14,16 +14,27 @@ series="docs/examples/series.json $(echo tests/cases/series/*.json)"
 trap 'rm -rf "$tmp"' EXIT
 . tests/e2e/lib.sh
 
-# same_words DIR NAME GOLDEN: the diagnostics are the golden ones also with
-# cJSON parsing on the calling thread, and from ics, which (unlike check)
-# keeps every title and description
+# same_words DIR NAME GOLDEN: the diagnostics are the golden ones also from
+# ics, which (unlike check) keeps every title and description
 same_words() {
-    (cd "tests/cases/$1" && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check "$2.json" \
-        >/dev/null 2>"$tmp/$2.diag.1")
-    if ! diff -u "$3" "$tmp/$2.diag.1"; then fail "$2: one thread says otherwise"; return 1; fi
     (cd "tests/cases/$1" && NO_COLOR=1 "$bin" ics "$2.json" -o "$tmp/ics-state" \
         >/dev/null 2>"$tmp/$2.diag.ics")
     if ! diff -u "$3" "$tmp/$2.diag.ics"; then fail "$2: ics says otherwise"; return 1; fi
+}
+
+# one_thread DIR STATUS: every file of tests/cases/DIR checked in one process
+# with cJSON parsing on the calling thread says exactly what each golden
+# says, in order (a check of several files prints each file's diagnostics
+# and summary as a check of it alone would)
+one_thread() {
+    (cd "tests/cases/$1" && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check -- *.json \
+        >/dev/null 2>"$tmp/$1.one-thread")
+    status=$?
+    (cd "tests/cases/$1" && for f in *.json; do cat "${f%.json}.diag"; done) > "$tmp/$1.goldens"
+    if [ $status -ne "$2" ]; then fail "$1 in one process, one thread: exit $status, expected $2"
+    elif ! diff -u "$tmp/$1.goldens" "$tmp/$1.one-thread"; then
+        fail "$1 in one process, one thread: the diagnostics differ from the goldens"
+    else ok; fi
 }
 
 # --- bad inputs: exact diagnostics, exit 1, nothing written ------------
@@ -45,6 +56,7 @@ for input in tests/cases/bad/*.json; do
     fi
     ok
 done
+one_thread bad 1
 
 # --- hostile ids, feed ids and tags: refused, and nothing written anywhere ---
 mkdir -p "$tmp/jail/out"
@@ -74,6 +86,7 @@ for input in tests/cases/warn/*.json; do
     same_words warn "$name" "$golden" || continue
     expect_status 1 "$name: --strict" "$bin" check --strict "$input"
 done
+one_thread warn 0
 
 # --- timelines: golden files for every format, width and filter ----------
 grep -v '^#' tests/timeline/cases | while read -r name args; do
