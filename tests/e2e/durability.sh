@@ -103,27 +103,13 @@ import random; r = random.Random(8)
 for i in range($kills):
     u = r.uniform(0, 1.1) if i % 2 == 0 else r.uniform(0.8, 1.0)
     print('%.6f' % (u * $took / 1e6))" > "$tmp/delays"
-old=0 new=0 mixed=0 finished=0 i=0
-while read -r delay; do
-    i=$((i + 1))
-    rm -rf "$tmp/k" && cp -a "$tmp/kill-before" "$tmp/k"
-    timeout -s KILL "$delay" "$bin" build "$tmp/big-new.json" -o "$tmp/k" >/dev/null 2>&1
-    [ $? = 0 ] && finished=$((finished + 1))
-    verdict=$($py tests/e2e/old_or_new.py "$tmp/kill-before" "$tmp/kill-expected" "$tmp/k")
-    case $verdict in
-    old) old=$((old + 1)) ;;
-    new) new=$((new + 1)) ;;
-    mixed) mixed=$((mixed + 1)) ;;
-    *) fail "kill $i after ${delay}s: $verdict"; continue ;;
-    esac
-    # The next build removes what the killed one left and gives the new out/.
-    "$bin" build "$tmp/big-new.json" -o "$tmp/k" >/dev/null 2>&1
-    if ! diff -r "$tmp/kill-expected" "$tmp/k" >/dev/null; then
-        fail "kill $i after ${delay}s: the next build did not give the new out/"
-    elif [ -n "$(leftovers "$tmp/k")" ]; then
-        fail "kill $i after ${delay}s: the next build left temporary files"
-    else ok; fi
-done < "$tmp/delays"
-echo "durability: $i SIGKILLs (a build takes ${took} us): out/ left old $old, new $new, mixed file by file $mixed; $finished finished before the kill"
+$py tests/e2e/kill_builds.py "$tmp/kill-before" "$tmp/kill-expected" "$tmp/big-new.json" \
+    "$bin" "$bin" --delays "$tmp/delays" > "$tmp/kills"
+sed '$d' "$tmp/kills" | sed "s/^\([0-9]*\) kills:/durability: \1 SIGKILLs (a build takes ${took} us):/"
+counts=$(tail -1 "$tmp/kills")
+case $counts in
+*" passed, "*" failed") passed=$((passed + ${counts%% *})); rest=${counts#*, }; failed=$((failed + ${rest%% *})) ;;
+*) fail "kill_builds.py ended without its counts" ;;
+esac
 echo "durability: $passed passed, $failed failed"
 [ $failed = 0 ]

@@ -76,28 +76,14 @@ done
 # The same points once more, but the process is killed there (SIGKILL):
 # each file must be the old one or the new one, and the next build must
 # clean up and give the new out/.
-k=1 killed=0
-while [ $k -lt $n ]; do
-    rm -rf "$tmp/out" && cp -a "$tmp/before" "$tmp/out"
-    FAULT_DIR="$tmp/out" FAULT_AT=$k FAULT_KILL=1 LD_PRELOAD="$lib" \
-        "$killed_bin" build "$tmp/new.json" -o "$tmp/out" >/dev/null 2>&1
-    status=$?
-    verdict=$($py tests/e2e/old_or_new.py "$tmp/before" "$tmp/expected" "$tmp/out")
-    "$bin" build "$tmp/new.json" -o "$tmp/out" >/dev/null 2>&1
-    if [ $status != 137 ]; then
-        fail "kill at call $k: exit $status, expected 137 (SIGKILL)"
-    elif [ "${verdict%% *}" = BAD ]; then
-        fail "kill at call $k: $verdict"
-    elif ! diff -r "$tmp/expected" "$tmp/out" >/dev/null || [ -n "$(cd "$tmp/out" && ls -A | grep '\.tmp-')" ]; then
-        fail "kill at call $k: the next build did not clean up and give the new out/"
-    else
-        passed=$((passed + 1)) killed=$((killed + 1))
-        echo "$verdict" >> "$tmp/verdicts"
-    fi
-    k=$((k + 1))
-done
-kills=$(sort "$tmp/verdicts" 2>/dev/null | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')
-echo "faultinject: killed at each call 1..$((n - 1)): out/ was $kills; then the next build gave the new out/"
+$py tests/e2e/kill_builds.py "$tmp/before" "$tmp/expected" "$tmp/new.json" "$killed_bin" "$bin" \
+    --calls $((n - 1)) "$lib" > "$tmp/kills"
+sed '$d' "$tmp/kills" | sed "s/^\([0-9]*\) kills:/faultinject: killed at each call 1..$((n - 1)):/"
+counts=$(tail -1 "$tmp/kills")
+case $counts in
+*" passed, "*" failed") passed=$((passed + ${counts%% *})); rest=${counts#*, }; failed=$((failed + ${rest%% *})) ;;
+*) fail "kill_builds.py ended without its counts" ;;
+esac
 
 summary=$(sort "$tmp/injected" 2>/dev/null | uniq -c | awk '{printf "%s%s %s", sep, $1, $2; sep=", "}')
 echo "faultinject: N=1..$((n - 1)) each failed one of $calls calls ($summary): $passed passed, $failed failed"
