@@ -3,6 +3,7 @@
 python3-recurring-ical-events (Debian 12: 2.0.1, on python3-icalendar 4.0.3).
 
 usage: /usr/bin/python3 tests/e2e/occurrences_rie.py ICS FROM TO
+       /usr/bin/python3 tests/e2e/occurrences_rie.py --each FROM TO ICS OUT [ICS OUT]...
 
 FROM and TO are days (YYYY-MM-DD), both inclusive: an occurrence is listed
 when it starts at or after FROM 00:00 UTC and before TO + 1 day 00:00 UTC
@@ -82,13 +83,8 @@ def clean(text):
     return str(text).replace("\t", " ").replace("\r", " ").replace("\n", " ")
 
 
-def main(argv):
-    if len(argv) != 4:
-        sys.stderr.write("usage: occurrences_rie.py ICS FROM TO\n")
-        return 2
-    path, first, last = argv[1:]
-    first = datetime.date.fromisoformat(first)
-    last = datetime.date.fromisoformat(last)
+def occurrences(path, first, last):
+    """(0, the listing as bytes) or (1, why the expander failed)."""
     lo = datetime.datetime.combine(first, datetime.time(), UTC)
     hi = datetime.datetime.combine(last + ONE_DAY, datetime.time(), UTC)
     signal.signal(signal.SIGALRM, too_slow)
@@ -102,8 +98,8 @@ def main(argv):
         found = recurring_ical_events.UnfoldableCalendar(cal).between(lo, hi)
         signal.alarm(0)
     except Exception as e:  # noqa: BLE001 - any failure of the expander
-        sys.stderr.write(f"occurrences_rie: {path}: {type(e).__name__}: {e}\n")
-        return 1
+        signal.alarm(0)
+        return 1, f"occurrences_rie: {path}: {type(e).__name__}: {e}\n"
     lines = []
     for ev in found:
         start = ev["DTSTART"].dt
@@ -124,8 +120,30 @@ def main(argv):
             clean(ev.get("STATUS", "CONFIRMED")).upper(),
             clean(ev.get("SUMMARY", "")))))
     # LC_ALL=C order is byte order of the UTF-8 text.
-    out = b"".join(l + b"\n" for l in sorted(l.encode() for l in lines))
-    sys.stdout.buffer.write(out)
+    return 0, b"".join(l + b"\n" for l in sorted(l.encode() for l in lines))
+
+
+def main(argv):
+    # --each FROM TO ICS OUT...: many files in one process (the imports of
+    # the corpus); each listing to its OUT, or why it failed to OUT.err
+    if len(argv) >= 6 and argv[1] == "--each" and len(argv) % 2 == 0:
+        first = datetime.date.fromisoformat(argv[2])
+        last = datetime.date.fromisoformat(argv[3])
+        for path, out in zip(argv[4::2], argv[5::2]):
+            status, result = occurrences(path, first, last)
+            with open(out + ".err" if status else out, "w" if status else "wb") as f:
+                f.write(result)
+        return 0
+    if len(argv) != 4:
+        sys.stderr.write("usage: occurrences_rie.py ICS FROM TO\n"
+                         "       occurrences_rie.py --each FROM TO ICS OUT [ICS OUT]...\n")
+        return 2
+    status, result = occurrences(argv[1], datetime.date.fromisoformat(argv[2]),
+                                 datetime.date.fromisoformat(argv[3]))
+    if status:
+        sys.stderr.write(result)
+        return status
+    sys.stdout.buffer.write(result)
     return 0
 
 
