@@ -2,7 +2,8 @@
 # Runs the unsanitized almanac under valgrind memcheck over every test input:
 # the bad and warning cases and the calendars to import, many to a process;
 # each valid file (check, build -- which writes every timeline format but
-# JSON --, ics, timeline as text and as filtered JSON), add and fmt, and the
+# JSON --, ics, timeline as filtered JSON; as text at a width for
+# events.json), add and fmt, and the
 # server (requests, a watched edit, SIGTERM); then helgrind over a threaded
 # build and ics. Passes only with 0 errors, 0 bytes definitely or indirectly
 # lost, and no data race. Runs go in parallel, one per core.
@@ -17,24 +18,27 @@ trap 'rm -rf "$tmp"' EXIT
 # One line per run: a name for the log, then the arguments to almanac.
 # Files are checked, and calendars imported, many to a process: a leak on
 # any file's path shows in the one process as it would in its own, and each
-# valgrind start (libical, ICU) costs about a second. Every bad and warning
+# valgrind start (libical, ICU) costs about a second. The import of every
+# calendar that imports cleanly runs the writer over all of them at once. Every bad and warning
 # case has its own run in the e2e suite, under the sanitizers.
 echo "cases-check check $(echo tests/cases/bad/*.json tests/cases/warn/*.json events.json tests/cases/good/*.json)" > "$tmp/runs"
 for input in events.json tests/cases/good/*.json; do
     name=$(basename "$input" .json)
     echo "$name-build build $input -o $tmp/out-$name"
     echo "$name-ics ics $input -o $tmp/none"
-    echo "$name-timeline timeline $input --width 60"
     echo "$name-json timeline $input --format json --from 2000 --status confirmed,tentative -r"
 done >> "$tmp/runs"
+# the text timeline at a width (build above writes every file's timeline.txt)
+echo "events-timeline timeline events.json --width 60" >> "$tmp/runs"
 
 # import: the broken cases, the real-world corpus, a feed of ours, a merge
 echo "cases-import import $(echo tests/import/*.ics tests/import/corpus/*.ics) -o $tmp/import-cases.json" >> "$tmp/runs"
-for input in tests/import/*.ics; do # those that import: the writer's paths too
-    if [ "$(cat "${input%.ics}.exit")" = 0 ]; then
-        echo "$(basename "$input" .ics)-import import $input -o $tmp/import-$(basename "$input" .ics).json"
-    fi
-done >> "$tmp/runs"
+# those that import, together: the writer's paths for each of them too
+importable=""
+for input in tests/import/*.ics; do
+    [ "$(cat "${input%.ics}.exit")" = 0 ] && importable="$importable $input"
+done
+echo "importable-import import$importable -o $tmp/importable.json" >> "$tmp/runs"
 echo "all-import import out/all.ics out/afghanistan.ics" >> "$tmp/runs"
 cp events.json "$tmp/merge.json"
 echo "merge-import import out/all.ics tests/import/recurring.ics --merge $tmp/merge.json -o $tmp/merged.json" >> "$tmp/runs"
