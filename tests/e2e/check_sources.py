@@ -9,7 +9,7 @@
 
 The format (the JSON Schema and `almanac check`) keeps sources, publisher and
 date optional and allows http URLs, because it describes any calendar. This
-is the rule for the data we publish, so tests/e2e/run.sh runs it on
+is the rule for the data we publish, so tests/e2e/cases.sh runs it on
 events.json, not on the fixtures in tests/cases/: those leave sources out on
 purpose, to cover the optional keys.
 

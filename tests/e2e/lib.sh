@@ -1,8 +1,11 @@
 # tests/e2e/lib.sh - what the end-to-end scripts share: counting passes and
-# failures, and running a command with an expected exit status. Sourced
-# after $tmp is set.
+# failures, running a command with an expected exit status, the files with
+# series. Sourced from the repository root after $tmp is set.
 passed=0 failed=0
 py=/usr/bin/python3   # Debian's python, which has python3-icalendar
+# Files with repeating events, reminders and people (issue 19): checked like
+# the good cases, and their occurrences in tests/e2e/series.sh.
+series="docs/examples/series.json $(echo tests/cases/series/*.json)"
 
 ok()   { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
