@@ -19,8 +19,9 @@ trap 'rm -rf "$tmp"' EXIT
 # Files are checked, and calendars imported, many to a process: a leak on
 # any file's path shows in the one process as it would in its own, and each
 # valgrind start (libical, ICU) costs about a second. The import of every
-# calendar that imports cleanly runs the writer over all of them at once. Every bad and warning
-# case has its own run in the e2e suite, under the sanitizers.
+# calendar that imports cleanly runs the writer over all of them at once.
+# Every bad and warning case has its own run in the cases suite, under the
+# sanitizers.
 echo "cases-check check $(echo tests/cases/bad/*.json tests/cases/warn/*.json events.json tests/cases/good/*.json)" > "$tmp/runs"
 for input in events.json tests/cases/good/*.json; do
     name=$(basename "$input" .json)
