@@ -2,9 +2,10 @@
 # run-suites.sh: runs the test suites listed in tests/suites, JOBS at a time
 # (default: the number of cores), each one's output into
 # build/test-logs/NAME.log. Prints a line when a suite starts and one when it
-# ends (pass or fail, its own counts, its seconds), and the end of the log of
-# a suite that failed. Exits 1 when any suite failed. The binaries must be
-# built already (make test builds them first).
+# ends (pass or fail, its own counts, its seconds of wall clock and of
+# processor time: user and system of the processes it waited for), and the
+# end of the log of a suite that failed. Exits 1 when any suite failed. The
+# binaries must be built already (make test builds them first).
 #
 #   sh tests/run-suites.sh [-j JOBS] [-B BUILD] [NAME|KIND...]
 #
@@ -75,11 +76,21 @@ exec 3<>"$fifo"
 rm -f "$fifo"
 trap 'echo "run-suites: interrupted; logs in $logs/" >&2; exit 130' INT TERM
 
-running=0 held=" " total=0 passed=0 skipped=0 failed=""
+running=0 held=" " total=0 passed=0 skipped=0 failed="" cpu_total=0
 echo "run-suites: $(wc -l < "$logs/.queue") suites, $jobs at a time; logs in $logs/"
 
+# cpu FILE: the processor seconds (user + system) in FILE, what the `times`
+# builtin printed ("0m1.5s 0m0.2s" on its second line: the children's). It
+# is run in the shell whose children count, not in a $(...) of its own,
+# whose children would be none.
+cpu() {
+    awk 'NR == 2 {
+        split($1, u, /[ms]/); split($2, s, /[ms]/)
+        printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$1"
+}
+
 # start NAME LOCK COMMAND: runs COMMAND in the background; its end is a line
-# "NAME STATUS SECONDS" on fd 3
+# "NAME STATUS SECONDS CPU-SECONDS LOCK" on fd 3
 start() {
     name=$1 lock=$2 command=$3
     [ "$lock" = - ] || held="$held$lock "
@@ -89,7 +100,8 @@ start() {
         t0=$(date +%s%N)
         sh -c "$command" > "$logs/$name.log" 2>&1 < /dev/null
         status=$?
-        echo "$name $status $(elapsed "$t0") $lock" >&3
+        times > "$logs/.$name.times"
+        echo "$name $status $(elapsed "$t0") $(cpu "$logs/.$name.times") $lock" >&3
     ) &
 }
 
@@ -115,16 +127,17 @@ schedule() {
 
 schedule
 while [ "$running" -gt 0 ]; do
-    read -r name status seconds lock <&3
+    read -r name status seconds cpu_seconds lock <&3
     running=$((running - 1))
+    cpu_total=$(echo "$cpu_total $cpu_seconds" | awk '{ printf "%.1f", $1 + $2 }')
     [ "$lock" = - ] || held=$(echo "$held" | sed "s/ $lock / /")
     tally=$(counts "$logs/$name.log")
     if [ "$status" = 0 ]; then
         passed=$((passed + 1))
-        printf '%s PASS   %-13s %-34s %6s s\n' "$(clock)" "$name" "$tally" "$seconds"
+        printf '%s PASS   %-13s %-34s %6s s  cpu %6s s\n' "$(clock)" "$name" "$tally" "$seconds" "$cpu_seconds"
     else
         failed="$failed $name"
-        printf '%s FAIL   %-13s %-34s %6s s  (exit %s)\n' "$(clock)" "$name" "$tally" "$seconds" "$status"
+        printf '%s FAIL   %-13s %-34s %6s s  cpu %6s s  (exit %s)\n' "$(clock)" "$name" "$tally" "$seconds" "$cpu_seconds" "$status"
         echo "---- the end of $logs/$name.log:"
         tail -n 40 "$logs/$name.log" | sed 's/^/  | /'
         echo "----"
@@ -133,7 +146,7 @@ while [ "$running" -gt 0 ]; do
 done
 wait
 
-summary="$total suites in $(elapsed) s: $passed passed, $(echo $failed | wc -w) failed"
+summary="$total suites in $(elapsed) s ($cpu_total s of processor time): $passed passed, $(echo $failed | wc -w) failed"
 [ "$skipped" = 0 ] || summary="$summary, $skipped skipped"
 if [ -n "$failed" ]; then
     echo "$(clock) $summary (failed:$failed; logs in $logs/)"
