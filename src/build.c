@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "almanac/load.h"
+#include "almanac/version.h"
 #include "atomic.h"
 #include "hash.h"
 #include "parallel.h"
@@ -632,7 +632,7 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
             io_error(diags, "cannot create a file in", dir);
             return -1;
         }
-        almanac_stream_single_writer(o[k].file.stream); /* this thread's alone */
+        atomic_stream_single_writer(o[k].file.stream); /* this thread's alone */
     }
     if (render_outputs(doc, stamps, o, count, now, options) != 0) {
         const output *failed = failed_output(o, count);

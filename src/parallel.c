@@ -8,24 +8,9 @@
 #include "parallel.h"
 
 #include <pthread.h>
-#include <stdio.h>
-#ifdef __GLIBC__
-#include <stdio_ext.h>
-#endif
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include "almanac/render.h"
-
-void almanac_stream_single_writer(FILE *out)
-{
-#ifdef __GLIBC__
-    __fsetlocking(out, FSETLOCKING_BYCALLER);
-#else
-    (void)out; /* elsewhere stdio keeps locking: slower, still correct */
-#endif
-}
 
 unsigned parallel_workers(void)
 {

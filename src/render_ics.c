@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "almanac/version.h"
 #include "hash.h"
 #include "parallel.h"
 #include "series.h"
