@@ -114,7 +114,7 @@ struct almanac_importer {
     almanac_calendar calendar;
     bool have_calendar;
     almanac_feed *feeds;       /* declared by an almanac feed (X-ALMANAC-FEED) */
-    size_t feed_count, feed_capacity;
+    size_t feed_count;
     char **label_tags, **labels; /* a category's slug and its original text */
     almanac_diagnostics **label_diags; /* where the first such category was */
     size_t *label_at;
