@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "almanac/serve.h"
+#include "formats.h"
 #include "text.h"
 
 #define ON CLI_ON
@@ -74,6 +75,11 @@ const cli_command_info cli_commands[CLI_COMMAND_COUNT] = {
 
 static const char diag_formats[] = "text json";
 
+/* " text markdown html json": the timeline formats' names, from the table
+ * (formats.h), each after a space; + 1 skips the first. */
+#define FORMAT_WORD(name, ...) " " name
+#define TIMELINE_FORMAT_WORDS (TIMELINE_FORMATS(FORMAT_WORD) + 1)
+
 const cli_option cli_options[] = {
     {'o', "output", "DIR", ON(CLI_BUILD) | ON(CLI_SERVE),
      "the directory to write (default out)", CLI_COMPLETE_DIR, NULL},
@@ -97,7 +103,7 @@ const cli_option cli_options[] = {
     {'w', "width", "N", ON(CLI_TIMELINE), "wrap to N columns (default: the terminal's, or 80)",
      CLI_COMPLETE_NOTHING, NULL},
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_TIMELINE),
-     "text (default), markdown, html or json", CLI_COMPLETE_WORDS, "text markdown html json"},
+     "text (default), markdown, html or json", CLI_COMPLETE_WORDS, TIMELINE_FORMAT_WORDS},
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_CHECK),
      "diagnostics as text (default) or json; json is written to standard output, alone",
      CLI_COMPLETE_WORDS, diag_formats},

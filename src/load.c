@@ -262,9 +262,9 @@ char *read_shown_text(loader *l, node n, text_kind kind, size_t max_bytes)
 
 char *read_slug(loader *l, node n, const char *what)
 {
-    char *s = read_text(l, n, TEXT_LINE, 100);
+    char *s = read_text(l, n, TEXT_LINE, ALMANAC_MAX_SLUG_BYTES);
     if (s != NULL && !is_slug(s)) {
-        char slug[101];
+        char slug[ALMANAC_MAX_SLUG_BYTES + 1];
         bool have_slug = slugify(s, slug, sizeof slug);
         error_at(l, value_offset(l, n),
                  "%s '%s' is not a slug: use lower-case letters, digits and single hyphens, "

@@ -39,6 +39,9 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
+_Static_assert(ALMANAC_FILE_NAME_MAX > ALMANAC_MAX_SLUG_BYTES + sizeof ".ics",
+               "a feed's file name fits ALMANAC_FILE_NAME_MAX");
+
 void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size)
 {
     snprintf(buffer, size, "%s.ics", feed != NULL ? feed->id : "all");
@@ -757,7 +760,7 @@ static int write_header(const almanac_document *doc, const almanac_ics_options *
     const almanac_calendar *cal = &doc->calendar;
     const almanac_feed *feed = o->feed;
     icalcomponent *c = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-    char name[2100], file[256];
+    char name[2100], file[ALMANAC_FILE_NAME_MAX];
     if (feed != NULL)
         snprintf(name, sizeof name, "%s: %s", cal->name, feed->name);
     else

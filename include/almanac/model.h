@@ -36,6 +36,7 @@ enum {
     ALMANAC_MAX_TITLE_BYTES = 1000,
     ALMANAC_MAX_TEXT_BYTES = 100000,  /* descriptions */
     ALMANAC_MAX_SHORT_BYTES = 2000,   /* every other string */
+    ALMANAC_MAX_SLUG_BYTES = 100,     /* ids and tags; a feed's id names its file */
     ALMANAC_MAX_ALARMS = 20,          /* reminders of one event */
     ALMANAC_REPEAT_COUNT_MAX = 100000 /* a rule's COUNT: what validation walks */
 };

@@ -67,7 +67,12 @@ ALMANAC_API int almanac_render_ics_feeds(const almanac_document *document,
 ALMANAC_API int almanac_render_ics_event_hash(const almanac_document *document,
                                   const almanac_event *event, uint64_t *hash);
 
-/* The feed's file name: "all.ics" for NULL, else "<id>.ics". */
+/* Room for any file name almanac writes: a feed's id (at most
+ * ALMANAC_MAX_SLUG_BYTES) and ".ics", a year's page, a timeline. */
+enum { ALMANAC_FILE_NAME_MAX = 256 };
+
+/* The feed's file name: "all.ics" for NULL, else "<id>.ics". SIZE is
+ * ALMANAC_FILE_NAME_MAX, which always has room. */
 ALMANAC_API void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);
 
 /* Options of every timeline format. Zeroed: every event, with details. */

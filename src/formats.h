@@ -1,0 +1,57 @@
+/*
+ * formats.h - the one table of timeline formats: each one's --format name,
+ * the file almanac build writes it to, the content type almanac serve
+ * gives that file, and its renderer.
+ *
+ * main.c (--format), cli.c (the completions), build.c (what it writes and
+ * may clean up), serve.c (what it serves) and the fuzz harness all read
+ * this table, so a new format is a renderer in its own render_*.c file
+ * and a row here. The feeds (one file per feed, almanac_render_ics) and
+ * the build state are not timelines and are not in it.
+ */
+#ifndef ALMANAC_FORMATS_H
+#define ALMANAC_FORMATS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "almanac/render.h"
+
+/* How the feeds (almanac_render_ics) are served. */
+#define FEED_CONTENT_TYPE "text/calendar; charset=utf-8"
+
+typedef int (*timeline_renderer)(const almanac_document *document,
+                                 const almanac_timeline_options *options, FILE *out);
+
+/* The rows, in the order build writes them; the first is the default
+ * format. X(name, file, content type, renderer, built, year pages):
+ * BUILT says almanac build writes FILE (and serve serves it); YEAR_PAGES
+ * that a long timeline is also a page per year (almanac_html_page_years(),
+ * at most one format may). A list macro, so that cli.c can make its
+ * completion words from it at compile time. */
+#define TIMELINE_FORMATS(X)                                                                \
+    X("text", "timeline.txt", "text/plain; charset=utf-8", almanac_render_text, true, false) \
+    X("markdown", "timeline.md", "text/markdown; charset=utf-8", almanac_render_markdown,    \
+      true, false)                                                                         \
+    X("html", "index.html", "text/html; charset=utf-8", almanac_render_html, true, true)     \
+    X("json", "timeline.json", "application/json", almanac_render_json, false, false)
+
+typedef struct {
+    const char *name;         /* --format's word */
+    const char *file;         /* the file it is written to */
+    const char *content_type; /* the Content-Type serve gives the file */
+    timeline_renderer render;
+    bool built;               /* almanac build writes it, almanac serve serves it */
+    bool year_pages;          /* a long timeline is also a page per year */
+} timeline_format;
+
+extern const timeline_format timeline_formats[];
+extern const size_t timeline_format_count;
+
+/* The row called NAME, or NULL. */
+const timeline_format *timeline_format_find(const char *name);
+
+/* The format whose long timeline is also a page per year, or NULL. */
+const timeline_format *timeline_format_paged(void);
+
+#endif
