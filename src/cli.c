@@ -103,7 +103,7 @@ const cli_option cli_options[] = {
     {'w', "width", "N", ON(CLI_TIMELINE), "wrap to N columns (default: the terminal's, or 80)",
      CLI_COMPLETE_NOTHING, NULL},
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_TIMELINE),
-     "text (default), markdown, html or json", CLI_COMPLETE_WORDS, TIMELINE_FORMAT_WORDS},
+     NULL, CLI_COMPLETE_WORDS, TIMELINE_FORMAT_WORDS}, /* help: option_help() */
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_CHECK),
      "diagnostics as text (default) or json; json is written to standard output, alone",
      CLI_COMPLETE_WORDS, diag_formats},
@@ -268,6 +268,17 @@ void cli_option_commands(int id, char *buffer, size_t size)
     }
 }
 
+/* O's help. The timeline's --format has none in the table: it lists the
+ * formats of formats.h, "text (default), markdown, html or json", made
+ * into BUFFER (SIZE bytes). */
+static const char *option_help(const cli_option *o, char *buffer, size_t size)
+{
+    if (o->help != NULL)
+        return o->help;
+    timeline_format_names(buffer, size, " (default)");
+    return buffer;
+}
+
 /* "  -o, --output DIR" padded to the help column, then the help wrapped. */
 static void print_option(FILE *out, const cli_option *o)
 {
@@ -280,7 +291,8 @@ static void print_option(FILE *out, const cli_option *o)
     bool line_start = true;
     if (strlen(head) > 23)
         fprintf(out, "\n%26s", "");
-    for (const char *p = o->help; *p != '\0';) {
+    char made[200];
+    for (const char *p = option_help(o, made, sizeof made); *p != '\0';) {
         p += strspn(p, " ");
         size_t word = strcspn(p, " ");
         if (!line_start && column + 1 + word > 79) {
@@ -499,8 +511,8 @@ static void print_zsh(FILE *out)
             const cli_option *o = &cli_options[i];
             if (!(o->commands & ON(c)) || !first_row_for(i, c))
                 continue;
-            char help[96], action[128], spec[320];
-            short_help(o->help, help, sizeof help);
+            char help[96], action[128], spec[320], made[200];
+            short_help(option_help(o, made, sizeof made), help, sizeof help);
             zsh_action(o, action, sizeof action);
             for (int form = 0; form < 2; form++) {
                 if (form == 0 && o->id >= 256)
@@ -559,8 +571,8 @@ static void print_fish(FILE *out)
             fputs(" -r -F", out);
         else if (o->arg != NULL)
             fputs(" -x", out);
-        char help[96];
-        short_help(o->help, help, sizeof help);
+        char help[96], made[200];
+        short_help(option_help(o, made, sizeof made), help, sizeof help);
         fputs(" -d ", out);
         put_quoted(out, help, true);
         fputc('\n', out);

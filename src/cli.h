@@ -66,7 +66,7 @@ typedef struct {
     const char *name;    /* the long name, without "--" */
     const char *arg;     /* the argument's name, or NULL for none */
     unsigned commands;   /* CLI_ON() of the commands it applies to */
-    const char *help;
+    const char *help;    /* NULL: made from another table (cli.c option_help()) */
     cli_complete complete;
     const char *words;   /* CLI_COMPLETE_WORDS: the values, space-separated */
 } cli_option;

@@ -3,6 +3,7 @@
  */
 #include "formats.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define ROW(name, file, content_type, render, built, year_pages) \
@@ -17,6 +18,21 @@ const timeline_format *timeline_format_find(const char *name)
         if (strcmp(timeline_formats[i].name, name) == 0)
             return &timeline_formats[i];
     return NULL;
+}
+
+void timeline_format_names(char *buffer, size_t size, const char *after_first)
+{
+    size_t used = 0;
+    if (size > 0)
+        buffer[0] = '\0';
+    for (size_t i = 0; i < timeline_format_count && used < size; i++) {
+        const char *before = i == 0 ? "" : i + 1 < timeline_format_count ? ", " : " or ";
+        int n = snprintf(buffer + used, size - used, "%s%s%s", before, timeline_formats[i].name,
+                         i == 0 ? after_first : "");
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
 }
 
 const timeline_format *timeline_format_paged(void)

@@ -51,6 +51,11 @@ extern const size_t timeline_format_count;
 /* The row called NAME, or NULL. */
 const timeline_format *timeline_format_find(const char *name);
 
+/* The formats' names as a sentence's list, "text, markdown, html or json",
+ * with AFTER_FIRST ("" for none) after the first name, into BUFFER (SIZE
+ * bytes; cut short when it does not fit). */
+void timeline_format_names(char *buffer, size_t size, const char *after_first);
+
 /* The format whose long timeline is also a page per year, or NULL. */
 const timeline_format *timeline_format_paged(void);
 

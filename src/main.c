@@ -154,13 +154,9 @@ static int parse_format(command_line *o)
     if (o->cmd == CLI_TIMELINE) {
         if (timeline_format_find(o->format) != NULL)
             return -1;
-        char message[256] = "timeline --format takes ";
-        for (size_t i = 0; i < timeline_format_count; i++) {
-            size_t used = strlen(message);
-            snprintf(message + used, sizeof message - used, "%s%s",
-                     i == 0 ? "" : i + 1 < timeline_format_count ? ", " : " or ",
-                     timeline_formats[i].name);
-        }
+        char names[200], message[256];
+        timeline_format_names(names, sizeof names, "");
+        snprintf(message, sizeof message, "timeline --format takes %s", names);
         return usage_error(message, o->format);
     }
     if (strcmp(o->format, "json") == 0)
