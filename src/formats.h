@@ -38,7 +38,7 @@ typedef int (*timeline_renderer)(const almanac_document *document,
 
 typedef struct {
     const char *name;         /* --format's word */
-    const char *file;         /* the file it is written to */
+    const char *file;         /* the file build writes it to when BUILT */
     const char *content_type; /* the Content-Type serve gives the file */
     timeline_renderer render;
     bool built;               /* almanac build writes it, almanac serve serves it */
