@@ -525,7 +525,7 @@ static int render_one(const almanac_document *doc, const almanac_stamps *stamps,
     FILE *out = o->file.stream;
     switch (o->kind) {
     case OUTPUT_TIMELINE: {
-        /* every event, with details; text at 80 columns */
+        /* every event, with details; text at 80 columns (width 0) */
         almanac_timeline_options options = {.year = o->year, .year_pages = o->year_pages};
         return o->format->render(doc, &options, out);
     }
@@ -668,15 +668,12 @@ static bool is_output_name(const char *name, const void *context)
 static output *plan_outputs(const almanac_document *doc, size_t *count)
 {
     const timeline_format *paged = timeline_format_paged();
-    size_t timelines = 0;
-    for (size_t t = 0; t < timeline_format_count; t++)
-        timelines += timeline_formats[t].built;
     *count = 0;
     size_t pages = 0;
     int *years = paged != NULL ? almanac_html_page_years(doc, &pages) : NULL;
     if (years == NULL && pages != 0)
         return NULL;
-    *count = doc->feed_count + 1 + timelines + pages + 1;
+    *count = doc->feed_count + 1 + timeline_format_built_count() + pages + 1;
     output *outputs = calloc(*count, sizeof *outputs);
     if (outputs == NULL) {
         free(years);

@@ -35,6 +35,14 @@ void timeline_format_names(char *buffer, size_t size, const char *after_first)
     }
 }
 
+size_t timeline_format_built_count(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < timeline_format_count; i++)
+        n += timeline_formats[i].built;
+    return n;
+}
+
 const timeline_format *timeline_format_paged(void)
 {
     for (size_t i = 0; i < timeline_format_count; i++)

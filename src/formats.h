@@ -56,6 +56,9 @@ const timeline_format *timeline_format_find(const char *name);
  * bytes; cut short when it does not fit). */
 void timeline_format_names(char *buffer, size_t size, const char *after_first);
 
+/* How many formats build writes (BUILT). */
+size_t timeline_format_built_count(void);
+
 /* The format whose long timeline is also a page per year, or NULL. */
 const timeline_format *timeline_format_paged(void);
 

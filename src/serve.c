@@ -774,9 +774,7 @@ static resource_spec *specs_for(const almanac_document *doc, const almanac_stamp
                                 size_t pages, size_t *count)
 {
     const timeline_format *paged = timeline_format_paged();
-    size_t n = doc->feed_count + 1 + pages;
-    for (size_t t = 0; t < timeline_format_count; t++)
-        n += timeline_formats[t].built;
+    size_t n = doc->feed_count + 1 + timeline_format_built_count() + pages;
     resource_spec *specs = calloc(n, sizeof *specs);
     if (specs == NULL)
         return NULL;

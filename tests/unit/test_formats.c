@@ -68,6 +68,7 @@ static void test_the_formats_the_command_line_and_build_know(void **state)
         if (timeline_formats[i].built)
             built[count++] = timeline_formats[i].file;
     assert_int_equal(count, 3);
+    assert_int_equal(timeline_format_built_count(), 3);
     assert_string_equal(built[0], "timeline.txt");
     assert_string_equal(built[1], "timeline.md");
     assert_string_equal(built[2], "index.html");
