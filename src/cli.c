@@ -75,11 +75,6 @@ const cli_command_info cli_commands[CLI_COMMAND_COUNT] = {
 
 static const char diag_formats[] = "text json";
 
-/* " text markdown html json": the timeline formats' names, from the table
- * (formats.h), each after a space; + 1 skips the first. */
-#define FORMAT_WORD(name, ...) " " name
-#define TIMELINE_FORMAT_WORDS (TIMELINE_FORMATS(FORMAT_WORD) + 1)
-
 const cli_option cli_options[] = {
     {'o', "output", "DIR", ON(CLI_BUILD) | ON(CLI_SERVE),
      "the directory to write (default out)", CLI_COMPLETE_DIR, NULL},
@@ -103,7 +98,7 @@ const cli_option cli_options[] = {
     {'w', "width", "N", ON(CLI_TIMELINE), "wrap to N columns (default: the terminal's, or 80)",
      CLI_COMPLETE_NOTHING, NULL},
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_TIMELINE),
-     NULL, CLI_COMPLETE_WORDS, TIMELINE_FORMAT_WORDS}, /* help: option_help() */
+     NULL, CLI_COMPLETE_WORDS, NULL}, /* from formats.h: option_help(), option_words() */
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_CHECK),
      "diagnostics as text (default) or json; json is written to standard output, alone",
      CLI_COMPLETE_WORDS, diag_formats},
@@ -275,7 +270,17 @@ static const char *option_help(const cli_option *o, char *buffer, size_t size)
 {
     if (o->help != NULL)
         return o->help;
-    timeline_format_names(buffer, size, " (default)");
+    timeline_format_names(buffer, size, ", ", " or ", " (default)");
+    return buffer;
+}
+
+/* O's words to complete (CLI_COMPLETE_WORDS); for the timeline's --format,
+ * the names of formats.h made into BUFFER (SIZE bytes). */
+static const char *option_words(const cli_option *o, char *buffer, size_t size)
+{
+    if (o->words != NULL)
+        return o->words;
+    timeline_format_names(buffer, size, " ", " ", "");
     return buffer;
 }
 
@@ -405,8 +410,10 @@ static void print_bash(FILE *out)
         if (o->id < 256)
             fprintf(out, "|-%c", o->id);
         fputs(")\n", out);
+        char words[200];
         if (o->complete == CLI_COMPLETE_WORDS)
-            fprintf(out, "        COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n", o->words);
+            fprintf(out, "        COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n",
+                    option_words(o, words, sizeof words));
         else if (o->complete == CLI_COMPLETE_DIR)
             fputs("        COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n", out);
         else if (o->complete == CLI_COMPLETE_FILE)
@@ -480,8 +487,10 @@ static void zsh_action(const cli_option *o, char *out, size_t size)
         out[0] = '\0';
     else if (action != NULL)
         snprintf(out, size, ":%s:%s", o->arg, action);
-    else
-        snprintf(out, size, ":%s:(%s)", o->arg, o->words);
+    else {
+        char words[64];
+        snprintf(out, size, ":%s:(%s)", o->arg, option_words(o, words, sizeof words));
+    }
 }
 
 /* zsh: _arguments specs per command, after the command word. */
@@ -563,8 +572,9 @@ static void print_fish(FILE *out)
         if (o->id < 256)
             fprintf(out, " -s %c", o->id);
         fprintf(out, " -l %s", o->name);
+        char words[200];
         if (o->complete == CLI_COMPLETE_WORDS)
-            fprintf(out, " -x -a '%s'", o->words);
+            fprintf(out, " -x -a '%s'", option_words(o, words, sizeof words));
         else if (o->complete == CLI_COMPLETE_DIR)
             fputs(" -x -a '(__fish_complete_directories)'", out);
         else if (o->complete == CLI_COMPLETE_FILE)

@@ -3,7 +3,7 @@
  * the file almanac build writes it to, the content type almanac serve
  * gives that file, and its renderer.
  *
- * main.c (--format), cli.c (the completions), build.c (what it writes and
+ * main.c (--format), cli.c (the help and completions), build.c (what it writes and
  * may clean up), serve.c (what it serves) and the fuzz harness all read
  * this table, so a new format is a renderer in its own render_*.c file
  * and a row here. The feeds (one file per feed, almanac_render_ics) and
@@ -23,26 +23,18 @@
 typedef int (*timeline_renderer)(const almanac_document *document,
                                  const almanac_timeline_options *options, FILE *out);
 
-/* The rows, in the order build writes them; the first is the default
- * format. X(name, file, content type, renderer, built, year pages):
- * BUILT says almanac build writes FILE (and serve serves it); YEAR_PAGES
- * that a long timeline is also a page per year (almanac_html_page_years(),
- * at most one format may). A list macro, so that cli.c can make its
- * completion words from it at compile time. */
-#define TIMELINE_FORMATS(X)                                                                \
-    X("text", "timeline.txt", "text/plain; charset=utf-8", almanac_render_text, true, false) \
-    X("markdown", "timeline.md", "text/markdown; charset=utf-8", almanac_render_markdown,    \
-      true, false)                                                                         \
-    X("html", "index.html", "text/html; charset=utf-8", almanac_render_html, true, true)     \
-    X("json", "timeline.json", "application/json", almanac_render_json, false, false)
-
+/* A row. The rows (formats.c) are in the order build writes them; the
+ * first is the default format. A format build does not write has its file
+ * named all the same: making it BUILT is all it takes to write and serve
+ * it. */
 typedef struct {
     const char *name;         /* --format's word */
     const char *file;         /* the file build writes it to when BUILT */
     const char *content_type; /* the Content-Type serve gives the file */
     timeline_renderer render;
     bool built;               /* almanac build writes it, almanac serve serves it */
-    bool year_pages;          /* a long timeline is also a page per year */
+    bool year_pages;          /* a long timeline is also a page per year
+                                 (almanac_html_page_years); one format at most */
 } timeline_format;
 
 extern const timeline_format timeline_formats[];
@@ -51,10 +43,12 @@ extern const size_t timeline_format_count;
 /* The row called NAME, or NULL. */
 const timeline_format *timeline_format_find(const char *name);
 
-/* The formats' names as a sentence's list, "text, markdown, html or json",
- * with AFTER_FIRST ("" for none) after the first name, into BUFFER (SIZE
- * bytes; cut short when it does not fit). */
-void timeline_format_names(char *buffer, size_t size, const char *after_first);
+/* The formats' names as a list, into BUFFER (SIZE bytes; cut short when
+ * it does not fit): BETWEEN between two names, BEFORE_LAST before the last
+ * one instead, AFTER_FIRST after the first name. (", ", " or ", "") make
+ * "text, markdown, html or json"; (" ", " ", "") a list of words. */
+void timeline_format_names(char *buffer, size_t size, const char *between,
+                           const char *before_last, const char *after_first);
 
 /* How many formats build writes (BUILT). */
 size_t timeline_format_built_count(void);

@@ -155,7 +155,7 @@ static int parse_format(command_line *o)
         if (timeline_format_find(o->format) != NULL)
             return -1;
         char names[200], message[256];
-        timeline_format_names(names, sizeof names, "");
+        timeline_format_names(names, sizeof names, ", ", " or ", "");
         snprintf(message, sizeof message, "timeline --format takes %s", names);
         return usage_error(message, o->format);
     }
