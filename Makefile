@@ -15,7 +15,7 @@ FISHCOMPDIR = $(PREFIX)/share/fish/vendor_completions.d
 
 # The library's version comes from its header; the soname's major number
 # changes when the public API breaks (0 while it may still do so).
-VERSION := $(shell sed -n 's/^\#define ALMANAC_VERSION "\(.*\)"$$/\1/p' include/almanac/render.h)
+VERSION := $(shell sed -n 's/^\#define ALMANAC_VERSION "\(.*\)"$$/\1/p' include/almanac/version.h)
 SOVERSION = 0
 
 CC      ?= cc
@@ -45,10 +45,10 @@ endif
 
 SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/json_map.c src/json_stream.c \
-           src/load.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/render_html.c src/render_ics.c src/render_json.c \
+LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/formats.c src/json_map.c src/json_stream.c \
+           src/load.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/read_file.c src/render_html.c src/render_ics.c src/render_json.c \
            src/render_markdown.c src/render_text.c src/series.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
-           src/timeline.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c \
+           src/timeline.c src/timeline_render.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c \
            src/import_places.c src/import_scan.c src/import_tz.c src/import_zone.c src/write_events.c \
            src/connection_guard.c \
            src/json_layout.c src/events_text.c src/events_edit.c src/transliterate.c

@@ -7,6 +7,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#ifdef __GLIBC__
+#include <stdio_ext.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -165,6 +169,15 @@ int atomic_open(atomic_file *file, const char *dir, const char *name)
         return -1;
     }
     return 0;
+}
+
+void atomic_stream_single_writer(FILE *out)
+{
+#ifdef __GLIBC__
+    __fsetlocking(out, FSETLOCKING_BYCALLER);
+#else
+    (void)out; /* elsewhere stdio keeps locking: slower, still correct */
+#endif
 }
 
 int atomic_close(atomic_file *file)

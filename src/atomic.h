@@ -45,6 +45,13 @@ typedef struct {
 /* Creates a temporary file for DIR/NAME. Returns 0, or -1 with errno set. */
 int atomic_open(atomic_file *file, const char *dir, const char *name);
 
+/* Declares that only the calling thread writes OUT, so stdio skips its lock
+ * on every call. Rendering starts worker threads (the VEVENTs are built on
+ * every core), and from then on glibc locks each fputc(), which made the
+ * character-by-character timelines several times slower. Call it on
+ * streams no other thread touches (build's outputs, not a server's log). */
+void atomic_stream_single_writer(FILE *out);
+
 /* Flushes, fsyncs and closes the temporary file. Its pages do not stay in
  * the page cache: the stream sends each 32 MiB to disk as it goes and
  * drops the 32 MiB before, and the rest is dropped here once it is on

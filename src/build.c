@@ -19,8 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "almanac/load.h"
+#include "almanac/version.h"
 #include "atomic.h"
+#include "formats.h"
 #include "hash.h"
 #include "parallel.h"
 #include "text.h"
@@ -430,7 +431,7 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
         result = -1;
     if (result == 0)
         result = parallel_for(f, 1, workers, hash_feeds, &job);
-    char (*names)[256] = calloc(f, sizeof *names);
+    char (*names)[ALMANAC_FILE_NAME_MAX] = calloc(f, sizeof *names);
     const char **written = calloc(f, sizeof *written);
     if (names == NULL || written == NULL)
         result = -1;
@@ -491,7 +492,7 @@ static int write_state(const almanac_document *doc, const almanac_stamps *stamps
     /* The full calendar first, then the feeds in the order they are declared. */
     for (size_t i = 0; i <= doc->feed_count; i++) {
         size_t k = i == 0 ? doc->feed_count : i - 1;
-        char name[256];
+        char name[ALMANAC_FILE_NAME_MAX];
         almanac_feed_file_name(k < doc->feed_count ? &doc->feeds[k] : NULL, name, sizeof name);
         fprintf(out, "feed\t%s\t%016" PRIx64 "\t%u\t%" PRId64 "\n", name,
                 stamps->feed_hashes[k], stamps->feeds[k].sequence, stamps->feeds[k].modified);
@@ -499,17 +500,16 @@ static int write_state(const almanac_document *doc, const almanac_stamps *stamps
     return ferror(out) ? -1 : 0;
 }
 
-typedef enum {
-    OUTPUT_FEED, OUTPUT_TIMELINE_TEXT, OUTPUT_TIMELINE_MARKDOWN, OUTPUT_TIMELINE_HTML, OUTPUT_STATE
-} output_kind;
+typedef enum { OUTPUT_FEED, OUTPUT_TIMELINE, OUTPUT_STATE } output_kind;
 
 typedef struct {
     output_kind kind;
     const almanac_feed *feed;
     size_t feed_index;
+    const timeline_format *format; /* a timeline's */
     int year;        /* a timeline page's year (0: every year) */
     bool year_pages; /* a timeline page that is one of a page per year */
-    char name[256];
+    char name[ALMANAC_FILE_NAME_MAX];
     atomic_file file;
     int error; /* errno of a failed render (it may fail on a worker thread) */
 } output;
@@ -524,15 +524,10 @@ static int render_one(const almanac_document *doc, const almanac_stamps *stamps,
 {
     FILE *out = o->file.stream;
     switch (o->kind) {
-    case OUTPUT_TIMELINE_TEXT: {
-        almanac_timeline_options options = {.width = 80};
-        return almanac_render_text(doc, &options, out);
-    }
-    case OUTPUT_TIMELINE_MARKDOWN:
-        return almanac_render_markdown(doc, NULL, out);
-    case OUTPUT_TIMELINE_HTML: {
+    case OUTPUT_TIMELINE: {
+        /* every event, with details; text at 80 columns (width 0) */
         almanac_timeline_options options = {.year = o->year, .year_pages = o->year_pages};
-        return almanac_render_html(doc, &options, out);
+        return o->format->render(doc, &options, out);
     }
     case OUTPUT_STATE:
         return write_state(doc, stamps, out);
@@ -632,7 +627,7 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
             io_error(diags, "cannot create a file in", dir);
             return -1;
         }
-        almanac_stream_single_writer(o[k].file.stream); /* this thread's alone */
+        atomic_stream_single_writer(o[k].file.stream); /* this thread's alone */
     }
     if (render_outputs(doc, stamps, o, count, now, options) != 0) {
         const output *failed = failed_output(o, count);
@@ -661,25 +656,24 @@ static bool is_year_page_name(const char *name)
 static bool is_output_name(const char *name, const void *context)
 {
     (void)context;
-    return strcmp(name, ALMANAC_STATE_FILE) == 0 || strcmp(name, "timeline.txt") == 0 ||
-           strcmp(name, "timeline.md") == 0 || strcmp(name, "index.html") == 0 ||
-           is_feed_file_name(name) || is_year_page_name(name);
+    for (size_t t = 0; t < timeline_format_count; t++)
+        if (timeline_formats[t].built && strcmp(name, timeline_formats[t].file) == 0)
+            return true;
+    return strcmp(name, ALMANAC_STATE_FILE) == 0 || is_feed_file_name(name) ||
+           is_year_page_name(name);
 }
 
-/* Every feed, the three timelines (a long HTML timeline also as a page per
- * year, index.html the latest), the state last. */
+/* Every feed, the timelines build writes (formats.h; a long HTML timeline
+ * also as a page per year, index.html the latest), the state last. */
 static output *plan_outputs(const almanac_document *doc, size_t *count)
 {
-    static const struct { output_kind kind; const char *name; } timelines[] = {
-        {OUTPUT_TIMELINE_TEXT, "timeline.txt"}, {OUTPUT_TIMELINE_MARKDOWN, "timeline.md"},
-        {OUTPUT_TIMELINE_HTML, "index.html"}};
-    enum { TIMELINES = sizeof timelines / sizeof timelines[0] };
+    const timeline_format *paged = timeline_format_paged();
     *count = 0;
-    size_t pages;
-    int *years = almanac_html_page_years(doc, &pages);
+    size_t pages = 0;
+    int *years = paged != NULL ? almanac_html_page_years(doc, &pages) : NULL;
     if (years == NULL && pages != 0)
         return NULL;
-    *count = doc->feed_count + 1 + TIMELINES + pages + 1;
+    *count = doc->feed_count + 1 + timeline_format_built_count() + pages + 1;
     output *outputs = calloc(*count, sizeof *outputs);
     if (outputs == NULL) {
         free(years);
@@ -692,18 +686,22 @@ static output *plan_outputs(const almanac_document *doc, size_t *count)
         o->feed_index = k;
         almanac_feed_file_name(o->feed, o->name, sizeof o->name);
     }
-    for (size_t t = 0; t < TIMELINES; t++) {
-        output *o = &outputs[doc->feed_count + 1 + t];
-        o->kind = timelines[t].kind;
-        snprintf(o->name, sizeof o->name, "%s", timelines[t].name);
-        if (o->kind == OUTPUT_TIMELINE_HTML && pages > 0) {
+    output *o = &outputs[doc->feed_count + 1];
+    for (size_t t = 0; t < timeline_format_count; t++) {
+        if (!timeline_formats[t].built)
+            continue;
+        o->kind = OUTPUT_TIMELINE;
+        o->format = &timeline_formats[t];
+        snprintf(o->name, sizeof o->name, "%s", o->format->file);
+        if (o->format == paged && pages > 0) {
             o->year = years[pages - 1];
             o->year_pages = true;
         }
+        o++;
     }
-    for (size_t y = 0; y < pages; y++) {
-        output *o = &outputs[doc->feed_count + 1 + TIMELINES + y];
-        o->kind = OUTPUT_TIMELINE_HTML;
+    for (size_t y = 0; y < pages; y++, o++) {
+        o->kind = OUTPUT_TIMELINE;
+        o->format = paged;
         o->year = years[y];
         o->year_pages = true;
         almanac_html_page_name(years[y], o->name, sizeof o->name);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "almanac/serve.h"
+#include "formats.h"
 #include "text.h"
 
 #define ON CLI_ON
@@ -97,7 +98,7 @@ const cli_option cli_options[] = {
     {'w', "width", "N", ON(CLI_TIMELINE), "wrap to N columns (default: the terminal's, or 80)",
      CLI_COMPLETE_NOTHING, NULL},
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_TIMELINE),
-     "text (default), markdown, html or json", CLI_COMPLETE_WORDS, "text markdown html json"},
+     NULL, CLI_COMPLETE_WORDS, NULL}, /* from formats.h: option_help(), option_words() */
     {CLI_OPT_FORMAT, "format", "FORMAT", ON(CLI_CHECK),
      "diagnostics as text (default) or json; json is written to standard output, alone",
      CLI_COMPLETE_WORDS, diag_formats},
@@ -262,6 +263,27 @@ void cli_option_commands(int id, char *buffer, size_t size)
     }
 }
 
+/* O's help. The timeline's --format has none in the table: it lists the
+ * formats of formats.h, "text (default), markdown, html or json", made
+ * into BUFFER (SIZE bytes). */
+static const char *option_help(const cli_option *o, char *buffer, size_t size)
+{
+    if (o->help != NULL)
+        return o->help;
+    timeline_format_names(buffer, size, ", ", " or ", " (default)");
+    return buffer;
+}
+
+/* O's words to complete (CLI_COMPLETE_WORDS); for the timeline's --format,
+ * the names of formats.h made into BUFFER (SIZE bytes). */
+static const char *option_words(const cli_option *o, char *buffer, size_t size)
+{
+    if (o->words != NULL)
+        return o->words;
+    timeline_format_names(buffer, size, " ", " ", "");
+    return buffer;
+}
+
 /* "  -o, --output DIR" padded to the help column, then the help wrapped. */
 static void print_option(FILE *out, const cli_option *o)
 {
@@ -274,7 +296,8 @@ static void print_option(FILE *out, const cli_option *o)
     bool line_start = true;
     if (strlen(head) > 23)
         fprintf(out, "\n%26s", "");
-    for (const char *p = o->help; *p != '\0';) {
+    char made[200];
+    for (const char *p = option_help(o, made, sizeof made); *p != '\0';) {
         p += strspn(p, " ");
         size_t word = strcspn(p, " ");
         if (!line_start && column + 1 + word > 79) {
@@ -387,8 +410,10 @@ static void print_bash(FILE *out)
         if (o->id < 256)
             fprintf(out, "|-%c", o->id);
         fputs(")\n", out);
+        char words[200];
         if (o->complete == CLI_COMPLETE_WORDS)
-            fprintf(out, "        COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n", o->words);
+            fprintf(out, "        COMPREPLY=($(compgen -W '%s' -- \"$cur\")); return ;;\n",
+                    option_words(o, words, sizeof words));
         else if (o->complete == CLI_COMPLETE_DIR)
             fputs("        COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n", out);
         else if (o->complete == CLI_COMPLETE_FILE)
@@ -462,8 +487,10 @@ static void zsh_action(const cli_option *o, char *out, size_t size)
         out[0] = '\0';
     else if (action != NULL)
         snprintf(out, size, ":%s:%s", o->arg, action);
-    else
-        snprintf(out, size, ":%s:(%s)", o->arg, o->words);
+    else {
+        char words[64];
+        snprintf(out, size, ":%s:(%s)", o->arg, option_words(o, words, sizeof words));
+    }
 }
 
 /* zsh: _arguments specs per command, after the command word. */
@@ -493,8 +520,8 @@ static void print_zsh(FILE *out)
             const cli_option *o = &cli_options[i];
             if (!(o->commands & ON(c)) || !first_row_for(i, c))
                 continue;
-            char help[96], action[128], spec[320];
-            short_help(o->help, help, sizeof help);
+            char help[96], action[128], spec[320], made[200];
+            short_help(option_help(o, made, sizeof made), help, sizeof help);
             zsh_action(o, action, sizeof action);
             for (int form = 0; form < 2; form++) {
                 if (form == 0 && o->id >= 256)
@@ -545,16 +572,17 @@ static void print_fish(FILE *out)
         if (o->id < 256)
             fprintf(out, " -s %c", o->id);
         fprintf(out, " -l %s", o->name);
+        char words[200];
         if (o->complete == CLI_COMPLETE_WORDS)
-            fprintf(out, " -x -a '%s'", o->words);
+            fprintf(out, " -x -a '%s'", option_words(o, words, sizeof words));
         else if (o->complete == CLI_COMPLETE_DIR)
             fputs(" -x -a '(__fish_complete_directories)'", out);
         else if (o->complete == CLI_COMPLETE_FILE)
             fputs(" -r -F", out);
         else if (o->arg != NULL)
             fputs(" -x", out);
-        char help[96];
-        short_help(o->help, help, sizeof help);
+        char help[96], made[200];
+        short_help(option_help(o, made, sizeof made), help, sizeof help);
         fputs(" -d ", out);
         put_quoted(out, help, true);
         fputc('\n', out);

@@ -66,9 +66,10 @@ typedef struct {
     const char *name;    /* the long name, without "--" */
     const char *arg;     /* the argument's name, or NULL for none */
     unsigned commands;   /* CLI_ON() of the commands it applies to */
-    const char *help;
+    const char *help;    /* NULL: made from another table (cli.c option_help()) */
     cli_complete complete;
-    const char *words;   /* CLI_COMPLETE_WORDS: the values, space-separated */
+    const char *words;   /* CLI_COMPLETE_WORDS: the values, space-separated; NULL:
+                            made from another table (cli.c option_words()) */
 } cli_option;
 
 extern const cli_command_info cli_commands[CLI_COMMAND_COUNT];

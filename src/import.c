@@ -114,7 +114,7 @@ struct almanac_importer {
     almanac_calendar calendar;
     bool have_calendar;
     almanac_feed *feeds;       /* declared by an almanac feed (X-ALMANAC-FEED) */
-    size_t feed_count, feed_capacity;
+    size_t feed_count;
     char **label_tags, **labels; /* a category's slug and its original text */
     almanac_diagnostics **label_diags; /* where the first such category was */
     size_t *label_at;
@@ -1338,7 +1338,7 @@ static void read_category(ics_file *f, icalcomponent *c, size_t component, icalp
     /* a label that is not its tag becomes a feed's name: a title's length */
     char *label = value != NULL ? line_value(f, c, component, p, value, ALMANAC_MAX_TITLE_BYTES)
                                 : NULL;
-    char slug[101];
+    char slug[ALMANAC_MAX_SLUG_BYTES + 1];
     if (label == NULL || !slugify(label, slug, sizeof slug)) {
         if (label != NULL)
             lose_property(f, "tag", c, component, p);
@@ -2336,7 +2336,7 @@ static void read_calendar(ics_file *f, icalcomponent *cal)
     out->timezone = (char *)f->zone;
     out->name = calendar_text(f, cal, ICAL_NAME_PROPERTY, "X-WR-CALNAME", false);
     out->description = calendar_text(f, cal, ICAL_DESCRIPTION_PROPERTY, "X-WR-CALDESC", true);
-    char slug[101], name[256];
+    char slug[ALMANAC_MAX_SLUG_BYTES + 1], name[256];
     base_name(f->name, name, sizeof name);
     if (out->name == NULL && strcmp(f->name, "-") != 0)
         out->name = arena_strndup(im->arena, name, strlen(name));
@@ -2679,7 +2679,7 @@ static uint64_t fnv(const char *s)
 /* The id an event would like: its UID as a slug (in almanac's own feeds
  * the part before "@<calendar id>"), with the occurrence it changes; a
  * UID too long for a slug keeps its start and a hash of the whole. */
-static void wanted_id(const imported_event *ie, char out[101])
+static void wanted_id(const imported_event *ie, char out[ALMANAC_MAX_SLUG_BYTES + 1])
 {
     char slug[1024];
     const char *uid = ie->uid;
@@ -2907,7 +2907,7 @@ static void merge_overrides(ics_file *f, size_t first)
 static void assign_ids(almanac_importer *im, string_set *ids)
 {
     for (size_t i = 0; i < im->event_count; i++) {
-        char base[101], id[112];
+        char base[ALMANAC_MAX_SLUG_BYTES + 1], id[112];
         wanted_id(&im->events[i], base);
         snprintf(id, sizeof id, "%s", base);
         for (unsigned n = 2; set_find(ids, id, false) != NULL; n++)

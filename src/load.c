@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "arena.h"
 #include "load_internal.h"
@@ -263,9 +262,9 @@ char *read_shown_text(loader *l, node n, text_kind kind, size_t max_bytes)
 
 char *read_slug(loader *l, node n, const char *what)
 {
-    char *s = read_text(l, n, TEXT_LINE, 100);
+    char *s = read_text(l, n, TEXT_LINE, ALMANAC_MAX_SLUG_BYTES);
     if (s != NULL && !is_slug(s)) {
-        char slug[101];
+        char slug[ALMANAC_MAX_SLUG_BYTES + 1];
         bool have_slug = slugify(s, slug, sizeof slug);
         error_at(l, value_offset(l, n),
                  "%s '%s' is not a slug: use lower-case letters, digits and single hyphens, "
@@ -1566,77 +1565,4 @@ almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_
     if (doc != NULL && keep == ALMANAC_KEEP_ALL)
         almanac_document_index(doc);
     return doc;
-}
-
-int almanac_read_file(const char *path, char **text, size_t *length,
-                      almanac_diagnostics *diags)
-{
-    bool is_stdin = strcmp(path, "-") == 0;
-    FILE *file = is_stdin ? stdin : fopen(path, "rb");
-    *text = NULL;
-    *length = 0;
-    if (file == NULL) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot open: %s", strerror(errno));
-        return -1;
-    }
-    /* A regular file is read into a buffer of its size (one byte more, to
-     * see it did not grow); a pipe grows the buffer as it goes. */
-    struct stat st;
-    size_t capacity = 1 << 16, used = 0;
-    bool regular = fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
-    if (regular && st.st_size > ALMANAC_MAX_FILE_BYTES) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "the file is too large (%lld bytes, the limit is %d)",
-                                (long long)st.st_size, ALMANAC_MAX_FILE_BYTES);
-        if (!is_stdin)
-            fclose(file);
-        return 1;
-    }
-    if (regular && st.st_size > 0)
-        capacity = (size_t)st.st_size + 2;
-    char *buffer = alloc_large(capacity);
-    int result = 0;
-    while (buffer != NULL) {
-        if (used + 1 >= capacity) {
-            /* room for the limit, a byte past it to see it passed, a NUL */
-            const size_t most = (size_t)ALMANAC_MAX_FILE_BYTES + 2;
-            if (capacity >= most) {
-                almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                        "the file is too large (the limit is %d bytes)",
-                                        ALMANAC_MAX_FILE_BYTES);
-                result = 1;
-                break;
-            }
-            size_t grown = capacity < most / 2 ? capacity * 2 : most;
-            char *bigger = alloc_large_grow(buffer, used, grown);
-            if (bigger == NULL)
-                break;
-            buffer = bigger;
-            capacity = grown;
-        }
-        size_t n = fread(buffer + used, 1, capacity - used - 1, file);
-        used += n;
-        if (n == 0)
-            break;
-    }
-    if (buffer == NULL || (result == 0 && used + 1 >= capacity)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while reading the file");
-        result = -1;
-    } else if (result == 0 && ferror(file)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "read error: %s", strerror(errno));
-        result = -1;
-    }
-    if (!is_stdin)
-        fclose(file);
-    if (result != 0) {
-        free(buffer);
-        return result;
-    }
-    buffer[used] = '\0';
-    *text = buffer;
-    *length = used;
-    return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "almanac/almanac.h"
 #include "cli.h"
+#include "formats.h"
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -146,18 +147,17 @@ static bool parse_statuses(const char *list, unsigned *statuses)
 
 /* --format names the command's output: the timeline's format, or else the
  * diagnostics'. Returns -1 to go on, or the usage error's exit status. */
-/* --format names the command's output: the timeline's format, or else the
- * diagnostics'. Returns -1 to go on, or the usage error's exit status. */
 static int parse_format(command_line *o)
 {
-    static const char *const timeline_formats[] = {"text", "markdown", "html", "json"};
     if (o->format == NULL)
         return -1;
     if (o->cmd == CLI_TIMELINE) {
-        for (size_t i = 0; i < sizeof timeline_formats / sizeof timeline_formats[0]; i++)
-            if (strcmp(o->format, timeline_formats[i]) == 0)
-                return -1;
-        return usage_error("timeline --format takes text, markdown, html or json", o->format);
+        if (timeline_format_find(o->format) != NULL)
+            return -1;
+        char names[200], message[256];
+        timeline_format_names(names, sizeof names, ", ", " or ", "");
+        snprintf(message, sizeof message, "timeline --format takes %s", names);
+        return usage_error(message, o->format);
     }
     if (strcmp(o->format, "json") == 0)
         o->diag_format = ALMANAC_DIAG_JSON;
@@ -453,11 +453,10 @@ static int run_timeline(const almanac_document *doc, const command_line *o)
         return EXIT_IO;
     }
     options.note = note;
-    const char *format = o->format != NULL ? o->format : "text";
-    int result = strcmp(format, "markdown") == 0 ? almanac_render_markdown(view, &options, stdout)
-               : strcmp(format, "html") == 0     ? almanac_render_html(view, &options, stdout)
-               : strcmp(format, "json") == 0     ? almanac_render_json(view, &options, stdout)
-                                                 : almanac_render_text(view, &options, stdout);
+    /* parse_format() accepted the name; the first format is the default */
+    const timeline_format *format =
+        o->format != NULL ? timeline_format_find(o->format) : &timeline_formats[0];
+    int result = format->render(view, &options, stdout);
     almanac_document_free(view);
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
@@ -619,7 +618,7 @@ static void print_subscriptions(const almanac_document *doc, const command_line 
            o->watch ? "; rebuilds when the file changes" : "");
     for (size_t k = 0; k <= doc->feed_count; k++) {
         const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
-        char file[256];
+        char file[ALMANAC_FILE_NAME_MAX];
         almanac_feed_file_name(feed, file, sizeof file);
         printf("  %s\n    http://%s:%u/%s\n    webcal://%s:%u/%s\n",
                feed != NULL ? feed->name : "All events", host, port, file, host, port, file);

@@ -8,24 +8,9 @@
 #include "parallel.h"
 
 #include <pthread.h>
-#include <stdio.h>
-#ifdef __GLIBC__
-#include <stdio_ext.h>
-#endif
 #include <stdbool.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include "almanac/render.h"
-
-void almanac_stream_single_writer(FILE *out)
-{
-#ifdef __GLIBC__
-    __fsetlocking(out, FSETLOCKING_BYCALLER);
-#else
-    (void)out; /* elsewhere stdio keeps locking: slower, still correct */
-#endif
-}
 
 unsigned parallel_workers(void)
 {
@@ -139,8 +124,7 @@ typedef struct {
     bool slot_ready[2 * PARALLEL_MAX_WORKERS];   /* produced, not yet consumed */
     bool stop;
     int result;
-    parallel_produce produce;
-    parallel_consume consume;
+    parallel_produce produce; /* the workers'; the calling thread consumes */
     void *ctx;
 } ordered_state;
 
@@ -203,7 +187,7 @@ int parallel_ordered(size_t batches, unsigned workers, parallel_produce produce,
     if (workers <= 1 || batches <= 1)
         return ordered_serial(batches, produce, consume, ctx);
     ordered_state s = {.batches = batches, .slot_count = parallel_slots(workers),
-                       .produce = produce, .consume = consume, .ctx = ctx};
+                       .produce = produce, .ctx = ctx};
     for (size_t i = 0; i < s.slot_count; i++)
         s.slot_batch[i] = i;
     if (pthread_mutex_init(&s.lock, NULL) != 0)

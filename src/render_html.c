@@ -42,6 +42,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timeline_render.h"
+
 /* Above this many distinct years, the page has no year index. */
 enum { YEAR_INDEX_MAX = 120 };
 
@@ -420,7 +422,7 @@ static void put_feed(const page *p, const almanac_feed *feed)
 {
     FILE *out = p->out;
     const char *base = p->doc->calendar.url;
-    char file[256]; /* as build.c names the files */
+    char file[ALMANAC_FILE_NAME_MAX]; /* as build.c names the files */
     almanac_feed_file_name(feed, file, sizeof file);
     put_text(out, "<li><span class=\"feed\">", feed != NULL ? feed->name : "All events",
              "</span>");
@@ -790,13 +792,11 @@ static int prepare(page *p)
     return 0;
 }
 
-int almanac_render_html(const almanac_document *doc, const almanac_timeline_options *options,
-                        FILE *out)
+static int write_page(const almanac_document *doc, const almanac_timeline_options *o,
+                      size_t *order, size_t count, FILE *out)
 {
-    static const almanac_timeline_options defaults = {0};
-    const almanac_timeline_options *o = options != NULL ? options : &defaults;
     page p = {.out = out, .doc = doc, .details = !o->no_details, .reverse = o->filter.reverse,
-              .note = o->note, .year = o->year};
+              .note = o->note, .year = o->year, .order = order, .count = count};
     int *years = NULL;
     if (o->year_pages) {
         years = almanac_html_page_years(doc, &p.page_year_count);
@@ -804,16 +804,19 @@ int almanac_render_html(const almanac_document *doc, const almanac_timeline_opti
             return -1;
         p.page_years = years;
     }
-    size_t *order = almanac_timeline_select(doc, &o->filter, &p.count);
-    p.order = order;
-    int result = order != NULL && prepare(&p) == 0 ? 0 : -1;
+    int result = prepare(&p);
     if (result == 0)
         put_page(&p);
     free(years);
-    free(order);
     free(p.shown);
     free(p.tags);
-    return result == 0 && !ferror(out) ? 0 : -1;
+    return result;
+}
+
+int almanac_render_html(const almanac_document *doc, const almanac_timeline_options *options,
+                        FILE *out)
+{
+    return timeline_render(doc, options, out, write_page);
 }
 
 int *almanac_html_page_years(const almanac_document *doc, size_t *count)

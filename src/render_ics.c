@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "almanac/version.h"
 #include "hash.h"
 #include "parallel.h"
 #include "series.h"
@@ -37,6 +38,9 @@
 #include "strbuf.h"
 
 /* ---- small helpers ---------------------------------------------------- */
+
+_Static_assert(ALMANAC_FILE_NAME_MAX > ALMANAC_MAX_SLUG_BYTES + sizeof ".ics",
+               "a feed's file name fits ALMANAC_FILE_NAME_MAX");
 
 void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size)
 {
@@ -756,7 +760,7 @@ static int write_header(const almanac_document *doc, const almanac_ics_options *
     const almanac_calendar *cal = &doc->calendar;
     const almanac_feed *feed = o->feed;
     icalcomponent *c = icalcomponent_new(ICAL_VCALENDAR_COMPONENT);
-    char name[2100], file[256];
+    char name[2100], file[ALMANAC_FILE_NAME_MAX];
     if (feed != NULL)
         snprintf(name, sizeof name, "%s: %s", cal->name, feed->name);
     else

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timeline_render.h"
+
 /* Out of memory, a cJSON_Add* call returns NULL and the key is missing; the
  * events and the tree as a whole are checked, so a timeline never lacks an
  * event, but a key may go missing when the machine has no memory left. */
@@ -247,17 +249,10 @@ static cJSON *timeline_json(const almanac_document *doc, const almanac_timeline_
     return root;
 }
 
-int almanac_render_json(const almanac_document *doc, const almanac_timeline_options *options,
-                        FILE *out)
+static int write_timeline(const almanac_document *doc, const almanac_timeline_options *o,
+                          size_t *order, size_t count, FILE *out)
 {
-    static const almanac_timeline_options defaults = {0};
-    const almanac_timeline_options *o = options != NULL ? options : &defaults;
-    size_t count;
-    size_t *order = almanac_timeline_select(doc, &o->filter, &count);
-    if (order == NULL)
-        return -1;
     cJSON *root = timeline_json(doc, o, order, count);
-    free(order);
     char *text = root != NULL ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (text == NULL)
@@ -265,5 +260,11 @@ int almanac_render_json(const almanac_document *doc, const almanac_timeline_opti
     fputs(text, out);
     fputc('\n', out);
     free(text);
-    return ferror(out) ? -1 : 0;
+    return 0;
+}
+
+int almanac_render_json(const almanac_document *doc, const almanac_timeline_options *options,
+                        FILE *out)
+{
+    return timeline_render(doc, options, out, write_timeline);
 }

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timeline_render.h"
+
 /* ---- escaping --------------------------------------------------------- */
 
 /* Writes TEXT with every character that means something inline in
@@ -211,7 +213,7 @@ static void put_subscriptions(FILE *out, const almanac_document *doc)
     /* the full calendar first, then the declared feeds */
     for (size_t k = 0; k <= doc->feed_count; k++) {
         const almanac_feed *feed = k > 0 ? &doc->feeds[k - 1] : NULL;
-        char file[256], url[2300];
+        char file[ALMANAC_FILE_NAME_MAX], url[2300];
         almanac_feed_file_name(feed, file, sizeof file);
         const char *base = doc->calendar.url;
         if (base != NULL)
@@ -226,15 +228,9 @@ static void put_subscriptions(FILE *out, const almanac_document *doc)
     fputs("\n\n", out);
 }
 
-int almanac_render_markdown(const almanac_document *doc,
-                            const almanac_timeline_options *options, FILE *out)
+static int write_timeline(const almanac_document *doc, const almanac_timeline_options *o,
+                          size_t *order, size_t count, FILE *out)
 {
-    static const almanac_timeline_options defaults = {0};
-    const almanac_timeline_options *o = options != NULL ? options : &defaults;
-    size_t count;
-    size_t *order = almanac_timeline_select(doc, &o->filter, &count);
-    if (order == NULL)
-        return -1;
     fputs("# ", out);
     put_escaped(out, doc->calendar.name, "");
     fputs("\n\n", out);
@@ -259,6 +255,11 @@ int almanac_render_markdown(const almanac_document *doc,
         }
         put_event(out, doc, e, !o->no_details);
     }
-    free(order);
-    return ferror(out) ? -1 : 0;
+    return 0;
+}
+
+int almanac_render_markdown(const almanac_document *doc,
+                            const almanac_timeline_options *options, FILE *out)
+{
+    return timeline_render(doc, options, out, write_timeline);
 }

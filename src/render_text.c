@@ -22,6 +22,7 @@
 #include <wchar.h>
 
 #include "strbuf.h"
+#include "timeline_render.h"
 
 enum { DATE_COLUMN_MIN = 8, DATE_COLUMN_MAX = 26, INDENT = 2, GAP = 2 };
 
@@ -321,15 +322,9 @@ static size_t date_column_width(const timeline *t, const almanac_document *doc,
     return (widest > limit ? limit : widest) + GAP;
 }
 
-int almanac_render_text(const almanac_document *doc, const almanac_timeline_options *options,
-                        FILE *out)
+static int write_timeline(const almanac_document *doc, const almanac_timeline_options *o,
+                          size_t *order, size_t count, FILE *out)
 {
-    static const almanac_timeline_options defaults = {0};
-    const almanac_timeline_options *o = options != NULL ? options : &defaults;
-    size_t count;
-    size_t *order = almanac_timeline_select(doc, &o->filter, &count);
-    if (order == NULL)
-        return -1;
     timeline t = {.out = out, .width = o->width ? o->width : 80, .details = !o->no_details};
     t.utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     t.date_column = date_column_width(&t, doc, order, count);
@@ -348,8 +343,13 @@ int almanac_render_text(const almanac_document *doc, const almanac_timeline_opti
         }
         write_entry(&t, doc, e);
     }
-    free(order);
     if (t.utf8 != (locale_t)0)
         freelocale(t.utf8);
-    return ferror(out) ? -1 : 0;
+    return 0;
+}
+
+int almanac_render_text(const almanac_document *doc, const almanac_timeline_options *options,
+                        FILE *out)
+{
+    return timeline_render(doc, options, out, write_timeline);
 }

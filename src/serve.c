@@ -36,6 +36,7 @@
 #include "almanac/date.h"
 #include "almanac/render.h"
 #include "connection_guard.h"
+#include "formats.h"
 #include "hash.h"
 #include "http_headers.h"
 
@@ -769,33 +770,33 @@ unsigned almanac_server_port(const almanac_server *server)
 /* The files a build writes, with how each is served: NAMES has room for
  * the feeds' names and the PAGES years' (almanac_html_page_years). */
 static resource_spec *specs_for(const almanac_document *doc, const almanac_stamps *stamps,
-                                char (*names)[256], const int *years, size_t pages,
-                                size_t *count)
+                                char (*names)[ALMANAC_FILE_NAME_MAX], const int *years,
+                                size_t pages, size_t *count)
 {
-    size_t n = doc->feed_count + 1 + 3 + pages;
+    const timeline_format *paged = timeline_format_paged();
+    size_t n = doc->feed_count + 1 + timeline_format_built_count() + pages;
     resource_spec *specs = calloc(n, sizeof *specs);
     if (specs == NULL)
         return NULL;
     long max_age = doc->calendar.refresh_seconds > 0 ? doc->calendar.refresh_seconds : 86400;
-    for (size_t k = 0; k <= doc->feed_count; k++) {
-        almanac_feed_file_name(k < doc->feed_count ? &doc->feeds[k] : NULL, names[k], 256);
-        specs[k] = (resource_spec){names[k], "text/calendar; charset=utf-8", true, max_age,
+    size_t k = 0;
+    for (; k <= doc->feed_count; k++) {
+        almanac_feed_file_name(k < doc->feed_count ? &doc->feeds[k] : NULL, names[k],
+                               sizeof names[k]);
+        specs[k] = (resource_spec){names[k], FEED_CONTENT_TYPE, true, max_age,
                                    stamps->feeds[k].modified};
     }
     /* Pages change exactly when the full calendar does; a browser asks
      * again each time (a 304 costs nothing). */
     int64_t all = stamps->feeds[doc->feed_count].modified;
-    specs[doc->feed_count + 1] = (resource_spec){"index.html", "text/html; charset=utf-8",
-                                                 false, -1, all};
-    specs[doc->feed_count + 2] = (resource_spec){"timeline.txt", "text/plain; charset=utf-8",
-                                                 false, -1, all};
-    specs[doc->feed_count + 3] = (resource_spec){"timeline.md", "text/markdown; charset=utf-8",
-                                                 false, -1, all};
+    for (size_t t = 0; t < timeline_format_count; t++)
+        if (timeline_formats[t].built)
+            specs[k++] = (resource_spec){timeline_formats[t].file,
+                                         timeline_formats[t].content_type, false, -1, all};
     for (size_t y = 0; y < pages; y++) {
         char *name = names[doc->feed_count + 1 + y];
-        almanac_html_page_name(years[y], name, 256);
-        specs[doc->feed_count + 4 + y] = (resource_spec){name, "text/html; charset=utf-8",
-                                                         false, -1, all};
+        almanac_html_page_name(years[y], name, sizeof names[0]);
+        specs[k++] = (resource_spec){name, paged->content_type, false, -1, all};
     }
     *count = n;
     return specs;
@@ -807,9 +808,9 @@ int almanac_server_publish(almanac_server *server, const almanac_document *doc,
     almanac_stamps stamps;
     if (almanac_stamps_compute(doc, dir, now, &stamps, diags) != 0)
         return -1;
-    size_t pages;
-    int *years = almanac_html_page_years(doc, &pages);
-    char (*names)[256] = years != NULL || pages == 0
+    size_t pages = 0;
+    int *years = timeline_format_paged() != NULL ? almanac_html_page_years(doc, &pages) : NULL;
+    char (*names)[ALMANAC_FILE_NAME_MAX] = years != NULL || pages == 0
                              ? calloc(doc->feed_count + 1 + pages, sizeof *names) : NULL;
     size_t count = 0;
     resource_spec *specs = names != NULL ? specs_for(doc, &stamps, names, years, pages, &count)

@@ -145,15 +145,6 @@ size_t utf8_first_visible(const char *text, size_t length)
     return SIZE_MAX;
 }
 
-size_t utf8_length(const char *text, size_t length)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < length; i++)
-        if (((unsigned char)text[i] & 0xC0) != 0x80)
-            n++;
-    return n;
-}
-
 static bool is_slug_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');

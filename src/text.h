@@ -65,9 +65,6 @@ size_t utf8_invalid_at(const char *text, size_t length);
  * check_text), apart from the newline and tab it allows in some. */
 size_t utf8_control_width(const char *p, size_t left);
 
-/* Number of code points in valid UTF-8 TEXT. */
-size_t utf8_length(const char *text, size_t length);
-
 /* The code point of the valid UTF-8 character at TEXT (AVAILABLE > 0
  * bytes), with *BYTES set to its length; an invalid or cut sequence gives
  * its first byte as a code point, one byte long. */

@@ -25,6 +25,7 @@
 #include "almanac/render.h"
 #include "almanac/serve.h"
 #include "almanac/timeline.h"
+#include "almanac/version.h"
 #include "almanac/watch.h"
 
 #endif

@@ -21,20 +21,6 @@
 extern "C" {
 #endif
 
-/* Limits that keep a hostile file from hurting the machine. */
-enum {
-    ALMANAC_MAX_FILE_BYTES = 1024 * 1024 * 1024, /* a million events of 1 KB */
-    ALMANAC_MAX_DEPTH = 32,           /* our format needs 5 */
-    ALMANAC_MAX_EVENTS = 2000000,
-    ALMANAC_MAX_FEEDS = 1000,
-    ALMANAC_MAX_LIST_ITEMS = 1000,    /* tags, participants, sources, related */
-    ALMANAC_MAX_TITLE_BYTES = 1000,
-    ALMANAC_MAX_TEXT_BYTES = 100000,  /* descriptions */
-    ALMANAC_MAX_SHORT_BYTES = 2000,   /* every other string */
-    ALMANAC_MAX_ALARMS = 20,          /* reminders of one event */
-    ALMANAC_REPEAT_COUNT_MAX = 100000 /* a rule's COUNT: what validation walks */
-};
-
 /* Parses TEXT (LENGTH bytes, need not be NUL-terminated) into a new
  * document. Returns NULL when the text is not usable at all (not JSON, not
  * an object, out of memory); otherwise a document the caller frees with

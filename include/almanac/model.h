@@ -25,6 +25,22 @@
 extern "C" {
 #endif
 
+/* Limits that keep a hostile file from hurting the machine. The loader
+ * refuses a file past them; the importer keeps what it writes within them. */
+enum {
+    ALMANAC_MAX_FILE_BYTES = 1024 * 1024 * 1024, /* a million events of 1 KB */
+    ALMANAC_MAX_DEPTH = 32,           /* our format needs 5 */
+    ALMANAC_MAX_EVENTS = 2000000,
+    ALMANAC_MAX_FEEDS = 1000,
+    ALMANAC_MAX_LIST_ITEMS = 1000,    /* tags, participants, sources, related */
+    ALMANAC_MAX_TITLE_BYTES = 1000,
+    ALMANAC_MAX_TEXT_BYTES = 100000,  /* descriptions */
+    ALMANAC_MAX_SHORT_BYTES = 2000,   /* every other string */
+    ALMANAC_MAX_SLUG_BYTES = 100,     /* ids and tags; a feed's id names its file */
+    ALMANAC_MAX_ALARMS = 20,          /* reminders of one event */
+    ALMANAC_REPEAT_COUNT_MAX = 100000 /* a rule's COUNT: what validation walks */
+};
+
 typedef enum {
     ALMANAC_STATUS_CONFIRMED,
     ALMANAC_STATUS_TENTATIVE, /* planned, proposed, not yet fixed */

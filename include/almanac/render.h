@@ -21,8 +21,6 @@
 extern "C" {
 #endif
 
-#define ALMANAC_VERSION "0.1.0"
-
 /* When an event last changed, as kept in the build state. */
 typedef struct {
     unsigned sequence;  /* RFC 5545 SEQUENCE: bumped on every change */
@@ -69,14 +67,12 @@ ALMANAC_API int almanac_render_ics_feeds(const almanac_document *document,
 ALMANAC_API int almanac_render_ics_event_hash(const almanac_document *document,
                                   const almanac_event *event, uint64_t *hash);
 
-/* Declares that only the calling thread writes OUT, so stdio skips its lock
- * on every call. Rendering starts worker threads (the VEVENTs are built on
- * every core), and from then on glibc locks each fputc(), which made the
- * character-by-character timelines several times slower. Call it on
- * streams no other thread touches (not on a server's log). */
-ALMANAC_API void almanac_stream_single_writer(FILE *out);
+/* Room for any file name almanac writes: a feed's id (at most
+ * ALMANAC_MAX_SLUG_BYTES) and ".ics", a year's page, a timeline. */
+enum { ALMANAC_FILE_NAME_MAX = 256 };
 
-/* The feed's file name: "all.ics" for NULL, else "<id>.ics". */
+/* The feed's file name: "all.ics" for NULL, else "<id>.ics". SIZE is
+ * ALMANAC_FILE_NAME_MAX, which always has room. */
 ALMANAC_API void almanac_feed_file_name(const almanac_feed *feed, char *buffer, size_t size);
 
 /* Options of every timeline format. Zeroed: every event, with details. */

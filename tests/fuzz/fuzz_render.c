@@ -2,9 +2,10 @@
  * fuzz_render.c - libFuzzer harness (2): the loader, then every renderer.
  *
  * What loads and validates without errors is rendered in memory as every
- * feed (all.ics and one per declared feed), the text timeline at two
- * widths, Markdown, HTML and JSON, as `almanac build` and `almanac
- * timeline` would. Renderers must not fail on content: a -1 from a memory
+ * feed (all.ics and one per declared feed) and as every timeline format of
+ * the table (formats.h), with default options, narrow and without details,
+ * as `almanac build` and `almanac timeline` would; a paged format also as
+ * one year's page. Renderers must not fail on content: a -1 from a memory
  * stream is a bug.
  */
 #define _DEFAULT_SOURCE /* open_memstream */
@@ -14,11 +15,9 @@
 #include <stdlib.h>
 
 #include "almanac/almanac.h"
+#include "formats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-typedef int (*timeline_renderer)(const almanac_document *, const almanac_timeline_options *,
-                                 FILE *);
 
 static void render_timeline(const almanac_document *doc, timeline_renderer render,
                             const almanac_timeline_options *options)
@@ -62,16 +61,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             render_feed(doc, &doc->feeds[i]);
         almanac_timeline_options narrow = {.width = 20};
         almanac_timeline_options details_off = {.width = 80, .no_details = true};
-        render_timeline(doc, almanac_render_text, &narrow);
-        render_timeline(doc, almanac_render_text, &details_off);
-        render_timeline(doc, almanac_render_markdown, NULL);
-        render_timeline(doc, almanac_render_html, NULL);
-        if (doc->event_count > 0) { /* one year's page, as build writes a long timeline */
-            almanac_timeline_options year = {
-                .year = almanac_date_first_day(&doc->events[0].start).year, .year_pages = true};
-            render_timeline(doc, almanac_render_html, &year);
+        for (size_t f = 0; f < timeline_format_count; f++) {
+            timeline_renderer render = timeline_formats[f].render;
+            render_timeline(doc, render, NULL);
+            render_timeline(doc, render, &narrow);
+            render_timeline(doc, render, &details_off);
+            if (timeline_formats[f].year_pages && doc->event_count > 0) {
+                /* one year's page, as build writes a long timeline */
+                almanac_timeline_options year = {
+                    .year = almanac_date_first_day(&doc->events[0].start).year,
+                    .year_pages = true};
+                render_timeline(doc, render, &year);
+            }
         }
-        render_timeline(doc, almanac_render_json, NULL);
     }
     almanac_document_free(doc);
     almanac_diagnostics_free(&diags);

@@ -49,8 +49,8 @@ check "the headers declare a public API" test "$(wc -l < "$tmp/declared")" -gt 8
 # Each public header on its own, in C and in C++.
 export PKG_CONFIG_PATH="$lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$dest"
 cflags=$(pkg-config --cflags almanac) libs=$(pkg-config --libs almanac)
-check "pkg-config finds almanac $(sed -n 's/^#define ALMANAC_VERSION "\(.*\)"/\1/p' include/almanac/render.h)" \
-    test "$(pkg-config --modversion almanac)" = "$(sed -n 's/^#define ALMANAC_VERSION "\(.*\)"/\1/p' include/almanac/render.h)"
+check "pkg-config finds almanac $(sed -n 's/^#define ALMANAC_VERSION "\(.*\)"/\1/p' include/almanac/version.h)" \
+    test "$(pkg-config --modversion almanac)" = "$(sed -n 's/^#define ALMANAC_VERSION "\(.*\)"/\1/p' include/almanac/version.h)"
 for header in "$dest$prefix"/include/almanac/*.h; do
     name=$(basename "$header")
     printf '#include <almanac/%s>\ntypedef int not_empty;\n' "$name" > "$tmp/one.c"
