@@ -276,10 +276,12 @@ $(B)/ref/ref_libical: bench/ref/ref_libical.c $(REF_DEPS)
 # reference rows, on the same
 # generated events (bench/run.py; never part of `make test`). N sets the event
 # counts: make bench N=1000000; BENCH_FLAGS passes more (--only almanac, --runs 5).
+# Each N's report, with every run behind it, goes to BENCH_RESULTS/DATE-Nk.md.
 N ?= 10000 100000
 BENCH_FLAGS ?=
+BENCH_RESULTS ?= bench/results
 bench: $(B)/almanac $(REF_BINS) | bench-deps
-	/usr/bin/python3 bench/run.py --n "$(N)" $(BENCH_FLAGS)
+	/usr/bin/python3 bench/run.py --n "$(N)" --results "$(BENCH_RESULTS)" $(BENCH_FLAGS)
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
 # Only the load test of the server with wrk.
