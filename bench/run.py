@@ -337,7 +337,7 @@ def measure_interleaved(tools, runs, min_seconds, max_runs):
             break
         round_number += 1
         for tool in due:
-            results[tool.name].append(run_once(tool))
+            results[tool.name].append(run_once(tool) + (os.getloadavg()[0],))
             r = results[tool.name][-1]
             print("bench:   round %d %s: %.3f s, %.0f MiB" % (round_number, tool.name, r[0],
                                                               r[1] / 1024.0),
@@ -350,7 +350,8 @@ def summary(results):
             "rss_mib": max(r[1] for r in results) / 1024.0,
             "bytes": results[-1][2], "runs": len(results),
             "cpu": statistics.median(r[3] for r in results),
-            "walls": [r[0] for r in results], "rsses": [r[1] / 1024.0 for r in results]}
+            "walls": [r[0] for r in results], "rsses": [r[1] / 1024.0 for r in results],
+            "loads": [r[4] if len(r) > 4 else None for r in results]}
 
 
 def machine():
@@ -394,7 +395,8 @@ def main():
                    help="percent of recurring events in the series workload (0: none)")
     p.add_argument("--series-pairs", type=int, default=5,
                    help="interleaved plain/series runs of almanac ics at least")
-    p.add_argument("--results", help="also write each N's report to DIR/DATE-Nk.md")
+    p.add_argument("--results", help="also write each N's report to DIR/DATE-Nk.md "
+                                     "(DATE-Nk-almanac.md with --only almanac, ...)")
     args = p.parse_args()
     if args.runs < 3:
         sys.exit("bench: --runs must be at least 3")
@@ -474,7 +476,7 @@ def table_lines(table):
     """The Markdown table: every row, and for almanac's outputs their ratio to
     the fastest peer (how many times faster) and to each reference (how many
     times its time)."""
-    head = ["tool", "N", "input", "runs", "median s", "peak RSS", "output", "events/s",
+    head = ["tool", "N", "input", "runs", "median s", "CPU s", "peak RSS", "output", "events/s",
             "µs/event", "RSS/event", "vs fastest peer", "vs ref (a)", "vs ref (b)"]
     lines = ["| " + " | ".join(head) + " |",
              "|" + "|".join("---" if i == 0 else "---:" for i in range(len(head))) + "|"]
@@ -482,7 +484,7 @@ def table_lines(table):
         fastest = fastest_peer(measured)
         for name, m in measured.items():
             cells = [name, "{:,}".format(n), fmt_bytes(m.get("input", input_bytes)), str(m["runs"]),
-                     "%.3f" % m["seconds"],
+                     "%.3f" % m["seconds"], "%.3f" % m["cpu"],
                      "%.0f MiB" % m["rss_mib"], fmt_bytes(m["bytes"]),
                      "{:,.0f}".format(n / m["seconds"]), "%.1f" % (m["seconds"] / n * 1e6),
                      "%.2f KiB" % (m["rss_mib"] * 1024 / n)]
@@ -531,7 +533,7 @@ def target_lines(table):
     m = at.get(TARGET_N)
     label = "{:,}".format(TARGET_N)
     if m is None:
-        lines.append("- the targets at %s events: not measured in this run (N=%d not run)"
+        lines.append("- the targets at %s events: not judged here (no N=%d rows in this table)"
                      % (label, TARGET_N))
     else:
         ics = m.get("almanac ics")
@@ -576,8 +578,8 @@ def target_lines(table):
                          "time ×%.2f, peak RSS ×%.2f: %s"
                          % (name, TARGET_FLAT * 100, time_ratio, rss_ratio, verdict(ok)))
     else:
-        lines.append("- per-event time and memory flat from 10,000 to 1,000,000: not measured "
-                     "in this run (needs N=10000 and N=1000000 in one run: "
+        lines.append("- per-event time and memory flat from 10,000 to 1,000,000: not judged "
+                     "here (needs N=10000 and N=1000000 in one table: "
                      "make bench N=\"10000 100000 1000000\")")
     return lines
 
@@ -589,7 +591,9 @@ def write_results(args, header, row, series_lines):
     os.makedirs(args.results, exist_ok=True)
     date = time.strftime("%Y-%m-%d", time.gmtime())
     size = "%dk" % (n // 1000) if n % 1000 == 0 else str(n)
-    path = os.path.join(args.results, "%s-%s.md" % (date, size))
+    # a partial run (--only) never replaces a full one's report
+    path = os.path.join(args.results, "%s-%s%s.md" % (date, size,
+                                                      "-" + args.only if args.only else ""))
     lines = ["# make bench, N = %s (%s UTC)" % ("{:,}".format(n),
                                                time.strftime("%Y-%m-%d %H:%M", time.gmtime())),
              "", "Command: `%s`" % " ".join(["/usr/bin/python3", "bench/run.py"] + sys.argv[1:]),
@@ -598,10 +602,12 @@ def write_results(args, header, row, series_lines):
     lines += [""] + table_lines([row]) + [""] + target_lines([row])
     if series_lines:
         lines += [""] + series_lines
-    lines += ["", "Every timed run (wall s / peak RSS MiB), in the order run:", ""]
+    lines += ["", "Every timed run (wall s / peak RSS MiB / the machine's 1-minute load average "
+              "when it ended; 2 cores), in the order run:", ""]
     for name, m in measured.items():
-        lines.append("- %s: %s" % (name, ", ".join("%.3f / %.0f" % (w, r) for w, r in
-                                                   zip(m["walls"], m["rsses"]))))
+        lines.append("- %s: %s" % (name, ", ".join(
+            "%.3f / %.0f / %s" % (w, r, "%.1f" % a if a is not None else "?")
+            for w, r, a in zip(m["walls"], m["rsses"], m["loads"]))))
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print("bench: wrote %s" % os.path.relpath(path, ROOT), file=sys.stderr)
