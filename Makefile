@@ -255,13 +255,33 @@ fuzz-smoke: $(FUZZ_BINS)
 unit: $(UNITS)
 	@status=0; for t in $(UNITS); do ./$$t || status=1; done; exit $$status
 
-# almanac against ical-generator, ics and python3-icalendar on the same
+# The reference rows of make bench (bench/ref/): not peers but limits, the
+# same JSON through cJSON and stdio only (ref_stdio), and through cJSON and
+# libical one VEVENT at a time on every core (ref_libical).
+REF_BINS  = $(B)/ref/ref_stdio $(B)/ref/ref_libical
+REF_DEPS  = bench/ref/ref_load.c bench/ref/ref_load.h
+REF_FLAGS = -std=c11 -D_XOPEN_SOURCE=700 -pthread $(WARN) $(CPPFLAGS) $(CFLAGS)
+$(B)/ref/ref_stdio: bench/ref/ref_stdio.c $(REF_DEPS)
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(REF_FLAGS) $(shell pkg-config --cflags libcjson) $(LDFLAGS) -o $@ \
+	    $< bench/ref/ref_load.c $(shell pkg-config --libs libcjson)
+$(B)/ref/ref_libical: bench/ref/ref_libical.c $(REF_DEPS)
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(REF_FLAGS) $(shell pkg-config --cflags libical libcjson) $(LDFLAGS) -o $@ \
+	    $< bench/ref/ref_load.c $(shell pkg-config --libs libical libcjson) -pthread
+
+# almanac against ical-generator, ics and python3-icalendar, and the two
+# reference rows, on the same
 # generated events (bench/run.py; never part of `make test`). N sets the event
 # counts: make bench N=1000000; BENCH_FLAGS passes more (--only almanac, --runs 5).
+# Each N's report, with every run behind it, goes to BENCH_RESULTS/DATE-Nk.md.
 N ?= 10000 100000
 BENCH_FLAGS ?=
-bench: $(B)/almanac | bench-deps
-	/usr/bin/python3 bench/run.py --n "$(N)" $(BENCH_FLAGS)
+BENCH_RESULTS ?= bench/results
+bench: $(B)/almanac $(REF_BINS) | bench-deps
+	/usr/bin/python3 bench/run.py --n "$(N)" --results "$(BENCH_RESULTS)" $(BENCH_FLAGS)
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
 # Only the load test of the server with wrk.
