@@ -730,35 +730,17 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
     return EXIT_USAGE;
 }
 
-/* Reads, loads and validates PATH into DIAGS (located, --strict applied);
- * returns the document only when it has no errors, and the exit status. */
+/* almanac_load_file() of PATH with --strict; the exit status in *STATUS. */
 static almanac_document *load_events(const char *path, const command_line *o,
                                      almanac_diagnostics *diags, int *status)
 {
-    char *text = NULL;
-    size_t length = 0;
-    almanac_document *doc = NULL;
-    *status = EXIT_SUCCESS;
-    int read = almanac_read_file(path, &text, &length, diags);
-    if (read != 0) {
-        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
-    } else {
-        /* check shows no text: it need not keep the largest part of the model */
-        almanac_keep keep = o->cmd == CLI_CHECK ? ALMANAC_KEEP_CHECKED : ALMANAC_KEEP_ALL;
-        doc = almanac_load_keeping(text, length, keep, diags);
-        if (doc != NULL)
-            almanac_validate(doc, diags);
-        almanac_diagnostics_locate(diags, text, length);
-        if (o->strict)
-            almanac_diagnostics_promote_warnings(diags);
-        if (almanac_diagnostics_has_errors(diags))
-            *status = EXIT_INVALID;
-    }
-    if (*status != EXIT_SUCCESS) {
-        almanac_document_free(doc);
-        doc = NULL;
-    }
-    free(text);
+    /* check shows no text: it need not keep the largest part of the model */
+    almanac_load_options options = {
+        .keep = o->cmd == CLI_CHECK ? ALMANAC_KEEP_CHECKED : ALMANAC_KEEP_ALL,
+        .strict = o->strict};
+    almanac_document *doc;
+    int read = almanac_load_file(path, &options, &doc, diags);
+    *status = read == 0 ? EXIT_SUCCESS : read > 0 ? EXIT_INVALID : EXIT_IO;
     return doc;
 }
 
@@ -847,17 +829,12 @@ static almanac_document *load_checked(const char *path, const char *text, size_t
 {
     almanac_diagnostics diags;
     almanac_diagnostics_init(&diags);
-    almanac_document *doc = almanac_load(text, length, &diags);
-    if (doc != NULL)
-        almanac_validate(doc, &diags);
+    /* not strict: the file's own warnings are the user's business */
+    almanac_document *doc = almanac_load_checked(text, length, NULL, &diags);
     command_line plain = *o;
-    plain.strict = false; /* the file's own warnings are the user's business */
-    bool bad = report(&diags, text, length, path, &plain);
+    plain.strict = false;
+    report(&diags, NULL, 0, path, &plain);
     almanac_diagnostics_free(&diags);
-    if (bad) {
-        almanac_document_free(doc);
-        return NULL;
-    }
     return doc;
 }
 
@@ -1029,10 +1006,12 @@ static bool check_result(const char *text, const char *path, const command_line 
 {
     almanac_diagnostics diags;
     almanac_diagnostics_init(&diags);
-    almanac_check_text(text, strlen(text), &diags);
-    bool good = !report(&diags, text, strlen(text), display_name(path), o);
+    almanac_load_options options = {.keep = ALMANAC_KEEP_CHECKED, .strict = o->strict};
+    almanac_document *doc = almanac_load_checked(text, strlen(text), &options, &diags);
+    report(&diags, NULL, 0, display_name(path), o);
     almanac_diagnostics_free(&diags);
-    return good;
+    almanac_document_free(doc);
+    return doc != NULL;
 }
 
 /* Replaces PATH with TEXT atomically; false after saying why not. */
