@@ -54,8 +54,13 @@ LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/format
            src/json_layout.c src/events_text.c src/events_edit.c src/transliterate.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
+# The program's own files, the command line: linked into the binary only.
+BIN_SRC  = src/main.c src/cli.c src/cli_parse.c src/progress.c
+
 B        = build
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+BIN_OBJ  = $(BIN_SRC:src/%.c=$(B)/obj/%.o)
+BIN_ASAN_OBJ = $(BIN_SRC:src/%.c=$(B)/asan/%.o)
 ASAN_OBJ = $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -137,12 +142,12 @@ $(B)/asan/libalmanac.a: $(ASAN_OBJ)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/almanac: $(B)/obj/main.o $(B)/obj/cli.o $(B)/libalmanac.a
+$(B)/almanac: $(BIN_OBJ) $(B)/libalmanac.a
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 # The sanitized binary the end-to-end tests run.
-$(B)/asan/almanac: $(B)/asan/main.o $(B)/asan/cli.o $(B)/asan/libalmanac.a
+$(B)/asan/almanac: $(BIN_ASAN_OBJ) $(B)/asan/libalmanac.a
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS_ALL)
 
@@ -322,5 +327,5 @@ clean:
 
 FORCE:
 
--include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d $(B)/obj/cli.d $(B)/asan/cli.d \
+-include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BIN_OBJ:.o=.d) $(BIN_ASAN_OBJ:.o=.d) \
          $(UNITS:=.d)

@@ -1,417 +1,20 @@
 /*
- * main.c - the almanac command line. Parses options (with the table in
- * cli.c), calls the library, prints diagnostics and maps the outcome to an
+ * main.c - the almanac command line. Reads it (cli_parse.c, with the table
+ * in cli.c), calls the library, prints diagnostics and maps the outcome to an
  * exit status:
  *   0 success, 1 the input is invalid, 2 usage error, 3 I/O error.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "almanac/almanac.h"
 #include "cli.h"
 #include "formats.h"
-
-enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
-
-typedef struct {
-    cli_command cmd;
-    const char *input;    /* the events file: the first FILE, or ./events.json */
-    const char **inputs;  /* every FILE, in order (check, fmt, import take several) */
-    size_t input_count;
-    const char *word;     /* completions SHELL, help COMMAND */
-    const char *output_dir;
-    bool output_set;      /* -o given: import writes that file */
-    const char *merge;    /* import --merge FILE */
-    const char *feed;
-    unsigned width;
-    almanac_diag_format diag_format;
-    bool strict;
-    bool quiet;           /* no summary line, no progress */
-    bool color; /* diagnostics in colour: --color, or auto (a terminal) */
-    const char *format;  /* --format, read once the command is known */
-    const char *status;  /* --status, read once the command is known */
-    almanac_new_event event; /* add: the event (its tags are TAGS) */
-    bool fmt_check;      /* fmt --check: report, change nothing */
-    /* timeline filters; the feed is resolved once the file is loaded */
-    almanac_timeline_options timeline;
-    const char *tags[64];
-    /* --partial-dates: overrides of the calendar's policy, when set */
-    bool month_policy_set, year_policy_set;
-    almanac_partial_policy month_policy, year_policy;
-    const char *listen; /* serve: ADDRESS:PORT */
-    bool watch;         /* serve: rebuild when the file changes */
-    bool no_alarms;     /* ics: leave reminders out */
-} command_line;
-
-static int usage_error(const char *message, const char *detail)
-{
-    fprintf(stderr, "almanac: %s%s%s\ntry 'almanac --help'\n", message,
-            detail ? ": " : "", detail ? detail : "");
-    return EXIT_USAGE;
-}
-
-/* The name diagnostics give PATH: "-" is standard input. */
-static const char *display_name(const char *path)
-{
-    return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
-static int unknown_command(const char *word)
-{
-    const char *suggestion = cli_command_suggest(word);
-    if (suggestion != NULL)
-        fprintf(stderr, "almanac: unknown command '%s'; did you mean '%s'?\n", word, suggestion);
-    else
-        fprintf(stderr, "almanac: unknown command '%s'\n", word);
-    fputs("try 'almanac --help'\n", stderr);
-    return EXIT_USAGE;
-}
-
-/* An option given to a command it does not apply to. */
-static int misplaced_option(int id, cli_command cmd)
-{
-    char commands[160];
-    cli_option_commands(id, commands, sizeof commands);
-    fprintf(stderr, "almanac: --%s does not apply to %s; it goes with %s\n"
-            "try 'almanac %s --help'\n", cli_option_long_name(id), cli_commands[cmd].name,
-            commands, cli_commands[cmd].name);
-    return EXIT_USAGE;
-}
-
-/* Colour on a terminal only, and never when NO_COLOR is set (no-color.org). */
-static bool color_auto(void)
-{
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
-    return isatty(STDERR_FILENO) && (no_color == NULL || no_color[0] == '\0') &&
-           (term == NULL || strcmp(term, "dumb") != 0);
-}
-
-/* "POLICY" sets both; "month=POLICY,year=POLICY" (either or both) sets each. */
-static bool parse_partial_dates(const char *spec, command_line *o)
-{
-    almanac_partial_policy policy;
-    if (almanac_partial_policy_parse(spec, &policy)) {
-        o->month_policy = o->year_policy = policy;
-        o->month_policy_set = o->year_policy_set = true;
-        return true;
-    }
-    char copy[64];
-    if (snprintf(copy, sizeof copy, "%s", spec) >= (int)sizeof copy)
-        return false;
-    char *saved = NULL;
-    for (char *part = strtok_r(copy, ",", &saved); part != NULL;
-         part = strtok_r(NULL, ",", &saved)) {
-        char *value = strchr(part, '=');
-        if (value == NULL || !almanac_partial_policy_parse(value + 1, &policy))
-            return false;
-        *value = '\0';
-        if (strcmp(part, "month") == 0) {
-            o->month_policy = policy;
-            o->month_policy_set = true;
-        } else if (strcmp(part, "year") == 0) {
-            o->year_policy = policy;
-            o->year_policy_set = true;
-        } else {
-            return false;
-        }
-    }
-    return o->month_policy_set || o->year_policy_set;
-}
-
-/* "confirmed,planned": a bit per status, added to *STATUSES. */
-static bool parse_statuses(const char *list, unsigned *statuses)
-{
-    static const struct { const char *name; almanac_status status; } names[] = {
-        {"confirmed", ALMANAC_STATUS_CONFIRMED}, {"tentative", ALMANAC_STATUS_TENTATIVE},
-        {"planned", ALMANAC_STATUS_TENTATIVE},   {"cancelled", ALMANAC_STATUS_CANCELLED}};
-    for (const char *p = list;; p++) {
-        size_t length = strcspn(p, ",");
-        size_t i = 0;
-        while (i < sizeof names / sizeof names[0] &&
-               !(strlen(names[i].name) == length && strncmp(p, names[i].name, length) == 0))
-            i++;
-        if (i == sizeof names / sizeof names[0])
-            return false;
-        *statuses |= 1u << names[i].status;
-        p += length;
-        if (*p == '\0')
-            return true;
-    }
-}
-
-/* --format names the command's output: the timeline's format, or else the
- * diagnostics'. Returns -1 to go on, or the usage error's exit status. */
-static int parse_format(command_line *o)
-{
-    if (o->format == NULL)
-        return -1;
-    if (o->cmd == CLI_TIMELINE) {
-        if (timeline_format_find(o->format) != NULL)
-            return -1;
-        char names[200], message[256];
-        timeline_format_names(names, sizeof names, ", ", " or ", "");
-        snprintf(message, sizeof message, "timeline --format takes %s", names);
-        return usage_error(message, o->format);
-    }
-    if (strcmp(o->format, "json") == 0)
-        o->diag_format = ALMANAC_DIAG_JSON;
-    else if (strcmp(o->format, "text") != 0)
-        return usage_error("--format takes text or json", o->format);
-    return -1;
-}
-
-/* SOURCE_DATE_EPOCH as a time almanac can stamp, or -1 when it is set but
- * is not one: a reproducible build must not quietly use the clock instead
- * (reproducible-builds.org's specification says to fail). */
-static int64_t source_date_epoch(const char **text)
-{
-    *text = getenv("SOURCE_DATE_EPOCH");
-    if (*text == NULL || (*text)[0] == '\0')
-        return 0;
-    char *end;
-    errno = 0;
-    long long value = strtoll(*text, &end, 10);
-    bool digits = (*text)[0] >= '0' && (*text)[0] <= '9';
-    if (!digits || *end != '\0' || errno != 0 || value > ALMANAC_TIME_MAX)
-        return -1;
-    return value;
-}
-
-/* The time stamped on what a build changes: SOURCE_DATE_EPOCH, checked by
- * parse_options(), else now. */
-static int64_t build_time(void)
-{
-    const char *text;
-    int64_t epoch = source_date_epoch(&text);
-    if (text != NULL && text[0] != '\0' && epoch >= 0)
-        return epoch;
-    int64_t now = (int64_t)time(NULL);
-    return now < ALMANAC_TIME_MAX ? now : ALMANAC_TIME_MAX;
-}
-
-
-/* A FILE or word after the command, in order. */
-static int take_argument(command_line *o, const char *arg, size_t room)
-{
-    cli_files files = cli_commands[o->cmd].files;
-    if (files == CLI_FILES_NONE && o->word == NULL) {
-        o->word = arg;
-        return -1;
-    }
-    if (files == CLI_FILES_NONE || (files == CLI_FILES_ONE && o->input_count == 1))
-        return usage_error("too many arguments", arg);
-    if (o->input_count == room)
-        return usage_error("too many files", arg);
-    o->inputs[o->input_count++] = arg;
-    return -1;
-}
-
-/* What an option's argument says; -1 to go on, or the usage error's status. */
-static int take_option(command_line *o, int c, const char *arg)
-{
-    almanac_timeline_filter *filter = &o->timeline.filter;
-    switch (c) {
-    case 'o': o->output_dir = arg; o->output_set = true; break;
-    case CLI_OPT_MERGE: o->merge = arg; break;
-    case CLI_OPT_NO_ALARMS: o->no_alarms = true; break;
-    case 'f': o->feed = arg; break;
-    case 'w': {
-        char *end;
-        long width = strtol(arg, &end, 10);
-        if (*end != '\0' || width < 20 || width > 1000)
-            return usage_error("--width takes a number from 20 to 1000", arg);
-        o->width = (unsigned)width;
-        break;
-    }
-    case CLI_OPT_FORMAT: o->format = arg; break;
-    case CLI_OPT_FROM:
-    case CLI_OPT_TO: {
-        almanac_date *date = c == CLI_OPT_FROM ? &filter->from : &filter->to;
-        almanac_date_error e = almanac_date_parse(arg, strlen(arg), date);
-        if (e != ALMANAC_DATE_OK)
-            return usage_error(almanac_date_error_text(e), arg);
-        *(c == CLI_OPT_FROM ? &filter->has_from : &filter->has_to) = true;
-        break;
-    }
-    case 't':
-        if (filter->tag_count == sizeof o->tags / sizeof o->tags[0])
-            return usage_error("too many --tag options", arg);
-        o->tags[filter->tag_count++] = arg;
-        break;
-    case 's': o->status = arg; break;
-    case 'r': filter->reverse = true; break;
-    case CLI_OPT_NO_DETAILS: o->timeline.no_details = true; break;
-    case CLI_OPT_TITLE: o->event.title = arg; break;
-    case CLI_OPT_START: o->event.start = arg; break;
-    case CLI_OPT_END: o->event.end = arg; break;
-    case CLI_OPT_TIMEZONE: o->event.timezone = arg; break;
-    case CLI_OPT_LOCATION: o->event.location = arg; break;
-    case CLI_OPT_DESCRIPTION: o->event.description = arg; break;
-    case CLI_OPT_URL: o->event.url = arg; break;
-    case CLI_OPT_ID: o->event.id = arg; break;
-    case CLI_OPT_CHECK_ONLY: o->fmt_check = true; break;
-    case CLI_OPT_STRICT: o->strict = true; break;
-    case 'q': o->quiet = true; break;
-    case 'l': {
-        char host[ALMANAC_HOST_MAX];
-        unsigned port;
-        if (!almanac_listen_parse(arg, host, &port))
-            return usage_error("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080, "
-                               "0.0.0.0:8080 or [::1]:8080", arg);
-        o->listen = arg;
-        break;
-    }
-    case CLI_OPT_WATCH: o->watch = true; break;
-    case CLI_OPT_PARTIAL:
-        if (!parse_partial_dates(arg, o))
-            return usage_error("--partial-dates takes span, first-day or omit, or "
-                               "month=POLICY,year=POLICY", arg);
-        break;
-    case CLI_OPT_COLOR:
-        if (strcmp(arg, "always") == 0)
-            o->color = true;
-        else if (strcmp(arg, "never") == 0)
-            o->color = false;
-        else if (strcmp(arg, "auto") == 0)
-            o->color = color_auto();
-        else
-            return usage_error("--color takes auto, always or never", arg);
-        break;
-    default:
-        return usage_error("unknown or incomplete option", arg);
-    }
-    return -1;
-}
-
-/* What holds for the command and its options together. */
-static int check_combination(command_line *o)
-{
-    almanac_timeline_filter *filter = &o->timeline.filter;
-    o->input = o->input_count > 0 ? o->inputs[0] : "events.json";
-    if (o->watch && strcmp(o->input, "-") == 0)
-        return usage_error("--watch needs a file, not standard input", NULL);
-    if (o->cmd == CLI_ADD) {
-        if (o->event.title == NULL || o->event.start == NULL)
-            return usage_error("add needs --title and --start", NULL);
-        if (strcmp(o->input, "-") == 0)
-            return usage_error("add changes FILE in place: give a file, not standard input", NULL);
-        o->event.tags = o->tags;
-        o->event.tag_count = filter->tag_count;
-        o->event.status = o->status;
-    }
-    if (o->cmd == CLI_TIMELINE) {
-        filter->tags = filter->tag_count > 0 ? o->tags : NULL;
-        if (o->status != NULL && !parse_statuses(o->status, &filter->statuses))
-            return usage_error("--status takes confirmed, tentative (or planned) and "
-                               "cancelled, separated by commas", o->status);
-    }
-    const char *epoch;
-    if ((o->cmd == CLI_BUILD || o->cmd == CLI_ICS || o->cmd == CLI_SERVE) &&
-        source_date_epoch(&epoch) < 0)
-        return usage_error("SOURCE_DATE_EPOCH must be a Unix time in seconds from 0 to "
-                           "32503679999 (2999-12-31T23:59:59Z)", epoch);
-    if (filter->has_from && filter->has_to &&
-        almanac_day_compare(almanac_date_first_day(&filter->from),
-                            almanac_date_last_day(&filter->to)) > 0)
-        return usage_error("--from is after --to, so no event could be shown", NULL);
-    return parse_format(o);
-}
-
-/* --help and --version end the parse; the help is the command's when one
- * came before. */
-static int print_and_exit(const command_line *o, bool have_command, int c)
-{
-    if (c == 'V')
-        puts("almanac " ALMANAC_VERSION);
-    else if (have_command)
-        cli_print_command_help(stdout, o->cmd);
-    else
-        cli_print_help(stdout);
-    return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
-}
-
-/* An unknown option, or a known one without its value. getopt has not
- * moved past a word of short options when it stops inside it ("-dash.json"),
- * so the word is found again from optopt; a file whose name starts with "-"
- * goes after "--". */
-static int bad_option(int argc, char **argv, const command_line *o, bool have_command)
-{
-    if (optopt != 0 && cli_option_known(optopt)) {
-        fprintf(stderr, "almanac: --%s needs a value\ntry 'almanac %s%s--help'\n",
-                cli_option_long_name(optopt), have_command ? cli_commands[o->cmd].name : "",
-                have_command ? " " : "");
-        return EXIT_USAGE;
-    }
-    if (optopt == 0)
-        return usage_error("unknown option", argv[optind - 1]);
-    const char *word = argv[optind - 1];
-    if (optind < argc && argv[optind][0] == '-' && strchr(argv[optind], optopt) != NULL)
-        word = argv[optind];
-    fprintf(stderr, "almanac: unknown option '-%c' in '%s'; a file whose name starts with '-' "
-            "goes after '--': almanac %s -- %s\ntry 'almanac --help'\n", optopt, word,
-            have_command ? cli_commands[o->cmd].name : "COMMAND", word);
-    return EXIT_USAGE;
-}
-
-static int parse_options(int argc, char **argv, command_line *o)
-{
-    struct option long_options[64];
-    char short_options[64];
-    cli_getopt_tables(long_options, short_options, sizeof short_options);
-    *o = (command_line){.output_dir = "out", .color = color_auto()};
-    static const char *inputs[1024];
-    o->inputs = inputs;
-    int seen[64]; /* the options given, checked against the command at the end */
-    size_t seen_count = 0;
-    bool have_command = false;
-    int c, status;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-        if (c == 1 && !have_command) {
-            if (!cli_command_parse(optarg, &o->cmd))
-                return unknown_command(optarg);
-            have_command = true;
-            continue;
-        }
-        if (c == 1)
-            status = take_argument(o, optarg, sizeof inputs / sizeof inputs[0]);
-        else if (c == 'h' || c == 'V')
-            return print_and_exit(o, have_command, c);
-        else if (c == '?' || c == ':')
-            return bad_option(argc, argv, o, have_command);
-        else
-            status = take_option(o, c, optarg != NULL ? optarg : argv[optind - 1]);
-        if (status >= 0)
-            return status;
-        if (c != 1 && seen_count < sizeof seen / sizeof seen[0])
-            seen[seen_count++] = c;
-    }
-    /* after "--", every word is an operand, even one that starts with "-" */
-    for (; optind < argc; optind++) {
-        if (have_command) {
-            status = take_argument(o, argv[optind], sizeof inputs / sizeof inputs[0]);
-            if (status >= 0)
-                return status;
-            continue;
-        }
-        if (!cli_command_parse(argv[optind], &o->cmd))
-            return unknown_command(argv[optind]);
-        have_command = true;
-    }
-    if (!have_command)
-        return usage_error("missing command (check, build, ics, timeline, serve, import, add "
-                           "or fmt)", NULL);
-    for (size_t i = 0; i < seen_count; i++)
-        if (!cli_option_applies(seen[i], o->cmd))
-            return misplaced_option(seen[i], o->cmd);
-    return check_combination(o);
-}
+#include "progress.h"
 
 static unsigned terminal_width(void)
 {
@@ -432,7 +35,7 @@ static bool find_feed(const almanac_document *doc, const command_line *o,
     *feed = almanac_document_find_feed(doc, o->feed);
     if (*feed != NULL)
         return true;
-    fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, display_name(o->input));
+    fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, cli_display_name(o->input));
     for (size_t i = 0; i < doc->feed_count; i++)
         fprintf(stderr, " %s", doc->feeds[i].id);
     fputs(" (and all)\n", stderr);
@@ -467,7 +70,7 @@ static int run_ics(const almanac_document *doc, const command_line *o, almanac_d
     if (!find_feed(doc, o, &feed))
         return EXIT_USAGE;
     almanac_stamps stamps;
-    if (almanac_stamps_compute(doc, o->output_dir, build_time(), &stamps, diags) != 0)
+    if (almanac_stamps_compute(doc, o->output_dir, cli_build_time(), &stamps, diags) != 0)
         return EXIT_IO;
     size_t index = feed != NULL ? (size_t)(feed - doc->feeds) : doc->feed_count;
     almanac_ics_options options = {.feed = feed, .stamps = stamps.events,
@@ -494,7 +97,7 @@ static void print_build_summary(const command_line *o, const almanac_document *d
     if (o->quiet)
         return;
     fprintf(stderr, "almanac: %s %s from %s: %zu event%s, %zu feed%s, %zu files; ", verb,
-            o->output_dir, display_name(o->input), doc->event_count,
+            o->output_dir, cli_display_name(o->input), doc->event_count,
             doc->event_count == 1 ? "" : "s", r->feeds, r->feeds == 1 ? "" : "s", r->files);
     if (r->changed + r->added + r->removed == 0)
         fputs("no event changed", stderr);
@@ -513,57 +116,6 @@ static void print_build_summary(const command_line *o, const almanac_document *d
     fputc('\n', stderr);
 }
 
-/* Progress of a long build or import on a terminal: after a second
- * (ALMANAC_PROGRESS_AFTER seconds, for tests), one line redrawn in place at
- * most ten times a second, and at once when what it says changes kind. */
-typedef struct {
-    struct timespec start, last;
-    double after;
-    int kind; /* of the line shown last */
-    bool shown;
-} progress_line;
-
-static double seconds_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-/* A progress line when stderr is a terminal and --quiet was not given;
- * false otherwise. */
-static bool progress_start(progress_line *p, const command_line *o)
-{
-    *p = (progress_line){.after = 1.0, .kind = -1};
-    const char *after = getenv("ALMANAC_PROGRESS_AFTER");
-    if (after != NULL && after[0] != '\0')
-        p->after = strtod(after, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &p->start);
-    return !o->quiet && isatty(STDERR_FILENO);
-}
-
-/* Whether the line is due now for something of KIND; FINAL forces it once
- * the first second has passed. */
-static bool progress_due(progress_line *p, int kind, bool final)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (seconds_between(&p->start, &now) < p->after)
-        return false;
-    if (p->shown && kind == p->kind && !final && seconds_between(&p->last, &now) < 0.1)
-        return false;
-    p->last = now;
-    p->kind = kind;
-    p->shown = true;
-    return true;
-}
-
-/* Erases the line, so that what is printed next takes its place. */
-static void progress_end(progress_line *p)
-{
-    if (p->shown)
-        fputs("\r\033[K", stderr);
-    p->shown = false;
-}
-
 static void show_build_progress(void *context, size_t done, size_t total)
 {
     if (progress_due(context, 0, done == total)) {
@@ -578,7 +130,7 @@ static int build_into(const almanac_document *doc, const command_line *o, int64_
 {
     progress_line progress;
     almanac_build_options options = {.progress = show_build_progress, .context = &progress};
-    bool terminal = progress_start(&progress, o);
+    bool terminal = progress_start(&progress, o->quiet);
     int result = almanac_build_reported(doc, o->output_dir, now, terminal ? &options : NULL,
                                         report, diags);
     progress_end(&progress);
@@ -648,7 +200,7 @@ static void rebuild(const command_line *o, almanac_server *server)
     apply_overrides(doc, o);
     almanac_diagnostics diags;
     almanac_diagnostics_init(&diags);
-    int64_t now = build_time();
+    int64_t now = cli_build_time();
     almanac_build_report report;
     if (build_into(doc, o, now, &report, &diags) == 0 &&
         almanac_server_publish(server, doc, o->output_dir, now, &diags) == 0)
@@ -664,7 +216,7 @@ static void rebuild(const command_line *o, almanac_server *server)
 static int run_serve(const almanac_document *doc, const command_line *o,
                      almanac_diagnostics *diags)
 {
-    int64_t now = build_time();
+    int64_t now = cli_build_time();
     almanac_build_report report;
     if (build_into(doc, o, now, &report, diags) != 0)
         return EXIT_IO;
@@ -713,7 +265,7 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
     switch (o->cmd) {
     case CLI_BUILD: {
         almanac_build_report report;
-        if (build_into(doc, o, build_time(), &report, diags) != 0)
+        if (build_into(doc, o, cli_build_time(), &report, diags) != 0)
             return EXIT_IO;
         print_build_summary(o, doc, "built", &report);
         return EXIT_SUCCESS;
@@ -752,7 +304,7 @@ static almanac_document *load_input(const command_line *o, int *status)
     almanac_diagnostics_init(&diags);
     almanac_document *doc = load_events(o->input, o, &diags, status);
     if (diags.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
-        almanac_diagnostics_print(&diags, stderr, display_name(o->input), o->diag_format,
+        almanac_diagnostics_print(&diags, stderr, cli_display_name(o->input), o->diag_format,
                                   o->color);
     almanac_diagnostics_free(&diags);
     return doc;
@@ -780,7 +332,7 @@ static int run_check(const command_line *o)
         int status;
         almanac_diagnostics_init(&lists[i]);
         list_of[i] = &lists[i];
-        names[i] = display_name(paths[i]);
+        names[i] = cli_display_name(paths[i]);
         almanac_document *doc = load_events(paths[i], o, &lists[i], &status);
         if (!json && lists[i].count > 0)
             almanac_diagnostics_print(&lists[i], stderr, names[i], ALMANAC_DIAG_TEXT, o->color);
@@ -918,7 +470,7 @@ static void show_import_progress(void *context, const char *name, almanac_import
     int kind = phase == ALMANAC_IMPORT_FINISHING && name == NULL ? IMPORT_LINKING : (int)phase;
     if (!progress_due(context, kind, total > 0 && done == total))
         return;
-    name = name != NULL ? display_name(name) : NULL;
+    name = name != NULL ? cli_display_name(name) : NULL;
     if (phase == ALMANAC_IMPORT_PARSING)
         fprintf(stderr, "\r\033[Kalmanac: reading %s: %.0f%%", name,
                 total > 0 ? 100.0 * (double)done / (double)total : 100.0);
@@ -945,7 +497,7 @@ static int run_import(const command_line *o)
         return EXIT_IO;
     }
     progress_line progress;
-    bool terminal = progress_start(&progress, o);
+    bool terminal = progress_start(&progress, o->quiet);
     if (terminal)
         almanac_importer_set_progress(importer, show_import_progress, &progress);
     int status = EXIT_SUCCESS;
@@ -963,7 +515,7 @@ static int run_import(const command_line *o)
     size_t warnings = 0;
     for (size_t i = 0; i < count; i++) {
         warnings += in[i].diags.warning_count;
-        if (report(&in[i].diags, in[i].text, in[i].length, display_name(in[i].path), o) &&
+        if (report(&in[i].diags, in[i].text, in[i].length, cli_display_name(in[i].path), o) &&
             status == EXIT_SUCCESS)
             status = EXIT_INVALID;
     }
@@ -1008,7 +560,7 @@ static bool check_result(const char *text, const char *path, const command_line 
     almanac_diagnostics_init(&diags);
     almanac_load_options options = {.keep = ALMANAC_KEEP_CHECKED, .strict = o->strict};
     almanac_document *doc = almanac_load_checked(text, strlen(text), &options, &diags);
-    report(&diags, NULL, 0, display_name(path), o);
+    report(&diags, NULL, 0, cli_display_name(path), o);
     almanac_diagnostics_free(&diags);
     almanac_document_free(doc);
     return doc != NULL;
@@ -1032,7 +584,7 @@ static char *read_events_file(const char *path, const command_line *o, size_t *l
     char *text = NULL;
     int read = almanac_read_file(path, &text, length, &diags);
     if (read != 0) {
-        report(&diags, NULL, 0, display_name(path), o);
+        report(&diags, NULL, 0, cli_display_name(path), o);
         *status = read > 0 ? EXIT_INVALID : EXIT_IO;
     }
     almanac_diagnostics_free(&diags);
@@ -1051,11 +603,11 @@ static int run_add(const command_line *o)
     almanac_added_event added = {0};
     char *result = almanac_events_append(text, length, &o->event, &added, &diags);
     if (result == NULL) {
-        report(&diags, text, length, display_name(o->input), o);
+        report(&diags, text, length, cli_display_name(o->input), o);
         status = EXIT_INVALID;
     } else if (!check_result(result, o->input, o)) {
         fprintf(stderr, "almanac: %s: the event was not added; the file is unchanged\n",
-                display_name(o->input));
+                cli_display_name(o->input));
         status = EXIT_INVALID;
     } else if (!replace_events_file(o->input, result)) {
         status = EXIT_IO;
@@ -1082,20 +634,20 @@ static int format_one(const char *path, const command_line *o, bool *changed)
         return status;
     char *result = NULL;
     if (!check_result(text, path, o)) {
-        fprintf(stderr, "almanac: %s has errors: not formatted\n", display_name(path));
+        fprintf(stderr, "almanac: %s has errors: not formatted\n", cli_display_name(path));
         status = EXIT_INVALID;
     } else {
         almanac_diagnostics diags;
         almanac_diagnostics_init(&diags);
         result = almanac_events_format(text, length, &diags);
-        if (result == NULL && report(&diags, text, length, display_name(path), o))
+        if (result == NULL && report(&diags, text, length, cli_display_name(path), o))
             status = EXIT_INVALID;
         almanac_diagnostics_free(&diags);
     }
     if (result != NULL) {
         *changed = strlen(result) != length || memcmp(result, text, length) != 0;
         if (*changed && o->fmt_check)
-            printf("%s\n", display_name(path));
+            printf("%s\n", cli_display_name(path));
         else if (strcmp(path, "-") == 0)
             fputs(result, stdout);
         else if (*changed && !replace_events_file(path, result))
@@ -1146,9 +698,9 @@ static int run_other(const command_line *o)
         return run_fmt(o);
     case CLI_COMPLETIONS:
         if (o->word == NULL)
-            return usage_error("completions needs a shell: bash, zsh or fish", NULL);
+            return cli_usage_error("completions needs a shell: bash, zsh or fish", NULL);
         if (!cli_print_completions(stdout, o->word))
-            return usage_error("completions knows bash, zsh and fish", o->word);
+            return cli_usage_error("completions knows bash, zsh and fish", o->word);
         return EXIT_SUCCESS;
     case CLI_HELP:
         if (o->word == NULL)
@@ -1156,7 +708,7 @@ static int run_other(const command_line *o)
         else if (cli_command_parse(o->word, &command))
             cli_print_command_help(stdout, command);
         else
-            return unknown_command(o->word);
+            return cli_unknown_command(o->word);
         return EXIT_SUCCESS;
     default:
         return -1;
@@ -1166,7 +718,7 @@ static int run_other(const command_line *o)
 int main(int argc, char **argv)
 {
     command_line o;
-    int status = parse_options(argc, argv, &o);
+    int status = cli_parse(argc, argv, &o);
     if (status >= 0)
         return status;
     almanac_document *doc = NULL;
