@@ -81,41 +81,6 @@ static int run_ics(const almanac_document *doc, const command_line *o, almanac_d
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
-static almanac_document *load_input(const command_line *o, int *status);
-
-static void print_count(const char *separator, size_t n, const char *what)
-{
-    if (n > 0)
-        fprintf(stderr, "%s%zu %s", separator, n, what);
-}
-
-/* One line on stderr of what a build did: "almanac: built out/ from
- * events.json: 7 events, 6 feeds; 1 changed (SEQUENCE bumped: x), 1 added". */
-static void print_build_summary(const command_line *o, const almanac_document *doc,
-                                const char *verb, const almanac_build_report *r)
-{
-    if (o->quiet)
-        return;
-    fprintf(stderr, "almanac: %s %s from %s: %zu event%s, %zu feed%s, %zu files; ", verb,
-            o->output_dir, cli_display_name(o->input), doc->event_count,
-            doc->event_count == 1 ? "" : "s", r->feeds, r->feeds == 1 ? "" : "s", r->files);
-    if (r->changed + r->added + r->removed == 0)
-        fputs("no event changed", stderr);
-    print_count("", r->changed, "changed");
-    for (size_t i = 0; i < r->changed && i < ALMANAC_REPORT_IDS; i++)
-        fprintf(stderr, "%s%s", i == 0 ? " (SEQUENCE bumped: " : ", ", r->changed_ids[i]);
-    if (r->changed > ALMANAC_REPORT_IDS)
-        fprintf(stderr, " and %zu more", r->changed - ALMANAC_REPORT_IDS);
-    if (r->changed > 0)
-        fputc(')', stderr);
-    print_count(r->changed ? ", " : "", r->added, "added");
-    print_count(r->changed + r->added ? ", " : "", r->removed, "removed");
-    if (r->removed_files > 0)
-        fprintf(stderr, "; %zu file%s no longer written removed", r->removed_files,
-                r->removed_files == 1 ? "" : "s");
-    fputc('\n', stderr);
-}
-
 static void show_build_progress(void *context, size_t done, size_t total)
 {
     if (progress_due(context, 0, done == total)) {
@@ -146,118 +111,30 @@ static void apply_overrides(almanac_document *doc, const command_line *o)
         doc->calendar.year_policy = o->year_policy;
 }
 
-/* The host part of --listen as a URL shows it; a wildcard address becomes
- * this machine's name, which is what colleagues would type. */
-static void url_host(const char *listen, char *host, size_t size)
+/* almanac_serve()'s calls back: the build with its progress line, and
+ * --partial-dates on each document loaded again. */
+static int serve_build(void *context, const almanac_document *doc, int64_t now,
+                       almanac_build_report *report, almanac_diagnostics *diags)
 {
-    char name[ALMANAC_HOST_MAX];
-    unsigned port;
-    if (!almanac_listen_parse(listen, name, &port))
-        snprintf(name, sizeof name, "localhost"); /* parse_options checked it */
-    if (strcmp(name, "0.0.0.0") == 0 || strcmp(name, "::") == 0) {
-        if (gethostname(name, sizeof name) != 0 || name[0] == '\0')
-            snprintf(name, sizeof name, "localhost");
-        name[sizeof name - 1] = '\0';
-    }
-    snprintf(host, size, strchr(name, ':') != NULL ? "[%s]" : "%s", name);
+    return build_into(doc, context, now, report, diags);
 }
 
-static void print_subscriptions(const almanac_document *doc, const command_line *o, unsigned port)
+static void serve_adjust(void *context, almanac_document *doc)
 {
-    char host[256];
-    url_host(o->listen != NULL ? o->listen : ALMANAC_DEFAULT_LISTEN, host, sizeof host);
-    printf("almanac: serving %s/ at http://%s:%u/ (Ctrl-C stops%s)\n", o->output_dir, host, port,
-           o->watch ? "; rebuilds when the file changes" : "");
-    for (size_t k = 0; k <= doc->feed_count; k++) {
-        const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
-        char file[ALMANAC_FILE_NAME_MAX];
-        almanac_feed_file_name(feed, file, sizeof file);
-        printf("  %s\n    http://%s:%u/%s\n    webcal://%s:%u/%s\n",
-               feed != NULL ? feed->name : "All events", host, port, file, host, port, file);
-    }
-    /* the page links where calendar.url says: elsewhere than here, which can surprise */
-    if (doc->calendar.url != NULL)
-        printf("  the page at / links to the feeds at %s (calendar.url), not to this server\n",
-               doc->calendar.url);
-    fflush(stdout);
-}
-
-/* Loads, validates and builds the file again, then serves the result. An
- * invalid file or a failed build leaves the last good build served. */
-static void rebuild(const command_line *o, almanac_server *server)
-{
-    if (strcmp(o->input, "-") == 0) {
-        fputs("almanac: standard input cannot be read again: nothing rebuilt\n", stderr);
-        return;
-    }
-    int status;
-    almanac_document *doc = load_input(o, &status);
-    if (doc == NULL) {
-        fprintf(stderr, "almanac: %s: not rebuilt; still serving the last good build\n",
-                o->input);
-        return;
-    }
-    apply_overrides(doc, o);
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    int64_t now = cli_build_time();
-    almanac_build_report report;
-    if (build_into(doc, o, now, &report, &diags) == 0 &&
-        almanac_server_publish(server, doc, o->output_dir, now, &diags) == 0)
-        print_build_summary(o, doc, "rebuilt", &report);
-    else
-        fprintf(stderr, "almanac: rebuilding %s failed; still serving the last good build\n",
-                o->input);
-    almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, o->color);
-    almanac_diagnostics_free(&diags);
-    almanac_document_free(doc);
+    apply_overrides(doc, context);
 }
 
 static int run_serve(const almanac_document *doc, const command_line *o,
                      almanac_diagnostics *diags)
 {
-    int64_t now = cli_build_time();
-    almanac_build_report report;
-    if (build_into(doc, o, now, &report, diags) != 0)
-        return EXIT_IO;
-    print_build_summary(o, doc, "built", &report);
-    /* Before the server starts its threads, so that the signals reach the
-     * watch and no thread of libmicrohttpd. */
-    if (almanac_watch_block_signals() != 0) {
-        fprintf(stderr, "almanac: cannot block signals: %s\n", strerror(errno));
-        return EXIT_IO;
-    }
-    almanac_watch *watch = almanac_watch_open(o->watch ? o->input : NULL);
-    if (watch == NULL) {
-        fprintf(stderr, "almanac: cannot watch %s: %s\n", o->input, strerror(errno));
-        return EXIT_IO;
-    }
-    almanac_server_options options = {.listen = o->listen, .log = stderr};
-    almanac_server *server = almanac_server_start(&options, diags);
-    int status = EXIT_SUCCESS;
-    if (server == NULL || almanac_server_publish(server, doc, o->output_dir, now, diags) != 0)
-        status = EXIT_IO;
-    else
-        print_subscriptions(doc, o, almanac_server_port(server));
-    for (bool serving = status == EXIT_SUCCESS; serving;) {
-        switch (almanac_watch_wait(watch)) {
-        case ALMANAC_WATCH_CHANGED:
-            rebuild(o, server);
-            break;
-        case ALMANAC_WATCH_FAILED:
-            fprintf(stderr, "almanac: watching %s failed: %s\n", o->input, strerror(errno));
-            status = EXIT_IO;
-            serving = false;
-            break;
-        case ALMANAC_WATCH_STOP:
-            fputs("almanac: stopping\n", stderr);
-            serving = false;
-            break;
-        }
-    }
-    almanac_server_stop(server);
-    almanac_watch_close(watch);
-    return status;
+    almanac_serve_options options = {
+        .path = o->input, .name = cli_display_name(o->input), .dir = o->output_dir,
+        .watch = o->watch, .server = {.listen = o->listen, .log = stderr},
+        .load = {.keep = ALMANAC_KEEP_ALL, .strict = o->strict},
+        .diag_format = o->diag_format, .color = o->color, .out = stdout, .log = stderr,
+        .summary = o->quiet ? NULL : stderr, .now = cli_build_time, .build = serve_build,
+        .adjust = serve_adjust, .context = (void *)o};
+    return almanac_serve(doc, &options, diags) == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
 static int run(const almanac_document *doc, const command_line *o, almanac_diagnostics *diags)
@@ -267,7 +144,9 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
         almanac_build_report report;
         if (build_into(doc, o, cli_build_time(), &report, diags) != 0)
             return EXIT_IO;
-        print_build_summary(o, doc, "built", &report);
+        if (!o->quiet)
+            almanac_build_report_print(stderr, &report, doc, "built", o->output_dir,
+                                       cli_display_name(o->input));
         return EXIT_SUCCESS;
     }
     case CLI_ICS:
