@@ -233,13 +233,6 @@ static int run_check(const command_line *o)
 
 /* ---- import ------------------------------------------------------------ */
 
-typedef struct {
-    const char *path;
-    char *text;
-    size_t length;
-    almanac_diagnostics diags;
-} import_input;
-
 /* Locates and prints a file's diagnostics; true when they hold errors. */
 static bool report(almanac_diagnostics *diags, const char *text, size_t length,
                    const char *name, const command_line *o)
@@ -253,73 +246,41 @@ static bool report(almanac_diagnostics *diags, const char *text, size_t length,
     return almanac_diagnostics_has_errors(diags);
 }
 
-/* Reads and checks an events file as `almanac check` does; NULL (after
- * printing why) when it cannot be read or has errors. */
-static almanac_document *load_checked(const char *path, const char *text, size_t length,
-                                      const command_line *o)
+/* Prints what almanac_import_result() found: --merge's file and the merge,
+ * and a result that would not pass `almanac check`. */
+static int import_result(const almanac_document *doc, const command_line *o, char **json)
 {
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    /* not strict: the file's own warnings are the user's business */
-    almanac_document *doc = almanac_load_checked(text, length, NULL, &diags);
-    command_line plain = *o;
-    plain.strict = false;
-    report(&diags, NULL, 0, path, &plain);
-    almanac_diagnostics_free(&diags);
-    return doc;
-}
-
-/* The events file to write: the import alone, or merged into --merge. */
-static char *import_result(const almanac_document *doc, const command_line *o, int *status)
-{
-    if (o->merge == NULL)
-        return almanac_events_write(doc);
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    char *text = NULL, *merged = NULL;
-    size_t length = 0;
-    int read = almanac_read_file(o->merge, &text, &length, &diags);
-    if (read != 0) {
-        report(&diags, NULL, 0, o->merge, o);
-        almanac_diagnostics_free(&diags);
-        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
-        return NULL;
+    almanac_import_outcome out;
+    *json = almanac_import_result(doc, o->merge, &out);
+    int status = EXIT_SUCCESS;
+    if (o->merge != NULL && out.read != 0) {
+        report(&out.merge, NULL, 0, o->merge, o);
+        status = out.read > 0 ? EXIT_INVALID : EXIT_IO;
+    } else if (o->merge != NULL) {
+        /* not strict: the file's own warnings are the user's business */
+        if (out.existing.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
+            almanac_diagnostics_print(&out.existing, stderr, o->merge, o->diag_format, o->color);
+        if (out.merged)
+            fprintf(stderr, "almanac: %s: %zu added, %zu updated, %zu unchanged\n", o->merge,
+                    out.counts.added, out.counts.updated, out.counts.unchanged);
+        report(&out.merge, NULL, 0, o->merge, o);
+        if (!out.merged)
+            status = EXIT_INVALID;
     }
-    almanac_document *existing = load_checked(o->merge, text, length, o);
-    almanac_merge_counts counts;
-    if (existing != NULL)
-        merged = almanac_events_merge(text, length, doc, &counts, &diags);
-    if (merged != NULL)
-        fprintf(stderr, "almanac: %s: %zu added, %zu updated, %zu unchanged\n", o->merge,
-                counts.added, counts.updated, counts.unchanged);
-    report(&diags, NULL, 0, o->merge, o);
-    if (merged == NULL)
-        *status = EXIT_INVALID;
-    almanac_document_free(existing);
-    almanac_diagnostics_free(&diags);
-    free(text);
-    return merged;
-}
-
-/* Writes the events file where it goes; the result is checked first as
- * `almanac check` would, so a file that fails it is never written. */
-static int write_import(const char *json, const command_line *o)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_check_text(json, strlen(json), &diags);
-    /* Its warnings are the calendar's, for `almanac check` to show; an
-     * error would be a fault of the importer: say so, write nothing. */
-    bool bad = almanac_diagnostics_has_errors(&diags);
-    if (bad) {
-        almanac_diagnostics_locate(&diags, json, strlen(json));
+    if (almanac_diagnostics_has_errors(&out.check)) {
         fputs("almanac: internal error: the imported events file would not pass "
               "`almanac check`; nothing was written:\n", stderr);
-        almanac_diagnostics_print(&diags, stderr, "<import result>", ALMANAC_DIAG_TEXT, false);
+        almanac_diagnostics_print(&out.check, stderr, "<import result>", ALMANAC_DIAG_TEXT, false);
+        status = EXIT_INVALID;
     }
-    almanac_diagnostics_free(&diags);
-    if (bad)
-        return EXIT_INVALID;
+    almanac_import_outcome_free(&out);
+    return status;
+}
+
+/* Writes the events file where it goes: -o FILE, the --merge file, or
+ * standard output. */
+static int write_import(const char *json, const command_line *o)
+{
     const char *path = o->output_set ? o->output_dir : o->merge;
     if (path == NULL)
         return fputs(json, stdout) < 0 ? EXIT_IO : EXIT_SUCCESS;
@@ -367,7 +328,7 @@ static int run_import(const command_line *o)
     static const char *standard_input[] = {"-"};
     size_t count = o->input_count > 0 ? o->input_count : 1;
     const char **paths = o->input_count > 0 ? o->inputs : standard_input;
-    import_input *in = calloc(count, sizeof *in);
+    almanac_import_source *in = calloc(count, sizeof *in);
     almanac_importer *importer = almanac_importer_new();
     if (in == NULL || importer == NULL) {
         free(in);
@@ -379,22 +340,17 @@ static int run_import(const command_line *o)
     bool terminal = progress_start(&progress, o->quiet);
     if (terminal)
         almanac_importer_set_progress(importer, show_import_progress, &progress);
-    int status = EXIT_SUCCESS;
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++)
         in[i].path = paths[i];
-        almanac_diagnostics_init(&in[i].diags);
-        int read = almanac_read_file(paths[i], &in[i].text, &in[i].length, &in[i].diags);
-        if (read != 0)
-            status = read > 0 && status != EXIT_IO ? EXIT_INVALID : EXIT_IO;
-        else
-            almanac_importer_add(importer, paths[i], in[i].text, in[i].length, &in[i].diags);
-    }
-    almanac_document *doc = almanac_importer_finish(importer);
+    almanac_document *doc = almanac_import_files(importer, in, count);
     progress_end(&progress);
+    int status = EXIT_SUCCESS;
     size_t warnings = 0;
     for (size_t i = 0; i < count; i++) {
+        if (in[i].read != 0)
+            status = in[i].read > 0 && status != EXIT_IO ? EXIT_INVALID : EXIT_IO;
         warnings += in[i].diags.warning_count;
-        if (report(&in[i].diags, in[i].text, in[i].length, cli_display_name(in[i].path), o) &&
+        if (report(&in[i].diags, NULL, 0, cli_display_name(in[i].path), o) &&
             status == EXIT_SUCCESS)
             status = EXIT_INVALID;
     }
@@ -411,7 +367,9 @@ static int run_import(const command_line *o)
         fprintf(stderr, "\ralmanac: writing %zu events", doc->event_count);
         fflush(stderr);
     }
-    char *json = status == EXIT_SUCCESS ? import_result(doc, o, &status) : NULL;
+    char *json = NULL;
+    if (status == EXIT_SUCCESS)
+        status = import_result(doc, o, &json);
     if (json != NULL)
         status = write_import(json, o);
     progress_end(&progress);
@@ -421,10 +379,7 @@ static int run_import(const command_line *o)
     free(json);
     almanac_document_free(doc);
     almanac_importer_free(importer);
-    for (size_t i = 0; i < count; i++) {
-        free(in[i].text);
-        almanac_diagnostics_free(&in[i].diags);
-    }
+    almanac_import_sources_free(in, count);
     free(in);
     return status;
 }
