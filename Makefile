@@ -55,7 +55,7 @@ LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/format
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
 # The program's own files, the command line: linked into the binary only.
-BIN_SRC  = src/main.c src/cli.c src/cli_parse.c src/progress.c
+BIN_SRC  = src/main.c src/cli.c src/cli_parse.c src/cli_edit.c src/progress.c
 
 B        = build
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)

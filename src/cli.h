@@ -163,4 +163,16 @@ const char *cli_display_name(const char *path);
  * cli_parse(), else now. */
 int64_t cli_build_time(void);
 
+/* --strict applied to DIAGS (located in TEXT first, when given), then
+ * printed under NAME as --format and --color say, when there is anything
+ * to print; true when they hold errors. */
+bool cli_report(almanac_diagnostics *diags, const char *text, size_t length, const char *name,
+                const command_line *o);
+
+/* ---- the commands that edit an events file (cli_edit.c) ----------------- */
+
+/* add and fmt; each returns the exit status. */
+int cli_run_add(const command_line *o);
+int cli_run_fmt(const command_line *o);
+
 #endif

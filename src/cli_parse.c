@@ -2,7 +2,8 @@
  * cli_parse.c - the command line read into a command_line (see cli.h):
  * getopt with the table of cli.c, each option's value checked, what holds
  * for the command and its options together, and the usage errors, each one
- * line and "try 'almanac --help'" (exit 2). Part of the program.
+ * line and "try 'almanac --help'" (exit 2); and the other messages every
+ * command shares (a file's name, its diagnostics). Part of the program.
  */
 #include "cli.h"
 
@@ -47,6 +48,19 @@ static int misplaced_option(int id, cli_command cmd)
             "try 'almanac %s --help'\n", cli_option_long_name(id), cli_commands[cmd].name,
             commands, cli_commands[cmd].name);
     return EXIT_USAGE;
+}
+
+/* Locates and prints a file's diagnostics; true when they hold errors. */
+bool cli_report(almanac_diagnostics *diags, const char *text, size_t length,
+                   const char *name, const command_line *o)
+{
+    if (text != NULL)
+        almanac_diagnostics_locate(diags, text, length);
+    if (o->strict)
+        almanac_diagnostics_promote_warnings(diags);
+    if (diags->count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
+        almanac_diagnostics_print(diags, stderr, name, o->diag_format, o->color);
+    return almanac_diagnostics_has_errors(diags);
 }
 
 /* Colour on a terminal only, and never when NO_COLOR is set (no-color.org). */
@@ -265,7 +279,8 @@ static int check_combination(command_line *o)
         if (o->event.title == NULL || o->event.start == NULL)
             return cli_usage_error("add needs --title and --start", NULL);
         if (strcmp(o->input, "-") == 0)
-            return cli_usage_error("add changes FILE in place: give a file, not standard input", NULL);
+            return cli_usage_error("add changes FILE in place: give a file, not standard "
+                                   "input", NULL);
         o->event.tags = o->tags;
         o->event.tag_count = filter->tag_count;
         o->event.status = o->status;

@@ -1,7 +1,7 @@
 /*
  * main.c - the almanac command line. Reads it (cli_parse.c, with the table
- * in cli.c), calls the library, prints diagnostics and maps the outcome to an
- * exit status:
+ * in cli.c), runs the command with the library (add and fmt: cli_edit.c),
+ * prints diagnostics and maps the outcome to an exit status:
  *   0 success, 1 the input is invalid, 2 usage error, 3 I/O error.
  */
 #include <errno.h>
@@ -56,7 +56,7 @@ static int run_timeline(const almanac_document *doc, const command_line *o)
         return EXIT_IO;
     }
     options.note = note;
-    /* parse_format() accepted the name; the first format is the default */
+    /* cli_parse() accepted the name; the first format is the default */
     const timeline_format *format =
         o->format != NULL ? timeline_format_find(o->format) : &timeline_formats[0];
     int result = format->render(view, &options, stdout);
@@ -81,20 +81,12 @@ static int run_ics(const almanac_document *doc, const command_line *o, almanac_d
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
-static void show_build_progress(void *context, size_t done, size_t total)
-{
-    if (progress_due(context, 0, done == total)) {
-        fprintf(stderr, "\r\033[Kalmanac: %zu of %zu events written", done, total);
-        fflush(stderr);
-    }
-}
-
 /* almanac_build_reported() into -o DIR, with progress on a terminal. */
 static int build_into(const almanac_document *doc, const command_line *o, int64_t now,
                       almanac_build_report *report, almanac_diagnostics *diags)
 {
     progress_line progress;
-    almanac_build_options options = {.progress = show_build_progress, .context = &progress};
+    almanac_build_options options = {.progress = progress_show_build, .context = &progress};
     bool terminal = progress_start(&progress, o->quiet);
     int result = almanac_build_reported(doc, o->output_dir, now, terminal ? &options : NULL,
                                         report, diags);
@@ -233,19 +225,6 @@ static int run_check(const command_line *o)
 
 /* ---- import ------------------------------------------------------------ */
 
-/* Locates and prints a file's diagnostics; true when they hold errors. */
-static bool report(almanac_diagnostics *diags, const char *text, size_t length,
-                   const char *name, const command_line *o)
-{
-    if (text != NULL)
-        almanac_diagnostics_locate(diags, text, length);
-    if (o->strict)
-        almanac_diagnostics_promote_warnings(diags);
-    if (diags->count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
-        almanac_diagnostics_print(diags, stderr, name, o->diag_format, o->color);
-    return almanac_diagnostics_has_errors(diags);
-}
-
 /* Prints what almanac_import_result() found: --merge's file and the merge,
  * and a result that would not pass `almanac check`. */
 static int import_result(const almanac_document *doc, const command_line *o, char **json)
@@ -254,7 +233,7 @@ static int import_result(const almanac_document *doc, const command_line *o, cha
     *json = almanac_import_result(doc, o->merge, &out);
     int status = EXIT_SUCCESS;
     if (o->merge != NULL && out.read != 0) {
-        report(&out.merge, NULL, 0, o->merge, o);
+        cli_report(&out.merge, NULL, 0, o->merge, o);
         status = out.read > 0 ? EXIT_INVALID : EXIT_IO;
     } else if (o->merge != NULL) {
         /* not strict: the file's own warnings are the user's business */
@@ -263,7 +242,7 @@ static int import_result(const almanac_document *doc, const command_line *o, cha
         if (out.merged)
             fprintf(stderr, "almanac: %s: %zu added, %zu updated, %zu unchanged\n", o->merge,
                     out.counts.added, out.counts.updated, out.counts.unchanged);
-        report(&out.merge, NULL, 0, o->merge, o);
+        cli_report(&out.merge, NULL, 0, o->merge, o);
         if (!out.merged)
             status = EXIT_INVALID;
     }
@@ -300,29 +279,6 @@ static int write_import(const char *json, const command_line *o)
     return EXIT_SUCCESS;
 }
 
-/* Progress line kinds past the library's phases: the importer's own
- * finishing step (ids, relations), and the events file written. */
-enum { IMPORT_LINKING = ALMANAC_IMPORT_FINISHING + 1, IMPORT_WRITING };
-
-static void show_import_progress(void *context, const char *name, almanac_import_phase phase,
-                                 size_t done, size_t total)
-{
-    int kind = phase == ALMANAC_IMPORT_FINISHING && name == NULL ? IMPORT_LINKING : (int)phase;
-    if (!progress_due(context, kind, total > 0 && done == total))
-        return;
-    name = name != NULL ? cli_display_name(name) : NULL;
-    if (phase == ALMANAC_IMPORT_PARSING)
-        fprintf(stderr, "\r\033[Kalmanac: reading %s: %.0f%%", name,
-                total > 0 ? 100.0 * (double)done / (double)total : 100.0);
-    else if (phase == ALMANAC_IMPORT_CONVERTING)
-        fprintf(stderr, "\r\033[Kalmanac: converting %s: %zu of %zu events", name, done, total);
-    else if (name != NULL)
-        fprintf(stderr, "\r\033[Kalmanac: converting %s: recurrences", name);
-    else
-        fputs("\r\033[Kalmanac: making ids and linking related events", stderr);
-    fflush(stderr);
-}
-
 static int run_import(const command_line *o)
 {
     static const char *standard_input[] = {"-"};
@@ -339,7 +295,7 @@ static int run_import(const command_line *o)
     progress_line progress;
     bool terminal = progress_start(&progress, o->quiet);
     if (terminal)
-        almanac_importer_set_progress(importer, show_import_progress, &progress);
+        almanac_importer_set_progress(importer, progress_show_import, &progress);
     for (size_t i = 0; i < count; i++)
         in[i].path = paths[i];
     almanac_document *doc = almanac_import_files(importer, in, count);
@@ -350,7 +306,7 @@ static int run_import(const command_line *o)
         if (in[i].read != 0)
             status = in[i].read > 0 && status != EXIT_IO ? EXIT_INVALID : EXIT_IO;
         warnings += in[i].diags.warning_count;
-        if (report(&in[i].diags, NULL, 0, cli_display_name(in[i].path), o) &&
+        if (cli_report(&in[i].diags, NULL, 0, cli_display_name(in[i].path), o) &&
             status == EXIT_SUCCESS)
             status = EXIT_INVALID;
     }
@@ -362,11 +318,8 @@ static int run_import(const command_line *o)
               "written\n", stderr);
         status = EXIT_INVALID;
     }
-    if (status == EXIT_SUCCESS && terminal &&
-        progress_due(&progress, IMPORT_WRITING, true)) {
-        fprintf(stderr, "\ralmanac: writing %zu events", doc->event_count);
-        fflush(stderr);
-    }
+    if (status == EXIT_SUCCESS && terminal)
+        progress_show_writing(&progress, doc->event_count);
     char *json = NULL;
     if (status == EXIT_SUCCESS)
         status = import_result(doc, o, &json);
@@ -384,139 +337,6 @@ static int run_import(const command_line *o)
     return status;
 }
 
-/* ---- add and fmt: the events file edited in place ----------------------- */
-
-/* Checks TEXT, what PATH would become, as `almanac check` does, printing
- * its diagnostics under PATH's name; true when it has no error. */
-static bool check_result(const char *text, const char *path, const command_line *o)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_load_options options = {.keep = ALMANAC_KEEP_CHECKED, .strict = o->strict};
-    almanac_document *doc = almanac_load_checked(text, strlen(text), &options, &diags);
-    report(&diags, NULL, 0, cli_display_name(path), o);
-    almanac_diagnostics_free(&diags);
-    almanac_document_free(doc);
-    return doc != NULL;
-}
-
-/* Replaces PATH with TEXT atomically; false after saying why not. */
-static bool replace_events_file(const char *path, const char *text)
-{
-    if (almanac_write_file(path, text) == 0)
-        return true;
-    fprintf(stderr, "almanac: cannot write %s: %s; it is unchanged\n", path, strerror(errno));
-    return false;
-}
-
-/* Reads PATH for editing; NULL (and *STATUS) after printing why not. */
-static char *read_events_file(const char *path, const command_line *o, size_t *length,
-                              int *status)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    char *text = NULL;
-    int read = almanac_read_file(path, &text, length, &diags);
-    if (read != 0) {
-        report(&diags, NULL, 0, cli_display_name(path), o);
-        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
-    }
-    almanac_diagnostics_free(&diags);
-    return text;
-}
-
-static int run_add(const command_line *o)
-{
-    int status = EXIT_SUCCESS;
-    size_t length;
-    char *text = read_events_file(o->input, o, &length, &status);
-    if (text == NULL)
-        return status;
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_added_event added = {0};
-    char *result = almanac_events_append(text, length, &o->event, &added, &diags);
-    if (result == NULL) {
-        report(&diags, text, length, cli_display_name(o->input), o);
-        status = EXIT_INVALID;
-    } else if (!check_result(result, o->input, o)) {
-        fprintf(stderr, "almanac: %s: the event was not added; the file is unchanged\n",
-                cli_display_name(o->input));
-        status = EXIT_INVALID;
-    } else if (!replace_events_file(o->input, result)) {
-        status = EXIT_IO;
-    } else if (!o->quiet) {
-        fprintf(stderr, "almanac: added '%s' to %s, event %zu\n", added.id, o->input,
-                added.index + 1);
-    }
-    almanac_diagnostics_free(&diags);
-    free(added.id);
-    free(result);
-    free(text);
-    return status;
-}
-
-/* fmt of one file: rewritten in place, printed (for -), or with --check
- * named when it is not canonical. Sets *CHANGED when it differs. */
-static int format_one(const char *path, const command_line *o, bool *changed)
-{
-    int status = EXIT_SUCCESS;
-    size_t length;
-    char *text = read_events_file(path, o, &length, &status);
-    *changed = false;
-    if (text == NULL)
-        return status;
-    char *result = NULL;
-    if (!check_result(text, path, o)) {
-        fprintf(stderr, "almanac: %s has errors: not formatted\n", cli_display_name(path));
-        status = EXIT_INVALID;
-    } else {
-        almanac_diagnostics diags;
-        almanac_diagnostics_init(&diags);
-        result = almanac_events_format(text, length, &diags);
-        if (result == NULL && report(&diags, text, length, cli_display_name(path), o))
-            status = EXIT_INVALID;
-        almanac_diagnostics_free(&diags);
-    }
-    if (result != NULL) {
-        *changed = strlen(result) != length || memcmp(result, text, length) != 0;
-        if (*changed && o->fmt_check)
-            printf("%s\n", cli_display_name(path));
-        else if (strcmp(path, "-") == 0)
-            fputs(result, stdout);
-        else if (*changed && !replace_events_file(path, result))
-            status = EXIT_IO;
-    }
-    free(result);
-    free(text);
-    return status;
-}
-
-static int run_fmt(const command_line *o)
-{
-    static const char *const default_input[] = {"events.json"};
-    size_t count = o->input_count > 0 ? o->input_count : 1;
-    const char *const *paths = o->input_count > 0 ? o->inputs : default_input;
-    int worst = EXIT_SUCCESS;
-    size_t changed = 0;
-    for (size_t i = 0; i < count; i++) {
-        bool differs;
-        int status = format_one(paths[i], o, &differs);
-        changed += differs;
-        if (status > worst)
-            worst = status;
-    }
-    if (o->fmt_check && changed > 0 && worst == EXIT_SUCCESS)
-        worst = EXIT_INVALID;
-    bool to_stdout = false;
-    for (size_t i = 0; i < count; i++)
-        to_stdout |= strcmp(paths[i], "-") == 0;
-    if (!o->quiet && !o->fmt_check && !to_stdout && worst == EXIT_SUCCESS)
-        fprintf(stderr, "almanac: %zu of %zu file%s rewritten in the canonical layout\n",
-                changed, count, count == 1 ? "" : "s");
-    return worst;
-}
-
 /* The commands that take no single events file. */
 static int run_other(const command_line *o)
 {
@@ -527,9 +347,9 @@ static int run_other(const command_line *o)
     case CLI_IMPORT:
         return run_import(o);
     case CLI_ADD:
-        return run_add(o);
+        return cli_run_add(o);
     case CLI_FMT:
-        return run_fmt(o);
+        return cli_run_fmt(o);
     case CLI_COMPLETIONS:
         if (o->word == NULL)
             return cli_usage_error("completions needs a shell: bash, zsh or fish", NULL);

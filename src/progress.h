@@ -7,7 +7,10 @@
 #define ALMANAC_PROGRESS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
+
+#include "almanac/import.h"
 
 /* Progress of a long build or import on a terminal: after a second
  * (ALMANAC_PROGRESS_AFTER seconds, for tests), one line redrawn in place at
@@ -29,5 +32,15 @@ bool progress_due(progress_line *p, int kind, bool final);
 
 /* Erases the line, so that what is printed next takes its place. */
 void progress_end(progress_line *p);
+
+/* The lines themselves, each shown when due. almanac_build_options'
+ * progress ("N of M events written") and almanac_importer_set_progress()'s
+ * (reading, converting, linking); CONTEXT is the progress_line. */
+void progress_show_build(void *context, size_t done, size_t total);
+void progress_show_import(void *context, const char *name, almanac_import_phase phase,
+                          size_t done, size_t total);
+
+/* "writing N events", once the import is done and its file is written. */
+void progress_show_writing(progress_line *p, size_t events);
 
 #endif
