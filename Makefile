@@ -46,16 +46,21 @@ endif
 SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/formats.c src/json_map.c src/json_stream.c \
-           src/load.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/read_file.c src/render_html.c src/render_ics.c src/render_json.c \
-           src/render_markdown.c src/render_text.c src/series.c src/serve.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
-           src/timeline.c src/timeline_render.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_ical.c \
+           src/load.c src/load_file.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/read_file.c src/render_html.c src/render_ics.c src/render_json.c \
+           src/render_markdown.c src/render_text.c src/series.c src/serve.c src/serve_loop.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
+           src/timeline.c src/timeline_render.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_files.c src/import_ical.c \
            src/import_places.c src/import_scan.c src/import_tz.c src/import_zone.c src/write_events.c \
            src/connection_guard.c \
            src/json_layout.c src/events_text.c src/events_edit.c src/transliterate.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
+# The program's own files, the command line: linked into the binary only.
+BIN_SRC  = src/main.c src/cli.c src/cli_parse.c src/cli_edit.c src/progress.c
+
 B        = build
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+BIN_OBJ  = $(BIN_SRC:src/%.c=$(B)/obj/%.o)
+BIN_ASAN_OBJ = $(BIN_SRC:src/%.c=$(B)/asan/%.o)
 ASAN_OBJ = $(LIB_SRC:src/%.c=$(B)/asan/%.o)
 UNITS    = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
@@ -137,12 +142,12 @@ $(B)/asan/libalmanac.a: $(ASAN_OBJ)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(B)/almanac: $(B)/obj/main.o $(B)/obj/cli.o $(B)/libalmanac.a
+$(B)/almanac: $(BIN_OBJ) $(B)/libalmanac.a
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 # The sanitized binary the end-to-end tests run.
-$(B)/asan/almanac: $(B)/asan/main.o $(B)/asan/cli.o $(B)/asan/libalmanac.a
+$(B)/asan/almanac: $(BIN_ASAN_OBJ) $(B)/asan/libalmanac.a
 	$(say) LINK $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS_ALL)
 
@@ -342,5 +347,5 @@ clean:
 
 FORCE:
 
--include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(B)/obj/main.d $(B)/asan/main.d $(B)/obj/cli.d $(B)/asan/cli.d \
+-include $(LIB_OBJ:.o=.d) $(ASAN_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) $(BIN_OBJ:.o=.d) $(BIN_ASAN_OBJ:.o=.d) \
          $(UNITS:=.d)

@@ -1032,3 +1032,33 @@ int almanac_write_file(const char *path, const char *text)
     errno = saved;
     return result;
 }
+
+static void print_count(FILE *out, const char *separator, size_t n, const char *what)
+{
+    if (n > 0)
+        fprintf(out, "%s%zu %s", separator, n, what);
+}
+
+void almanac_build_report_print(FILE *out, const almanac_build_report *r,
+                                const almanac_document *doc, const char *verb,
+                                const char *dir, const char *name)
+{
+    fprintf(out, "almanac: %s %s from %s: %zu event%s, %zu feed%s, %zu files; ", verb, dir,
+            name, doc->event_count, doc->event_count == 1 ? "" : "s", r->feeds,
+            r->feeds == 1 ? "" : "s", r->files);
+    if (r->changed + r->added + r->removed == 0)
+        fputs("no event changed", out);
+    print_count(out, "", r->changed, "changed");
+    for (size_t i = 0; i < r->changed && i < ALMANAC_REPORT_IDS; i++)
+        fprintf(out, "%s%s", i == 0 ? " (SEQUENCE bumped: " : ", ", r->changed_ids[i]);
+    if (r->changed > ALMANAC_REPORT_IDS)
+        fprintf(out, " and %zu more", r->changed - ALMANAC_REPORT_IDS);
+    if (r->changed > 0)
+        fputc(')', out);
+    print_count(out, r->changed ? ", " : "", r->added, "added");
+    print_count(out, r->changed + r->added ? ", " : "", r->removed, "removed");
+    if (r->removed_files > 0)
+        fprintf(out, "; %zu file%s no longer written removed", r->removed_files,
+                r->removed_files == 1 ? "" : "s");
+    fputc('\n', out);
+}

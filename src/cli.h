@@ -1,7 +1,7 @@
 /*
  * cli.h - the command line's one table of commands and options.
  *
- * main.c parses with it, --help prints from it (the whole tool's, or one
+ * cli_parse.c parses with it, --help prints from it (the whole tool's, or one
  * command's), the shell completions are written from it, and a test checks
  * that the README and the man page name every option it holds: a command
  * or an option is added here, once. Part of the program, not the library.
@@ -12,7 +12,10 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+
+#include "almanac/almanac.h"
 
 typedef enum {
     CLI_CHECK,
@@ -106,5 +109,70 @@ void cli_print_command_help(FILE *out, cli_command command);
 
 /* The completion script for SHELL (bash, zsh or fish); false for another. */
 bool cli_print_completions(FILE *out, const char *shell);
+
+/* ---- the command line parsed (cli_parse.c) ---------------------------- */
+
+/* The exit statuses (0 is success). */
+enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+typedef struct {
+    cli_command cmd;
+    const char *input;    /* the events file: the first FILE, or ./events.json */
+    const char **inputs;  /* every FILE, in order (check, fmt, import take several) */
+    size_t input_count;
+    const char *word;     /* completions SHELL, help COMMAND */
+    const char *output_dir;
+    bool output_set;      /* -o given: import writes that file */
+    const char *merge;    /* import --merge FILE */
+    const char *feed;
+    unsigned width;
+    almanac_diag_format diag_format;
+    bool strict;
+    bool quiet;           /* no summary line, no progress */
+    bool color; /* diagnostics in colour: --color, or auto (a terminal) */
+    const char *format;  /* --format, read once the command is known */
+    const char *status;  /* --status, read once the command is known */
+    almanac_new_event event; /* add: the event (its tags are TAGS) */
+    bool fmt_check;      /* fmt --check: report, change nothing */
+    /* timeline filters; the feed is resolved once the file is loaded */
+    almanac_timeline_options timeline;
+    const char *tags[64];
+    /* --partial-dates: overrides of the calendar's policy, when set */
+    bool month_policy_set, year_policy_set;
+    almanac_partial_policy month_policy, year_policy;
+    const char *listen; /* serve: ADDRESS:PORT */
+    bool watch;         /* serve: rebuild when the file changes */
+    bool no_alarms;     /* ics: leave reminders out */
+} command_line;
+
+/* Parses ARGV into *O. Returns -1 to go on with the command, or the exit
+ * status to end with: --help or --version printed (0), a usage error
+ * printed (2). */
+int cli_parse(int argc, char **argv, command_line *o);
+
+/* Prints "almanac: MESSAGE[: DETAIL]" and the hint; returns EXIT_USAGE. */
+int cli_usage_error(const char *message, const char *detail);
+
+/* Prints that WORD is no command (with a suggestion); returns EXIT_USAGE. */
+int cli_unknown_command(const char *word);
+
+/* The name diagnostics give PATH: "-" is standard input. */
+const char *cli_display_name(const char *path);
+
+/* The time stamped on what a build changes: SOURCE_DATE_EPOCH, checked by
+ * cli_parse(), else now. */
+int64_t cli_build_time(void);
+
+/* --strict applied to DIAGS (located in TEXT first, when given), then
+ * printed under NAME as --format and --color say, when there is anything
+ * to print; true when they hold errors. */
+bool cli_report(almanac_diagnostics *diags, const char *text, size_t length, const char *name,
+                const command_line *o);
+
+/* ---- the commands that edit an events file (cli_edit.c) ----------------- */
+
+/* add and fmt; each returns the exit status. */
+int cli_run_add(const command_line *o);
+int cli_run_fmt(const command_line *o);
 
 #endif

@@ -1,417 +1,20 @@
 /*
- * main.c - the almanac command line. Parses options (with the table in
- * cli.c), calls the library, prints diagnostics and maps the outcome to an
- * exit status:
+ * main.c - the almanac command line. Reads it (cli_parse.c, with the table
+ * in cli.c), runs the command with the library (add and fmt: cli_edit.c),
+ * prints diagnostics and maps the outcome to an exit status:
  *   0 success, 1 the input is invalid, 2 usage error, 3 I/O error.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "almanac/almanac.h"
 #include "cli.h"
 #include "formats.h"
-
-enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
-
-typedef struct {
-    cli_command cmd;
-    const char *input;    /* the events file: the first FILE, or ./events.json */
-    const char **inputs;  /* every FILE, in order (check, fmt, import take several) */
-    size_t input_count;
-    const char *word;     /* completions SHELL, help COMMAND */
-    const char *output_dir;
-    bool output_set;      /* -o given: import writes that file */
-    const char *merge;    /* import --merge FILE */
-    const char *feed;
-    unsigned width;
-    almanac_diag_format diag_format;
-    bool strict;
-    bool quiet;           /* no summary line, no progress */
-    bool color; /* diagnostics in colour: --color, or auto (a terminal) */
-    const char *format;  /* --format, read once the command is known */
-    const char *status;  /* --status, read once the command is known */
-    almanac_new_event event; /* add: the event (its tags are TAGS) */
-    bool fmt_check;      /* fmt --check: report, change nothing */
-    /* timeline filters; the feed is resolved once the file is loaded */
-    almanac_timeline_options timeline;
-    const char *tags[64];
-    /* --partial-dates: overrides of the calendar's policy, when set */
-    bool month_policy_set, year_policy_set;
-    almanac_partial_policy month_policy, year_policy;
-    const char *listen; /* serve: ADDRESS:PORT */
-    bool watch;         /* serve: rebuild when the file changes */
-    bool no_alarms;     /* ics: leave reminders out */
-} command_line;
-
-static int usage_error(const char *message, const char *detail)
-{
-    fprintf(stderr, "almanac: %s%s%s\ntry 'almanac --help'\n", message,
-            detail ? ": " : "", detail ? detail : "");
-    return EXIT_USAGE;
-}
-
-/* The name diagnostics give PATH: "-" is standard input. */
-static const char *display_name(const char *path)
-{
-    return strcmp(path, "-") == 0 ? "<stdin>" : path;
-}
-
-static int unknown_command(const char *word)
-{
-    const char *suggestion = cli_command_suggest(word);
-    if (suggestion != NULL)
-        fprintf(stderr, "almanac: unknown command '%s'; did you mean '%s'?\n", word, suggestion);
-    else
-        fprintf(stderr, "almanac: unknown command '%s'\n", word);
-    fputs("try 'almanac --help'\n", stderr);
-    return EXIT_USAGE;
-}
-
-/* An option given to a command it does not apply to. */
-static int misplaced_option(int id, cli_command cmd)
-{
-    char commands[160];
-    cli_option_commands(id, commands, sizeof commands);
-    fprintf(stderr, "almanac: --%s does not apply to %s; it goes with %s\n"
-            "try 'almanac %s --help'\n", cli_option_long_name(id), cli_commands[cmd].name,
-            commands, cli_commands[cmd].name);
-    return EXIT_USAGE;
-}
-
-/* Colour on a terminal only, and never when NO_COLOR is set (no-color.org). */
-static bool color_auto(void)
-{
-    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
-    return isatty(STDERR_FILENO) && (no_color == NULL || no_color[0] == '\0') &&
-           (term == NULL || strcmp(term, "dumb") != 0);
-}
-
-/* "POLICY" sets both; "month=POLICY,year=POLICY" (either or both) sets each. */
-static bool parse_partial_dates(const char *spec, command_line *o)
-{
-    almanac_partial_policy policy;
-    if (almanac_partial_policy_parse(spec, &policy)) {
-        o->month_policy = o->year_policy = policy;
-        o->month_policy_set = o->year_policy_set = true;
-        return true;
-    }
-    char copy[64];
-    if (snprintf(copy, sizeof copy, "%s", spec) >= (int)sizeof copy)
-        return false;
-    char *saved = NULL;
-    for (char *part = strtok_r(copy, ",", &saved); part != NULL;
-         part = strtok_r(NULL, ",", &saved)) {
-        char *value = strchr(part, '=');
-        if (value == NULL || !almanac_partial_policy_parse(value + 1, &policy))
-            return false;
-        *value = '\0';
-        if (strcmp(part, "month") == 0) {
-            o->month_policy = policy;
-            o->month_policy_set = true;
-        } else if (strcmp(part, "year") == 0) {
-            o->year_policy = policy;
-            o->year_policy_set = true;
-        } else {
-            return false;
-        }
-    }
-    return o->month_policy_set || o->year_policy_set;
-}
-
-/* "confirmed,planned": a bit per status, added to *STATUSES. */
-static bool parse_statuses(const char *list, unsigned *statuses)
-{
-    static const struct { const char *name; almanac_status status; } names[] = {
-        {"confirmed", ALMANAC_STATUS_CONFIRMED}, {"tentative", ALMANAC_STATUS_TENTATIVE},
-        {"planned", ALMANAC_STATUS_TENTATIVE},   {"cancelled", ALMANAC_STATUS_CANCELLED}};
-    for (const char *p = list;; p++) {
-        size_t length = strcspn(p, ",");
-        size_t i = 0;
-        while (i < sizeof names / sizeof names[0] &&
-               !(strlen(names[i].name) == length && strncmp(p, names[i].name, length) == 0))
-            i++;
-        if (i == sizeof names / sizeof names[0])
-            return false;
-        *statuses |= 1u << names[i].status;
-        p += length;
-        if (*p == '\0')
-            return true;
-    }
-}
-
-/* --format names the command's output: the timeline's format, or else the
- * diagnostics'. Returns -1 to go on, or the usage error's exit status. */
-static int parse_format(command_line *o)
-{
-    if (o->format == NULL)
-        return -1;
-    if (o->cmd == CLI_TIMELINE) {
-        if (timeline_format_find(o->format) != NULL)
-            return -1;
-        char names[200], message[256];
-        timeline_format_names(names, sizeof names, ", ", " or ", "");
-        snprintf(message, sizeof message, "timeline --format takes %s", names);
-        return usage_error(message, o->format);
-    }
-    if (strcmp(o->format, "json") == 0)
-        o->diag_format = ALMANAC_DIAG_JSON;
-    else if (strcmp(o->format, "text") != 0)
-        return usage_error("--format takes text or json", o->format);
-    return -1;
-}
-
-/* SOURCE_DATE_EPOCH as a time almanac can stamp, or -1 when it is set but
- * is not one: a reproducible build must not quietly use the clock instead
- * (reproducible-builds.org's specification says to fail). */
-static int64_t source_date_epoch(const char **text)
-{
-    *text = getenv("SOURCE_DATE_EPOCH");
-    if (*text == NULL || (*text)[0] == '\0')
-        return 0;
-    char *end;
-    errno = 0;
-    long long value = strtoll(*text, &end, 10);
-    bool digits = (*text)[0] >= '0' && (*text)[0] <= '9';
-    if (!digits || *end != '\0' || errno != 0 || value > ALMANAC_TIME_MAX)
-        return -1;
-    return value;
-}
-
-/* The time stamped on what a build changes: SOURCE_DATE_EPOCH, checked by
- * parse_options(), else now. */
-static int64_t build_time(void)
-{
-    const char *text;
-    int64_t epoch = source_date_epoch(&text);
-    if (text != NULL && text[0] != '\0' && epoch >= 0)
-        return epoch;
-    int64_t now = (int64_t)time(NULL);
-    return now < ALMANAC_TIME_MAX ? now : ALMANAC_TIME_MAX;
-}
-
-
-/* A FILE or word after the command, in order. */
-static int take_argument(command_line *o, const char *arg, size_t room)
-{
-    cli_files files = cli_commands[o->cmd].files;
-    if (files == CLI_FILES_NONE && o->word == NULL) {
-        o->word = arg;
-        return -1;
-    }
-    if (files == CLI_FILES_NONE || (files == CLI_FILES_ONE && o->input_count == 1))
-        return usage_error("too many arguments", arg);
-    if (o->input_count == room)
-        return usage_error("too many files", arg);
-    o->inputs[o->input_count++] = arg;
-    return -1;
-}
-
-/* What an option's argument says; -1 to go on, or the usage error's status. */
-static int take_option(command_line *o, int c, const char *arg)
-{
-    almanac_timeline_filter *filter = &o->timeline.filter;
-    switch (c) {
-    case 'o': o->output_dir = arg; o->output_set = true; break;
-    case CLI_OPT_MERGE: o->merge = arg; break;
-    case CLI_OPT_NO_ALARMS: o->no_alarms = true; break;
-    case 'f': o->feed = arg; break;
-    case 'w': {
-        char *end;
-        long width = strtol(arg, &end, 10);
-        if (*end != '\0' || width < 20 || width > 1000)
-            return usage_error("--width takes a number from 20 to 1000", arg);
-        o->width = (unsigned)width;
-        break;
-    }
-    case CLI_OPT_FORMAT: o->format = arg; break;
-    case CLI_OPT_FROM:
-    case CLI_OPT_TO: {
-        almanac_date *date = c == CLI_OPT_FROM ? &filter->from : &filter->to;
-        almanac_date_error e = almanac_date_parse(arg, strlen(arg), date);
-        if (e != ALMANAC_DATE_OK)
-            return usage_error(almanac_date_error_text(e), arg);
-        *(c == CLI_OPT_FROM ? &filter->has_from : &filter->has_to) = true;
-        break;
-    }
-    case 't':
-        if (filter->tag_count == sizeof o->tags / sizeof o->tags[0])
-            return usage_error("too many --tag options", arg);
-        o->tags[filter->tag_count++] = arg;
-        break;
-    case 's': o->status = arg; break;
-    case 'r': filter->reverse = true; break;
-    case CLI_OPT_NO_DETAILS: o->timeline.no_details = true; break;
-    case CLI_OPT_TITLE: o->event.title = arg; break;
-    case CLI_OPT_START: o->event.start = arg; break;
-    case CLI_OPT_END: o->event.end = arg; break;
-    case CLI_OPT_TIMEZONE: o->event.timezone = arg; break;
-    case CLI_OPT_LOCATION: o->event.location = arg; break;
-    case CLI_OPT_DESCRIPTION: o->event.description = arg; break;
-    case CLI_OPT_URL: o->event.url = arg; break;
-    case CLI_OPT_ID: o->event.id = arg; break;
-    case CLI_OPT_CHECK_ONLY: o->fmt_check = true; break;
-    case CLI_OPT_STRICT: o->strict = true; break;
-    case 'q': o->quiet = true; break;
-    case 'l': {
-        char host[ALMANAC_HOST_MAX];
-        unsigned port;
-        if (!almanac_listen_parse(arg, host, &port))
-            return usage_error("--listen takes ADDRESS:PORT, e.g. 127.0.0.1:8080, "
-                               "0.0.0.0:8080 or [::1]:8080", arg);
-        o->listen = arg;
-        break;
-    }
-    case CLI_OPT_WATCH: o->watch = true; break;
-    case CLI_OPT_PARTIAL:
-        if (!parse_partial_dates(arg, o))
-            return usage_error("--partial-dates takes span, first-day or omit, or "
-                               "month=POLICY,year=POLICY", arg);
-        break;
-    case CLI_OPT_COLOR:
-        if (strcmp(arg, "always") == 0)
-            o->color = true;
-        else if (strcmp(arg, "never") == 0)
-            o->color = false;
-        else if (strcmp(arg, "auto") == 0)
-            o->color = color_auto();
-        else
-            return usage_error("--color takes auto, always or never", arg);
-        break;
-    default:
-        return usage_error("unknown or incomplete option", arg);
-    }
-    return -1;
-}
-
-/* What holds for the command and its options together. */
-static int check_combination(command_line *o)
-{
-    almanac_timeline_filter *filter = &o->timeline.filter;
-    o->input = o->input_count > 0 ? o->inputs[0] : "events.json";
-    if (o->watch && strcmp(o->input, "-") == 0)
-        return usage_error("--watch needs a file, not standard input", NULL);
-    if (o->cmd == CLI_ADD) {
-        if (o->event.title == NULL || o->event.start == NULL)
-            return usage_error("add needs --title and --start", NULL);
-        if (strcmp(o->input, "-") == 0)
-            return usage_error("add changes FILE in place: give a file, not standard input", NULL);
-        o->event.tags = o->tags;
-        o->event.tag_count = filter->tag_count;
-        o->event.status = o->status;
-    }
-    if (o->cmd == CLI_TIMELINE) {
-        filter->tags = filter->tag_count > 0 ? o->tags : NULL;
-        if (o->status != NULL && !parse_statuses(o->status, &filter->statuses))
-            return usage_error("--status takes confirmed, tentative (or planned) and "
-                               "cancelled, separated by commas", o->status);
-    }
-    const char *epoch;
-    if ((o->cmd == CLI_BUILD || o->cmd == CLI_ICS || o->cmd == CLI_SERVE) &&
-        source_date_epoch(&epoch) < 0)
-        return usage_error("SOURCE_DATE_EPOCH must be a Unix time in seconds from 0 to "
-                           "32503679999 (2999-12-31T23:59:59Z)", epoch);
-    if (filter->has_from && filter->has_to &&
-        almanac_day_compare(almanac_date_first_day(&filter->from),
-                            almanac_date_last_day(&filter->to)) > 0)
-        return usage_error("--from is after --to, so no event could be shown", NULL);
-    return parse_format(o);
-}
-
-/* --help and --version end the parse; the help is the command's when one
- * came before. */
-static int print_and_exit(const command_line *o, bool have_command, int c)
-{
-    if (c == 'V')
-        puts("almanac " ALMANAC_VERSION);
-    else if (have_command)
-        cli_print_command_help(stdout, o->cmd);
-    else
-        cli_print_help(stdout);
-    return fflush(stdout) == 0 ? EXIT_SUCCESS : EXIT_IO;
-}
-
-/* An unknown option, or a known one without its value. getopt has not
- * moved past a word of short options when it stops inside it ("-dash.json"),
- * so the word is found again from optopt; a file whose name starts with "-"
- * goes after "--". */
-static int bad_option(int argc, char **argv, const command_line *o, bool have_command)
-{
-    if (optopt != 0 && cli_option_known(optopt)) {
-        fprintf(stderr, "almanac: --%s needs a value\ntry 'almanac %s%s--help'\n",
-                cli_option_long_name(optopt), have_command ? cli_commands[o->cmd].name : "",
-                have_command ? " " : "");
-        return EXIT_USAGE;
-    }
-    if (optopt == 0)
-        return usage_error("unknown option", argv[optind - 1]);
-    const char *word = argv[optind - 1];
-    if (optind < argc && argv[optind][0] == '-' && strchr(argv[optind], optopt) != NULL)
-        word = argv[optind];
-    fprintf(stderr, "almanac: unknown option '-%c' in '%s'; a file whose name starts with '-' "
-            "goes after '--': almanac %s -- %s\ntry 'almanac --help'\n", optopt, word,
-            have_command ? cli_commands[o->cmd].name : "COMMAND", word);
-    return EXIT_USAGE;
-}
-
-static int parse_options(int argc, char **argv, command_line *o)
-{
-    struct option long_options[64];
-    char short_options[64];
-    cli_getopt_tables(long_options, short_options, sizeof short_options);
-    *o = (command_line){.output_dir = "out", .color = color_auto()};
-    static const char *inputs[1024];
-    o->inputs = inputs;
-    int seen[64]; /* the options given, checked against the command at the end */
-    size_t seen_count = 0;
-    bool have_command = false;
-    int c, status;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-        if (c == 1 && !have_command) {
-            if (!cli_command_parse(optarg, &o->cmd))
-                return unknown_command(optarg);
-            have_command = true;
-            continue;
-        }
-        if (c == 1)
-            status = take_argument(o, optarg, sizeof inputs / sizeof inputs[0]);
-        else if (c == 'h' || c == 'V')
-            return print_and_exit(o, have_command, c);
-        else if (c == '?' || c == ':')
-            return bad_option(argc, argv, o, have_command);
-        else
-            status = take_option(o, c, optarg != NULL ? optarg : argv[optind - 1]);
-        if (status >= 0)
-            return status;
-        if (c != 1 && seen_count < sizeof seen / sizeof seen[0])
-            seen[seen_count++] = c;
-    }
-    /* after "--", every word is an operand, even one that starts with "-" */
-    for (; optind < argc; optind++) {
-        if (have_command) {
-            status = take_argument(o, argv[optind], sizeof inputs / sizeof inputs[0]);
-            if (status >= 0)
-                return status;
-            continue;
-        }
-        if (!cli_command_parse(argv[optind], &o->cmd))
-            return unknown_command(argv[optind]);
-        have_command = true;
-    }
-    if (!have_command)
-        return usage_error("missing command (check, build, ics, timeline, serve, import, add "
-                           "or fmt)", NULL);
-    for (size_t i = 0; i < seen_count; i++)
-        if (!cli_option_applies(seen[i], o->cmd))
-            return misplaced_option(seen[i], o->cmd);
-    return check_combination(o);
-}
+#include "progress.h"
 
 static unsigned terminal_width(void)
 {
@@ -432,7 +35,7 @@ static bool find_feed(const almanac_document *doc, const command_line *o,
     *feed = almanac_document_find_feed(doc, o->feed);
     if (*feed != NULL)
         return true;
-    fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, display_name(o->input));
+    fprintf(stderr, "almanac: no feed '%s' in %s; feeds:", o->feed, cli_display_name(o->input));
     for (size_t i = 0; i < doc->feed_count; i++)
         fprintf(stderr, " %s", doc->feeds[i].id);
     fputs(" (and all)\n", stderr);
@@ -453,7 +56,7 @@ static int run_timeline(const almanac_document *doc, const command_line *o)
         return EXIT_IO;
     }
     options.note = note;
-    /* parse_format() accepted the name; the first format is the default */
+    /* cli_parse() accepted the name; the first format is the default */
     const timeline_format *format =
         o->format != NULL ? timeline_format_find(o->format) : &timeline_formats[0];
     int result = format->render(view, &options, stdout);
@@ -467,7 +70,7 @@ static int run_ics(const almanac_document *doc, const command_line *o, almanac_d
     if (!find_feed(doc, o, &feed))
         return EXIT_USAGE;
     almanac_stamps stamps;
-    if (almanac_stamps_compute(doc, o->output_dir, build_time(), &stamps, diags) != 0)
+    if (almanac_stamps_compute(doc, o->output_dir, cli_build_time(), &stamps, diags) != 0)
         return EXIT_IO;
     size_t index = feed != NULL ? (size_t)(feed - doc->feeds) : doc->feed_count;
     almanac_ics_options options = {.feed = feed, .stamps = stamps.events,
@@ -478,107 +81,13 @@ static int run_ics(const almanac_document *doc, const command_line *o, almanac_d
     return result == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
-static almanac_document *load_input(const command_line *o, int *status);
-
-static void print_count(const char *separator, size_t n, const char *what)
-{
-    if (n > 0)
-        fprintf(stderr, "%s%zu %s", separator, n, what);
-}
-
-/* One line on stderr of what a build did: "almanac: built out/ from
- * events.json: 7 events, 6 feeds; 1 changed (SEQUENCE bumped: x), 1 added". */
-static void print_build_summary(const command_line *o, const almanac_document *doc,
-                                const char *verb, const almanac_build_report *r)
-{
-    if (o->quiet)
-        return;
-    fprintf(stderr, "almanac: %s %s from %s: %zu event%s, %zu feed%s, %zu files; ", verb,
-            o->output_dir, display_name(o->input), doc->event_count,
-            doc->event_count == 1 ? "" : "s", r->feeds, r->feeds == 1 ? "" : "s", r->files);
-    if (r->changed + r->added + r->removed == 0)
-        fputs("no event changed", stderr);
-    print_count("", r->changed, "changed");
-    for (size_t i = 0; i < r->changed && i < ALMANAC_REPORT_IDS; i++)
-        fprintf(stderr, "%s%s", i == 0 ? " (SEQUENCE bumped: " : ", ", r->changed_ids[i]);
-    if (r->changed > ALMANAC_REPORT_IDS)
-        fprintf(stderr, " and %zu more", r->changed - ALMANAC_REPORT_IDS);
-    if (r->changed > 0)
-        fputc(')', stderr);
-    print_count(r->changed ? ", " : "", r->added, "added");
-    print_count(r->changed + r->added ? ", " : "", r->removed, "removed");
-    if (r->removed_files > 0)
-        fprintf(stderr, "; %zu file%s no longer written removed", r->removed_files,
-                r->removed_files == 1 ? "" : "s");
-    fputc('\n', stderr);
-}
-
-/* Progress of a long build or import on a terminal: after a second
- * (ALMANAC_PROGRESS_AFTER seconds, for tests), one line redrawn in place at
- * most ten times a second, and at once when what it says changes kind. */
-typedef struct {
-    struct timespec start, last;
-    double after;
-    int kind; /* of the line shown last */
-    bool shown;
-} progress_line;
-
-static double seconds_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-/* A progress line when stderr is a terminal and --quiet was not given;
- * false otherwise. */
-static bool progress_start(progress_line *p, const command_line *o)
-{
-    *p = (progress_line){.after = 1.0, .kind = -1};
-    const char *after = getenv("ALMANAC_PROGRESS_AFTER");
-    if (after != NULL && after[0] != '\0')
-        p->after = strtod(after, NULL);
-    clock_gettime(CLOCK_MONOTONIC, &p->start);
-    return !o->quiet && isatty(STDERR_FILENO);
-}
-
-/* Whether the line is due now for something of KIND; FINAL forces it once
- * the first second has passed. */
-static bool progress_due(progress_line *p, int kind, bool final)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (seconds_between(&p->start, &now) < p->after)
-        return false;
-    if (p->shown && kind == p->kind && !final && seconds_between(&p->last, &now) < 0.1)
-        return false;
-    p->last = now;
-    p->kind = kind;
-    p->shown = true;
-    return true;
-}
-
-/* Erases the line, so that what is printed next takes its place. */
-static void progress_end(progress_line *p)
-{
-    if (p->shown)
-        fputs("\r\033[K", stderr);
-    p->shown = false;
-}
-
-static void show_build_progress(void *context, size_t done, size_t total)
-{
-    if (progress_due(context, 0, done == total)) {
-        fprintf(stderr, "\r\033[Kalmanac: %zu of %zu events written", done, total);
-        fflush(stderr);
-    }
-}
-
 /* almanac_build_reported() into -o DIR, with progress on a terminal. */
 static int build_into(const almanac_document *doc, const command_line *o, int64_t now,
                       almanac_build_report *report, almanac_diagnostics *diags)
 {
     progress_line progress;
-    almanac_build_options options = {.progress = show_build_progress, .context = &progress};
-    bool terminal = progress_start(&progress, o);
+    almanac_build_options options = {.progress = progress_show_build, .context = &progress};
+    bool terminal = progress_start(&progress, o->quiet);
     int result = almanac_build_reported(doc, o->output_dir, now, terminal ? &options : NULL,
                                         report, diags);
     progress_end(&progress);
@@ -594,118 +103,30 @@ static void apply_overrides(almanac_document *doc, const command_line *o)
         doc->calendar.year_policy = o->year_policy;
 }
 
-/* The host part of --listen as a URL shows it; a wildcard address becomes
- * this machine's name, which is what colleagues would type. */
-static void url_host(const char *listen, char *host, size_t size)
+/* almanac_serve()'s calls back: the build with its progress line, and
+ * --partial-dates on each document loaded again. */
+static int serve_build(void *context, const almanac_document *doc, int64_t now,
+                       almanac_build_report *report, almanac_diagnostics *diags)
 {
-    char name[ALMANAC_HOST_MAX];
-    unsigned port;
-    if (!almanac_listen_parse(listen, name, &port))
-        snprintf(name, sizeof name, "localhost"); /* parse_options checked it */
-    if (strcmp(name, "0.0.0.0") == 0 || strcmp(name, "::") == 0) {
-        if (gethostname(name, sizeof name) != 0 || name[0] == '\0')
-            snprintf(name, sizeof name, "localhost");
-        name[sizeof name - 1] = '\0';
-    }
-    snprintf(host, size, strchr(name, ':') != NULL ? "[%s]" : "%s", name);
+    return build_into(doc, context, now, report, diags);
 }
 
-static void print_subscriptions(const almanac_document *doc, const command_line *o, unsigned port)
+static void serve_adjust(void *context, almanac_document *doc)
 {
-    char host[256];
-    url_host(o->listen != NULL ? o->listen : ALMANAC_DEFAULT_LISTEN, host, sizeof host);
-    printf("almanac: serving %s/ at http://%s:%u/ (Ctrl-C stops%s)\n", o->output_dir, host, port,
-           o->watch ? "; rebuilds when the file changes" : "");
-    for (size_t k = 0; k <= doc->feed_count; k++) {
-        const almanac_feed *feed = k < doc->feed_count ? &doc->feeds[k] : NULL;
-        char file[ALMANAC_FILE_NAME_MAX];
-        almanac_feed_file_name(feed, file, sizeof file);
-        printf("  %s\n    http://%s:%u/%s\n    webcal://%s:%u/%s\n",
-               feed != NULL ? feed->name : "All events", host, port, file, host, port, file);
-    }
-    /* the page links where calendar.url says: elsewhere than here, which can surprise */
-    if (doc->calendar.url != NULL)
-        printf("  the page at / links to the feeds at %s (calendar.url), not to this server\n",
-               doc->calendar.url);
-    fflush(stdout);
-}
-
-/* Loads, validates and builds the file again, then serves the result. An
- * invalid file or a failed build leaves the last good build served. */
-static void rebuild(const command_line *o, almanac_server *server)
-{
-    if (strcmp(o->input, "-") == 0) {
-        fputs("almanac: standard input cannot be read again: nothing rebuilt\n", stderr);
-        return;
-    }
-    int status;
-    almanac_document *doc = load_input(o, &status);
-    if (doc == NULL) {
-        fprintf(stderr, "almanac: %s: not rebuilt; still serving the last good build\n",
-                o->input);
-        return;
-    }
-    apply_overrides(doc, o);
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    int64_t now = build_time();
-    almanac_build_report report;
-    if (build_into(doc, o, now, &report, &diags) == 0 &&
-        almanac_server_publish(server, doc, o->output_dir, now, &diags) == 0)
-        print_build_summary(o, doc, "rebuilt", &report);
-    else
-        fprintf(stderr, "almanac: rebuilding %s failed; still serving the last good build\n",
-                o->input);
-    almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, o->color);
-    almanac_diagnostics_free(&diags);
-    almanac_document_free(doc);
+    apply_overrides(doc, context);
 }
 
 static int run_serve(const almanac_document *doc, const command_line *o,
                      almanac_diagnostics *diags)
 {
-    int64_t now = build_time();
-    almanac_build_report report;
-    if (build_into(doc, o, now, &report, diags) != 0)
-        return EXIT_IO;
-    print_build_summary(o, doc, "built", &report);
-    /* Before the server starts its threads, so that the signals reach the
-     * watch and no thread of libmicrohttpd. */
-    if (almanac_watch_block_signals() != 0) {
-        fprintf(stderr, "almanac: cannot block signals: %s\n", strerror(errno));
-        return EXIT_IO;
-    }
-    almanac_watch *watch = almanac_watch_open(o->watch ? o->input : NULL);
-    if (watch == NULL) {
-        fprintf(stderr, "almanac: cannot watch %s: %s\n", o->input, strerror(errno));
-        return EXIT_IO;
-    }
-    almanac_server_options options = {.listen = o->listen, .log = stderr};
-    almanac_server *server = almanac_server_start(&options, diags);
-    int status = EXIT_SUCCESS;
-    if (server == NULL || almanac_server_publish(server, doc, o->output_dir, now, diags) != 0)
-        status = EXIT_IO;
-    else
-        print_subscriptions(doc, o, almanac_server_port(server));
-    for (bool serving = status == EXIT_SUCCESS; serving;) {
-        switch (almanac_watch_wait(watch)) {
-        case ALMANAC_WATCH_CHANGED:
-            rebuild(o, server);
-            break;
-        case ALMANAC_WATCH_FAILED:
-            fprintf(stderr, "almanac: watching %s failed: %s\n", o->input, strerror(errno));
-            status = EXIT_IO;
-            serving = false;
-            break;
-        case ALMANAC_WATCH_STOP:
-            fputs("almanac: stopping\n", stderr);
-            serving = false;
-            break;
-        }
-    }
-    almanac_server_stop(server);
-    almanac_watch_close(watch);
-    return status;
+    almanac_serve_options options = {
+        .path = o->input, .name = cli_display_name(o->input), .dir = o->output_dir,
+        .watch = o->watch, .server = {.listen = o->listen, .log = stderr},
+        .load = {.keep = ALMANAC_KEEP_ALL, .strict = o->strict},
+        .diag_format = o->diag_format, .color = o->color, .out = stdout, .log = stderr,
+        .summary = o->quiet ? NULL : stderr, .now = cli_build_time, .build = serve_build,
+        .adjust = serve_adjust, .context = (void *)o};
+    return almanac_serve(doc, &options, diags) == 0 ? EXIT_SUCCESS : EXIT_IO;
 }
 
 static int run(const almanac_document *doc, const command_line *o, almanac_diagnostics *diags)
@@ -713,9 +134,11 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
     switch (o->cmd) {
     case CLI_BUILD: {
         almanac_build_report report;
-        if (build_into(doc, o, build_time(), &report, diags) != 0)
+        if (build_into(doc, o, cli_build_time(), &report, diags) != 0)
             return EXIT_IO;
-        print_build_summary(o, doc, "built", &report);
+        if (!o->quiet)
+            almanac_build_report_print(stderr, &report, doc, "built", o->output_dir,
+                                       cli_display_name(o->input));
         return EXIT_SUCCESS;
     }
     case CLI_ICS:
@@ -730,35 +153,17 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
     return EXIT_USAGE;
 }
 
-/* Reads, loads and validates PATH into DIAGS (located, --strict applied);
- * returns the document only when it has no errors, and the exit status. */
+/* almanac_load_file() of PATH with --strict; the exit status in *STATUS. */
 static almanac_document *load_events(const char *path, const command_line *o,
                                      almanac_diagnostics *diags, int *status)
 {
-    char *text = NULL;
-    size_t length = 0;
-    almanac_document *doc = NULL;
-    *status = EXIT_SUCCESS;
-    int read = almanac_read_file(path, &text, &length, diags);
-    if (read != 0) {
-        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
-    } else {
-        /* check shows no text: it need not keep the largest part of the model */
-        almanac_keep keep = o->cmd == CLI_CHECK ? ALMANAC_KEEP_CHECKED : ALMANAC_KEEP_ALL;
-        doc = almanac_load_keeping(text, length, keep, diags);
-        if (doc != NULL)
-            almanac_validate(doc, diags);
-        almanac_diagnostics_locate(diags, text, length);
-        if (o->strict)
-            almanac_diagnostics_promote_warnings(diags);
-        if (almanac_diagnostics_has_errors(diags))
-            *status = EXIT_INVALID;
-    }
-    if (*status != EXIT_SUCCESS) {
-        almanac_document_free(doc);
-        doc = NULL;
-    }
-    free(text);
+    /* check shows no text: it need not keep the largest part of the model */
+    almanac_load_options options = {
+        .keep = o->cmd == CLI_CHECK ? ALMANAC_KEEP_CHECKED : ALMANAC_KEEP_ALL,
+        .strict = o->strict};
+    almanac_document *doc;
+    int read = almanac_load_file(path, &options, &doc, diags);
+    *status = read == 0 ? EXIT_SUCCESS : read > 0 ? EXIT_INVALID : EXIT_IO;
     return doc;
 }
 
@@ -770,7 +175,7 @@ static almanac_document *load_input(const command_line *o, int *status)
     almanac_diagnostics_init(&diags);
     almanac_document *doc = load_events(o->input, o, &diags, status);
     if (diags.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
-        almanac_diagnostics_print(&diags, stderr, display_name(o->input), o->diag_format,
+        almanac_diagnostics_print(&diags, stderr, cli_display_name(o->input), o->diag_format,
                                   o->color);
     almanac_diagnostics_free(&diags);
     return doc;
@@ -798,7 +203,7 @@ static int run_check(const command_line *o)
         int status;
         almanac_diagnostics_init(&lists[i]);
         list_of[i] = &lists[i];
-        names[i] = display_name(paths[i]);
+        names[i] = cli_display_name(paths[i]);
         almanac_document *doc = load_events(paths[i], o, &lists[i], &status);
         if (!json && lists[i].count > 0)
             almanac_diagnostics_print(&lists[i], stderr, names[i], ALMANAC_DIAG_TEXT, o->color);
@@ -820,98 +225,41 @@ static int run_check(const command_line *o)
 
 /* ---- import ------------------------------------------------------------ */
 
-typedef struct {
-    const char *path;
-    char *text;
-    size_t length;
-    almanac_diagnostics diags;
-} import_input;
-
-/* Locates and prints a file's diagnostics; true when they hold errors. */
-static bool report(almanac_diagnostics *diags, const char *text, size_t length,
-                   const char *name, const command_line *o)
+/* Prints what almanac_import_result() found: --merge's file and the merge,
+ * and a result that would not pass `almanac check`. */
+static int import_result(const almanac_document *doc, const command_line *o, char **json)
 {
-    if (text != NULL)
-        almanac_diagnostics_locate(diags, text, length);
-    if (o->strict)
-        almanac_diagnostics_promote_warnings(diags);
-    if (diags->count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
-        almanac_diagnostics_print(diags, stderr, name, o->diag_format, o->color);
-    return almanac_diagnostics_has_errors(diags);
-}
-
-/* Reads and checks an events file as `almanac check` does; NULL (after
- * printing why) when it cannot be read or has errors. */
-static almanac_document *load_checked(const char *path, const char *text, size_t length,
-                                      const command_line *o)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_document *doc = almanac_load(text, length, &diags);
-    if (doc != NULL)
-        almanac_validate(doc, &diags);
-    command_line plain = *o;
-    plain.strict = false; /* the file's own warnings are the user's business */
-    bool bad = report(&diags, text, length, path, &plain);
-    almanac_diagnostics_free(&diags);
-    if (bad) {
-        almanac_document_free(doc);
-        return NULL;
+    almanac_import_outcome out;
+    *json = almanac_import_result(doc, o->merge, &out);
+    int status = EXIT_SUCCESS;
+    if (o->merge != NULL && out.read != 0) {
+        cli_report(&out.merge, NULL, 0, o->merge, o);
+        status = out.read > 0 ? EXIT_INVALID : EXIT_IO;
+    } else if (o->merge != NULL) {
+        /* not strict: the file's own warnings are the user's business */
+        if (out.existing.count > 0 || o->diag_format == ALMANAC_DIAG_JSON)
+            almanac_diagnostics_print(&out.existing, stderr, o->merge, o->diag_format, o->color);
+        if (out.merged)
+            fprintf(stderr, "almanac: %s: %zu added, %zu updated, %zu unchanged\n", o->merge,
+                    out.counts.added, out.counts.updated, out.counts.unchanged);
+        cli_report(&out.merge, NULL, 0, o->merge, o);
+        if (!out.merged)
+            status = EXIT_INVALID;
     }
-    return doc;
-}
-
-/* The events file to write: the import alone, or merged into --merge. */
-static char *import_result(const almanac_document *doc, const command_line *o, int *status)
-{
-    if (o->merge == NULL)
-        return almanac_events_write(doc);
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    char *text = NULL, *merged = NULL;
-    size_t length = 0;
-    int read = almanac_read_file(o->merge, &text, &length, &diags);
-    if (read != 0) {
-        report(&diags, NULL, 0, o->merge, o);
-        almanac_diagnostics_free(&diags);
-        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
-        return NULL;
-    }
-    almanac_document *existing = load_checked(o->merge, text, length, o);
-    almanac_merge_counts counts;
-    if (existing != NULL)
-        merged = almanac_events_merge(text, length, doc, &counts, &diags);
-    if (merged != NULL)
-        fprintf(stderr, "almanac: %s: %zu added, %zu updated, %zu unchanged\n", o->merge,
-                counts.added, counts.updated, counts.unchanged);
-    report(&diags, NULL, 0, o->merge, o);
-    if (merged == NULL)
-        *status = EXIT_INVALID;
-    almanac_document_free(existing);
-    almanac_diagnostics_free(&diags);
-    free(text);
-    return merged;
-}
-
-/* Writes the events file where it goes; the result is checked first as
- * `almanac check` would, so a file that fails it is never written. */
-static int write_import(const char *json, const command_line *o)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_check_text(json, strlen(json), &diags);
-    /* Its warnings are the calendar's, for `almanac check` to show; an
-     * error would be a fault of the importer: say so, write nothing. */
-    bool bad = almanac_diagnostics_has_errors(&diags);
-    if (bad) {
-        almanac_diagnostics_locate(&diags, json, strlen(json));
+    if (almanac_diagnostics_has_errors(&out.check)) {
         fputs("almanac: internal error: the imported events file would not pass "
               "`almanac check`; nothing was written:\n", stderr);
-        almanac_diagnostics_print(&diags, stderr, "<import result>", ALMANAC_DIAG_TEXT, false);
+        almanac_diagnostics_print(&out.check, stderr, "<import result>", ALMANAC_DIAG_TEXT, false);
+        status = EXIT_INVALID;
     }
-    almanac_diagnostics_free(&diags);
-    if (bad)
-        return EXIT_INVALID;
+    almanac_import_outcome_free(&out);
+    return status;
+}
+
+/* Writes the events file where it goes: -o FILE, the --merge file, or
+ * standard output. */
+static int write_import(const char *json, const command_line *o)
+{
     const char *path = o->output_set ? o->output_dir : o->merge;
     if (path == NULL)
         return fputs(json, stdout) < 0 ? EXIT_IO : EXIT_SUCCESS;
@@ -931,35 +279,12 @@ static int write_import(const char *json, const command_line *o)
     return EXIT_SUCCESS;
 }
 
-/* Progress line kinds past the library's phases: the importer's own
- * finishing step (ids, relations), and the events file written. */
-enum { IMPORT_LINKING = ALMANAC_IMPORT_FINISHING + 1, IMPORT_WRITING };
-
-static void show_import_progress(void *context, const char *name, almanac_import_phase phase,
-                                 size_t done, size_t total)
-{
-    int kind = phase == ALMANAC_IMPORT_FINISHING && name == NULL ? IMPORT_LINKING : (int)phase;
-    if (!progress_due(context, kind, total > 0 && done == total))
-        return;
-    name = name != NULL ? display_name(name) : NULL;
-    if (phase == ALMANAC_IMPORT_PARSING)
-        fprintf(stderr, "\r\033[Kalmanac: reading %s: %.0f%%", name,
-                total > 0 ? 100.0 * (double)done / (double)total : 100.0);
-    else if (phase == ALMANAC_IMPORT_CONVERTING)
-        fprintf(stderr, "\r\033[Kalmanac: converting %s: %zu of %zu events", name, done, total);
-    else if (name != NULL)
-        fprintf(stderr, "\r\033[Kalmanac: converting %s: recurrences", name);
-    else
-        fputs("\r\033[Kalmanac: making ids and linking related events", stderr);
-    fflush(stderr);
-}
-
 static int run_import(const command_line *o)
 {
     static const char *standard_input[] = {"-"};
     size_t count = o->input_count > 0 ? o->input_count : 1;
     const char **paths = o->input_count > 0 ? o->inputs : standard_input;
-    import_input *in = calloc(count, sizeof *in);
+    almanac_import_source *in = calloc(count, sizeof *in);
     almanac_importer *importer = almanac_importer_new();
     if (in == NULL || importer == NULL) {
         free(in);
@@ -968,25 +293,20 @@ static int run_import(const command_line *o)
         return EXIT_IO;
     }
     progress_line progress;
-    bool terminal = progress_start(&progress, o);
+    bool terminal = progress_start(&progress, o->quiet);
     if (terminal)
-        almanac_importer_set_progress(importer, show_import_progress, &progress);
-    int status = EXIT_SUCCESS;
-    for (size_t i = 0; i < count; i++) {
+        almanac_importer_set_progress(importer, progress_show_import, &progress);
+    for (size_t i = 0; i < count; i++)
         in[i].path = paths[i];
-        almanac_diagnostics_init(&in[i].diags);
-        int read = almanac_read_file(paths[i], &in[i].text, &in[i].length, &in[i].diags);
-        if (read != 0)
-            status = read > 0 && status != EXIT_IO ? EXIT_INVALID : EXIT_IO;
-        else
-            almanac_importer_add(importer, paths[i], in[i].text, in[i].length, &in[i].diags);
-    }
-    almanac_document *doc = almanac_importer_finish(importer);
+    almanac_document *doc = almanac_import_files(importer, in, count);
     progress_end(&progress);
+    int status = EXIT_SUCCESS;
     size_t warnings = 0;
     for (size_t i = 0; i < count; i++) {
+        if (in[i].read != 0)
+            status = in[i].read > 0 && status != EXIT_IO ? EXIT_INVALID : EXIT_IO;
         warnings += in[i].diags.warning_count;
-        if (report(&in[i].diags, in[i].text, in[i].length, display_name(in[i].path), o) &&
+        if (cli_report(&in[i].diags, NULL, 0, cli_display_name(in[i].path), o) &&
             status == EXIT_SUCCESS)
             status = EXIT_INVALID;
     }
@@ -998,12 +318,11 @@ static int run_import(const command_line *o)
               "written\n", stderr);
         status = EXIT_INVALID;
     }
-    if (status == EXIT_SUCCESS && terminal &&
-        progress_due(&progress, IMPORT_WRITING, true)) {
-        fprintf(stderr, "\ralmanac: writing %zu events", doc->event_count);
-        fflush(stderr);
-    }
-    char *json = status == EXIT_SUCCESS ? import_result(doc, o, &status) : NULL;
+    if (status == EXIT_SUCCESS && terminal)
+        progress_show_writing(&progress, doc->event_count);
+    char *json = NULL;
+    if (status == EXIT_SUCCESS)
+        status = import_result(doc, o, &json);
     if (json != NULL)
         status = write_import(json, o);
     progress_end(&progress);
@@ -1013,143 +332,9 @@ static int run_import(const command_line *o)
     free(json);
     almanac_document_free(doc);
     almanac_importer_free(importer);
-    for (size_t i = 0; i < count; i++) {
-        free(in[i].text);
-        almanac_diagnostics_free(&in[i].diags);
-    }
+    almanac_import_sources_free(in, count);
     free(in);
     return status;
-}
-
-/* ---- add and fmt: the events file edited in place ----------------------- */
-
-/* Checks TEXT, what PATH would become, as `almanac check` does, printing
- * its diagnostics under PATH's name; true when it has no error. */
-static bool check_result(const char *text, const char *path, const command_line *o)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_check_text(text, strlen(text), &diags);
-    bool good = !report(&diags, text, strlen(text), display_name(path), o);
-    almanac_diagnostics_free(&diags);
-    return good;
-}
-
-/* Replaces PATH with TEXT atomically; false after saying why not. */
-static bool replace_events_file(const char *path, const char *text)
-{
-    if (almanac_write_file(path, text) == 0)
-        return true;
-    fprintf(stderr, "almanac: cannot write %s: %s; it is unchanged\n", path, strerror(errno));
-    return false;
-}
-
-/* Reads PATH for editing; NULL (and *STATUS) after printing why not. */
-static char *read_events_file(const char *path, const command_line *o, size_t *length,
-                              int *status)
-{
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    char *text = NULL;
-    int read = almanac_read_file(path, &text, length, &diags);
-    if (read != 0) {
-        report(&diags, NULL, 0, display_name(path), o);
-        *status = read > 0 ? EXIT_INVALID : EXIT_IO;
-    }
-    almanac_diagnostics_free(&diags);
-    return text;
-}
-
-static int run_add(const command_line *o)
-{
-    int status = EXIT_SUCCESS;
-    size_t length;
-    char *text = read_events_file(o->input, o, &length, &status);
-    if (text == NULL)
-        return status;
-    almanac_diagnostics diags;
-    almanac_diagnostics_init(&diags);
-    almanac_added_event added = {0};
-    char *result = almanac_events_append(text, length, &o->event, &added, &diags);
-    if (result == NULL) {
-        report(&diags, text, length, display_name(o->input), o);
-        status = EXIT_INVALID;
-    } else if (!check_result(result, o->input, o)) {
-        fprintf(stderr, "almanac: %s: the event was not added; the file is unchanged\n",
-                display_name(o->input));
-        status = EXIT_INVALID;
-    } else if (!replace_events_file(o->input, result)) {
-        status = EXIT_IO;
-    } else if (!o->quiet) {
-        fprintf(stderr, "almanac: added '%s' to %s, event %zu\n", added.id, o->input,
-                added.index + 1);
-    }
-    almanac_diagnostics_free(&diags);
-    free(added.id);
-    free(result);
-    free(text);
-    return status;
-}
-
-/* fmt of one file: rewritten in place, printed (for -), or with --check
- * named when it is not canonical. Sets *CHANGED when it differs. */
-static int format_one(const char *path, const command_line *o, bool *changed)
-{
-    int status = EXIT_SUCCESS;
-    size_t length;
-    char *text = read_events_file(path, o, &length, &status);
-    *changed = false;
-    if (text == NULL)
-        return status;
-    char *result = NULL;
-    if (!check_result(text, path, o)) {
-        fprintf(stderr, "almanac: %s has errors: not formatted\n", display_name(path));
-        status = EXIT_INVALID;
-    } else {
-        almanac_diagnostics diags;
-        almanac_diagnostics_init(&diags);
-        result = almanac_events_format(text, length, &diags);
-        if (result == NULL && report(&diags, text, length, display_name(path), o))
-            status = EXIT_INVALID;
-        almanac_diagnostics_free(&diags);
-    }
-    if (result != NULL) {
-        *changed = strlen(result) != length || memcmp(result, text, length) != 0;
-        if (*changed && o->fmt_check)
-            printf("%s\n", display_name(path));
-        else if (strcmp(path, "-") == 0)
-            fputs(result, stdout);
-        else if (*changed && !replace_events_file(path, result))
-            status = EXIT_IO;
-    }
-    free(result);
-    free(text);
-    return status;
-}
-
-static int run_fmt(const command_line *o)
-{
-    static const char *const default_input[] = {"events.json"};
-    size_t count = o->input_count > 0 ? o->input_count : 1;
-    const char *const *paths = o->input_count > 0 ? o->inputs : default_input;
-    int worst = EXIT_SUCCESS;
-    size_t changed = 0;
-    for (size_t i = 0; i < count; i++) {
-        bool differs;
-        int status = format_one(paths[i], o, &differs);
-        changed += differs;
-        if (status > worst)
-            worst = status;
-    }
-    if (o->fmt_check && changed > 0 && worst == EXIT_SUCCESS)
-        worst = EXIT_INVALID;
-    bool to_stdout = false;
-    for (size_t i = 0; i < count; i++)
-        to_stdout |= strcmp(paths[i], "-") == 0;
-    if (!o->quiet && !o->fmt_check && !to_stdout && worst == EXIT_SUCCESS)
-        fprintf(stderr, "almanac: %zu of %zu file%s rewritten in the canonical layout\n",
-                changed, count, count == 1 ? "" : "s");
-    return worst;
 }
 
 /* The commands that take no single events file. */
@@ -1162,14 +347,14 @@ static int run_other(const command_line *o)
     case CLI_IMPORT:
         return run_import(o);
     case CLI_ADD:
-        return run_add(o);
+        return cli_run_add(o);
     case CLI_FMT:
-        return run_fmt(o);
+        return cli_run_fmt(o);
     case CLI_COMPLETIONS:
         if (o->word == NULL)
-            return usage_error("completions needs a shell: bash, zsh or fish", NULL);
+            return cli_usage_error("completions needs a shell: bash, zsh or fish", NULL);
         if (!cli_print_completions(stdout, o->word))
-            return usage_error("completions knows bash, zsh and fish", o->word);
+            return cli_usage_error("completions knows bash, zsh and fish", o->word);
         return EXIT_SUCCESS;
     case CLI_HELP:
         if (o->word == NULL)
@@ -1177,7 +362,7 @@ static int run_other(const command_line *o)
         else if (cli_command_parse(o->word, &command))
             cli_print_command_help(stdout, command);
         else
-            return unknown_command(o->word);
+            return cli_unknown_command(o->word);
         return EXIT_SUCCESS;
     default:
         return -1;
@@ -1187,7 +372,7 @@ static int run_other(const command_line *o)
 int main(int argc, char **argv)
 {
     command_line o;
-    int status = parse_options(argc, argv, &o);
+    int status = cli_parse(argc, argv, &o);
     if (status >= 0)
         return status;
     almanac_document *doc = NULL;

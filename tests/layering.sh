@@ -106,11 +106,12 @@ never "renderers never include the loader" 'src/render_*' \
 # 4. The renderers' headers: the public render.h, render_*.h, the table of
 #    formats and the renderers' shared step. Above the renderers: build,
 #    serve, the importer (it reads back the descriptions render_ics.c
-#    writes), the command line, and the public headers that gather them.
+#    writes), the command line (main.c, cli.c for the help, cli_parse.c
+#    for --format), and the public headers that gather them.
 only "nothing below the renderers includes a renderer header" \
     '"(almanac/render|render_[a-z_]+|formats|timeline_render)\.h"' \
     'src/render_*' 'src/formats.[ch]' 'src/timeline_render.[ch]' 'src/build.c' \
-    'src/serve*.c' 'src/import*.c' 'src/main.c' 'src/cli.c' \
+    'src/serve*.c' 'src/import*.c' 'src/main.c' 'src/cli.c' 'src/cli_parse.c' \
     'include/almanac/almanac.h' 'include/almanac/build.h'
 
 # 5. HTTP and signals belong to the program's long-running parts.

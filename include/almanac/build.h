@@ -15,6 +15,7 @@
 #define ALMANAC_BUILD_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "almanac/diag.h"
 #include "almanac/model.h"
@@ -89,6 +90,13 @@ ALMANAC_API int almanac_build_reported(const almanac_document *document, const c
                                        int64_t now, const almanac_build_options *options,
                                        almanac_build_report *report,
                                        almanac_diagnostics *diags);
+
+/* Writes to OUT the one line that says what a build of DOCUMENT into DIR
+ * did (REPORT), for a person: "almanac: VERB DIR from NAME: 7 events,
+ * 6 feeds, 9 files; 1 changed (SEQUENCE bumped: x), 1 added". */
+ALMANAC_API void almanac_build_report_print(FILE *out, const almanac_build_report *report,
+                                           const almanac_document *document, const char *verb,
+                                           const char *dir, const char *name);
 
 /* Replaces the file PATH with TEXT as a build replaces its outputs
  * (temporary file, fsync, exchange, directory fsync): on any failure the

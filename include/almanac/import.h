@@ -1,6 +1,10 @@
 /*
  * almanac/import.h - iCalendar (RFC 5545) into the events format.
  *
+ * What `almanac import` does, in two calls (import_files.c):
+ *   almanac_document *doc = almanac_import_files(im, sources, count);
+ *   char *json = almanac_import_result(doc, merge_or_NULL, &outcome);
+ * or step by step:
  *   almanac_importer *im = almanac_importer_new();
  *   almanac_importer_add(im, "cal.ics", text, length, &diags);   (per file)
  *   almanac_document *doc = almanac_importer_finish(im);
@@ -33,6 +37,7 @@
 #ifndef ALMANAC_IMPORT_H
 #define ALMANAC_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "almanac/diag.h"
@@ -102,6 +107,49 @@ typedef struct {
  * NULL with an error in DIAGS. */
 ALMANAC_API char *almanac_events_merge(const char *text, size_t length, const almanac_document *imported,
                            almanac_merge_counts *counts, almanac_diagnostics *diags);
+
+/* ---- the import command's steps (import_files.c) -------------------------- */
+
+/* One file almanac_import_files() reads. */
+typedef struct {
+    const char *path;          /* set by the caller; "-" is standard input */
+    char *text;                /* what was read; NULL when it could not be */
+    size_t length;
+    int read;                  /* almanac_read_file()'s result: 0; 1 too large; -1 unreadable */
+    almanac_diagnostics diags; /* reading and importing it, located in TEXT */
+} almanac_import_source;
+
+/* Reads each of the COUNT files SOURCES[i].path names, adds each one read
+ * to IMPORTER (progress, if set, is called meanwhile), and finishes it.
+ * Returns the document (the caller frees it), or NULL when out of memory.
+ * Every source's fields but PATH are set; free them with
+ * almanac_import_sources_free(), which leaves the array to the caller. */
+ALMANAC_API almanac_document *almanac_import_files(almanac_importer *importer,
+                                                   almanac_import_source *sources,
+                                                   size_t count);
+ALMANAC_API void almanac_import_sources_free(almanac_import_source *sources, size_t count);
+
+/* What almanac_import_result() did, beside the text it returns. */
+typedef struct {
+    int read;                     /* almanac_read_file() of MERGE: 0; 1 too large; -1 unreadable */
+    almanac_diagnostics existing; /* MERGE's own problems, as `almanac check` finds them
+                                     (never strict: they are the user's), located */
+    almanac_diagnostics merge;    /* reading MERGE and merging into it; not located */
+    bool merged;                  /* the merge was made: COUNTS says what it did */
+    almanac_merge_counts counts;
+    almanac_diagnostics check;    /* the result checked as `almanac check` would, located
+                                     in it: an error is the importer's fault */
+} almanac_import_outcome;
+
+/* The events file an import makes: DOCUMENT alone (almanac_events_write())
+ * or, with MERGE, merged into the events file MERGE names
+ * (almanac_events_merge(), only when MERGE has no error). Returns it
+ * (malloc'ed, the caller frees) only when it passes the check; otherwise
+ * NULL, and *OUTCOME says why (nothing in it when out of memory). Free
+ * *OUTCOME's lists with almanac_import_outcome_free() either way. */
+ALMANAC_API char *almanac_import_result(const almanac_document *document, const char *merge,
+                                        almanac_import_outcome *outcome);
+ALMANAC_API void almanac_import_outcome_free(almanac_import_outcome *outcome);
 
 #ifdef __cplusplus
 }

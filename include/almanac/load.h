@@ -11,6 +11,7 @@
 #ifndef ALMANAC_LOAD_H
 #define ALMANAC_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "almanac/diag.h"
@@ -59,6 +60,30 @@ ALMANAC_API void almanac_validate(const almanac_document *document,
  * be read. Both record a diagnostic. The caller frees *TEXT. */
 ALMANAC_API int almanac_read_file(const char *path, char **text, size_t *length,
                       almanac_diagnostics *diags);
+
+/* How almanac_load_checked() and almanac_load_file() load. */
+typedef struct {
+    almanac_keep keep; /* what of the texts the document keeps */
+    bool strict;       /* every warning becomes an error (--strict) */
+} almanac_load_options;
+
+/* The sequence `almanac check` runs on TEXT (LENGTH bytes):
+ * almanac_load_keeping(), almanac_validate(), almanac_diagnostics_locate()
+ * in TEXT, and with OPTIONS->strict every warning made an error (OPTIONS
+ * NULL: keep all, not strict). Returns the document only when DIAGS then
+ * holds no error; the caller frees it with almanac_document_free().
+ * Otherwise NULL, and DIAGS says why. */
+ALMANAC_API almanac_document *almanac_load_checked(const char *text, size_t length,
+                                                   const almanac_load_options *options,
+                                                   almanac_diagnostics *diags);
+
+/* almanac_read_file() of PATH ("-" is standard input), then
+ * almanac_load_checked() of what it read (the text is freed before it
+ * returns). Returns 0 with *DOCUMENT set (the caller frees it); 1 when the
+ * file is too large or has errors, -1 when it cannot be read, both with
+ * *DOCUMENT NULL and the reason in DIAGS. */
+ALMANAC_API int almanac_load_file(const char *path, const almanac_load_options *options,
+                                  almanac_document **document, almanac_diagnostics *diags);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,9 @@
  * over 16 KiB or 100 fields get 431; a request whose end is uncertain
  * (RFC 9112 6.3) gets 400 and the connection is closed.
  *
+ * almanac_serve() is the whole of `almanac serve` once the file is loaded:
+ * the first build, the server, and the loop that rebuilds on a change.
+ *
  * Ownership: almanac_server_start() returns a server the caller stops
  * with almanac_server_stop(), which also frees it. The server copies what
  * it needs from the document and the options.
@@ -28,7 +31,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "almanac/build.h"
 #include "almanac/diag.h"
+#include "almanac/load.h"
 #include "almanac/model.h"
 #include "almanac/export.h"
 
@@ -74,6 +79,44 @@ ALMANAC_API unsigned almanac_server_port(const almanac_server *server);
 /* Stops accepting, finishes the responses in flight, frees everything.
  * NULL is allowed. */
 ALMANAC_API void almanac_server_stop(almanac_server *server);
+
+/* ---- the serve command (serve_loop.c) ------------------------------------ */
+
+/* What almanac_serve() builds and serves, and where it says what it does. */
+typedef struct {
+    const char *path;    /* the events file; "-" (standard input) is not read again */
+    const char *name;    /* PATH as diagnostics name it ("<stdin>" for "-") */
+    const char *dir;     /* where the builds go, and what is served */
+    bool watch;          /* rebuild when PATH changes (SIGHUP rebuilds either way) */
+    almanac_server_options server;
+    almanac_load_options load;       /* how a rebuild loads PATH */
+    almanac_diag_format diag_format; /* how a rebuild prints PATH's diagnostics */
+    bool color;
+    FILE *out;           /* the addresses to subscribe to (stdout) */
+    FILE *log;           /* what the loop does, a rebuild's diagnostics (stderr) */
+    FILE *summary;       /* each build's summary line; NULL: none (--quiet) */
+    /* The caller's part, called with CONTEXT: the time a build stamps;
+     * a build of DOCUMENT into DIR at NOW (almanac_build_reported(), with
+     * a progress line or not), 0 or -1; and ADJUST (NULL: none), which may
+     * change each document loaded again before it is built. */
+    int64_t (*now)(void);
+    int (*build)(void *context, const almanac_document *document, int64_t now,
+                 almanac_build_report *report, almanac_diagnostics *diags);
+    void (*adjust)(void *context, almanac_document *document);
+    void *context;
+} almanac_serve_options;
+
+/* Builds DOCUMENT (loaded from OPTIONS->path and checked), serves the build
+ * and writes the addresses to subscribe to, then waits: a change of the
+ * file (with OPTIONS->watch) or SIGHUP loads, builds and publishes it
+ * again, leaving the last good build served when that fails; SIGINT or
+ * SIGTERM stops. Blocks those signals in the calling thread first (see
+ * almanac/watch.h). Returns 0 when stopped by a signal; -1 when the build,
+ * the server or the watch failed (a diagnostic in DIAGS, or a line on
+ * OPTIONS->log). */
+ALMANAC_API int almanac_serve(const almanac_document *document,
+                              const almanac_serve_options *options,
+                              almanac_diagnostics *diags);
 
 #ifdef __cplusplus
 }
