@@ -251,6 +251,11 @@ static int import_result(const almanac_document *doc, const command_line *o, cha
               "`almanac check`; nothing was written:\n", stderr);
         almanac_diagnostics_print(&out.check, stderr, "<import result>", ALMANAC_DIAG_TEXT, false);
         status = EXIT_INVALID;
+    } else if (*json == NULL && status == EXIT_SUCCESS) {
+        /* no text and no reason given: writing or checking it ran out of memory */
+        fputs("almanac: out of memory while writing the events file; nothing was written\n",
+              stderr);
+        status = EXIT_IO;
     }
     almanac_import_outcome_free(&out);
     return status;
