@@ -43,7 +43,11 @@ Q = @
 say = @printf '  %-6s %s\n'
 endif
 
-SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
+# UBSan's runtime is linked statically: LeakSanitizer scans the writable memory
+# of every loaded library at exit, and the shared libubsan's 6 MB of it made
+# each sanitized process 20 ms slower (a hello world: 57 ms, 36 static).
+SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all \
+           -static-libubsan
 
 LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/formats.c src/json_map.c src/json_stream.c \
            src/load.c src/load_file.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/read_file.c src/render_html.c src/render_ics.c src/render_json.c \
@@ -105,7 +109,8 @@ endif
 FLAGS_STAMP = $(B)/.flags
 $(FLAGS_STAMP): FORCE | deps
 	@mkdir -p $(@D)
-	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS)' > $@
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(SANITIZE)' | cmp -s - $@ || \
+	    echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(SANITIZE)' > $@
 
 $(B)/obj/%.o: src/%.c $(FLAGS_STAMP) | deps
 	@mkdir -p $(@D)
