@@ -323,9 +323,12 @@ static int print_and_exit(const command_line *o, bool have_command, int c)
 static int bad_option(int argc, char **argv, const command_line *o, bool have_command)
 {
     if (optopt != 0 && cli_option_known(optopt)) {
-        fprintf(stderr, "almanac: --%s needs a value\ntry 'almanac %s%s--help'\n",
-                cli_option_long_name(optopt), have_command ? cli_commands[o->cmd].name : "",
-                have_command ? " " : "");
+        /* "--quiet=yes" is refused the same way as "--output" alone */
+        const char *given = argv[optind - 1];
+        bool valued = strncmp(given, "--", 2) == 0 && strchr(given, '=') != NULL;
+        fprintf(stderr, "almanac: --%s %s\ntry 'almanac %s%s--help'\n",
+                cli_option_long_name(optopt), valued ? "takes no value" : "needs a value",
+                have_command ? cli_commands[o->cmd].name : "", have_command ? " " : "");
         return EXIT_USAGE;
     }
     if (optopt == 0)

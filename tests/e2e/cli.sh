@@ -119,6 +119,8 @@ expect_status 2 "an option without its value" "$bin" build -o
 check "says which option needs a value" grep -qx "almanac: --output needs a value" "$tmp/cli.err"
 expect_status 2 "a long option without its value" "$bin" timeline --width
 check "says which long option needs a value" grep -qx "almanac: --width needs a value" "$tmp/cli.err"
+expect_status 2 "a value to an option that takes none" "$bin" check --quiet=yes
+check "says the option takes no value" grep -qx "almanac: --quiet takes no value" "$tmp/cli.err"
 
 # --- completions: what each shell completes ----------------------------------
 for shell in bash zsh fish; do
