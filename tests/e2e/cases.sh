@@ -7,11 +7,7 @@
 # Set UPDATE_GOLDEN=1 to rewrite tests/cases/*/*.diag (review the diff!).
 #   tests/e2e/cases.sh BINARY
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 . tests/e2e/lib.sh
 
 # same_words DIR NAME GOLDEN: the diagnostics are the golden ones also from

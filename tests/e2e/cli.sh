@@ -4,11 +4,7 @@
 # page and the completions name every command and option the table holds.
 #   tests/e2e/cli.sh BINARY
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 . tests/e2e/lib.sh
 commands="check build ics timeline serve import add fmt completions help"
 

@@ -4,11 +4,7 @@
 # rewrites in the canonical layout without changing what check reads.
 #   tests/e2e/edit.sh BINARY
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 . tests/e2e/lib.sh
 export SOURCE_DATE_EPOCH=1700000000
 

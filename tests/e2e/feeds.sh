@@ -6,11 +6,7 @@
 # no longer declared removed (and nothing else).
 #   tests/e2e/feeds.sh BINARY
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 . tests/e2e/lib.sh
 
 # --- valid inputs: feeds pass a byte lint and two independent parsers ----

@@ -13,11 +13,7 @@
 #   a new file follows the umask, a symbolic link is written through to its
 #   target, stale temporary copies go, and a directory is refused by name.
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 passed=0 failed=0
 
 ok()   { passed=$((passed + 1)); }

@@ -11,11 +11,7 @@
 # - --merge: counts, the user's keys kept, a failed import changes nothing.
 # Set UPDATE_GOLDEN=1 to rewrite tests/import/*.diag (review the diff!).
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 py=/usr/bin/python3   # Debian's python, which has python3-icalendar
 passed=0 failed=0
 

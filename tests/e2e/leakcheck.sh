@@ -9,11 +9,7 @@
 # lost, and no data race. Runs go in parallel, one per core.
 #   tests/e2e/leakcheck.sh BINARY
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 
 # One line per run: a name for the log, then the arguments to almanac.
 # Files are checked, and calendars imported, many to a process: a leak on

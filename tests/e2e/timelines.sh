@@ -5,11 +5,7 @@
 # Set UPDATE_GOLDEN=1 to rewrite tests/timeline/* (review the diff!).
 #   tests/e2e/timelines.sh BINARY
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 . tests/e2e/lib.sh
 
 # --- timelines: golden files for every format, width and filter ----------

@@ -3,11 +3,7 @@
 # located on a real line and column, never a crash.
 #   tests/e2e/typos.sh BINARY
 set -u
-bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/start.sh"
 . tests/e2e/lib.sh
 
 # --- single typos anywhere in a valid file: caught, located, never a crash ---
