@@ -792,6 +792,8 @@ static int prepare(page *p)
     return 0;
 }
 
+static int *years_of_pages(const almanac_document *doc, const size_t *sorted, size_t *count);
+
 static int write_page(const almanac_document *doc, const almanac_timeline_options *o,
                       size_t *order, size_t count, FILE *out)
 {
@@ -799,7 +801,7 @@ static int write_page(const almanac_document *doc, const almanac_timeline_option
               .note = o->note, .year = o->year, .order = order, .count = count};
     int *years = NULL;
     if (o->year_pages) {
-        years = almanac_html_page_years(doc, &p.page_year_count);
+        years = years_of_pages(doc, o->sorted, &p.page_year_count);
         if (years == NULL && p.page_year_count != 0)
             return -1;
         p.page_years = years;
@@ -821,8 +823,13 @@ int almanac_render_html(const almanac_document *doc, const almanac_timeline_opti
 
 int *almanac_html_page_years(const almanac_document *doc, size_t *count)
 {
+    return years_of_pages(doc, NULL, count);
+}
+
+static int *years_of_pages(const almanac_document *doc, const size_t *sorted, size_t *count)
+{
     size_t entries;
-    size_t *order = almanac_timeline_select(doc, NULL, &entries);
+    size_t *order = almanac_timeline_select_sorted(doc, NULL, sorted, &entries);
     *count = order == NULL ? 1 : 0;
     if (order == NULL || entries <= ALMANAC_HTML_PAGE_MAX) {
         free(order);

@@ -48,10 +48,22 @@ static bool keeps(const almanac_timeline_filter *f, const almanac_event *e)
 size_t *almanac_timeline_select(const almanac_document *doc,
                                 const almanac_timeline_filter *filter, size_t *count)
 {
+    return almanac_timeline_select_sorted(doc, filter, NULL, count);
+}
+
+size_t *almanac_timeline_select_sorted(const almanac_document *doc,
+                                       const almanac_timeline_filter *filter,
+                                       const size_t *sorted, size_t *count)
+{
     static const almanac_timeline_filter everything = {0};
     const almanac_timeline_filter *f = filter != NULL ? filter : &everything;
     *count = 0;
-    size_t *order = almanac_document_sorted(doc);
+    size_t *order = NULL;
+    if (sorted == NULL) {
+        order = almanac_document_sorted(doc);
+    } else if (doc->event_count > 0 && (order = malloc(doc->event_count * sizeof *order)) != NULL) {
+        memcpy(order, sorted, doc->event_count * sizeof *order);
+    }
     if (order == NULL)
         return doc->event_count == 0 ? calloc(1, sizeof *order) : NULL;
     size_t kept = 0;

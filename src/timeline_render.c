@@ -11,7 +11,7 @@ int timeline_render(const almanac_document *doc, const almanac_timeline_options 
     static const almanac_timeline_options defaults = {0};
     const almanac_timeline_options *o = options != NULL ? options : &defaults;
     size_t count;
-    size_t *order = almanac_timeline_select(doc, &o->filter, &count);
+    size_t *order = almanac_timeline_select_sorted(doc, &o->filter, o->sorted, &count);
     if (order == NULL)
         return -1;
     int result = body(doc, o, order, count, out);

@@ -86,6 +86,9 @@ typedef struct {
                                        of their first day); 0: all */
     bool year_pages;                /* html: the year index links to the pages of
                                        almanac_html_page_years(), not to headings */
+    const size_t *sorted;           /* the document's events as almanac_document_sorted()
+                                       gives them, for a caller rendering many pages
+                                       of one document; NULL: sorted here */
 } almanac_timeline_options;
 
 /* Above this many entries the HTML timeline is a page per year: one page

@@ -39,6 +39,13 @@ typedef struct {
 ALMANAC_API size_t *almanac_timeline_select(const almanac_document *document,
                                 const almanac_timeline_filter *filter, size_t *count);
 
+/* almanac_timeline_select() from SORTED, the document's events as
+ * almanac_document_sorted() gives them (NULL: sorted here): a caller that
+ * renders many pages of one document sorts it once. */
+ALMANAC_API size_t *almanac_timeline_select_sorted(const almanac_document *document,
+                                                   const almanac_timeline_filter *filter,
+                                                   const size_t *sorted, size_t *count);
+
 /* Enough for any label below. */
 enum { ALMANAC_LABEL_MAX = 96 };
 
