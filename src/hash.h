@@ -24,4 +24,10 @@ uint64_t hash_text(uint64_t hash, const char *s);
  * NULL hashes as "". */
 uint64_t hash_string(uint64_t hash, const char *s);
 
+/* A hash of LENGTH bytes at DATA, eight at a time: for checking that a
+ * block of output (a VEVENT, a file) is still what a build wrote, where
+ * FNV-1a's byte at a time would cost more than copying it. Words are read
+ * little-endian whatever the machine, so stored values travel. */
+uint64_t hash_block(const void *data, size_t length);
+
 #endif
