@@ -21,6 +21,7 @@
 
 #include "almanac/version.h"
 #include "atomic.h"
+#include "build_index.h"
 #include "formats.h"
 #include "hash.h"
 #include "parallel.h"
@@ -500,7 +501,7 @@ static int write_state(const almanac_document *doc, const almanac_stamps *stamps
     return ferror(out) ? -1 : 0;
 }
 
-typedef enum { OUTPUT_FEED, OUTPUT_TIMELINE, OUTPUT_STATE } output_kind;
+typedef enum { OUTPUT_FEED, OUTPUT_TIMELINE, OUTPUT_INDEX, OUTPUT_STATE } output_kind;
 
 typedef struct {
     output_kind kind;
@@ -514,21 +515,34 @@ typedef struct {
     int error; /* errno of a failed render (it may fail on a worker thread) */
 } output;
 
+/* What one build carries from its feeds to the index it writes. */
+typedef struct {
+    build_reuse reuse;       /* the last build's VEVENTs that may be copied */
+    ics_layout layout;       /* what this build's feeds hold */
+    uint64_t calendar_size;  /* bytes of this build's all.ics */
+    size_t *sorted;          /* the events in timeline order, sorted once for
+                                every timeline and page */
+} build_run;
+
 /* Feeds are written together, so that each VEVENT is built and serialised
  * once for all the feeds that hold it; at most this many at a time, so
  * that their open files stay well under the descriptor limit however many
  * feeds a calendar declares (up to ALMANAC_MAX_FEEDS). */
 enum { FEEDS_AT_ONCE = 64 };
 
-static int render_one(const almanac_document *doc, const almanac_stamps *stamps, output *o)
+static int render_one(const almanac_document *doc, const almanac_stamps *stamps,
+                      const build_run *run, output *o)
 {
     FILE *out = o->file.stream;
     switch (o->kind) {
     case OUTPUT_TIMELINE: {
         /* every event, with details; text at 80 columns (width 0) */
-        almanac_timeline_options options = {.year = o->year, .year_pages = o->year_pages};
+        almanac_timeline_options options = {.year = o->year, .year_pages = o->year_pages,
+                                            .sorted = run->sorted};
         return o->format->render(doc, &options, out);
     }
+    case OUTPUT_INDEX:
+        return build_index_write(out, doc, stamps, &run->layout, run->calendar_size);
     case OUTPUT_STATE:
         return write_state(doc, stamps, out);
     case OUTPUT_FEED:
@@ -540,6 +554,7 @@ static int render_one(const almanac_document *doc, const almanac_stamps *stamps,
 typedef struct {
     const almanac_document *doc;
     const almanac_stamps *stamps;
+    const build_run *run;
     output *outputs;
 } render_job;
 
@@ -551,7 +566,7 @@ static int render_range(void *ctx, unsigned worker, size_t begin, size_t end)
     int result = 0;
     for (size_t k = begin; k < end; k++) {
         output *o = &job->outputs[k];
-        if (render_one(job->doc, job->stamps, o) != 0) {
+        if (render_one(job->doc, job->stamps, job->run, o) != 0) {
             o->error = errno;
             result = -1;
         }
@@ -563,11 +578,11 @@ static int render_range(void *ctx, unsigned worker, size_t begin, size_t end)
  * VEVENT serialised once for all of them; or outputs of the other kinds,
  * each on a core of its own. */
 static int render_outputs(const almanac_document *doc, const almanac_stamps *stamps,
-                          output *o, size_t count, int64_t now,
+                          build_run *run, output *o, size_t count, int64_t now,
                           const almanac_build_options *build)
 {
     if (o[0].kind != OUTPUT_FEED) {
-        render_job job = {doc, stamps, o};
+        render_job job = {doc, stamps, run, o};
         return parallel_for(count, 1, parallel_workers(), render_range, &job);
     }
     almanac_ics_options options[FEEDS_AT_ONCE] = {{0}};
@@ -581,7 +596,8 @@ static int render_outputs(const almanac_document *doc, const almanac_stamps *sta
             .progress_context = build != NULL ? build->context : NULL};
         outs[k] = o[k].file.stream;
     }
-    int result = almanac_render_ics_feeds(doc, options, outs, count);
+    int result = render_ics_feeds_reusing(doc, options, outs, count, &run->reuse.reuse,
+                                          &run->layout);
     for (size_t k = 0; result != 0 && k < count; k++)
         o[k].error = errno; /* failed_output() tells which stream */
     return result;
@@ -619,8 +635,9 @@ static void io_error(almanac_diagnostics *diags, const char *what, const char *p
 /* Opens, renders, and flushes, fsyncs and closes the COUNT outputs at O,
  * each as a temporary file in DIR. Returns 0, or -1 after a diagnostic. */
 static int write_outputs(const almanac_document *doc, const almanac_stamps *stamps,
-                         const char *dir, output *o, size_t count, int64_t now,
-                         const almanac_build_options *options, almanac_diagnostics *diags)
+                         build_run *run, const char *dir, output *o, size_t count,
+                         int64_t now, const almanac_build_options *options,
+                         almanac_diagnostics *diags)
 {
     for (size_t k = 0; k < count; k++) {
         if (atomic_open(&o[k].file, dir, o[k].name) != 0) {
@@ -629,17 +646,26 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
         }
         atomic_stream_single_writer(o[k].file.stream); /* this thread's alone */
     }
-    if (render_outputs(doc, stamps, o, count, now, options) != 0) {
+    if (render_outputs(doc, stamps, run, o, count, now, options) != 0) {
         const output *failed = failed_output(o, count);
         errno = failed->error;
         io_error(diags, "cannot write", failed->file.path);
         return -1;
     }
-    for (size_t k = 0; k < count; k++)
+    for (size_t k = 0; k < count; k++) {
         if (atomic_close(&o[k].file) != 0) {
             io_error(diags, "cannot write", o[k].file.path);
             return -1;
         }
+        struct stat st;
+        if (o[k].kind == OUTPUT_FEED && o[k].feed == NULL) { /* all.ics, for the index */
+            if (stat(o[k].file.temp_path, &st) != 0) {
+                io_error(diags, "cannot read back", o[k].file.temp_path);
+                return -1;
+            }
+            run->calendar_size = (uint64_t)st.st_size;
+        }
+    }
     return 0;
 }
 
@@ -659,8 +685,8 @@ static bool is_output_name(const char *name, const void *context)
     for (size_t t = 0; t < timeline_format_count; t++)
         if (timeline_formats[t].built && strcmp(name, timeline_formats[t].file) == 0)
             return true;
-    return strcmp(name, ALMANAC_STATE_FILE) == 0 || is_feed_file_name(name) ||
-           is_year_page_name(name);
+    return strcmp(name, ALMANAC_STATE_FILE) == 0 || strcmp(name, BUILD_INDEX_FILE) == 0 ||
+           is_feed_file_name(name) || is_year_page_name(name);
 }
 
 /* Every feed, the timelines build writes (formats.h; a long HTML timeline
@@ -673,7 +699,7 @@ static output *plan_outputs(const almanac_document *doc, size_t *count)
     int *years = paged != NULL ? almanac_html_page_years(doc, &pages) : NULL;
     if (years == NULL && pages != 0)
         return NULL;
-    *count = doc->feed_count + 1 + timeline_format_built_count() + pages + 1;
+    *count = doc->feed_count + 1 + timeline_format_built_count() + pages + 2;
     output *outputs = calloc(*count, sizeof *outputs);
     if (outputs == NULL) {
         free(years);
@@ -707,7 +733,11 @@ static output *plan_outputs(const almanac_document *doc, size_t *count)
         almanac_html_page_name(years[y], o->name, sizeof o->name);
     }
     free(years);
-    /* The state goes last: it must never claim outputs that did not land. */
+    /* The index after the feeds it describes; the state last: it must
+     * never claim outputs that did not land. */
+    output *index = &outputs[*count - 2];
+    index->kind = OUTPUT_INDEX;
+    snprintf(index->name, sizeof index->name, "%s", BUILD_INDEX_FILE);
     output *state = &outputs[*count - 1];
     state->kind = OUTPUT_STATE;
     snprintf(state->name, sizeof state->name, "%s", ALMANAC_STATE_FILE);
@@ -882,7 +912,16 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
         return -1;
     }
     atomic_file *steps = calloc(count + stamps.stale_count, sizeof *steps);
-    int result = outputs != NULL && steps != NULL ? 0 : -1;
+    build_run run = {.layout = {.length = calloc(doc->event_count ? doc->event_count : 1,
+                                                 sizeof *run.layout.length),
+                                .hash = calloc(doc->event_count ? doc->event_count : 1,
+                                               sizeof *run.layout.hash)}};
+    int result = outputs != NULL && steps != NULL && run.layout.length != NULL &&
+                 run.layout.hash != NULL ? 0 : -1;
+    if (result == 0)
+        result = build_reuse_open(&run.reuse, dir, doc, &stamps);
+    if (result == 0 && doc->event_count > 0 && (run.sorted = almanac_document_sorted(doc)) == NULL)
+        result = -1;
     if (result != 0)
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
     if (result == 0)
@@ -890,12 +929,15 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     /* Phase one: every output complete and on disk under a temporary name. */
     for (size_t i = 0, n = 0; result == 0 && i < count; i += n) {
         n = output_group(&outputs[i], count - i);
-        result = write_outputs(doc, &stamps, dir, &outputs[i], n, now, options, diags);
+        result = write_outputs(doc, &stamps, &run, dir, &outputs[i], n, now, options, diags);
     }
     if (result == 0)
         result = commit_outputs(dir, outputs, count, &stamps, steps, diags);
-    if (result == 0)
+    if (result == 0) {
         fill_report(doc, &stamps, count, report);
+        report->vevents_reused = run.layout.reused;
+        report->vevents_rendered = run.layout.rendered;
+    }
     /* The temporary files: unfinished outputs, or after a commit the old
      * content, which is no longer needed. */
     for (size_t i = 0; outputs != NULL && i < count; i++)
@@ -904,6 +946,10 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
         atomic_discard(&steps[i]);
     free(steps);
     free(outputs);
+    build_reuse_close(&run.reuse);
+    free(run.sorted);
+    free(run.layout.length);
+    free(run.layout.hash);
     almanac_stamps_free(&stamps);
     atomic_unlock_dir(lock);
     return result;
@@ -1060,5 +1106,9 @@ void almanac_build_report_print(FILE *out, const almanac_build_report *r,
     if (r->removed_files > 0)
         fprintf(out, "; %zu file%s no longer written removed", r->removed_files,
                 r->removed_files == 1 ? "" : "s");
+    /* what makes a rebuild fast, and tells when it was not */
+    if (r->vevents_reused > 0)
+        fprintf(out, "; %zu VEVENT%s reused, %zu rendered", r->vevents_reused,
+                r->vevents_reused == 1 ? "" : "s", r->vevents_rendered);
     fputc('\n', out);
 }

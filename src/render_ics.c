@@ -919,7 +919,9 @@ typedef struct {
     strbuf text;
     size_t index[EVENTS_PER_BATCH]; /* document index of each VEVENT */
     size_t end[EVENTS_PER_BATCH];   /* where its text ends */
+    uint64_t hash[EVENTS_PER_BATCH]; /* hash_block() of its text, for a layout */
     size_t count;
+    size_t reused;                  /* of them, copied from an earlier build */
 } event_batch;
 
 typedef struct {
@@ -932,6 +934,8 @@ typedef struct {
     bool *has_component;   /* per feed */
     event_batch *slots;    /* parallel_slots() of them */
     event_texts *texts;    /* one per worker */
+    const ics_reuse *reuse; /* NULL: build every VEVENT */
+    ics_layout *layout;     /* NULL: not recorded */
 } event_writer;
 
 static bool selected_by_any(const event_writer *w, const almanac_event *e)
@@ -949,6 +953,43 @@ static bool selected_by_any(const event_writer *w, const almanac_event *e)
  * component and runs on every core. */
 static pthread_mutex_t libical_lists = PTHREAD_MUTEX_INITIALIZER;
 
+/* Appends event E's VEVENTs (document index I) to TEXT, built with libical:
+ * the series, then one for each overridden occurrence. */
+static int write_event_text(const event_writer *w, const almanac_event *e, size_t i,
+                            event_texts *texts, strbuf *text)
+{
+    almanac_event_stamp stamp = {0, w->options[0].default_modified};
+    if (w->options[0].stamps != NULL)
+        stamp = w->options[0].stamps[i];
+    bool alarms = !w->options[0].no_alarms;
+    for (size_t k = 0; k <= e->override_count; k++) {
+        const almanac_override *o = k == 0 ? NULL : &e->overrides[k - 1];
+        pthread_mutex_lock(&libical_lists);
+        icalcomponent *c = build_event(w->doc, e, o, alarms, &stamp, texts);
+        pthread_mutex_unlock(&libical_lists);
+        char *serialised = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
+        if (serialised != NULL)
+            strbuf_puts(text, serialised);
+        free(serialised);
+        if (c != NULL)
+            icalcomponent_free(c);
+        if (serialised == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+/* Appends to TEXT the earlier build's VEVENT text of event I when REUSE
+ * has one that still hashes as recorded; false when it must be built. */
+static bool copy_reusable(const ics_reuse *reuse, size_t i, strbuf *text)
+{
+    if (reuse == NULL || reuse->text[i] == NULL ||
+        hash_block(reuse->text[i], reuse->length[i]) != reuse->hash[i])
+        return false;
+    strbuf_append(text, reuse->text[i], reuse->length[i]);
+    return true;
+}
+
 /* Serialises the VEVENTs of batch BATCH into SLOT (on a worker thread). */
 static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
 {
@@ -956,31 +997,24 @@ static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
     event_batch *out = &w->slots[slot];
     strbuf_clear(&out->text);
     out->count = 0;
+    out->reused = 0;
     size_t first = batch * EVENTS_PER_BATCH;
     size_t last = w->n - first > EVENTS_PER_BATCH ? first + EVENTS_PER_BATCH : w->n;
     for (size_t i = first; i < last; i++) {
         const almanac_event *e = &w->doc->events[w->order[i]];
         if (!in_feeds(w->doc, e) || !selected_by_any(w, e))
             continue;
-        almanac_event_stamp stamp = {0, w->options[0].default_modified};
-        if (w->options[0].stamps != NULL)
-            stamp = w->options[0].stamps[w->order[i]];
-        bool alarms = !w->options[0].no_alarms;
-        /* the series, then a VEVENT for each overridden occurrence */
-        for (size_t k = 0; k <= e->override_count; k++) {
-            const almanac_override *o = k == 0 ? NULL : &e->overrides[k - 1];
-            pthread_mutex_lock(&libical_lists);
-            icalcomponent *c = build_event(w->doc, e, o, alarms, &stamp, &w->texts[worker]);
-            pthread_mutex_unlock(&libical_lists);
-            char *text = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
-            if (text != NULL)
-                strbuf_puts(&out->text, text);
-            free(text);
-            if (c != NULL)
-                icalcomponent_free(c);
-            if (text == NULL || out->text.failed)
-                return -1;
-        }
+        size_t start = out->text.length;
+        bool copied = copy_reusable(w->reuse, w->order[i], &out->text);
+        if (!copied && write_event_text(w, e, w->order[i], &w->texts[worker], &out->text) != 0)
+            return -1;
+        if (out->text.failed)
+            return -1;
+        out->reused += copied;
+        if (w->layout != NULL) /* a copy was just checked against its hash */
+            out->hash[out->count] = copied ? w->reuse->hash[w->order[i]]
+                                           : hash_block(out->text.data + start,
+                                                        out->text.length - start);
         out->index[out->count] = w->order[i];
         out->end[out->count++] = out->text.length;
     }
@@ -994,9 +1028,17 @@ static int consume_batch(void *ctx, size_t batch, size_t slot)
     event_writer *w = ctx;
     const event_batch *in = &w->slots[slot];
     size_t start = 0;
+    if (w->layout != NULL) {
+        w->layout->reused += in->reused;
+        w->layout->rendered += in->count - in->reused;
+    }
     for (size_t j = 0; j < in->count; start = in->end[j++]) {
         const almanac_event *e = &w->doc->events[in->index[j]];
         size_t length = in->end[j] - start;
+        if (w->layout != NULL) {
+            w->layout->length[in->index[j]] = length;
+            w->layout->hash[in->index[j]] = in->hash[j];
+        }
         for (size_t k = 0; k < w->count; k++) {
             if (!almanac_feed_selects(w->options[k].feed, e))
                 continue;
@@ -1050,6 +1092,21 @@ static int write_closing(const almanac_document *doc, bool has_component, FILE *
 int almanac_render_ics_feeds(const almanac_document *doc, const almanac_ics_options *options,
                              FILE *const *outs, size_t count)
 {
+    return render_ics_feeds_reusing(doc, options, outs, count, NULL, NULL);
+}
+
+uint64_t render_ics_format_key(void)
+{
+    char libical[64];
+    snprintf(libical, sizeof libical, "libical %d.%d.%d", ICAL_MAJOR_VERSION,
+             ICAL_MINOR_VERSION, ICAL_PATCH_VERSION);
+    return hash_string(hash_string(HASH_SEED, ICS_FORMAT), libical);
+}
+
+int render_ics_feeds_reusing(const almanac_document *doc, const almanac_ics_options *options,
+                             FILE *const *outs, size_t count, const ics_reuse *reuse,
+                             ics_layout *layout)
+{
     /* One VEVENT serves every feed, so its stamps must be the same in all. */
     for (size_t k = 1; k < count; k++)
         if (options[k].stamps != options[0].stamps ||
@@ -1066,7 +1123,8 @@ int almanac_render_ics_feeds(const almanac_document *doc, const almanac_ics_opti
     for (size_t k = 0; result == 0 && k < count; k++)
         result = write_opening(doc, &options[k], order, n, outs[k], &has_component[k]);
     event_writer writer = {.doc = doc, .options = options, .outs = outs, .count = count,
-                           .order = order, .n = n, .has_component = has_component};
+                           .order = order, .n = n, .has_component = has_component,
+                           .reuse = reuse, .layout = layout};
     if (result == 0)
         result = write_events(&writer);
     for (size_t k = 0; result == 0 && k < count; k++)

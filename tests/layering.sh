@@ -104,13 +104,14 @@ never "renderers never include the loader" 'src/render_*' \
     '"(almanac/)?load(_internal)?\.h"'
 
 # 4. The renderers' headers: the public render.h, render_*.h, the table of
-#    formats and the renderers' shared step. Above the renderers: build,
+#    formats and the renderers' shared step. Above the renderers: build
+#    (and build_index, which hands the renderer the VEVENTs it may copy),
 #    serve, the importer (it reads back the descriptions render_ics.c
 #    writes), the command line (main.c, cli.c for the help, cli_parse.c
 #    for --format), and the public headers that gather them.
 only "nothing below the renderers includes a renderer header" \
     '"(almanac/render|render_[a-z_]+|formats|timeline_render)\.h"' \
-    'src/render_*' 'src/formats.[ch]' 'src/timeline_render.[ch]' 'src/build.c' \
+    'src/render_*' 'src/formats.[ch]' 'src/timeline_render.[ch]' 'src/build*.[ch]' \
     'src/serve*.c' 'src/import*.c' 'src/main.c' 'src/cli.c' 'src/cli_parse.c' \
     'include/almanac/almanac.h' 'include/almanac/build.h'
 

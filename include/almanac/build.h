@@ -75,6 +75,10 @@ typedef struct {
     /* The first ALMANAC_REPORT_IDS changed events' ids, in document order;
      * they point into the document. */
     const char *changed_ids[ALMANAC_REPORT_IDS];
+    /* Events whose VEVENTs were built with libical, and those copied from
+     * the last build's all.ics because they did not change (see the
+     * index, .almanac-index). */
+    size_t vevents_rendered, vevents_reused;
 } almanac_build_report;
 
 typedef struct {
