@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #ifdef __GLIBC__
 #include <stdio_ext.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,6 +36,9 @@ struct atomic_writer {
     off_t started; /* [started, written): not yet sent to disk */
     off_t dropped; /* [0, dropped): on disk and dropped from the cache */
     bool behind;   /* write-behind works on this file system */
+    const char *old; /* the target, mapped, while the content equals it */
+    size_t old_size;
+    size_t same;     /* bytes equal to the target's, held back */
     char buffer[STREAM_BUFFER_SIZE];
 };
 
@@ -70,10 +75,47 @@ static int write_behind(struct atomic_writer *w)
     return 0;
 }
 
+/* Writes all SIZE bytes of DATA; false (errno) when it could not. */
+static bool write_all(struct atomic_writer *w, const char *data, size_t size)
+{
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = write(w->fd, data + done, size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return false;
+        }
+        done += (size_t)n;
+        w->written += n;
+    }
+    return true;
+}
+
+/* The content no longer equals the target's: the part held back goes
+ * out (from the mapping, which still has it), and comparing stops. */
+static bool stop_comparing(struct atomic_writer *w)
+{
+    bool ok = write_all(w, w->old, w->same);
+    munmap((void *)w->old, w->old_size);
+    w->old = NULL;
+    return ok;
+}
+
 /* A short count tells stdio the stream failed; errno says why. */
 static ssize_t write_out(void *cookie, const char *data, size_t size)
 {
     struct atomic_writer *w = cookie;
+    if (w->old != NULL) {
+        if (size <= w->old_size - w->same && memcmp(w->old + w->same, data, size) == 0) {
+            w->same += size;
+            return (ssize_t)size;
+        }
+        if (!stop_comparing(w))
+            return 0;
+    }
     size_t done = 0;
     while (done < size) {
         ssize_t n = write(w->fd, data + done, size - done);
@@ -180,6 +222,25 @@ void atomic_stream_single_writer(FILE *out)
 #endif
 }
 
+void atomic_keep_if_same(atomic_file *file)
+{
+    struct atomic_writer *w = file->writer;
+    int fd = open(file->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (w == NULL || fd < 0)
+        return;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size <= SIZE_MAX) {
+        void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (map != MAP_FAILED) {
+            (void)madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+            w->old = map;
+            w->old_size = (size_t)st.st_size;
+        }
+    }
+    close(fd);
+}
+
 int atomic_close(atomic_file *file)
 {
     FILE *stream = file->stream;
@@ -189,6 +250,22 @@ int atomic_close(atomic_file *file)
     int result = 0;
     if (fflush(stream) != 0 || ferror(stream))
         result = -1;
+    struct atomic_writer *w = file->writer;
+    if (result == 0 && w->old != NULL) {
+        if (w->same == w->old_size) { /* the same bytes: nothing to write or sync */
+            munmap((void *)w->old, w->old_size);
+            w->old = NULL;
+            file->unchanged = true;
+            fclose(stream);
+            close(file->fd);
+            free(file->writer);
+            file->writer = NULL;
+            file->fd = -1;
+            return 0;
+        }
+        if (!stop_comparing(w)) /* a shorter content: the start of the old */
+            result = -1;
+    }
     if (result == 0 && fsync(file->fd) != 0)
         result = -1;
     /* Durable now: what write-behind has not dropped yet need not stay
@@ -201,6 +278,8 @@ int atomic_close(atomic_file *file)
         result = -1;
         saved = errno;
     }
+    if (w->old != NULL) /* a failed flush while comparing */
+        munmap((void *)w->old, w->old_size);
     free(file->writer);
     file->writer = NULL;
     file->fd = -1;
@@ -289,6 +368,8 @@ void atomic_discard(atomic_file *file)
         fclose(file->stream);
         close(file->fd);
     }
+    if (file->writer != NULL && file->writer->old != NULL)
+        munmap((void *)file->writer->old, file->writer->old_size);
     free(file->writer);
     if (file->temp_path != NULL)
         unlink(file->temp_path);

@@ -40,10 +40,21 @@ typedef struct {
     int fd;          /* the temporary file, open until atomic_close() */
     struct atomic_writer *writer; /* owned: the stream's buffer, write-behind */
     atomic_step step;
+    bool unchanged;  /* atomic_close() found the new content equal to the
+                        target's: nothing to commit (atomic_keep_if_same) */
 } atomic_file;
 
 /* Creates a temporary file for DIR/NAME. Returns 0, or -1 with errno set. */
 int atomic_open(atomic_file *file, const char *dir, const char *name);
+
+/* Compares what is written to FILE (just opened) with its target's
+ * content as it comes, and holds it back while they agree: when the new
+ * content turns out equal to the old, atomic_close() writes and syncs
+ * nothing and sets file->unchanged, and the caller leaves the target (its
+ * bytes, inode and time) alone; at the first difference the held-back part
+ * is written and the file is completed as usual. A target that cannot be
+ * read is simply not compared. */
+void atomic_keep_if_same(atomic_file *file);
 
 /* Declares that only the calling thread writes OUT, so stdio skips its lock
  * on every call. Rendering starts worker threads (the VEVENTs are built on

@@ -645,6 +645,9 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
             return -1;
         }
         atomic_stream_single_writer(o[k].file.stream); /* this thread's alone */
+        /* an output whose bytes come out the same is not replaced: its
+         * file, time and inode stay, and nothing is written or synced */
+        atomic_keep_if_same(&o[k].file);
     }
     if (render_outputs(doc, stamps, run, o, count, now, options) != 0) {
         const output *failed = failed_output(o, count);
@@ -659,8 +662,9 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
         }
         struct stat st;
         if (o[k].kind == OUTPUT_FEED && o[k].feed == NULL) { /* all.ics, for the index */
-            if (stat(o[k].file.temp_path, &st) != 0) {
-                io_error(diags, "cannot read back", o[k].file.temp_path);
+            const char *path = o[k].file.unchanged ? o[k].file.path : o[k].file.temp_path;
+            if (stat(path, &st) != 0) {
+                io_error(diags, "cannot read back", path);
                 return -1;
             }
             run->calendar_size = (uint64_t)st.st_size;
@@ -837,6 +841,8 @@ static int commit_outputs(const char *dir, output *outputs, size_t count,
             }
             taken++;
         }
+        if (outputs[i].file.unchanged)
+            continue; /* its temporary file goes with the unused ones */
         steps[taken] = outputs[i].file;
         memset(&outputs[i].file, 0, sizeof outputs[i].file);
         if (atomic_commit(&steps[taken]) != 0) {
@@ -857,9 +863,11 @@ static int commit_outputs(const char *dir, output *outputs, size_t count,
 
 /* The summary of a build that succeeded. */
 static void fill_report(const almanac_document *doc, const almanac_stamps *stamps,
-                        size_t count, almanac_build_report *report)
+                        const output *outputs, size_t count, almanac_build_report *report)
 {
     memset(report, 0, sizeof *report);
+    for (size_t i = 0; i < count; i++)
+        report->unchanged_files += outputs[i].file.unchanged;
     report->feeds = doc->feed_count + 1;
     report->files = count;
     report->removed_files = stamps->stale_count;
@@ -934,7 +942,7 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     if (result == 0)
         result = commit_outputs(dir, outputs, count, &stamps, steps, diags);
     if (result == 0) {
-        fill_report(doc, &stamps, count, report);
+        fill_report(doc, &stamps, outputs, count, report);
         report->vevents_reused = run.layout.reused;
         report->vevents_rendered = run.layout.rendered;
     }
@@ -1110,5 +1118,8 @@ void almanac_build_report_print(FILE *out, const almanac_build_report *r,
     if (r->vevents_reused > 0)
         fprintf(out, "; %zu VEVENT%s reused, %zu rendered", r->vevents_reused,
                 r->vevents_reused == 1 ? "" : "s", r->vevents_rendered);
+    if (r->unchanged_files > 0)
+        fprintf(out, "; %zu file%s unchanged", r->unchanged_files,
+                r->unchanged_files == 1 ? "" : "s");
     fputc('\n', out);
 }

@@ -79,6 +79,9 @@ typedef struct {
      * the last build's all.ics because they did not change (see the
      * index, .almanac-index). */
     size_t vevents_rendered, vevents_reused;
+    /* Outputs whose new bytes equal the old: left in place, untouched
+     * (counted in files). */
+    size_t unchanged_files;
 } almanac_build_report;
 
 typedef struct {

@@ -11,7 +11,8 @@ nothing changed. After each step the directory built step by step and a
 fresh directory that holds only the previous build state (so that every
 SEQUENCE and time stamp is the same, and nothing can be copied) are built
 from the same file at the same SOURCE_DATE_EPOCH and must be identical, file
-for file and byte for byte. Steps that tamper with what the copy relies on
+for file and byte for byte; a file whose bytes did not change must not have
+been replaced (same inode). Steps that tamper with what the copy relies on
 (an index from another almanac version, a damaged index, a changed byte in
 all.ics, a missing all.ics) must cost renders, never a wrong byte. The
 summary line's "N VEVENTs reused, M rendered" shows the copy happened.
@@ -51,8 +52,27 @@ def build(binary, path, out, epoch):
     if run.returncode != 0:
         raise SystemExit("FAIL build %s into %s: exit %d\n%s" % (path, out, run.returncode,
                                                                   run.stderr))
-    m = re.search(r"; (\d+) VEVENTs? reused, (\d+) rendered$", run.stderr.strip())
+    m = re.search(r"; (\d+) VEVENTs? reused, (\d+) rendered(; \d+ files? unchanged)?$",
+                  run.stderr.strip())
     return (int(m.group(1)), int(m.group(2))) if m else (0, None)
+
+
+def snapshot(directory):
+    """{name: (inode, bytes)} of the files in DIRECTORY."""
+    found = {}
+    for name in os.listdir(directory):
+        path = os.path.join(directory, name)
+        with open(path, "rb") as f:
+            found[name] = (os.stat(path).st_ino, f.read())
+    return found
+
+
+def replaced_needlessly(before, after):
+    """Files whose bytes did not change but whose inode did: a build must
+    leave an output it would write identically alone (its time too, which
+    web servers' ETags and rsync go by)."""
+    return sorted(name for name in before if name in after and
+                  before[name][1] == after[name][1] and before[name][0] != after[name][0])
 
 
 def differences(a, b):
@@ -245,7 +265,11 @@ def main():
                 expected_rendered = None
             with open(path, "w") as f:
                 json.dump(doc, f, ensure_ascii=False, indent=1)
+            before = snapshot(inc)
             reused, rendered = build(binary, path, inc, epoch)
+            needless = replaced_needlessly(before, snapshot(inc))
+            check(not needless, "step %d, %s: files with the same bytes left alone" % (step, what),
+                  "replaced: " + ", ".join(needless[:5]))
             build(binary, path, full, epoch)
             diff = differences(inc, full)
             check(not diff, "step %d, %s: the outputs equal a full build" % (step, what),

@@ -5,7 +5,9 @@
 # Every failing run must exit 3 with an error message naming the cause,
 # leave out/ byte-identical to before (the state included) and leave no
 # temporary file; the run with no failure must give the same out/ as a
-# build without the library.
+# build without the library. A file opened only to be read ("open-read":
+# the VEVENT index, an old output compared with the new) may instead be
+# done without, when the run then gives exactly that out/.
 #   tests/faultinject/run.sh BINARY LIBRARY [KILLED_BINARY]
 # KILLED_BINARY (default BINARY) is the one killed at each call: the release
 # build makes that pass three times cheaper, and loses nothing, since a run
@@ -59,7 +61,13 @@ while [ $n -le 500 ]; do
         break
     fi
     leftovers=$(cd "$tmp/out" && ls -A | grep '\.tmp-' || true)
-    if [ $status != 3 ]; then
+    if [ $status = 0 ] && [ "${call%-read}" != "$call" ] && [ -z "$leftovers" ] &&
+        diff -r "$tmp/expected" "$tmp/out" >/dev/null; then
+        # a read that failed cost work (a cache not read, an output not
+        # compared), and the build still wrote exactly the expected out/
+        passed=$((passed + 1))
+        echo "$call" >> "$tmp/injected"
+    elif [ $status != 3 ]; then
         fail "N=$n ($call): exit $status, expected 3"; cat "$tmp/stderr"
     elif ! grep -q "error: .*: [A-Z]" "$tmp/stderr"; then
         fail "N=$n ($call): no error message with its cause"; cat "$tmp/stderr"
