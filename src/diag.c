@@ -47,12 +47,29 @@ static bool reserve_one(almanac_diagnostics *list)
     return true;
 }
 
-void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severity,
-                             size_t offset, const char *pointer,
-                             const char *format, ...)
+/* Records a diagnostic whose MESSAGE (already allocated, or NULL when out
+ * of memory) the list takes over. */
+static void record(almanac_diagnostics *list, almanac_severity severity, almanac_diag_code code,
+                   size_t offset, const char *pointer, char *message)
 {
     count_severity(list, severity);
-    if (list->count >= ALMANAC_DIAGNOSTICS_MAX || !reserve_one(list)) {
+    char *pointer_copy = NULL;
+    if (list->count >= ALMANAC_DIAGNOSTICS_MAX || !reserve_one(list) || message == NULL ||
+        (pointer_copy = strdup(pointer != NULL ? pointer : "")) == NULL) {
+        free(message);
+        list->dropped++;
+        return;
+    }
+    list->items[list->count++] = (almanac_diagnostic){
+        .severity = severity, .code = code, .offset = offset, .pointer = pointer_copy,
+        .message = message};
+}
+
+void almanac_diagnostics_report(almanac_diagnostics *list, size_t offset, const char *pointer,
+                                almanac_diag_code code, const char *format, ...)
+{
+    if (list->count >= ALMANAC_DIAGNOSTICS_MAX) { /* not worth formatting */
+        count_severity(list, almanac_diag_code_severity(code));
         list->dropped++;
         return;
     }
@@ -66,16 +83,12 @@ void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severit
     if (message != NULL)
         vsnprintf(message, (size_t)length + 1, format, args);
     va_end(args);
-    char *pointer_copy = strdup(pointer != NULL ? pointer : "");
-    if (message == NULL || pointer_copy == NULL) {
-        free(message);
-        free(pointer_copy);
-        list->dropped++;
-        return;
-    }
-    list->items[list->count++] = (almanac_diagnostic){
-        .severity = severity, .offset = offset, .pointer = pointer_copy,
-        .message = message};
+    record(list, almanac_diag_code_severity(code), code, offset, pointer, message);
+}
+
+void almanac_diagnostics_copy(almanac_diagnostics *list, const almanac_diagnostic *d)
+{
+    record(list, d->severity, d->code, d->offset, d->pointer, strdup(d->message));
 }
 
 static int by_offset(const void *a, const void *b)
@@ -206,8 +219,10 @@ int almanac_diagnostics_print_json(const almanac_diagnostics *const *lists,
             fputs(printed++ ? ",\n " : "\n ", stream);
             fputs("{\"file\": ", stream);
             print_json_string(stream, filenames[f]);
-            fprintf(stream, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"pointer\": ",
-                    d->line, d->column, d->severity == ALMANAC_ERROR ? "error" : "warning");
+            fprintf(stream, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", "
+                    "\"code\": \"%s\", \"pointer\": ", d->line, d->column,
+                    d->severity == ALMANAC_ERROR ? "error" : "warning",
+                    almanac_diag_code_id(d->code));
             print_json_string(stream, d->pointer);
             fputs(", \"message\": ", stream);
             print_json_string(stream, d->message);
@@ -234,7 +249,8 @@ static void print_text(const almanac_diagnostics *list, FILE *stream,
         print_plain(stream, filename);
         if (d->line > 0)
             fprintf(stream, ":%u:%u", d->line, d->column);
-        fprintf(stream, ":%s %s%s:%s ", reset, hue, error ? "error" : "warning", reset);
+        fprintf(stream, ":%s %s%s[%s]:%s ", reset, hue, error ? "error" : "warning",
+                almanac_diag_code_id(d->code), reset);
         print_plain(stream, d->message);
         if (d->pointer[0] != '\0') {
             fputs(" [", stream);

@@ -47,7 +47,7 @@ for host in notexample.org example.org.uk example-org.net calendars.testing.io; 
 done
 expect_status 1 "strict turns warnings into errors" "$bin" check --strict tests/cases/good/spans.json
 expect_status 1 "json diagnostics" "$bin" check --format=json tests/cases/bad/ids.json
-check "json diagnostics are JSON on stdout, alone" "$py" -c "import json,sys,os; d=json.load(open('$tmp/cli.out')); assert len(d)==4 and d[0]['line']==3, d; assert os.path.getsize('$tmp/cli.err')==0"
+check "json diagnostics are JSON on stdout, alone" "$py" -c "import json,sys,os; d=json.load(open('$tmp/cli.out')); assert len(d)==4 and d[0]['line']==3 and [x['code'] for x in d]==['E008', 'E200', 'E210', 'E201'], d; assert os.path.getsize('$tmp/cli.err')==0"
 
 
 # --- help: the tool's, and each command's -----------------------------------

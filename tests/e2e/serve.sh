@@ -411,7 +411,7 @@ expect "--watch: old ETag now gets 200" "$(code -H "If-None-Match: $etag" "$base
 cp out/all.ics "$tmp/good.ics"
 printf '{ "calendar": { "id": "x", \n' > events.json   # an invalid edit, written in place
 for _ in $(seq 100); do grep -q 'not rebuilt' "$tmp/stderr" && break; sleep 0.1; done
-if grep -q '^events.json:[0-9]*:[0-9]*: error: ' "$tmp/stderr"; then ok; else fail "--watch: no diagnostic for the invalid edit"; tail -5 "$tmp/stderr"; fi
+if grep -q '^events.json:[0-9]*:[0-9]*: error\[E[0-9]*\]: ' "$tmp/stderr"; then ok; else fail "--watch: no diagnostic for the invalid edit"; tail -5 "$tmp/stderr"; fi
 if grep -q 'still serving the last good build' "$tmp/stderr"; then ok; else fail "--watch: invalid edit not reported"; fi
 curl -s -D "$tmp/h" -o "$tmp/body" "$base/all.ics"
 expect "--watch: the last good ETag stays" "$(header ETag "$tmp/h")" "$new_etag"
