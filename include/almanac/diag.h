@@ -36,7 +36,19 @@ typedef struct {
     unsigned column; /* 1-based, in characters (code points) */
     char *pointer;   /* JSON Pointer such as "/events/4/end", or "" */
     char *message;
+    /* The line the diagnostic is on, as almanac_diagnostics_locate() found
+     * it: its raw bytes (anything the input held, NUL included) around the
+     * offset, at most ALMANAC_EXCERPT_BYTES on each side; NULL when there is
+     * no place or no memory. EXCERPT_CARET is the offset's byte in it; the
+     * CUT flags say the line goes on before or after the excerpt. */
+    char *excerpt;
+    size_t excerpt_length;
+    size_t excerpt_caret;
+    bool excerpt_cut_before, excerpt_cut_after;
 } almanac_diagnostic;
+
+/* How many bytes of the line an excerpt keeps on each side of the offset. */
+enum { ALMANAC_EXCERPT_BYTES = 60 };
 
 typedef struct {
     almanac_diagnostic *items;
@@ -73,7 +85,8 @@ ALMANAC_API void almanac_diagnostics_report(almanac_diagnostics *list, size_t of
 ALMANAC_API void almanac_diagnostics_copy(almanac_diagnostics *list, const almanac_diagnostic *d);
 
 /* Turns byte offsets into line:column for TEXT (LENGTH bytes) in one pass,
- * then sorts the list by position (diagnostics with no offset first). */
+ * keeps each one's excerpt of its line, then sorts the list by position
+ * (diagnostics with no offset first). */
 ALMANAC_API void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
                                 size_t length);
 
@@ -83,8 +96,10 @@ ALMANAC_API void almanac_diagnostics_promote_warnings(almanac_diagnostics *list)
 ALMANAC_API bool almanac_diagnostics_has_errors(const almanac_diagnostics *list);
 
 typedef enum {
-    ALMANAC_DIAG_TEXT,
-    ALMANAC_DIAG_JSON
+    ALMANAC_DIAG_TEXT,        /* file:line:col: error[E012]: message [pointer] */
+    ALMANAC_DIAG_JSON,        /* one JSON array */
+    ALMANAC_DIAG_TEXT_SOURCE  /* text, each followed by its line and a caret
+                                 under the column (--show-source) */
 } almanac_diag_format;
 
 /* Prints the list, then (text format) a summary line such as
