@@ -133,7 +133,8 @@ static int read_state_text(const char *path, char **text, size_t *length,
     struct stat st;
     int result = fstat(fd, &st);
     if (result != 0)
-        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E454, path, strerror(errno));
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E454, path,
+                                   strerror(errno));
     else if (!S_ISREG(st.st_mode))
         almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E455,
                                    path, file_kind(st.st_mode), fix);
@@ -184,7 +185,8 @@ static size_t merge_duplicates(state_record *records, size_t count, const char *
         bool newer = r->stamp.sequence > last->stamp.sequence ||
                      (r->stamp.sequence == last->stamp.sequence &&
                       r->stamp.modified > last->stamp.modified);
-        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_W450, path, r->line > last->line ? r->line : last->line,
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_W450, path,
+                                   r->line > last->line ? r->line : last->line,
                                    r->is_feed ? "feed" : "event", r->key,
                                    r->line > last->line ? last->line : r->line,
                                    newer ? r->stamp.sequence : last->stamp.sequence);
@@ -225,7 +227,8 @@ static int read_state(const char *dir, build_state *s, almanac_diagnostics *diag
             if (parse_record(line, &s->records[s->count])) {
                 s->records[s->count++].line = number;
             } else {
-                almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_W451, path, number);
+                almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_W451, path,
+                                           number);
             }
         }
         line = next;
@@ -746,7 +749,8 @@ static bool check_target(const char *dir, const char *name, const char *what,
     if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
         return true;
     almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E459,
-                               path, S_ISLNK(st.st_mode) ? "a symbolic link" : file_kind(st.st_mode),
+                               path,
+                               S_ISLNK(st.st_mode) ? "a symbolic link" : file_kind(st.st_mode),
                                what, dir);
     return false;
 }

@@ -682,7 +682,8 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, cleanin
 static void report_cleaning(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                             const cleaning *what)
 {
-    static const almanac_diag_code kinds[] = {ALMANAC_CODE_W340, ALMANAC_CODE_W341, ALMANAC_CODE_W343, ALMANAC_CODE_W342};
+    static const almanac_diag_code kinds[] = {ALMANAC_CODE_W340, ALMANAC_CODE_W341,
+    ALMANAC_CODE_W343, ALMANAC_CODE_W342};
     const bool changed[] = {what->broken, what->repaired, what->cut, what->bidi};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (!changed[i])
@@ -922,7 +923,8 @@ static const char *mapped_zone(ics_file *f, const char *tzid, icaltimezone *own,
     }
     if (how != IMPORT_ZONE_NONE && c != NULL) {
         place at = place_of(f, c, component, p);
-        almanac_diagnostics_report(f->diags, at.offset, "VEVENT/DTSTART", ALMANAC_W300, tzid, f->mapped[k].zone,
+        almanac_diagnostics_report(f->diags, at.offset, "VEVENT/DTSTART", ALMANAC_W300, tzid,
+                                   f->mapped[k].zone,
                                    import_zone_how_name(how));
     }
     return f->mapped[k].zone;
@@ -1872,7 +1874,8 @@ static void read_alarms(ics_file *f, icalcomponent *c, size_t component, almanac
             ok = a->duration != NULL && a->seconds <= 1000000L * 60;
         }
         if (!ok) {
-            lose(f, e->alarms.count >= ALMANAC_MAX_ALARMS ? ALMANAC_CODE_W324 : ALMANAC_CODE_W323, "",
+            lose(f, e->alarms.count >= ALMANAC_MAX_ALARMS ? ALMANAC_CODE_W324 : ALMANAC_CODE_W323,
+                 "",
                  "VEVENT/VALARM", at.offset, at.line);
             continue;
         }
@@ -2139,7 +2142,8 @@ static void note_cut_lists(ics_file *f, icalcomponent *c, size_t component)
     const ics_named_line *line = places_lines_named(&f->places, "CATEGORIES", &count);
     for (size_t i = 0; i < count; i++)
         if (ics_scan_value_count(f->text, f->length, line[i].offset) > LIBICAL_MAX_VALUES)
-            lose(f, ALMANAC_CODE_W351, "CATEGORIES", "VEVENT/CATEGORIES", line[i].offset, line[i].line);
+            lose(f, ALMANAC_CODE_W351, "CATEGORIES", "VEVENT/CATEGORIES", line[i].offset,
+                 line[i].line);
 }
 
 static bool read_event(ics_file *f, icalcomponent *c, size_t component)
@@ -2584,7 +2588,8 @@ static long add_file(ics_file *fp)
         drop_escapes_of_multibyte(clean);
     if (bad > 0) {
         size_t at = utf8_invalid_at(text, length);
-        almanac_diagnostics_report(diags, at, NULL, ALMANAC_W306, bad, plural(bad, "byte is", "bytes are"),
+        almanac_diagnostics_report(diags, at, NULL, ALMANAC_W306, bad, plural(bad, "byte is",
+                                                                              "bytes are"),
                                    line_at(text, at));
     }
     ical_parse_progress parsing = {say_parsed, &f};
@@ -2962,7 +2967,8 @@ static void resolve_related(almanac_importer *im, string_set *uids)
                 continue;
             }
             almanac_diagnostics_report(ie->diags, ie->related_at[k],
-                                    "VEVENT/RELATED-TO", ALMANAC_W308, ie->related[k], target != NULL ? "the event "
+                                    "VEVENT/RELATED-TO", ALMANAC_W308, ie->related[k],
+                                    target != NULL ? "the event "
                                        "itself" : "no event of the imported calendars");
         }
     }
@@ -3178,8 +3184,10 @@ static void drop_what_fails(almanac_importer *im, almanac_document *doc)
                 almanac_diagnostics_report(ie->diags, ie->event.at,
                                         "VEVENT/RRULE", ALMANAC_W310, e->title, d->message);
             else
-                almanac_diagnostics_report(ie->diags, ie->event.at, "VEVENT", ALMANAC_W311, e->title,
-                                           strncmp(what, "a", 1) == 0 && what[1] == ' ' ? "" : "its ",
+                almanac_diagnostics_report(ie->diags, ie->event.at, "VEVENT", ALMANAC_W311,
+                                           e->title,
+                                           strncmp(what, "a",
+                                                   1) == 0 && what[1] == ' ' ? "" : "its ",
                                            what, d->message);
         }
         almanac_diagnostics_free(&diags);

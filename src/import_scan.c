@@ -273,7 +273,8 @@ static bool skip_too_deep(scanner *s, const char *name, size_t start, size_t nex
         return false;
     if (s->skipping == 0) {
         s->skip_begin = start;
-        almanac_diagnostics_report(diags, start, component, ALMANAC_W314, component, line, ICS_MAX_DEPTH);
+        almanac_diagnostics_report(diags, start, component, ALMANAC_W314, component, line,
+                                   ICS_MAX_DEPTH);
     }
     if (begin)
         s->skipping++;

@@ -291,7 +291,8 @@ char *read_url(loader *l, node n)
         if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c) != NULL) {
             char shown[8];
             snprintf(shown, sizeof shown, "'%c'", (char)c);
-            report_at(l, at, ALMANAC_E010, c == ' ' ? "a space" : c >= 0x7F ? "a non-ASCII character"
+            report_at(l, at, ALMANAC_E010,
+                      c == ' ' ? "a space" : c >= 0x7F ? "a non-ASCII character"
                       : c < 0x20 ? "a control character" : shown, (size_t)(p - s) + 1);
             return NULL;
         }
@@ -1075,7 +1076,8 @@ static void report_syntax_error(loader *l, size_t at)
         if (in_string)
             report_at(l, end, ALMANAC_E039);
         else if (open > 0)
-            report_at(l, end, ALMANAC_E040, open, open == 1 ? "" : "s", open == 1 ? " is" : "s are");
+            report_at(l, end, ALMANAC_E040, open, open == 1 ? "" : "s",
+                      open == 1 ? " is" : "s are");
         else
             report_at(l, end, ALMANAC_E041);
         return;

@@ -582,7 +582,8 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
     const char *const *names = object_form ? by_keys : by_ical;
     bool ok = true;
     if (r->count > 0 && r->has_until) {
-        report_at(l, at, ALMANAC_E095, object_form ? "count" : "COUNT", object_form ? "until" : "UNTIL",
+        report_at(l, at, ALMANAC_E095, object_form ? "count" : "COUNT",
+                  object_form ? "until" : "UNTIL",
                   object_form ? "count for a number of occurrences" : "COUNT", object_form
                   ? "until" : "UNTIL");
         ok = false;
@@ -610,7 +611,8 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
      * every month to python-dateutil and the apps built on it. */
     if (r->freq == FREQ_YEARLY && r->counts[BY_MONTH_DAY] && !r->counts[BY_MONTH] &&
         !r->counts[BY_WEEK] && !r->counts[BY_YEAR_DAY]) {
-        report_at(l, r->at_by[BY_MONTH_DAY], ALMANAC_E098, names[BY_MONTH_DAY], names[BY_MONTH], object_form
+        report_at(l, r->at_by[BY_MONTH_DAY], ALMANAC_E098, names[BY_MONTH_DAY], names[BY_MONTH],
+                  object_form
                   ? "\"months\": [1]" : "BYMONTH=1");
         ok = false;
     }

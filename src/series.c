@@ -487,9 +487,11 @@ static void check_overrides(const almanac_event *e, const char *zone, bool match
         }
         for (size_t j = 0; j < i; j++)
             if (almanac_date_compare(&e->overrides[j].occurrence, &o->occurrence) == 0)
-                almanac_diagnostics_report(diags, o->at_occurrence, pointer, ALMANAC_E256, shown, j);
+                almanac_diagnostics_report(diags, o->at_occurrence, pointer, ALMANAC_E256, shown,
+                                           j);
         if (matchable && !is_occurrence(e, zone, &o->occurrence, nearest, sizeof nearest))
-            almanac_diagnostics_report(diags, o->at_occurrence, pointer, ALMANAC_E257, shown, nearest);
+            almanac_diagnostics_report(diags, o->at_occurrence, pointer, ALMANAC_E257, shown,
+                                       nearest);
         if (o->has_start && !same_kind(&o->start, &e->start)) {
             snprintf(rest, sizeof rest, "overrides/%zu/start", i);
             pointer_of(pointer, sizeof pointer, e, rest);
@@ -573,13 +575,15 @@ void series_validate(const almanac_event *e, const char *zone, almanac_diagnosti
         pointer_of(pointer, sizeof pointer, e, "repeat");
         almanac_date_format(&e->start, shown);
         if (!f.any) {
-            almanac_diagnostics_report(diags, e->repeat.at, pointer, ALMANAC_E263, e->repeat.rule, shown);
+            almanac_diagnostics_report(diags, e->repeat.at, pointer, ALMANAC_E263, e->repeat.rule,
+                                       shown);
             return;
         }
         if (almanac_date_compare(&f.first, &e->start) != 0) {
             char first_text[ALMANAC_DATE_TEXT_MAX];
             almanac_date_format(&f.first, first_text);
-            almanac_diagnostics_report(diags, e->at_start, pointer, ALMANAC_E264, shown, e->repeat.rule, first_text, first_text);
+            almanac_diagnostics_report(diags, e->at_start, pointer, ALMANAC_E264, shown,
+                                       e->repeat.rule, first_text, first_text);
             return;
         }
     }
@@ -591,7 +595,8 @@ void series_validate(const almanac_event *e, const char *zone, almanac_diagnosti
         snprintf(rest, sizeof rest, "excluded_dates/%zu", i);
         pointer_of(pointer, sizeof pointer, e, rest);
         almanac_date_format(d, shown);
-        almanac_diagnostics_report(diags, e->excluded_dates.at[i], pointer, ALMANAC_E265, shown, nearest);
+        almanac_diagnostics_report(diags, e->excluded_dates.at[i], pointer, ALMANAC_E265, shown,
+                                   nearest);
     }
     check_overrides(e, zone, kinds_ok, diags);
 }

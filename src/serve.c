@@ -695,7 +695,8 @@ static struct addrinfo *resolve(const char *listen, almanac_diagnostics *diags)
     struct addrinfo *found = NULL;
     int error = getaddrinfo(host, port, &hints, &found);
     if (error != 0) {
-        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E462, host, gai_strerror(error));
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E462, host,
+                                   gai_strerror(error));
         return NULL;
     }
     return found;
@@ -820,7 +821,8 @@ int almanac_server_publish(almanac_server *server, const almanac_document *doc,
     snapshot *previous = result == 0 ? snapshot_acquire(server) : NULL;
     for (size_t i = 0; result == 0 && i < count; i++, next->count++) {
         if (resource_load(&next->items[i], &specs[i], dir, previous, now) != 0) {
-            almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E464, dir, specs[i].file,
+            almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E464, dir,
+                                       specs[i].file,
                                        strerror(errno));
             result = -1;
         }

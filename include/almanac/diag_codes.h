@@ -42,12 +42,14 @@
 extern "C" {
 #endif
 
+/* A code's severity is its letter's; --strict makes a warning an error, and
+ * the diagnostic keeps its W code. */
 typedef enum {
     ALMANAC_WARNING,
     ALMANAC_ERROR
 } almanac_severity;
 
-/* ==== Errors: the input cannot be used as it is; the exit status is 1. ==== */
+/* ==== Errors: the input cannot be used as it is, or a file cannot be read or written ==== */
 
 /* E001-E199: the events file: its bytes, its JSON and each key */
 #define ALMANAC_E001 ALMANAC_CODE_E001, "expected %s, found %s"
@@ -414,7 +416,7 @@ typedef enum {
     "the build state %s is a symbolic link; almanac replaces this file on every " \
     "build, so it must be a regular file: %s"
 
-/* ==== Warnings: the input is used, but probably not as meant (errors with --strict). ==== */
+/* ==== Warnings: the input is used, but probably not as meant (errors with --strict) ==== */
 
 /* W001-W199: the events file: its bytes, its JSON and each key */
 #define ALMANAC_W001 ALMANAC_CODE_W001, \
@@ -500,7 +502,7 @@ typedef enum {
     "timezone of that name, if there is one, else skipped"
 #define ALMANAC_W317 ALMANAC_CODE_W317, "%s"
 
-/* W320-W399: import: what the events format could not keep, one warning per kind (with the count and lines) */
+/* W320-W399: import: what the events format could not keep (one per kind, with count and lines) */
 #define ALMANAC_W320 ALMANAC_CODE_W320, \
     "%zu %s a rule (RRULE) libical could not read: only the first " \
     "occurrence was imported%s"
