@@ -70,6 +70,11 @@ check "the caret is under the byte that is not UTF-8" sh -c "
 expect_status 1 "--show-source of a 100 kB line" "$bin" check --show-source "$tmp/long.json"
 if awk 'length > 200 { exit 1 }' "$tmp/cli.err"; then ok; else fail "a long line is not cut around the column"; fi
 check "a cut line says so" grep -q '^    1 | \.\.\..*"2022-13"' "$tmp/cli.err"
+# on a terminal (script(1) gives one) the lines are shown unasked
+if command -v script > /dev/null 2>&1; then
+    script -qec "'$bin' check tests/cases/bad/comment.json" /dev/null > "$tmp/tty.out" 2>&1
+    check "a terminal gets the source lines" grep -q '^    2 |  // the events' "$tmp/tty.out"
+fi
 
 # --- help: the tool's, and each command's -----------------------------------
 for command in $commands; do
