@@ -91,11 +91,13 @@ void almanac_diagnostics_copy(almanac_diagnostics *list, const almanac_diagnosti
 {
     size_t before = list->count;
     record(list, d->severity, d->code, d->offset, d->pointer, strdup(d->message));
-    if (list->count == before || d->excerpt == NULL)
+    if (list->count == before)
         return;
     almanac_diagnostic *copy = &list->items[before];
     copy->line = d->line;
     copy->column = d->column;
+    if (d->excerpt == NULL)
+        return;
     copy->excerpt = malloc(d->excerpt_length + 1);
     if (copy->excerpt == NULL)
         return; /* the excerpt is a nicety: the diagnostic stands without it */
