@@ -25,6 +25,9 @@ expect() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'";
 # $serve_files set, it may open that many files (ulimit -n).
 serve_log="" serve_files=""
 start() {
+    # emptied here, not only by the redirection below: the server starts in
+    # the background, and the loop could read the last server's address
+    : > "$tmp/stdout"
     (if [ -n "$serve_files" ]; then ulimit -n "$serve_files" || exit 2; fi
      exec "$bin" serve "$@") > "$tmp/stdout" 2> "${serve_log:-$tmp/stderr}" &
     pid=$!
