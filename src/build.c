@@ -124,27 +124,24 @@ static int read_state_text(const char *path, char **text, size_t *length,
     const char *fix = "remove it, and the next build writes a new one (every event then "
                       "starts again at SEQUENCE 0)";
     if (fd < 0) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                errno == ELOOP ? "the build state %s is a symbolic link; "
-                                "almanac replaces this file on every build, so it must be a "
-                                "regular file: %s" : "cannot read the build state %s: %s",
-                                path, errno == ELOOP ? fix : strerror(errno));
+        if (errno == ELOOP)
+            almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E465, path, fix);
+        else
+            almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E454, path,
+                                       strerror(errno));
         return -1;
     }
     struct stat st;
     int result = fstat(fd, &st);
     if (result != 0)
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot read the build state %s: %s", path, strerror(errno));
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E454, path,
+                                   strerror(errno));
     else if (!S_ISREG(st.st_mode))
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "the build state %s is %s, not a file almanac wrote; %s",
-                                path, file_kind(st.st_mode), fix);
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E455,
+                                   path, file_kind(st.st_mode), fix);
     else if (st.st_size > STATE_MAX_BYTES)
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "the build state %s is too large to be almanac's (%lld bytes, "
-                                "at most %lld for the most events almanac takes); %s", path,
-                                (long long)st.st_size, (long long)STATE_MAX_BYTES, fix);
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E456, path,
+                                   (long long)st.st_size, (long long)STATE_MAX_BYTES, fix);
     if (result != 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_MAX_BYTES) {
         close(fd);
         return -1;
@@ -160,9 +157,8 @@ static int read_state_text(const char *path, char **text, size_t *length,
     int saved = errno;
     close(fd);
     if (buffer == NULL || n < 0) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot read the build state %s: %s", path,
-                                buffer == NULL ? "out of memory" : strerror(saved));
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E454, path,
+                                   buffer == NULL ? "out of memory" : strerror(saved));
         free(buffer);
         return -1;
     }
@@ -190,13 +186,11 @@ static size_t merge_duplicates(state_record *records, size_t count, const char *
         bool newer = r->stamp.sequence > last->stamp.sequence ||
                      (r->stamp.sequence == last->stamp.sequence &&
                       r->stamp.modified > last->stamp.modified);
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, ALMANAC_NO_OFFSET, NULL,
-                                "%s:%zu: a second record for %s '%s' (the other is at line "
-                                "%zu; a merge that kept both sides?); using the later change, "
-                                "SEQUENCE %u", path, r->line > last->line ? r->line : last->line,
-                                r->is_feed ? "feed" : "event", r->key,
-                                r->line > last->line ? last->line : r->line,
-                                newer ? r->stamp.sequence : last->stamp.sequence);
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_W450, path,
+                                   r->line > last->line ? r->line : last->line,
+                                   r->is_feed ? "feed" : "event", r->key,
+                                   r->line > last->line ? last->line : r->line,
+                                   newer ? r->stamp.sequence : last->stamp.sequence);
         if (newer)
             *last = *r;
     }
@@ -234,9 +228,8 @@ static int read_state(const char *dir, build_state *s, almanac_diagnostics *diag
             if (parse_record(line, &s->records[s->count])) {
                 s->records[s->count++].line = number;
             } else {
-                almanac_diagnostics_add(diags, ALMANAC_WARNING, ALMANAC_NO_OFFSET, NULL,
-                                        "%s:%zu: ignoring a damaged build-state record; the "
-                                        "events it described get a new SEQUENCE", path, number);
+                almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_W451, path,
+                                           number);
             }
         }
         line = next;
@@ -455,8 +448,7 @@ int almanac_stamps_compute(const almanac_document *doc, const char *dir, int64_t
     free(kept);
     free_state(&state);
     if (result != 0) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while computing the build state");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E457);
         almanac_stamps_free(stamps);
     }
     return result;
@@ -628,8 +620,8 @@ static const output *failed_output(const output *o, size_t count)
 
 static void io_error(almanac_diagnostics *diags, const char *what, const char *path)
 {
-    almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "%s %s: %s",
-                            what, path, strerror(errno));
+    almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E458,
+                               what, path, strerror(errno));
 }
 
 /* Opens, renders, and flushes, fsyncs and closes the COUNT outputs at O,
@@ -790,10 +782,10 @@ static bool check_target(const char *dir, const char *name, const char *what,
     struct stat st;
     if (lstat(path, &st) != 0 || S_ISREG(st.st_mode))
         return true;
-    almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                            "%s is %s, where almanac %s; move it out of %s or remove it",
-                            path, S_ISLNK(st.st_mode) ? "a symbolic link" : file_kind(st.st_mode),
-                            what, dir);
+    almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E459,
+                               path,
+                               S_ISLNK(st.st_mode) ? "a symbolic link" : file_kind(st.st_mode),
+                               what, dir);
     return false;
 }
 
@@ -931,7 +923,7 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     if (result == 0 && doc->event_count > 0 && (run.sorted = almanac_document_sorted(doc)) == NULL)
         result = -1;
     if (result != 0)
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E460);
     if (result == 0)
         result = check_targets(dir, outputs, count, &stamps, diags);
     /* Phase one: every output complete and on disk under a temporary name. */

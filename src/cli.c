@@ -152,6 +152,9 @@ const cli_option cli_options[] = {
     {CLI_OPT_COLOR, "color", "WHEN", DIAGNOSING,
      "colour diagnostics: auto (default: on a terminal, unless NO_COLOR is set), always or never",
      CLI_COMPLETE_WORDS, "auto always never"},
+    {CLI_OPT_SHOW_SOURCE, "show-source", NULL, DIAGNOSING,
+     "print the line of each problem with a caret under it (default on a terminal)",
+     CLI_COMPLETE_NOTHING, NULL},
     {'h', "help", NULL, CLI_EVERY, "show this help and exit", CLI_COMPLETE_NOTHING, NULL},
     {'V', "version", NULL, CLI_EVERY, "show the version and exit", CLI_COMPLETE_NOTHING, NULL},
 };

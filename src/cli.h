@@ -55,7 +55,8 @@ enum {
     CLI_OPT_FORMAT = 256, CLI_OPT_STRICT, CLI_OPT_COLOR, CLI_OPT_PARTIAL, CLI_OPT_FROM,
     CLI_OPT_TO, CLI_OPT_NO_DETAILS, CLI_OPT_WATCH, CLI_OPT_MERGE, CLI_OPT_NO_ALARMS,
     CLI_OPT_TITLE, CLI_OPT_START, CLI_OPT_END, CLI_OPT_TIMEZONE, CLI_OPT_LOCATION,
-    CLI_OPT_DESCRIPTION, CLI_OPT_URL, CLI_OPT_ID, CLI_OPT_CHECK_ONLY, CLI_OPT_STDOUT
+    CLI_OPT_DESCRIPTION, CLI_OPT_URL, CLI_OPT_ID, CLI_OPT_CHECK_ONLY, CLI_OPT_STDOUT,
+    CLI_OPT_SHOW_SOURCE
 };
 
 /* How a shell completes an option's argument. */
@@ -130,6 +131,7 @@ typedef struct {
     bool strict;
     bool quiet;           /* no summary line, no progress */
     bool color; /* diagnostics in colour: --color, or auto (a terminal) */
+    bool show_source; /* each diagnostic's line and a caret: --show-source, or a terminal */
     const char *format;  /* --format, read once the command is known */
     const char *status;  /* --status, read once the command is known */
     almanac_new_event event; /* add: the event (its tags are TAGS) */

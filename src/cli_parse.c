@@ -236,6 +236,7 @@ static int take_option(command_line *o, int c, const char *arg)
     case CLI_OPT_ID: o->event.id = arg; break;
     case CLI_OPT_CHECK_ONLY: o->fmt_check = true; break;
     case CLI_OPT_STRICT: o->strict = true; break;
+    case CLI_OPT_SHOW_SOURCE: o->show_source = true; break;
     case 'q': o->quiet = true; break;
     case 'l': {
         char host[ALMANAC_HOST_MAX];
@@ -300,7 +301,10 @@ static int check_combination(command_line *o)
         almanac_day_compare(almanac_date_first_day(&filter->from),
                             almanac_date_last_day(&filter->to)) > 0)
         return cli_usage_error("--from is after --to, so no event could be shown", NULL);
-    return parse_format(o);
+    int status = parse_format(o);
+    if (status < 0 && o->show_source && o->diag_format == ALMANAC_DIAG_TEXT)
+        o->diag_format = ALMANAC_DIAG_TEXT_SOURCE;
+    return status;
 }
 
 /* --help and --version end the parse; the help is the command's when one
@@ -347,7 +351,8 @@ int cli_parse(int argc, char **argv, command_line *o)
     struct option long_options[64];
     char short_options[64];
     cli_getopt_tables(long_options, short_options, sizeof short_options);
-    *o = (command_line){.output_dir = "out", .color = color_auto()};
+    *o = (command_line){.output_dir = "out", .color = color_auto(),
+                        .show_source = isatty(STDERR_FILENO) != 0};
     static const char *inputs[1024];
     o->inputs = inputs;
     int seen[64]; /* the options given, checked against the command at the end */

@@ -21,6 +21,7 @@ void almanac_diagnostics_free(almanac_diagnostics *list)
     for (size_t i = 0; i < list->count; i++) {
         free(list->items[i].pointer);
         free(list->items[i].message);
+        free(list->items[i].excerpt);
     }
     free(list->items);
     almanac_diagnostics_init(list);
@@ -47,12 +48,29 @@ static bool reserve_one(almanac_diagnostics *list)
     return true;
 }
 
-void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severity,
-                             size_t offset, const char *pointer,
-                             const char *format, ...)
+/* Records a diagnostic whose MESSAGE (already allocated, or NULL when out
+ * of memory) the list takes over. */
+static void record(almanac_diagnostics *list, almanac_severity severity, almanac_diag_code code,
+                   size_t offset, const char *pointer, char *message)
 {
     count_severity(list, severity);
-    if (list->count >= ALMANAC_DIAGNOSTICS_MAX || !reserve_one(list)) {
+    char *pointer_copy = NULL;
+    if (list->count >= ALMANAC_DIAGNOSTICS_MAX || !reserve_one(list) || message == NULL ||
+        (pointer_copy = strdup(pointer != NULL ? pointer : "")) == NULL) {
+        free(message);
+        list->dropped++;
+        return;
+    }
+    list->items[list->count++] = (almanac_diagnostic){
+        .severity = severity, .code = code, .offset = offset, .pointer = pointer_copy,
+        .message = message};
+}
+
+void almanac_diagnostics_report(almanac_diagnostics *list, size_t offset, const char *pointer,
+                                almanac_diag_code code, const char *format, ...)
+{
+    if (list->count >= ALMANAC_DIAGNOSTICS_MAX) { /* not worth formatting */
+        count_severity(list, almanac_diag_code_severity(code));
         list->dropped++;
         return;
     }
@@ -66,16 +84,28 @@ void almanac_diagnostics_add(almanac_diagnostics *list, almanac_severity severit
     if (message != NULL)
         vsnprintf(message, (size_t)length + 1, format, args);
     va_end(args);
-    char *pointer_copy = strdup(pointer != NULL ? pointer : "");
-    if (message == NULL || pointer_copy == NULL) {
-        free(message);
-        free(pointer_copy);
-        list->dropped++;
+    record(list, almanac_diag_code_severity(code), code, offset, pointer, message);
+}
+
+void almanac_diagnostics_copy(almanac_diagnostics *list, const almanac_diagnostic *d)
+{
+    size_t before = list->count;
+    record(list, d->severity, d->code, d->offset, d->pointer, strdup(d->message));
+    if (list->count == before)
         return;
-    }
-    list->items[list->count++] = (almanac_diagnostic){
-        .severity = severity, .offset = offset, .pointer = pointer_copy,
-        .message = message};
+    almanac_diagnostic *copy = &list->items[before];
+    copy->line = d->line;
+    copy->column = d->column;
+    if (d->excerpt == NULL)
+        return;
+    copy->excerpt = malloc(d->excerpt_length + 1);
+    if (copy->excerpt == NULL)
+        return; /* the excerpt is a nicety: the diagnostic stands without it */
+    memcpy(copy->excerpt, d->excerpt, d->excerpt_length + 1);
+    copy->excerpt_length = d->excerpt_length;
+    copy->excerpt_caret = d->excerpt_caret;
+    copy->excerpt_cut_before = d->excerpt_cut_before;
+    copy->excerpt_cut_after = d->excerpt_cut_after;
 }
 
 static int by_offset(const void *a, const void *b)
@@ -89,6 +119,43 @@ static int by_offset(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line); /* insertion order */
 }
 
+static bool ends_line(const char *text, size_t at, bool cr_lines)
+{
+    return text[at] == '\n' || (cr_lines && text[at] == '\r');
+}
+
+/* Keeps in D the bytes of its line (which starts at LINE_START in TEXT)
+ * around AT: at most ALMANAC_EXCERPT_BYTES on each side, cut at character
+ * boundaries, so that a 50 MB one-line file costs no more than a short one. */
+static void keep_excerpt(almanac_diagnostic *d, const char *text, size_t length,
+                         size_t line_start, size_t at, bool cr_lines)
+{
+    size_t start = at - line_start > ALMANAC_EXCERPT_BYTES ? at - ALMANAC_EXCERPT_BYTES
+                                                            : line_start;
+    while (start < at && ((unsigned char)text[start] & 0xC0) == 0x80)
+        start++;
+    size_t limit = length - at > ALMANAC_EXCERPT_BYTES ? at + ALMANAC_EXCERPT_BYTES : length;
+    size_t end = at;
+    while (end < limit && !ends_line(text, end, cr_lines))
+        end++;
+    bool cut_after = end == limit && end < length && !ends_line(text, end, cr_lines);
+    if (cut_after)
+        while (end > at && ((unsigned char)text[end] & 0xC0) == 0x80)
+            end--;
+    else if (end > at && text[end - 1] == '\r')
+        end--; /* the CR of a CRLF is no part of what the line shows */
+    free(d->excerpt);
+    d->excerpt = malloc(end - start + 1);
+    if (d->excerpt == NULL)
+        return;
+    memcpy(d->excerpt, text + start, end - start);
+    d->excerpt[end - start] = '\0';
+    d->excerpt_length = end - start;
+    d->excerpt_caret = at - start;
+    d->excerpt_cut_before = start > line_start;
+    d->excerpt_cut_after = cut_after;
+}
+
 void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
                                 size_t length)
 {
@@ -100,7 +167,7 @@ void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
         list->items[i].line = (unsigned)i;
     qsort(list->items, list->count, sizeof *list->items, by_offset);
     unsigned line = 1, column = 1;
-    size_t position = 0;
+    size_t position = 0, line_start = 0;
     /* A text whose lines end with CR alone (classic Mac OS) has no LF at
      * all: its CRs end the lines, as in an editor. */
     bool cr_lines = memchr(text, '\n', length) == NULL;
@@ -117,12 +184,14 @@ void almanac_diagnostics_locate(almanac_diagnostics *list, const char *text,
             if (c == '\n' || (c == '\r' && cr_lines)) {
                 line++;
                 column = 1;
+                line_start = position + 1;
             } else if ((c & 0xC0) != 0x80) {
                 column++; /* count code points, not continuation bytes */
             }
         }
         d->line = line;
         d->column = column;
+        keep_excerpt(d, text, length, line_start, target, cr_lines);
     }
 }
 
@@ -206,8 +275,10 @@ int almanac_diagnostics_print_json(const almanac_diagnostics *const *lists,
             fputs(printed++ ? ",\n " : "\n ", stream);
             fputs("{\"file\": ", stream);
             print_json_string(stream, filenames[f]);
-            fprintf(stream, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", \"pointer\": ",
-                    d->line, d->column, d->severity == ALMANAC_ERROR ? "error" : "warning");
+            fprintf(stream, ", \"line\": %u, \"column\": %u, \"severity\": \"%s\", "
+                    "\"code\": \"%s\", \"pointer\": ", d->line, d->column,
+                    d->severity == ALMANAC_ERROR ? "error" : "warning",
+                    almanac_diag_code_id(d->code));
             print_json_string(stream, d->pointer);
             fputs(", \"message\": ", stream);
             print_json_string(stream, d->message);
@@ -217,13 +288,76 @@ int almanac_diagnostics_print_json(const almanac_diagnostics *const *lists,
     return ferror(stream) ? -1 : 0;
 }
 
+/* Prints the character at P (LEFT bytes remain) as the excerpt shows it
+ * and returns how many bytes it took; *WIDTH is how many columns it takes.
+ * The input may hold anything: a control character, a bidirectional
+ * control or a byte that is not UTF-8 is shown escaped, as messages show
+ * them, so that the line cannot drive the terminal; a tab is four spaces,
+ * so that the caret lines up whatever the terminal's tab stops. A
+ * character is one column: a wide (CJK) one puts the caret off by one. */
+static size_t print_shown(FILE *stream, const unsigned char *p, size_t left, unsigned *width)
+{
+    size_t length;
+    if (*p == '\t') {
+        fputs("    ", stream);
+        *width = 4;
+        return 1;
+    }
+    unsigned c = *p == 0 ? 0 : control_at(p, &length);
+    if (*p == 0 || c != 0) {
+        if (c > 0x100) {
+            *width = (unsigned)fprintf(stream, "\\u%04x", c);
+            return length;
+        }
+        *width = (unsigned)fprintf(stream, "\\x%02x", *p == 0 ? 0u : c);
+        return *p == 0 ? 1 : length;
+    }
+    uint32_t cp = utf8_decode((const char *)p, left, &length);
+    if (*p >= 0x80 && length == 1) { /* not UTF-8 */
+        *width = (unsigned)fprintf(stream, "\\x%02x", *p);
+        return 1;
+    }
+    (void)cp;
+    fwrite(p, 1, length, stream);
+    *width = 1;
+    return length;
+}
+
+/* After a diagnostic: its line, and a caret under its column.
+ *
+ *     3 |     "start": "2022-02-29",
+ *       |              ^
+ */
+static void print_excerpt(FILE *stream, const almanac_diagnostic *d, const char *hue,
+                          const char *reset)
+{
+    int gutter = fprintf(stream, "%5u | ", d->line) - 2; /* up to the bar */
+    unsigned caret = 0, column = 0, width;
+    if (d->excerpt_cut_before) {
+        fputs("...", stream);
+        column = 3;
+    }
+    const unsigned char *text = (const unsigned char *)d->excerpt;
+    for (size_t i = 0; i < d->excerpt_length;) {
+        if (i <= d->excerpt_caret)
+            caret = column;
+        i += print_shown(stream, text + i, d->excerpt_length - i, &width);
+        column += width;
+    }
+    if (d->excerpt_caret >= d->excerpt_length)
+        caret = column;
+    if (d->excerpt_cut_after)
+        fputs("...", stream);
+    fprintf(stream, "\n%*s| %*s%s^%s\n", gutter, "", (int)caret, "", hue, reset);
+}
+
 static void print_count(FILE *stream, size_t n, const char *noun)
 {
     fprintf(stream, "%zu %s%s", n, noun, n == 1 ? "" : "s");
 }
 
 static void print_text(const almanac_diagnostics *list, FILE *stream,
-                       const char *filename, bool color)
+                       const char *filename, bool color, bool source)
 {
     const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
     for (size_t i = 0; i < list->count; i++) {
@@ -234,7 +368,8 @@ static void print_text(const almanac_diagnostics *list, FILE *stream,
         print_plain(stream, filename);
         if (d->line > 0)
             fprintf(stream, ":%u:%u", d->line, d->column);
-        fprintf(stream, ":%s %s%s:%s ", reset, hue, error ? "error" : "warning", reset);
+        fprintf(stream, ":%s %s%s[%s]:%s ", reset, hue, error ? "error" : "warning",
+                almanac_diag_code_id(d->code), reset);
         print_plain(stream, d->message);
         if (d->pointer[0] != '\0') {
             fputs(" [", stream);
@@ -242,6 +377,8 @@ static void print_text(const almanac_diagnostics *list, FILE *stream,
             fputc(']', stream);
         }
         fputc('\n', stream);
+        if (source && d->excerpt != NULL && d->line > 0)
+            print_excerpt(stream, d, hue, reset);
     }
     if (list->dropped > 0) {
         print_plain(stream, filename);
@@ -262,6 +399,6 @@ int almanac_diagnostics_print(const almanac_diagnostics *list, FILE *stream,
     if (format == ALMANAC_DIAG_JSON)
         almanac_diagnostics_print_json(&list, &filename, 1, stream);
     else
-        print_text(list, stream, filename, color);
+        print_text(list, stream, filename, color, format == ALMANAC_DIAG_TEXT_SOURCE);
     return fflush(stream) == 0 && !ferror(stream) ? 0 : -1;
 }

@@ -23,10 +23,9 @@
 /* A title's characters looked at for its id: more than an id can hold. */
 enum { TITLE_CHARACTERS = 2 * ALMANAC_TITLE_ID_MAX };
 
-static void refuse(almanac_diagnostics *diags, const char *message)
-{
-    almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "%s", message);
-}
+/* A problem with the request as a whole: no place in the file. */
+#define refuse(diags, ...) \
+    almanac_diagnostics_report((diags), ALMANAC_NO_OFFSET, NULL, __VA_ARGS__)
 
 /* ---- the id ------------------------------------------------------------ */
 
@@ -138,10 +137,8 @@ static bool choose_id(const events_text *file, const events_id_index *ids,
     if (events_id_index_find(ids, event->id, &comparisons, &element) != NULL) {
         char pointer[48];
         snprintf(pointer, sizeof pointer, "/events/%zu", element);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, file->events.elements[element], pointer,
-                                "the file already has an event with id '%s'; give the new "
-                                "event another id, or none to have one made from its title",
-                                event->id);
+        almanac_diagnostics_report(diags, file->events.elements[element], pointer, ALMANAC_E400,
+                                   event->id);
         return false;
     }
     *id = strdup(event->id);
@@ -183,7 +180,7 @@ char *almanac_events_append(const char *text, size_t length, const almanac_new_e
 {
     memset(added, 0, sizeof *added);
     if (!is_given(event->title) || !is_given(event->start)) {
-        refuse(diags, "a new event needs a title and a start");
+        refuse(diags, ALMANAC_E402);
         return NULL;
     }
     events_text file;
@@ -197,7 +194,7 @@ char *almanac_events_append(const char *text, size_t length, const almanac_new_e
         free(added->id);
         added->id = NULL;
         if (!refused)
-            refuse(diags, "out of memory while adding the event");
+            refuse(diags, ALMANAC_E403);
     }
     return result;
 }
@@ -223,10 +220,9 @@ char *almanac_events_format(const char *text, size_t length, almanac_diagnostics
         return NULL;
     char *result = NULL;
     if (!numbers_are_finite(root))
-        refuse(diags, "a number is too large to be read (`almanac check` shows where); "
-               "fix it first");
+        refuse(diags, ALMANAC_E404);
     else if ((result = json_print_document(root, json_text_newline(text, length))) == NULL)
-        refuse(diags, "out of memory while formatting the file");
+        refuse(diags, ALMANAC_E405);
     cJSON_Delete(root);
     return result;
 }

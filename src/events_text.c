@@ -27,10 +27,8 @@ static size_t skip_space(const char *text, size_t length, size_t at)
     return at;
 }
 
-static void refuse(almanac_diagnostics *diags, size_t offset, const char *message)
-{
-    almanac_diagnostics_add(diags, ALMANAC_ERROR, offset, NULL, "%s", message);
-}
+#define refuse(diags, offset, ...) \
+    almanac_diagnostics_report((diags), (offset), NULL, __VA_ARGS__)
 
 /* ---- reading ----------------------------------------------------------- */
 
@@ -41,13 +39,11 @@ static bool map_as_written(const char *text, size_t length, size_t start, json_m
                            almanac_diagnostics *diags)
 {
     if (json_map_build(map, text, length, start) != 0) {
-        refuse(diags, ALMANAC_NO_OFFSET, "out of memory while reading the events file");
+        refuse(diags, ALMANAC_NO_OFFSET, ALMANAC_E406);
         return false;
     }
     if (map->problem_count > 0) {
-        refuse(diags, map->problems[0].offset,
-               "the file holds JSON that `almanac check` refuses (a control character, an "
-               "escape or a number that parsers read differently); fix it first");
+        refuse(diags, map->problems[0].offset, ALMANAC_E407);
         return false;
     }
     return true;
@@ -63,13 +59,12 @@ static cJSON *parse_mapped(const char *text, size_t length, size_t *start, json_
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text + at, length - at, &end, 0);
     if (root == NULL) {
-        refuse(diags, end != NULL ? (size_t)(end - text) : at,
-               "the file is not valid JSON here; `almanac check` says more");
+        refuse(diags, end != NULL ? (size_t)(end - text) : at, ALMANAC_E408);
         return NULL;
     }
     size_t after = skip_space(text, length, (size_t)(end - text));
     if (after < length) {
-        refuse(diags, after, "unexpected text after the end of the JSON document");
+        refuse(diags, after, ALMANAC_E052);
         cJSON_Delete(root);
         return NULL;
     }
@@ -176,10 +171,10 @@ int events_text_open(events_text *file, const char *text, size_t length,
     if (file->root == NULL)
         return -1;
     if (!located || !object || file->events.array == NULL) {
-        refuse(diags, located ? file->root_start : ALMANAC_NO_OFFSET,
-               !located ? "out of memory while reading the events file"
-                        : "the file is not an events file: it needs an object with an "
-                          "\"events\" array");
+        if (located)
+            refuse(diags, file->root_start, ALMANAC_E409);
+        else
+            refuse(diags, ALMANAC_NO_OFFSET, ALMANAC_E406);
         events_text_close(file);
         return -1;
     }

@@ -129,7 +129,9 @@ struct almanac_importer {
 enum { LOSS_LINES = 8 };
 
 typedef struct {
-    char key[64];       /* "RRULE", "property:X-FOO", "tzid:Europe_Berlin" */
+    char key[64];       /* code and detail, as "W335:X-FOO": one loss per key */
+    almanac_diag_code code; /* ALMANAC_CODE_W320 ... W358 */
+    char detail[64];    /* what the code's message names: "X-FOO", "Europe_Berlin" */
     char pointer[2 * ICS_NAME_MAX + 8]; /* "VEVENT/RRULE" */
     size_t count;
     size_t offset;      /* of the first one */
@@ -184,10 +186,14 @@ static const char *loss_key(const void *owner, size_t i)
     return ((const ics_file *)owner)->losses[i].key;
 }
 
-static void lose(ics_file *f, const char *key, const char *pointer, size_t offset, unsigned line)
+/* Counts one loss of kind CODE (one of the W320-W358 of the catalogue) about
+ * DETAIL ("" when the code needs none); the losses of one code and detail
+ * are reported together, with their lines. */
+static void lose(ics_file *f, almanac_diag_code code, const char *detail, const char *pointer,
+                 size_t offset, unsigned line)
 {
     char cut[sizeof ((loss *)0)->key];
-    snprintf(cut, sizeof cut, "%s", key); /* as the key is kept */
+    snprintf(cut, sizeof cut, "%s:%s", almanac_diag_code_id(code), detail);
     f->loss_index.key_at = loss_key;
     f->loss_index.owner = f;
     size_t found = key_find(&f->loss_index, cut);
@@ -205,6 +211,8 @@ static void lose(ics_file *f, const char *key, const char *pointer, size_t offse
         loss *l = &f->losses[f->loss_count];
         memset(l, 0, sizeof *l);
         memcpy(l->key, cut, sizeof l->key);
+        l->code = code;
+        snprintf(l->detail, sizeof l->detail, "%s", detail);
         snprintf(l->pointer, sizeof l->pointer, "%s", pointer);
         l->offset = offset;
         if (!key_add(&f->loss_index, f->loss_count)) {
@@ -224,162 +232,10 @@ static const char *plural(size_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
-/* The sentence for a kind of loss; KEY is "kind" or "kind:detail". */
-static void loss_message(const loss *l, char *out, size_t size)
+/* " (line 4)", " (lines 4, 9 and 3 more)": where the losses of L are. */
+static void loss_lines(const loss *l, char *out, size_t size)
 {
     size_t n = l->count;
-    const char *colon = strchr(l->key, ':');
-    const char *detail = colon != NULL ? colon + 1 : "";
-    size_t kind = colon != NULL ? (size_t)(colon - l->key) : strlen(l->key);
-#define IS(word) (kind == strlen(word) && strncmp(l->key, word, kind) == 0)
-    if (IS("RRULE"))
-        snprintf(out, size, "%zu %s a rule (RRULE) libical could not read: only the first "
-                 "occurrence was imported", n, plural(n, "event has", "events have"));
-    else if (IS("date"))
-        snprintf(out, size, "%zu %s %s not of the kind of %s start (a day for an all-day "
-                 "event, a date-time for a timed one), or beyond the 1,000 an event holds: "
-                 "not imported", n, detail, plural(n, "value is", "values are"),
-                 plural(n, "its event's", "their events'"));
-    else if (IS("RECURRENCE-ID"))
-        snprintf(out, size, "%zu %s one occurrence of a repeating event (RECURRENCE-ID) that "
-                 "is not in the file, or at a date of another kind: each was imported as an "
-                 "event of its own", n, plural(n, "event changes", "events change"));
-    else if (IS("alarm-trigger"))
-        snprintf(out, size, "%zu %s no TRIGGER, or an absolute one not in UTC: not "
-                 "imported", n, plural(n, "alarm (VALARM) has", "alarms (VALARM) have"));
-    else if (IS("alarms-max"))
-        snprintf(out, size, "%zu %s (VALARM) beyond the %d an event holds: not imported", n,
-                 plural(n, "alarm", "alarms"), ALMANAC_MAX_ALARMS);
-    else if (IS("alarm-action"))
-        snprintf(out, size, "%zu %s ACTION:%s, which the events format does not have: "
-                 "imported as a reminder shown on screen (DISPLAY)", n,
-                 plural(n, "alarm has", "alarms have"), detail);
-    else if (IS("address"))
-        snprintf(out, size, "%zu %s %s not a mailto: address the events format can hold "
-                 "(name@example.org): not imported", n, detail, plural(n, "is", "are"));
-    else if (IS("list"))
-        snprintf(out, size, "%zu %s beyond the %d an event holds: not imported", n, detail,
-                 ALMANAC_MAX_LIST_ITEMS);
-    else if (IS("color"))
-        snprintf(out, size, "%zu COLOR %s not a CSS colour name: not imported", n,
-                 plural(n, "is", "are"));
-    else if (IS("attach"))
-        snprintf(out, size, "%zu %s %s inline data or not an http(s) URL: not imported", n,
-                 detail, plural(n, "is", "are"));
-    else if (IS("zone-series"))
-        snprintf(out, size, "%zu repeating %s TZID '%s', which names no IANA timezone: "
-                 "%s in UTC, so %s after a daylight-saving change of that zone will be an hour "
-                 "off; set \"timezone\" to the zone meant", n,
-                 plural(n, "event uses", "events use"), detail,
-                 plural(n, "it repeats", "they repeat"), plural(n, "its occurrences", "their "
-                 "occurrences"));
-    else if (IS("exdate-alone"))
-        snprintf(out, size, "%zu excluded %s (EXDATE) of %s that %s not repeat (no RRULE or "
-                 "RDATE): not imported", n, plural(n, "date", "dates"),
-                 plural(n, "an event", "events"), plural(n, "does", "do"));
-    else if (IS("start-extra"))
-        snprintf(out, size, "%zu %s on a day %s rule does not give (RFC 5545 leaves such a "
-                 "series undefined, and calendar apps disagree): each start was kept as an "
-                 "extra date, and the series starts at its rule's first occurrence", n,
-                 plural(n, "series starts", "series start"), plural(n, "its", "their"));
-    else if (IS("series"))
-        snprintf(out, size, "%zu %s (%s) could not be kept as a series: only %s first "
-                 "occurrence was imported", n, plural(n, "repeating event", "repeating events"),
-                 detail, plural(n, "its", "their"));
-    else if (IS("component")) /* "component:PARENT/NAME" */
-        snprintf(out, size, "%zu %s (%s) %s not imported: the events format holds events only",
-                 n, plural(n, "component", "components"),
-                 strchr(detail, '/') != NULL ? strchr(detail, '/') + 1 : detail,
-                 plural(n, "was", "were"));
-    else if (IS("property"))
-        snprintf(out, size, "%zu %s %s not imported: the events format has no place for it", n,
-                 detail, plural(n, "property was", "properties were"));
-    else if (IS("floating"))
-        snprintf(out, size, "%zu %s a floating time (no TZID, no Z): taken as local time in "
-                 "%s; set \"timezone\" if that is wrong", n,
-                 plural(n, "event has", "events have"), detail);
-    else if (IS("tzid"))
-        snprintf(out, size, "%zu %s TZID '%s', which is not an IANA timezone: %s converted "
-                 "to UTC with the file's VTIMEZONE", n, plural(n, "event uses", "events use"),
-                 detail, plural(n, "its time was", "their times were"));
-    else if (IS("status"))
-        snprintf(out, size, "%zu %s STATUS:%s, which events cannot have: imported as confirmed",
-                 n, plural(n, "event has", "events have"), detail);
-    else if (IS("url"))
-        snprintf(out, size, "%zu %s not an absolute http:// or https:// URL of printable "
-                 "ASCII: not imported", n, plural(n, "URL is", "URLs are"));
-    else if (IS("reltype"))
-        snprintf(out, size, "%zu RELATED-TO %s RELTYPE=%s (no RELTYPE means PARENT): imported "
-                 "as related events", n, plural(n, "has", "have"), detail);
-    else if (IS("oneline"))
-        snprintf(out, size, "%zu %s line breaks or control characters in %s, which is one "
-                 "line: replaced by spaces", n, plural(n, "value has", "values have"), detail);
-    else if (IS("utf8"))
-        snprintf(out, size, "%zu %s of %s %s bytes that are not UTF-8 once libical read %s "
-                 "escapes: replaced by U+FFFD", n, plural(n, "value", "values"), detail,
-                 plural(n, "has", "have"), plural(n, "its", "their"));
-    else if (IS("bidi"))
-        snprintf(out, size, "%zu %s of %s %s bidirectional controls (U+202A-U+202E, "
-                 "U+2066-U+2069), with which text displays in another order than it is "
-                 "stored: removed", n, plural(n, "value", "values"), detail,
-                 plural(n, "has", "have"));
-    else if (IS("long"))
-        snprintf(out, size, "%zu %s %s is longer than the events format allows: cut short", n,
-                 plural(n, "value of", "values of"), detail);
-    else if (IS("untitled"))
-        snprintf(out, size, "%zu %s no SUMMARY, or one with nothing visible: titled "
-                 "\"(no title)\"", n, plural(n, "event has", "events have"));
-    else if (IS("geo"))
-        snprintf(out, size, "%zu GEO %s out of range: not imported", n,
-                 plural(n, "value is", "values are"));
-    else if (IS("tag"))
-        snprintf(out, size, "%zu %s no letter or digit to make a tag of: not imported", n,
-                 plural(n, "category has", "categories have"));
-    else if (IS("end"))
-        snprintf(out, size, "%zu %s before %s start: the end was not imported", n,
-                 plural(n, "event ends", "events end"), plural(n, "its", "their"));
-    else if (IS("outside-event"))
-        snprintf(out, size, "%zu %s outside BEGIN:VCALENDAR ... END:VCALENDAR, where RFC 5545 "
-                 "puts events: imported all the same", n, plural(n, "event is", "events are"));
-    else if (IS("outside-line"))
-        snprintf(out, size, "%zu %s outside BEGIN:VCALENDAR ... END:VCALENDAR (or any other "
-                 "component): not imported", n, plural(n, "line is", "lines are"));
-    else if (IS("feed"))
-        snprintf(out, size, "%zu %s of almanac's own feed %s not imported: an id that is no "
-                 "slug, is 'all' or is taken, no name, or no tag that is a slug", n,
-                 plural(n, "declaration", "declarations"), plural(n, "was", "were"));
-    else if (IS("values"))
-        snprintf(out, size, "%zu %s line%s more than 500 values: libical reads the first 500 "
-                 "of a line, the rest %s not imported", n, detail, n == 1 ? " has" : "s have",
-                 plural(n, "was", "were"));
-    else if (IS("full"))
-        snprintf(out, size, "%zu %s of %s %s not imported: an event holds at most %d", n,
-                 plural(n, "value", "values"), detail, plural(n, "was", "were"),
-                 ALMANAC_MAX_LIST_ITEMS);
-    else if (IS("repeated"))
-        snprintf(out, size, "%zu %s a second %s, where RFC 5545 allows one: only the first was "
-                 "imported", n, plural(n, "event has", "events have"), detail);
-    else if (IS("separated"))
-        snprintf(out, size, "%zu %s written with '-' or ':' (2023-04-01), which RFC 5545 "
-                 "does not have (20230401): read as %s", n,
-                 plural(n, "date is", "dates are"), plural(n, "it spells", "they spell"));
-    else if (IS("bad-end"))
-        snprintf(out, size, "%zu DTEND %s not a valid date or date-time: the end was not "
-                 "imported", n, plural(n, "is", "are"));
-    else if (IS("days"))
-        snprintf(out, size, "%zu all-day %s a DURATION that is not whole days (RFC 5545 wants "
-                 "days or weeks there): rounded up to whole days", n,
-                 plural(n, "event has", "events have"));
-    else if (IS("mixed"))
-        snprintf(out, size, "%zu %s a date-time end for a date start (or the reverse): the "
-                 "end was not imported", n, plural(n, "event has", "events have"));
-    else if (IS("calendar"))
-        snprintf(out, size, "the calendar's %s '%s' does not fit the events format: not "
-                 "imported", l->pointer + sizeof "VCALENDAR", detail);
-    else
-        snprintf(out, size, "%zu × %s", n, l->key);
-#undef IS
-    size_t used = strlen(out);
     size_t shown = n < LOSS_LINES ? n : LOSS_LINES;
     unsigned lines[LOSS_LINES];
     memcpy(lines, l->lines, sizeof lines);
@@ -389,6 +245,8 @@ static void loss_message(const loss *l, char *out, size_t size)
             lines[k] = lines[k - 1];
             lines[k - 1] = t;
         }
+    size_t used = 0;
+    out[0] = '\0';
     for (size_t i = 0; i < shown && used + 16 < size; i++)
         used += (size_t)snprintf(out + used, size - used, "%s%u",
                                  i == 0 ? (n == 1 ? " (line " : " (lines ") : ", ", lines[i]);
@@ -398,14 +256,210 @@ static void loss_message(const loss *l, char *out, size_t size)
         snprintf(out + used, size - used, ")");
 }
 
+/* One warning for the losses of one kind and detail: the sentence of its
+ * code, with the count and the lines. */
+static void report_loss(ics_file *f, const loss *l)
+{
+    almanac_diagnostics *d = f->diags;
+    size_t n = l->count, at = l->offset;
+    const char *detail = l->detail, *pointer = l->pointer;
+    char lines[160];
+    loss_lines(l, lines, sizeof lines);
+    switch (l->code) {
+    case ALMANAC_CODE_W320: /* RRULE */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W320,
+                                   n, plural(n, "event has", "events have"), lines);
+        break;
+    case ALMANAC_CODE_W321: /* date */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W321,
+                                   n, detail, plural(n, "value is", "values are"),
+                                   plural(n, "its event's", "their events'"), lines);
+        break;
+    case ALMANAC_CODE_W322: /* RECURRENCE-ID */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W322,
+                                   n, plural(n, "event changes", "events change"), lines);
+        break;
+    case ALMANAC_CODE_W323: /* alarm-trigger */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W323,
+                                   n, plural(n, "alarm (VALARM) has", "alarms (VALARM) have"),
+                                   lines);
+        break;
+    case ALMANAC_CODE_W324: /* alarms-max */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W324,
+                                   n, plural(n, "alarm", "alarms"), ALMANAC_MAX_ALARMS, lines);
+        break;
+    case ALMANAC_CODE_W325: /* alarm-action */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W325,
+                                   n, plural(n, "alarm has", "alarms have"), detail, lines);
+        break;
+    case ALMANAC_CODE_W326: /* address */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W326,
+                                   n, detail, plural(n, "is", "are"), lines);
+        break;
+    case ALMANAC_CODE_W327: /* list */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W327,
+                                   n, detail, ALMANAC_MAX_LIST_ITEMS, lines);
+        break;
+    case ALMANAC_CODE_W328: /* color */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W328, n, plural(n, "is", "are"), lines);
+        break;
+    case ALMANAC_CODE_W329: /* attach */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W329,
+                                   n, detail, plural(n, "is", "are"), lines);
+        break;
+    case ALMANAC_CODE_W330: /* zone-series */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W330,
+                                   n, plural(n, "event uses", "events use"), detail,
+                                   plural(n, "it repeats", "they repeat"),
+                                   plural(n, "its occurrences", "their occurrences"), lines);
+        break;
+    case ALMANAC_CODE_W331: /* exdate-alone */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W331,
+                                   n, plural(n, "date", "dates"), plural(n, "an event", "events"),
+                                   plural(n, "does", "do"), lines);
+        break;
+    case ALMANAC_CODE_W332: /* start-extra */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W332,
+                                   n, plural(n, "series starts", "series start"),
+                                   plural(n, "its", "their"), lines);
+        break;
+    case ALMANAC_CODE_W333: /* component */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W333,
+                                   n, plural(n, "component", "components"),
+                                   strchr(detail, '/') != NULL ? strchr(detail, '/') + 1 : detail,
+                                   plural(n, "was", "were"), lines);
+        break;
+    case ALMANAC_CODE_W334: /* property */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W334,
+                                   n, detail, plural(n, "property was", "properties were"),
+                                   lines);
+        break;
+    case ALMANAC_CODE_W335: /* floating */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W335,
+                                   n, plural(n, "event has", "events have"), detail, lines);
+        break;
+    case ALMANAC_CODE_W336: /* tzid */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W336,
+                                   n, plural(n, "event uses", "events use"), detail,
+                                   plural(n, "its time was", "their times were"), lines);
+        break;
+    case ALMANAC_CODE_W337: /* status */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W337,
+                                   n, plural(n, "event has", "events have"), detail, lines);
+        break;
+    case ALMANAC_CODE_W338: /* url */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W338,
+                                   n, plural(n, "URL is", "URLs are"), lines);
+        break;
+    case ALMANAC_CODE_W339: /* reltype */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W339,
+                                   n, plural(n, "has", "have"), detail, lines);
+        break;
+    case ALMANAC_CODE_W340: /* oneline */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W340,
+                                   n, plural(n, "value has", "values have"), detail, lines);
+        break;
+    case ALMANAC_CODE_W341: /* utf8 */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W341,
+                                   n, plural(n, "value", "values"), detail,
+                                   plural(n, "has", "have"), plural(n, "its", "their"), lines);
+        break;
+    case ALMANAC_CODE_W342: /* bidi */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W342,
+                                   n, plural(n, "value", "values"), detail,
+                                   plural(n, "has", "have"), lines);
+        break;
+    case ALMANAC_CODE_W343: /* long */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W343,
+                                   n, plural(n, "value of", "values of"), detail, lines);
+        break;
+    case ALMANAC_CODE_W344: /* untitled */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W344,
+                                   n, plural(n, "event has", "events have"), lines);
+        break;
+    case ALMANAC_CODE_W345: /* geo */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W345,
+                                   n, plural(n, "value is", "values are"), lines);
+        break;
+    case ALMANAC_CODE_W346: /* tag */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W346,
+                                   n, plural(n, "category has", "categories have"), lines);
+        break;
+    case ALMANAC_CODE_W347: /* end */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W347,
+                                   n, plural(n, "event ends", "events end"),
+                                   plural(n, "its", "their"), lines);
+        break;
+    case ALMANAC_CODE_W348: /* outside-event */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W348,
+                                   n, plural(n, "event is", "events are"), lines);
+        break;
+    case ALMANAC_CODE_W349: /* outside-line */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W349,
+                                   n, plural(n, "line is", "lines are"), lines);
+        break;
+    case ALMANAC_CODE_W350: /* feed */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W350,
+                                   n, plural(n, "declaration", "declarations"),
+                                   plural(n, "was", "were"), lines);
+        break;
+    case ALMANAC_CODE_W351: /* values */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W351,
+                                   n, detail, n == 1 ? " has" : "s have",
+                                   plural(n, "was", "were"), lines);
+        break;
+    case ALMANAC_CODE_W352: /* full */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W352,
+                                   n, plural(n, "value", "values"), detail,
+                                   plural(n, "was", "were"), ALMANAC_MAX_LIST_ITEMS, lines);
+        break;
+    case ALMANAC_CODE_W353: /* repeated */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W353,
+                                   n, plural(n, "event has", "events have"), detail, lines);
+        break;
+    case ALMANAC_CODE_W354: /* separated */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W354,
+                                   n, plural(n, "date is", "dates are"),
+                                   plural(n, "it spells", "they spell"), lines);
+        break;
+    case ALMANAC_CODE_W355: /* bad-end */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W355, n, plural(n, "is", "are"), lines);
+        break;
+    case ALMANAC_CODE_W356: /* days */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W356,
+                                   n, plural(n, "event has", "events have"), lines);
+        break;
+    case ALMANAC_CODE_W357: /* mixed */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W357,
+                                   n, plural(n, "event has", "events have"), lines);
+        break;
+    case ALMANAC_CODE_W358: /* calendar */
+        almanac_diagnostics_report(d, at, pointer, ALMANAC_W358,
+                                   l->pointer + sizeof "VCALENDAR", detail, lines);
+        break;
+    default: /* lose() is only ever given the codes above */
+        break;
+    }
+}
+
 static void report_losses(ics_file *f)
 {
-    for (size_t i = 0; i < f->loss_count; i++) {
-        char message[1024];
-        loss_message(&f->losses[i], message, sizeof message);
-        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, f->losses[i].offset,
-                                f->losses[i].pointer, "%s", message);
-    }
+    for (size_t i = 0; i < f->loss_count; i++)
+        report_loss(f, &f->losses[i]);
+}
+
+/* A VTIMEZONE's problem; the code says what became of the zone. */
+static void report_zone_finding(ics_file *f, const tz_finding *finding)
+{
+    if (finding->verdict == TZ_HOSTILE)
+        almanac_diagnostics_report(f->diags, finding->offset, finding->pointer, ALMANAC_E302,
+                                   finding->message);
+    else if (finding->verdict == TZ_REFUSED)
+        almanac_diagnostics_report(f->diags, finding->offset, finding->pointer, ALMANAC_W316,
+                                   finding->message);
+    else
+        almanac_diagnostics_report(f->diags, finding->offset, finding->pointer, ALMANAC_W317,
+                                   finding->message);
 }
 
 /* ---- places in the text ------------------------------------------------ */
@@ -469,14 +523,14 @@ static size_t named_before(ics_file *f, icalcomponent *c, size_t component, cons
     return places_named_before(&f->places, name, p);
 }
 
-static void lose_property(ics_file *f, const char *key, icalcomponent *c, size_t component,
-                          icalproperty *p)
+static void lose_property(ics_file *f, almanac_diag_code code, const char *detail,
+                          icalcomponent *c, size_t component, icalproperty *p)
 {
     char pointer[48];
     place at = place_of(f, c, component, p);
     snprintf(pointer, sizeof pointer, "%s/%s", component_name(f, c, component),
              ical_property_name(p));
-    lose(f, key, pointer, at.offset, at.line);
+    lose(f, code, detail, pointer, at.offset, at.line);
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -628,14 +682,15 @@ static char *clean_text(almanac_arena *arena, const char *s, size_t max, cleanin
 static void report_cleaning(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
                             const cleaning *what)
 {
-    static const char *const kinds[] = {"oneline", "utf8", "long", "bidi"};
+    static const almanac_diag_code kinds[] = {ALMANAC_CODE_W340, ALMANAC_CODE_W341,
+    ALMANAC_CODE_W343, ALMANAC_CODE_W342};
     const bool changed[] = {what->broken, what->repaired, what->cut, what->bidi};
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (!changed[i])
             continue;
-        char key[64];
-        snprintf(key, sizeof key, "%s:%.50s", kinds[i], ical_property_name(p));
-        lose_property(f, key, c, component, p);
+        char detail[64];
+        snprintf(detail, sizeof detail, "%.50s", ical_property_name(p));
+        lose_property(f, kinds[i], detail, c, component, p);
     }
 }
 
@@ -824,9 +879,7 @@ static void check_timezones(ics_file *f, icalcomponent *cal, size_t index)
         tz_finding finding;
         tz_check(c, &f->scan, zone, f->text, f->length, &f->tz_budget, &finding);
         if (finding.noted)
-            almanac_diagnostics_add(f->diags, finding.verdict == TZ_HOSTILE ? ALMANAC_ERROR
-                                                                             : ALMANAC_WARNING,
-                                    finding.offset, finding.pointer, "%s", finding.message);
+            report_zone_finding(f, &finding);
         icalproperty *tzid = icalcomponent_get_first_property(c, ICAL_TZID_PROPERTY);
         const char *name = tzid != NULL ? icalproperty_get_tzid(tzid) : NULL;
         if (finding.verdict == TZ_USABLE || name == NULL)
@@ -870,11 +923,9 @@ static const char *mapped_zone(ics_file *f, const char *tzid, icaltimezone *own,
     }
     if (how != IMPORT_ZONE_NONE && c != NULL) {
         place at = place_of(f, c, component, p);
-        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
-                                "TZID '%.100s' names no IANA timezone: its events were read as "
-                                "local times in %s (found by its %s); set \"timezone\" if "
-                                "another zone is meant", tzid, f->mapped[k].zone,
-                                import_zone_how_name(how));
+        almanac_diagnostics_report(f->diags, at.offset, "VEVENT/DTSTART", ALMANAC_W300, tzid,
+                                   f->mapped[k].zone,
+                                   import_zone_how_name(how));
     }
     return f->mapped[k].zone;
 }
@@ -890,9 +941,9 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
     }
     if (tzid == NULL) {
         const char *zone = f->zone != NULL ? f->zone : "UTC";
-        char key[160];
-        snprintf(key, sizeof key, "floating:%s", zone);
-        lose_property(f, key, c, component, p);
+        char detail[160];
+        snprintf(detail, sizeof detail, "%s", zone);
+        lose_property(f, ALMANAC_CODE_W335, detail, c, component, p);
         snprintf(frame->zone, sizeof frame->zone, "%s", zone);
         return true;
     }
@@ -911,22 +962,18 @@ static bool start_frame(ics_file *f, icalcomponent *c, size_t component, icalpro
         return true;
     }
     if (own != NULL) {
-        char key[160];
-        snprintf(key, sizeof key, "tzid:%.100s", tzid);
-        lose_property(f, key, c, component, p);
+        char detail[160];
+        snprintf(detail, sizeof detail, "%.58s", tzid);
+        lose_property(f, ALMANAC_CODE_W336, detail, c, component, p);
         frame->utc = true;
         frame->source = own;
         return true;
     }
     place at = place_of(f, c, component, p);
     if (is_refused_zone(f, tzid))
-        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
-                                "event skipped: the file's VTIMEZONE for TZID=%s was refused (see "
-                                "above), and no IANA timezone has that name", tzid);
+        almanac_diagnostics_report(f->diags, at.offset, "VEVENT/DTSTART", ALMANAC_W301, tzid);
     else
-        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT/DTSTART",
-                                "event skipped: unknown timezone TZID=%s (no VTIMEZONE in the "
-                                "file and no IANA timezone of that name)", tzid);
+        almanac_diagnostics_report(f->diags, at.offset, "VEVENT/DTSTART", ALMANAC_W302, tzid);
     return false;
 }
 
@@ -1000,18 +1047,16 @@ static void report_no_start(ics_file *f, size_t component, const char *what)
     const ics_line *l = ics_scan_property(&f->scan, component, "DTSTART", 0);
     if (l == NULL) {
         place at = component_place(f, component);
-        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, "VEVENT",
-                                "event skipped: %s has no DTSTART", what);
+        almanac_diagnostics_report(f->diags, at.offset, "VEVENT", ALMANAC_W303, what);
         return;
     }
     char value[64];
     ics_scan_value(f->text, f->length, l->offset, value, sizeof value);
-    almanac_diagnostics_add(f->diags, ALMANAC_WARNING, l->offset, "VEVENT/DTSTART",
-                            "event skipped: DTSTART '%s' is not a valid date or date-time%s",
-                            value, strlen(value) >= 4 && strncmp(value, "2999", 4) > 0 &&
-                            value[0] >= '0' && value[0] <= '9'
-                            ? " almanac can write (its years end at 2999, where libical's do)"
-                            : "");
+    almanac_diagnostics_report(f->diags, l->offset, "VEVENT/DTSTART", ALMANAC_W304,
+                               value, strlen(value) >= 4 && strncmp(value, "2999", 4) > 0 &&
+                               value[0] >= '0' && value[0] <= '9'
+                               ? " almanac can write (its years end at 2999, where libical's do)"
+                               : "");
 }
 
 /* T + the nominal part of D (weeks and days: the same wall-clock time so
@@ -1122,7 +1167,7 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         return false;
     }
     if (form == WRITTEN_SEPARATED)
-        lose_property(f, "separated", c, component, p);
+        lose_property(f, ALMANAC_CODE_W354, "", c, component, p);
     icalproperty *dtend = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY);
     icalproperty *duration = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY);
     icaltimetype end = icaltime_null_time();
@@ -1134,16 +1179,16 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         end = icalproperty_get_dtend(dtend);
         written_form end_form = date_form(f, c, component, dtend, end);
         if (end_form == WRITTEN_WRONG) {
-            lose_property(f, "bad-end", c, component, dtend);
+            lose_property(f, ALMANAC_CODE_W355, "", c, component, dtend);
             end_property = NULL;
         } else if (end_form == WRITTEN_SEPARATED) {
-            lose_property(f, "separated", c, component, dtend);
+            lose_property(f, ALMANAC_CODE_W354, "", c, component, dtend);
         }
     } else if (duration != NULL && usable_duration(length) && start.is_date) {
         bool whole;
         long long days = duration_days(length, &whole);
         if (!whole)
-            lose_property(f, "days", c, component, duration);
+            lose_property(f, ALMANAC_CODE_W356, "", c, component, duration);
         end = start;
         if (days <= 4000000)
             icaltime_adjust(&end, (int)days, 0, 0, 0);
@@ -1153,11 +1198,11 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         end = start; /* its exact part is added in the start's zone, below */
     }
     if (end_property != NULL && !valid_time(end)) {
-        lose_property(f, "end", c, component, end_property);
+        lose_property(f, ALMANAC_CODE_W347, "", c, component, end_property);
         end_property = NULL;
     }
     if (end_property != NULL && end.is_date != start.is_date) {
-        lose_property(f, "mixed", c, component, end_property);
+        lose_property(f, ALMANAC_CODE_W357, "", c, component, end_property);
         end_property = NULL;
     }
     if (start.is_date) {
@@ -1169,7 +1214,7 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
         e->end = date_of(end, ALMANAC_PRECISION_DAY);
         int order = compare_dates(&e->end, &e->start);
         if (order < 0)
-            lose_property(f, "end", c, component, end_property);
+            lose_property(f, ALMANAC_CODE_W347, "", c, component, end_property);
         e->has_end = order > 0;
         return true;
     }
@@ -1191,7 +1236,7 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
             zone = icaltimezone_get_builtin_timezone(frame.zone);
         end = add_duration(start, length, zone);
         if (!valid_time(end)) {
-            lose_property(f, "end", c, component, end_property);
+            lose_property(f, ALMANAC_CODE_W347, "", c, component, end_property);
             return true;
         }
     }
@@ -1199,7 +1244,7 @@ static bool read_dates(ics_file *f, icalcomponent *c, size_t component, almanac_
     e->end = date_of(in_frame(end, end_zone, &frame), precision);
     int order = compare_dates(&e->end, &e->start);
     if (order < 0)
-        lose_property(f, "end", c, component, end_property);
+        lose_property(f, ALMANAC_CODE_W347, "", c, component, end_property);
     e->has_end = order > 0;
     return true;
 }
@@ -1341,11 +1386,11 @@ static void read_category(ics_file *f, icalcomponent *c, size_t component, icalp
     char slug[ALMANAC_MAX_SLUG_BYTES + 1];
     if (label == NULL || !slugify(label, slug, sizeof slug)) {
         if (label != NULL)
-            lose_property(f, "tag", c, component, p);
+            lose_property(f, ALMANAC_CODE_W346, "", c, component, p);
         return;
     }
     if (list_full(e->tags.count)) {
-        lose_property(f, "full:CATEGORIES", c, component, p);
+        lose_property(f, ALMANAC_CODE_W352, "CATEGORIES", c, component, p);
         return;
     }
     char *tag = arena_strndup(f->im->arena, slug, strlen(slug));
@@ -1365,10 +1410,10 @@ static void read_status(ics_file *f, icalcomponent *c, size_t component, icalpro
     case ICAL_STATUS_CONFIRMED: e->status = ALMANAC_STATUS_CONFIRMED; return;
     default: break;
     }
-    char key[80];
+    char detail[80];
     const char *value = ical_value_text(f->im->arena, p);
-    snprintf(key, sizeof key, "status:%.60s", value != NULL ? value : "");
-    lose_property(f, key, c, component, p);
+    snprintf(detail, sizeof detail, "%.56s", value != NULL ? value : "");
+    lose_property(f, ALMANAC_CODE_W337, detail, c, component, p);
 }
 
 static void read_related(ics_file *f, icalcomponent *c, size_t component, icalproperty *p,
@@ -1381,14 +1426,14 @@ static void read_related(ics_file *f, icalcomponent *c, size_t component, icalpr
     icalparameter_reltype reltype = type != NULL ? icalparameter_get_reltype(type)
                                                  : ICAL_RELTYPE_PARENT;
     if (reltype != ICAL_RELTYPE_SIBLING) {
-        char key[64];
-        snprintf(key, sizeof key, "reltype:%s",
+        char detail[64];
+        snprintf(detail, sizeof detail, "%s",
                  reltype == ICAL_RELTYPE_PARENT ? "PARENT" : reltype == ICAL_RELTYPE_CHILD
                                                  ? "CHILD" : "other");
-        lose_property(f, key, c, component, p);
+        lose_property(f, ALMANAC_CODE_W339, detail, c, component, p);
     }
     if (list_full(ie->related_count)) {
-        lose_property(f, "full:RELATED-TO", c, component, p);
+        lose_property(f, ALMANAC_CODE_W352, "RELATED-TO", c, component, p);
         return;
     }
     size_t n = ie->related_count;
@@ -1449,7 +1494,7 @@ static void read_location(ics_file *f, icalcomponent *c, size_t component, alman
                 name = arena_strndup(f->im->arena, text, strlen(text));
             }
         } else {
-            lose_property(f, "geo", c, component, g);
+            lose_property(f, ALMANAC_CODE_W345, "", c, component, g);
         }
     }
     e->location.name = name;
@@ -1487,9 +1532,9 @@ static void read_structure(ics_file *f, icalcomponent *c, size_t component, alma
             last = NULL; /* a source without a title takes no publisher */
         if (copy != NULL && ((participant && list_full(e->participants.count)) ||
                              (source && list_full(e->source_count)))) {
-            char key[64];
-            snprintf(key, sizeof key, "full:%s", name);
-            lose_property(f, key, c, component, p);
+            char detail[64];
+            snprintf(detail, sizeof detail, "%s", name);
+            lose_property(f, ALMANAC_CODE_W352, detail, c, component, p);
         } else if (participant && copy != NULL) {
             if (!add_string(arena, &e->participants, copy, ALMANAC_NO_OFFSET))
                 f->out_of_memory = true;
@@ -1570,13 +1615,11 @@ static void report_parse_errors(ics_file *f, icalcomponent *c, size_t component)
         const char *what = kind == ICAL_ERROR_LINE ? "a line that is not a property"
                            : kind == ICAL_ERROR_PARAMETER ? "a parameter" : "a property";
         bool named = name[0] != '\0' && kind != ICAL_ERROR_LINE;
-        almanac_diagnostics_add(f->diags, ALMANAC_WARNING, at.offset, pointer,
-                                "%s%s%s%s could not be read, so it was not imported "
-                                "(libical: %s)", what,
-                                named ? (kind == ICAL_ERROR_PARAMETER ? " of " : " (") : "",
-                                named ? name : "",
-                                named && kind != ICAL_ERROR_PARAMETER ? ")" : "",
-                                message != NULL ? message : "no message");
+        almanac_diagnostics_report(f->diags, at.offset, pointer, ALMANAC_W305, what,
+                                   named ? (kind == ICAL_ERROR_PARAMETER ? " of " : " (") : "",
+                                   named ? name : "",
+                                   named && kind != ICAL_ERROR_PARAMETER ? ")" : "",
+                                   message != NULL ? message : "no message");
     }
 }
 
@@ -1597,15 +1640,15 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
         while (k < SINGLE && strcasecmp(name, single[k]) != 0)
             k++;
         if (k < SINGLE && seen[k]++ > 0) {
-            char key[64];
-            snprintf(key, sizeof key, "repeated:%s", single[k]);
-            lose_property(f, key, c, component, p);
+            char detail[64];
+            snprintf(detail, sizeof detail, "%s", single[k]);
+            lose_property(f, ALMANAC_CODE_W353, detail, c, component, p);
             continue;
         }
         if (!is_known(name)) {
-            char key[64];
-            snprintf(key, sizeof key, "property:%.50s", name);
-            lose_property(f, key, c, component, p);
+            char detail[64];
+            snprintf(detail, sizeof detail, "%.50s", name);
+            lose_property(f, ALMANAC_CODE_W334, detail, c, component, p);
         }
     }
     ical_children children;
@@ -1618,13 +1661,10 @@ static void note_losses(ics_file *f, icalcomponent *c, size_t component)
         if (alarm)
             continue; /* read_alarms() took it, or said why not */
         place at = component_place(f, index != SIZE_MAX ? index : component);
-        char key[64], pointer[48];
-        if (alarm)
-            snprintf(key, sizeof key, "VALARM");
-        else
-            snprintf(key, sizeof key, "component:VEVENT/%.40s", kind);
+        char detail[64], pointer[48];
+        snprintf(detail, sizeof detail, "VEVENT/%.40s", kind);
         snprintf(pointer, sizeof pointer, "VEVENT/%s", kind);
-        lose(f, key, pointer, at.offset, at.line);
+        lose(f, ALMANAC_CODE_W333, detail, pointer, at.offset, at.line);
     }
     ical_children_free(&children);
 }
@@ -1661,7 +1701,7 @@ static void read_rule(ics_file *f, icalcomponent *c, size_t component, almanac_e
         return;
     struct icalrecurrencetype r = icalproperty_get_rrule(p);
     if (r.freq == ICAL_NO_RECURRENCE || r.rscale != NULL) {
-        lose_property(f, "RRULE", c, component, p);
+        lose_property(f, ALMANAC_CODE_W320, "", c, component, p);
         return;
     }
     if (!icaltime_is_null_time(r.until) && r.until.year > ALMANAC_YEAR_FEED_MAX - 1)
@@ -1710,10 +1750,10 @@ static void read_rule(ics_file *f, icalcomponent *c, size_t component, almanac_e
         /* a zone libical read from the file but that has no IANA name: the
          * series repeats in UTC, so it stops following the zone's clock
          * changes */
-        char key[160];
-        snprintf(key, sizeof key, "zone-series:%.100s", ical_tzid(
+        char detail[160];
+        snprintf(detail, sizeof detail, "%.51s", ical_tzid(
             icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY)));
-        lose_property(f, key, c, component, p);
+        lose_property(f, ALMANAC_CODE_W330, detail, c, component, p);
     }
 }
 
@@ -1746,9 +1786,9 @@ static void read_date_list(ics_file *f, icalcomponent *c, size_t component, alma
         }
         almanac_date d;
         if (list->count >= ALMANAC_MAX_LIST_ITEMS || !series_date(f, p, t, e, frame, &d)) {
-            char key[32];
-            snprintf(key, sizeof key, "date:%s", name);
-            lose_property(f, key, c, component, p);
+            char detail[32];
+            snprintf(detail, sizeof detail, "%s", name);
+            lose_property(f, ALMANAC_CODE_W321, detail, c, component, p);
             continue;
         }
         bool again = false;
@@ -1834,16 +1874,17 @@ static void read_alarms(ics_file *f, icalcomponent *c, size_t component, almanac
             ok = a->duration != NULL && a->seconds <= 1000000L * 60;
         }
         if (!ok) {
-            lose(f, e->alarms.count >= ALMANAC_MAX_ALARMS ? "alarms-max" : "alarm-trigger",
+            lose(f, e->alarms.count >= ALMANAC_MAX_ALARMS ? ALMANAC_CODE_W324 : ALMANAC_CODE_W323,
+                 "",
                  "VEVENT/VALARM", at.offset, at.line);
             continue;
         }
         icalproperty *action = icalcomponent_get_first_property(sub, ICAL_ACTION_PROPERTY);
         const char *act = action != NULL ? icalproperty_get_value_as_string(action) : NULL;
         if (act != NULL && strcasecmp(act, "DISPLAY") != 0) {
-            char key[48];
-            snprintf(key, sizeof key, "alarm-action:%.30s", act);
-            lose(f, key, "VEVENT/VALARM/ACTION", at.offset, at.line);
+            char detail[48];
+            snprintf(detail, sizeof detail, "%.30s", act);
+            lose(f, ALMANAC_CODE_W325, detail, "VEVENT/VALARM/ACTION", at.offset, at.line);
         }
         icalproperty *d = icalcomponent_get_first_property(sub, ICAL_DESCRIPTION_PROPERTY);
         const char *text = d != NULL ? icalproperty_get_description(d) : NULL;
@@ -1865,11 +1906,11 @@ static bool read_person(ics_file *f, icalcomponent *c, size_t component, icalpro
                         const char *value, almanac_person *person)
 {
     const char *name = ical_property_name(p);
-    char key[40], why[160];
-    snprintf(key, sizeof key, "address:%s", name);
+    char detail[40], why[160];
+    snprintf(detail, sizeof detail, "%s", name);
     if (value == NULL || strncasecmp(value, "mailto:", 7) != 0 ||
         !email_address_ok(value + 7, why, sizeof why)) {
-        lose_property(f, key, c, component, p);
+        lose_property(f, ALMANAC_CODE_W326, detail, c, component, p);
         return false;
     }
     almanac_arena *arena = f->im->arena;
@@ -1908,7 +1949,7 @@ static void read_people(ics_file *f, icalcomponent *c, size_t component, almanac
         almanac_person *a = &e->attendees[e->attendee_count];
         memset(a, 0, sizeof *a);
         if (e->attendee_count >= ALMANAC_MAX_LIST_ITEMS) {
-            lose_property(f, "list:ATTENDEE", c, component, p);
+            lose_property(f, ALMANAC_CODE_W327, "ATTENDEE", c, component, p);
             continue;
         }
         if (!read_person(f, c, component, p, icalproperty_get_attendee(p), a))
@@ -1917,7 +1958,7 @@ static void read_people(ics_file *f, icalcomponent *c, size_t component, almanac
         for (size_t i = 0; i < e->attendee_count && !again; i++)
             again = strcasecmp(e->attendees[i].email, a->email) == 0;
         if (again) {
-            lose_property(f, "repeated:ATTENDEE", c, component, p);
+            lose_property(f, ALMANAC_CODE_W353, "ATTENDEE", c, component, p);
             continue;
         }
         icalparameter *role = icalproperty_get_first_parameter(p, ICAL_ROLE_PARAMETER);
@@ -1966,7 +2007,7 @@ static void read_presentation(ics_file *f, icalcomponent *c, size_t component, a
             for (char *q = e->color; q != NULL && *q; q++)
                 *q = (char)(*q | 0x20); /* CSS names are ASCII, any case */
         } else {
-            lose_property(f, "color", c, component, color);
+            lose_property(f, ALMANAC_CODE_W328, "", c, component, color);
         }
     }
     icalproperty *image = icalcomponent_get_first_property(c, ICAL_IMAGE_PROPERTY);
@@ -1975,13 +2016,13 @@ static void read_presentation(ics_file *f, icalcomponent *c, size_t component, a
         if (url != NULL && is_web_url(url))
             e->image = arena_strndup(arena, url, strlen(url));
         else
-            lose_property(f, "attach:IMAGE", c, component, image);
+            lose_property(f, ALMANAC_CODE_W329, "IMAGE", c, component, image);
     }
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_ATTACH_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_ATTACH_PROPERTY)) {
         const char *url = attach_url(p);
         if (url == NULL || !is_web_url(url) || list_full(e->attachments.count)) {
-            lose_property(f, "attach:ATTACH", c, component, p);
+            lose_property(f, ALMANAC_CODE_W329, "ATTACH", c, component, p);
             continue;
         }
         char *copy = arena_strndup(arena, url, strlen(url));
@@ -2044,7 +2085,7 @@ static void start_as_extra_date(ics_file *f, icalcomponent *c, size_t component,
     if (e->has_end)
         e->end = series_end_from(e, &first);
     e->start = first;
-    lose_property(f, "start-extra", c, component,
+    lose_property(f, ALMANAC_CODE_W332, "", c, component,
                   icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY));
 }
 
@@ -2062,7 +2103,7 @@ static void read_series_parts(ics_file *f, icalcomponent *c, size_t component,
             else
                 for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY);
                      p != NULL; p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY))
-                    lose_property(f, "exdate-alone", c, component, p);
+                    lose_property(f, ALMANAC_CODE_W331, "", c, component, p);
             start_as_extra_date(f, c, component, e, frame);
         } else {
             read_occurrence_id(f, c, component, ie, frame);
@@ -2101,7 +2142,8 @@ static void note_cut_lists(ics_file *f, icalcomponent *c, size_t component)
     const ics_named_line *line = places_lines_named(&f->places, "CATEGORIES", &count);
     for (size_t i = 0; i < count; i++)
         if (ics_scan_value_count(f->text, f->length, line[i].offset) > LIBICAL_MAX_VALUES)
-            lose(f, "values:CATEGORIES", "VEVENT/CATEGORIES", line[i].offset, line[i].line);
+            lose(f, ALMANAC_CODE_W351, "CATEGORIES", "VEVENT/CATEGORIES", line[i].offset,
+                 line[i].line);
 }
 
 static bool read_event(ics_file *f, icalcomponent *c, size_t component)
@@ -2126,7 +2168,7 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
         return false;
     if (e->title == NULL) {
         place at = component_place(f, component);
-        lose(f, "untitled", "VEVENT/SUMMARY", at.offset, at.line);
+        lose(f, ALMANAC_CODE_W344, "", "VEVENT/SUMMARY", at.offset, at.line);
         e->title = arena_strndup(arena, "(no title)", 10);
     }
     const char *uid = icalcomponent_get_uid(c);
@@ -2146,7 +2188,7 @@ static bool read_event(ics_file *f, icalcomponent *c, size_t component)
     if (link != NULL && is_web_url(link))
         e->url = arena_strndup(arena, link, strlen(link));
     else if (link != NULL && link[0] != '\0')
-        lose_property(f, "url", c, component, url);
+        lose_property(f, ALMANAC_CODE_W338, "", c, component, url);
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY);
          p != NULL; p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY))
         read_category(f, c, component, p, e);
@@ -2208,11 +2250,11 @@ static bool read_policy(const char *text, almanac_calendar *calendar)
 
 static void calendar_loss(ics_file *f, const char *property, const char *value)
 {
-    char key[96], pointer[48];
-    snprintf(key, sizeof key, "calendar:%.80s", value);
+    char detail[96], pointer[48];
+    snprintf(detail, sizeof detail, "%.54s", value);
     snprintf(pointer, sizeof pointer, "VCALENDAR/%s", property);
     place at = property_place(f, f->calendar, f->calendar_index, property, 0);
-    lose(f, key, pointer, at.offset, at.line);
+    lose(f, ALMANAC_CODE_W358, detail, pointer, at.offset, at.line);
 }
 
 static char *calendar_text(ics_file *f, icalcomponent *cal, icalproperty_kind kind,
@@ -2263,7 +2305,7 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
             continue;
         if (!is_short_slug(id) ||
             (declared && (strcmp(id, "all") == 0 || feed_named(im, id) != NULL))) {
-            lose_property(f, "feed", cal, f->calendar_index, p);
+            lose_property(f, ALMANAC_CODE_W350, "", cal, f->calendar_index, p);
             continue;
         }
         if (!declared) { /* the description of a feed declared before it */
@@ -2272,7 +2314,7 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
                 described->description = text_value(f, cal, f->calendar_index, p, value,
                                                     ALMANAC_MAX_TEXT_BYTES);
             else
-                lose_property(f, "feed", cal, f->calendar_index, p);
+                lose_property(f, ALMANAC_CODE_W350, "", cal, f->calendar_index, p);
             continue;
         }
         const char *tags = ical_x_parameter(p, "X-ALMANAC-TAGS");
@@ -2286,7 +2328,7 @@ static void read_feeds(ics_file *f, icalcomponent *cal)
             t += n + (t[n] == ',');
         }
         if (feed_name == NULL || tag_list.count == 0 || im->feed_count >= ALMANAC_MAX_FEEDS) {
-            lose_property(f, "feed", cal, f->calendar_index, p);
+            lose_property(f, ALMANAC_CODE_W350, "", cal, f->calendar_index, p);
             continue;
         }
         if (im->feeds == NULL) /* room for all there may be, once */
@@ -2402,10 +2444,10 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
             continue;
         const char *name = component_name(f, c, child);
         place at = component_place(f, child != SIZE_MAX ? child : index);
-        char key[64], pointer[48];
-        snprintf(key, sizeof key, "component:VCALENDAR/%.40s", name);
+        char detail[64], pointer[48];
+        snprintf(detail, sizeof detail, "VCALENDAR/%.40s", name);
         snprintf(pointer, sizeof pointer, "VCALENDAR/%s", name);
-        lose(f, key, pointer, at.offset, at.line);
+        lose(f, ALMANAC_CODE_W333, detail, pointer, at.offset, at.line);
     }
     ical_children_free(&children);
     for (icalproperty *p = icalcomponent_get_first_property(cal, ICAL_ANY_PROPERTY); p != NULL;
@@ -2419,9 +2461,9 @@ static void read_calendar_component(ics_file *f, icalcomponent *cal, size_t inde
         for (size_t i = 0; !is_known_name && i < sizeof known / sizeof known[0]; i++)
             is_known_name = strcasecmp(name, known[i]) == 0;
         if (!is_known_name) {
-            char key[64];
-            snprintf(key, sizeof key, "property:%.50s", name);
-            lose_property(f, key, cal, index, p);
+            char detail[64];
+            snprintf(detail, sizeof detail, "%.50s", name);
+            lose_property(f, ALMANAC_CODE_W334, detail, cal, index, p);
         }
     }
 }
@@ -2441,14 +2483,14 @@ static void read_top_level(ics_file *f, icalcomponent *c, size_t index)
     }
     place at = component_place(f, index);
     const char *name = component_name(f, c, index);
-    char key[64];
+    char detail[64];
     if (kind == ICAL_VEVENT_COMPONENT) {
-        lose(f, "outside-event", "VEVENT", at.offset, at.line);
+        lose(f, ALMANAC_CODE_W348, "", "VEVENT", at.offset, at.line);
         read_event(f, c, index);
         return;
     }
-    snprintf(key, sizeof key, "component:/%.40s", name);
-    lose(f, key, name, at.offset, at.line);
+    snprintf(detail, sizeof detail, "/%.40s", name);
+    lose(f, ALMANAC_CODE_W333, detail, name, at.offset, at.line);
 }
 
 /* Content lines outside any component: libical skips them in silence. */
@@ -2456,7 +2498,7 @@ static void report_outside_lines(ics_file *f)
 {
     for (size_t i = 0; i < f->scan.line_count; i++)
         if (f->scan.lines[i].component == SIZE_MAX)
-            lose(f, "outside-line", "", f->scan.lines[i].offset, f->scan.lines[i].line);
+            lose(f, ALMANAC_CODE_W349, "", "", f->scan.lines[i].offset, f->scan.lines[i].line);
 }
 
 /* libical reads "\é" (an escape RFC 5545 does not have) as its backslash
@@ -2496,15 +2538,12 @@ static bool check_encoding(ics_file *f)
     const char *text = f->text;
     size_t length = f->length;
     if (length >= 2 && (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0)) {
-        almanac_diagnostics_add(f->diags, ALMANAC_ERROR, 0, NULL, "the file is UTF-16 (it "
-                                "starts with a UTF-16 byte order mark); save it as UTF-8");
+        almanac_diagnostics_report(f->diags, 0, NULL, ALMANAC_E066);
         return false;
     }
     const char *nul = memchr(text, '\0', length);
     if (nul != NULL) {
-        almanac_diagnostics_add(f->diags, ALMANAC_ERROR, (size_t)(nul - text), NULL,
-                                "NUL byte in the file: it is damaged or not a text calendar; "
-                                "nothing was imported from it");
+        almanac_diagnostics_report(f->diags, (size_t)(nul - text), NULL, ALMANAC_E300);
         return false;
     }
     return true;
@@ -2533,8 +2572,7 @@ static long add_file(ics_file *fp)
     almanac_diagnostics *diags = f.diags;
     size_t start = length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     if (ics_scan_run(&f.scan, text, length, diags) != 0) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while reading the file");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E063);
         ics_scan_free(&f.scan);
         return -1;
     }
@@ -2550,10 +2588,9 @@ static long add_file(ics_file *fp)
         drop_escapes_of_multibyte(clean);
     if (bad > 0) {
         size_t at = utf8_invalid_at(text, length);
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, at, NULL, "%zu %s not UTF-8 (the "
-                                "first on line %u): replaced by U+FFFD; is the file in another "
-                                "encoding?", bad, plural(bad, "byte is", "bytes are"),
-                                line_at(text, at));
+        almanac_diagnostics_report(diags, at, NULL, ALMANAC_W306, bad, plural(bad, "byte is",
+                                                                              "bytes are"),
+                                   line_at(text, at));
     }
     ical_parse_progress parsing = {say_parsed, &f};
     icalcomponent *root = clean != NULL ? ical_parse(clean, strlen(clean),
@@ -2563,8 +2600,7 @@ static long add_file(ics_file *fp)
     icalcomponent_kind kind = root != NULL ? icalcomponent_isa(root) : ICAL_NO_COMPONENT;
     if (kind != ICAL_VCALENDAR_COMPONENT && kind != ICAL_VEVENT_COMPONENT &&
         kind != ICAL_XROOT_COMPONENT) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, 0, NULL, "not an iCalendar file: no "
-                                "BEGIN:VCALENDAR that libical could read");
+        almanac_diagnostics_report(diags, 0, NULL, ALMANAC_E301);
         if (root != NULL)
             icalcomponent_free(root);
         ics_scan_free(&f.scan);
@@ -2591,8 +2627,7 @@ static long add_file(ics_file *fp)
     bool out_of_memory = f.out_of_memory;
     finish_file(&f);
     if (out_of_memory) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while reading the file");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E063);
         return -1;
     }
     return (long)(im->event_count - before);
@@ -2617,9 +2652,7 @@ static char *cr_lines_read_as_lf(const char *text, size_t length, almanac_diagno
     for (size_t i = 0; i < length; i++)
         copy[i] = text[i] == '\r' ? '\n' : text[i];
     copy[length] = '\0';
-    almanac_diagnostics_add(diags, ALMANAC_WARNING, (size_t)(cr - text), NULL,
-                            "the lines end with CR alone (classic Mac OS), where RFC 5545 wants "
-                            "CRLF: they were read as lines");
+    almanac_diagnostics_report(diags, (size_t)(cr - text), NULL, ALMANAC_W307);
     return copy;
 }
 
@@ -2632,8 +2665,7 @@ long almanac_importer_add(almanac_importer *im, const char *name, const char *te
     bool failed;
     char *lf = cr_lines_read_as_lf(text, length, diags, &failed);
     if (failed) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while reading the file");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E063);
         return -1;
     }
     if (lf != NULL)
@@ -2872,7 +2904,7 @@ static void merge_overrides(ics_file *f, size_t first)
             (ie->rid.precision == ALMANAC_PRECISION_DAY) !=
             (e->start.precision == ALMANAC_PRECISION_DAY) ||
             e->override_count >= ALMANAC_MAX_LIST_ITEMS) {
-            lose(f, "RECURRENCE-ID", "VEVENT/RECURRENCE-ID", ie->rid_offset, ie->rid_line);
+            lose(f, ALMANAC_CODE_W322, "", "VEVENT/RECURRENCE-ID", ie->rid_offset, ie->rid_line);
             continue;
         }
         if (e->overrides == NULL) {
@@ -2889,7 +2921,7 @@ static void merge_overrides(ics_file *f, size_t first)
         for (size_t k = 0; k < e->override_count && !again; k++)
             again = almanac_date_compare(&e->overrides[k].occurrence, &v.occurrence) == 0;
         if (again)
-            lose(f, "repeated:RECURRENCE-ID", "VEVENT/RECURRENCE-ID", ie->rid_offset,
+            lose(f, ALMANAC_CODE_W353, "RECURRENCE-ID", "VEVENT/RECURRENCE-ID", ie->rid_offset,
                  ie->rid_line);
         else
             e->overrides[e->override_count++] = v;
@@ -2934,10 +2966,10 @@ static void resolve_related(almanac_importer *im, string_set *uids)
                            ALMANAC_NO_OFFSET);
                 continue;
             }
-            almanac_diagnostics_add(ie->diags, ALMANAC_WARNING, ie->related_at[k],
-                                    "VEVENT/RELATED-TO", "RELATED-TO %.200s names %s: not "
-                                    "imported", ie->related[k], target != NULL ? "the event "
-                                    "itself" : "no event of the imported calendars");
+            almanac_diagnostics_report(ie->diags, ie->related_at[k],
+                                    "VEVENT/RELATED-TO", ALMANAC_W308, ie->related[k],
+                                    target != NULL ? "the event "
+                                       "itself" : "no event of the imported calendars");
         }
     }
 }
@@ -2963,11 +2995,10 @@ static void add_label_feeds(almanac_importer *im)
         if (taken)
             continue;
         if (strcmp(tag, "all") == 0 || im->feed_count >= ALMANAC_MAX_FEEDS) {
-            almanac_diagnostics_add(im->label_diags[i], ALMANAC_WARNING, im->label_at[i],
-                                    "VEVENT/CATEGORIES", "category '%.100s' (tag '%s') gets no "
-                                    "feed to keep its text: %s", im->labels[i], tag,
-                                    strcmp(tag, "all") == 0 ? "'all' is the full calendar"
-                                    : "the calendar has as many feeds as it may");
+            almanac_diagnostics_report(im->label_diags[i], im->label_at[i],
+                                    "VEVENT/CATEGORIES", ALMANAC_W309, im->labels[i], tag,
+                                       strcmp(tag, "all") == 0 ? "'all' is the full calendar"
+                                       : "the calendar has as many feeds as it may");
             continue;
         }
         almanac_feed *feed = &im->feeds[im->feed_count];
@@ -3150,16 +3181,14 @@ static void drop_what_fails(almanac_importer *im, almanac_document *doc)
             dropped = true;
             const imported_event *ie = &im->events[i];
             if (strcmp(what, "series") == 0)
-                almanac_diagnostics_add(ie->diags, ALMANAC_WARNING, ie->event.at,
-                                        "VEVENT/RRULE", "'%.80s': imported as a single event "
-                                        "(its first occurrence), because almanac check would "
-                                        "refuse its repetition: %s", e->title, d->message);
+                almanac_diagnostics_report(ie->diags, ie->event.at,
+                                        "VEVENT/RRULE", ALMANAC_W310, e->title, d->message);
             else
-                almanac_diagnostics_add(ie->diags, ALMANAC_WARNING, ie->event.at, "VEVENT",
-                                        "'%.80s': imported without %s%s, because almanac "
-                                        "check would refuse it: %s", e->title,
-                                        strncmp(what, "a", 1) == 0 && what[1] == ' ' ? "" : "its ",
-                                        what, d->message);
+                almanac_diagnostics_report(ie->diags, ie->event.at, "VEVENT", ALMANAC_W311,
+                                           e->title,
+                                           strncmp(what, "a",
+                                                   1) == 0 && what[1] == ' ' ? "" : "its ",
+                                           what, d->message);
         }
         almanac_diagnostics_free(&diags);
         for (size_t i = 0; i < doc->event_count; i++) {

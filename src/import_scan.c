@@ -146,9 +146,8 @@ static void drop_open(scanner *s, size_t level, size_t end, const char *why,
         c->end = end;
         if (k == level)
             add_cut(s, c->begin, end);
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, c->begin, c->name,
-                                "BEGIN:%s is never closed (%s); it was not imported", c->name,
-                                why);
+        almanac_diagnostics_report(diags, c->begin, c->name, ALMANAC_W312, c->name,
+                                   why);
     }
     s->depth = level;
 }
@@ -233,9 +232,8 @@ static void end_component(scanner *s, const char *name, size_t offset, size_t ne
         if (open != NULL)
             snprintf(meant, sizeof meant, " (BEGIN:%s at line %u is open here)", open->name,
                      open->line);
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, offset, name,
-                                "END:%s has no BEGIN:%s before it%s; the line was ignored", name,
-                                name, meant);
+        almanac_diagnostics_report(diags, offset, name, ALMANAC_W313, name,
+                                   name, meant);
         add_cut(s, offset, next);
         return;
     }
@@ -275,10 +273,8 @@ static bool skip_too_deep(scanner *s, const char *name, size_t start, size_t nex
         return false;
     if (s->skipping == 0) {
         s->skip_begin = start;
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, start, component,
-                                "BEGIN:%s at line %u is nested deeper than %d components, more "
-                                "than any calendar needs: it was not imported, nor anything in "
-                                "it", component, line, ICS_MAX_DEPTH);
+        almanac_diagnostics_report(diags, start, component, ALMANAC_W314, component, line,
+                                   ICS_MAX_DEPTH);
     }
     if (begin)
         s->skipping++;
@@ -358,9 +354,7 @@ int ics_scan_run(ics_scan *scan, const char *text, size_t length, almanac_diagno
         drop_open(&s, 1, length, "the file ends first: is it truncated?", diags);
     if (s.depth == 1) {
         const ics_component *root = &scan->components[s.stack[0]];
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, root->begin, root->name,
-                                "BEGIN:%s is never closed (the file ends first: is it "
-                                "truncated?)", root->name);
+        almanac_diagnostics_report(diags, root->begin, root->name, ALMANAC_W315, root->name);
     }
     for (size_t i = 0; i < scan->component_count; i++) {
         ics_component *c = &scan->components[i];

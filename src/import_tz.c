@@ -95,13 +95,8 @@ static void find(zone_check *z, tz_verdict verdict, size_t offset, const char *p
     va_start(args, format);
     vsnprintf(what, sizeof what, format, args);
     va_end(args);
-    const char *outcome = verdict == TZ_HOSTILE
-        ? "; the timezone was refused: the file is damaged or hostile"
-        : verdict == TZ_REFUSED
-        ? "; the timezone was not used: events in it are read in the IANA timezone of that "
-          "name, if there is one, else skipped"
-        : "";
-    snprintf(f->message, sizeof f->message, "VTIMEZONE '%.60s': %s%s", z->tzid, what, outcome);
+    /* What became of the zone is said by the diagnostic's code (E302, W316). */
+    snprintf(f->message, sizeof f->message, "VTIMEZONE '%.60s': %s", z->tzid, what);
 }
 
 static size_t zone_begin(const zone_check *z)

@@ -119,8 +119,8 @@ static const char *type_name(const cJSON *json)
 bool expect_type(loader *l, node n, bool ok, const char *expected)
 {
     if (!ok)
-        error_at(l, value_offset(l, n), "expected %s, found %s", expected,
-                 type_name(n.json));
+        report_at(l, value_offset(l, n), ALMANAC_E001, expected,
+                  type_name(n.json));
     return ok;
 }
 
@@ -143,12 +143,11 @@ static bool check_visible(loader *l, size_t at, const char *s, size_t length)
     while (i < length && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     if (i == length) {
-        error_at(l, at, "the text is empty; write a value or leave the key out");
+        report_at(l, at, ALMANAC_E002);
         return false;
     }
     size_t bytes;
-    error_at(l, at, "the text has no visible character, only invisible ones such as U+%04X; "
-             "write a value or leave the key out", (unsigned)utf8_decode(s + i, length - i, &bytes));
+    report_at(l, at, ALMANAC_E003, (unsigned)utf8_decode(s + i, length - i, &bytes));
     return false;
 }
 
@@ -173,8 +172,8 @@ const char *check_text(loader *l, node n, text_kind kind, size_t max_bytes,
      * UTF-8 or refuses them (a lone surrogate fails the parse). A second
      * pass per string cost a fifth of a large check. */
     if (length > max_bytes) {
-        error_at(l, at, "the text is too long (%zu bytes, the limit is %zu); shorten it",
-                 length, max_bytes);
+        report_at(l, at, ALMANAC_E004,
+                  length, max_bytes);
         return NULL;
     }
     if (!check_visible(l, at, s, length))
@@ -199,10 +198,7 @@ const char *check_text(loader *l, node n, text_kind kind, size_t max_bytes,
             size_t bytes;
             uint32_t cp = utf8_decode(s + i, length - i, &bytes);
             if (unicode_is_bidi_control(cp)) {
-                error_at(l, at, "the text contains U+%04X, a bidirectional control character: "
-                         "it makes text display in another order than it is stored (with "
-                         "U+202E, \"gnp.exe\" shows as \"exe.png\"); remove it, right-to-left "
-                         "text displays correctly without it", (unsigned)cp);
+                report_at(l, at, ALMANAC_E005, (unsigned)cp);
                 return NULL;
             }
             continue;
@@ -217,15 +213,14 @@ const char *check_text(loader *l, node n, text_kind kind, size_t max_bytes,
         if (control && kind == TEXT_MULTILINE && (c == '\n' || c == '\t'))
             continue;
         if (control && kind == TEXT_URL) {
-            error_at(l, at, "the URL contains the control character U+%04X; remove it, or "
-                     "percent-encode it (%%%02X)", c, c);
+            report_at(l, at, ALMANAC_E006, c, c);
             return NULL;
         }
         if (control) {
-            error_at(l, at, "the text contains the control character U+%04X%s", c,
-                     kind == TEXT_LINE && (c == '\n' || c == '\r')
-                         ? "; a title or name must be one line"
-                         : "; remove it");
+            report_at(l, at, ALMANAC_E007, c,
+                      kind == TEXT_LINE && (c == '\n' || c == '\r')
+                          ? "; a title or name must be one line"
+                          : "; remove it");
             return NULL;
         }
     }
@@ -266,10 +261,8 @@ char *read_slug(loader *l, node n, const char *what)
     if (s != NULL && !is_slug(s)) {
         char slug[ALMANAC_MAX_SLUG_BYTES + 1];
         bool have_slug = slugify(s, slug, sizeof slug);
-        error_at(l, value_offset(l, n),
-                 "%s '%s' is not a slug: use lower-case letters, digits and single hyphens, "
-                 "%s '%s'", what, s, have_slug ? "such as" : "like",
-                 have_slug ? slug : "sco-summit-2022");
+        report_at(l, value_offset(l, n), ALMANAC_E008, what, s, have_slug ? "such as" : "like",
+                  have_slug ? slug : "sco-summit-2022");
         return NULL;
     }
     return s;
@@ -290,7 +283,7 @@ char *read_url(loader *l, node n)
     else if (strncmp(s, "http://", 7) == 0)
         rest = s + 7;
     if (rest == NULL || *rest == '\0' || *rest == '/') {
-        error_at(l, at, "'%s' is not an absolute http:// or https:// URL", s);
+        report_at(l, at, ALMANAC_E009, s);
         return NULL;
     }
     for (const char *p = s; *p; p++) {
@@ -298,9 +291,9 @@ char *read_url(loader *l, node n)
         if (c <= 0x20 || c >= 0x7F || strchr("\"<>\\^`{|}", c) != NULL) {
             char shown[8];
             snprintf(shown, sizeof shown, "'%c'", (char)c);
-            error_at(l, at, "the URL contains %s at byte %zu; percent-encode it (a space "
-                     "is %%20)", c == ' ' ? "a space" : c >= 0x7F ? "a non-ASCII character"
-                     : c < 0x20 ? "a control character" : shown, (size_t)(p - s) + 1);
+            report_at(l, at, ALMANAC_E010,
+                      c == ' ' ? "a space" : c >= 0x7F ? "a non-ASCII character"
+                      : c < 0x20 ? "a control character" : shown, (size_t)(p - s) + 1);
             return NULL;
         }
     }
@@ -314,23 +307,19 @@ bool read_date(loader *l, node n, almanac_date *date)
     const char *s = n.json->valuestring;
     almanac_date_error e = almanac_date_parse(s, strlen(s), date);
     if (e != ALMANAC_DATE_OK) {
-        error_at(l, value_offset(l, n), "invalid date '%.40s': %s", s,
-                 almanac_date_error_text(e));
+        report_at(l, value_offset(l, n), ALMANAC_E011, s,
+                  almanac_date_error_text(e));
         return false;
     }
     if (date->year > ALMANAC_YEAR_FEED_MAX) {
-        error_at(l, value_offset(l, n), "year %04d is after %d, the last year almanac can write "
-                 "to a feed (libical, which writes them, stops at 3000, and an event's end is "
-                 "the day after it); check the year", date->year, ALMANAC_YEAR_FEED_MAX);
+        report_at(l, value_offset(l, n), ALMANAC_E012, date->year, ALMANAC_YEAR_FEED_MAX);
         return false;
     }
     if (date->year < ALMANAC_YEAR_USUAL_MIN)
-        warning_at(l, value_offset(l, n), "year %04d is before 1583, when the Gregorian "
-                   "calendar began; calendar apps will count its days as if it had been in "
-                   "use (check the year)", date->year);
+        report_at(l, value_offset(l, n), ALMANAC_W001, date->year);
     else if (date->year > ALMANAC_YEAR_USUAL_MAX)
-        warning_at(l, value_offset(l, n), "year %04d is far in the future; check the year",
-                   date->year);
+        report_at(l, value_offset(l, n), ALMANAC_W002,
+                  date->year);
     return true;
 }
 
@@ -348,8 +337,7 @@ int member_key(loader *l, node m, const char *const *keys, int count, key_set *s
             continue;
         set->next = (i + 1) % count;
         if (set->seen & (UINT32_C(1) << i)) {
-            error_at(l, key_offset(l, m),
-                     "duplicate key '%s'; each key may appear once in an object", key);
+            report_at(l, key_offset(l, m), ALMANAC_E013, key);
             return -1;
         }
         set->seen |= UINT32_C(1) << i;
@@ -360,11 +348,11 @@ int member_key(loader *l, node m, const char *const *keys, int count, key_set *s
         for (int i = 0; i < count; i++)
             if (keys[i] == suggestion)
                 set->suggested |= UINT32_C(1) << i;
-        error_at(l, key_offset(l, m), "unknown key '%.80s'; did you mean '%s'?", key, suggestion);
+        report_at(l, key_offset(l, m), ALMANAC_E014, key, suggestion);
     } else {
-        error_at(l, key_offset(l, m), "unknown key '%.80s'; known keys here are %s%s%s%s", key,
-                 keys[0], count > 1 ? ", " : "", count > 1 ? keys[1] : "",
-                 count > 2 ? " ..." : "");
+        report_at(l, key_offset(l, m), ALMANAC_E015, key,
+                  keys[0], count > 1 ? ", " : "", count > 1 ? keys[1] : "",
+                  count > 2 ? " ..." : "");
     }
     return -1;
 }
@@ -377,8 +365,8 @@ void require_keys(loader *l, node object, const char *const *keys,
     uint32_t missing = required & ~set.seen & ~set.suggested;
     for (int i = 0; i < count; i++)
         if (missing & (UINT32_C(1) << i))
-            error_at(l, value_offset(l, object), "%s is missing the required key '%s'",
-                     what, keys[i]);
+            report_at(l, value_offset(l, object), ALMANAC_E016,
+                      what, keys[i]);
 }
 
 
@@ -403,8 +391,8 @@ void read_string_list(loader *l, node n, almanac_strings *list,
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_LIST_ITEMS) {
-        error_at(l, value_offset(l, n), "too many items (%zu, the limit is %d)", count,
-                 ALMANAC_MAX_LIST_ITEMS);
+        report_at(l, value_offset(l, n), ALMANAC_E017, count,
+                  ALMANAC_MAX_LIST_ITEMS);
         return;
     }
     list->items = arena_array(l->arena, count, sizeof *list->items);
@@ -476,8 +464,8 @@ static almanac_partial_policy read_policy(loader *l, node n, bool *ok)
         *ok = true;
         return policy;
     }
-    error_at(l, value_offset(l, n), "unknown policy '%.40s'; use \"span\", \"first-day\" or \"omit\"",
-             n.json->valuestring);
+    report_at(l, value_offset(l, n), ALMANAC_E018,
+              n.json->valuestring);
     return ALMANAC_PARTIAL_SPAN;
 }
 
@@ -528,10 +516,7 @@ static void warn_reserved_host(loader *l, node n, const char *url)
         length--; /* "example.org." is the same name */
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (host_is_under(host, length, reserved[i])) {
-            warning_at(l, value_offset(l, n), "calendar url '%.*s' is on %s, a name reserved "
-                       "for examples (RFC 2606): no subscriber can reach it; set the address "
-                       "where the feeds will be published, or remove \"url\" and the page "
-                       "links to wherever it is served", (int)length, host, reserved[i]);
+            report_at(l, value_offset(l, n), ALMANAC_W003, (int)length, host, reserved[i]);
             return;
         }
 }
@@ -567,11 +552,9 @@ static void read_calendar_member(loader *l, node m, int k, almanac_calendar *c)
         char *text = read_text(l, m, TEXT_LINE, 40);
         long seconds = text != NULL ? parse_duration(text) : -1;
         if (text != NULL && seconds < 0)
-            error_at(l, value_offset(l, m), "refresh '%s' is not an ISO 8601 duration such as "
-                     "\"P1D\", \"PT6H\" or \"P1W\"", text);
+            report_at(l, value_offset(l, m), ALMANAC_E019, text);
         else if (text != NULL && (seconds < 900 || seconds > 31 * 86400))
-            warning_at(l, value_offset(l, m), "refresh %s is outside 15 minutes to 31 days; "
-                       "calendar apps may ignore it", text);
+            report_at(l, value_offset(l, m), ALMANAC_W004, text);
         if (seconds >= 0) {
             c->refresh = text;
             c->refresh_seconds = seconds;
@@ -626,7 +609,7 @@ static void read_feed(loader *l, node n, almanac_feed *feed)
         case FEED_TAGS:
             read_string_list(l, m, &feed->tags, read_slug, "tag");
             if (cJSON_IsArray(m.json) && cJSON_GetArraySize(m.json) == 0)
-                error_at(l, value_offset(l, m), "a feed needs at least one tag to select events");
+                report_at(l, value_offset(l, m), ALMANAC_E020);
             break;
         default:
             break;
@@ -649,13 +632,12 @@ static void read_geo(loader *l, node n, almanac_location *location)
         return;
     const cJSON *lat = cJSON_GetArrayItem(n.json, 0), *lon = cJSON_GetArrayItem(n.json, 1);
     if (cJSON_GetArraySize(n.json) != 2 || !cJSON_IsNumber(lat) || !cJSON_IsNumber(lon)) {
-        error_at(l, value_offset(l, n), "expected %s", expected);
+        report_at(l, value_offset(l, n), ALMANAC_E021, expected);
         return;
     }
     double la = lat->valuedouble, lo = lon->valuedouble;
     if (!(la >= -90.0 && la <= 90.0) || !(lo >= -180.0 && lo <= 180.0)) {
-        error_at(l, value_offset(l, n), "geo [%g, %g] is out of range: latitude goes from -90 "
-                 "to 90, longitude from -180 to 180 (is the order [latitude, longitude]?)", la, lo);
+        report_at(l, value_offset(l, n), ALMANAC_E022, la, lo);
         return;
     }
     location->has_geo = true;
@@ -699,7 +681,7 @@ static void read_source(loader *l, node n, almanac_source *source)
         case SRC_DATE:
             source->has_date = read_date(l, m, &source->date);
             if (source->has_date && almanac_date_is_timed(&source->date)) {
-                error_at(l, value_offset(l, m), "a source date is a day, month or year, not a time");
+                report_at(l, value_offset(l, m), ALMANAC_E023);
                 source->has_date = false;
             }
             break;
@@ -717,8 +699,8 @@ static void read_sources(loader *l, node n, almanac_event *event)
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_LIST_ITEMS) {
-        error_at(l, value_offset(l, n), "too many sources (%zu, the limit is %d)", count,
-                 ALMANAC_MAX_LIST_ITEMS);
+        report_at(l, value_offset(l, n), ALMANAC_E024, count,
+                  ALMANAC_MAX_LIST_ITEMS);
         return;
     }
     event->sources = arena_array(l->arena, count, sizeof *event->sources);
@@ -748,10 +730,9 @@ almanac_status read_status(loader *l, node n)
     const char *suggestion = closest_word(n.json->valuestring, names, 3);
     if (strcmp(n.json->valuestring, "planned") == 0)
         suggestion = "tentative";
-    error_at(l, value_offset(l, n), "unknown status '%.40s'; use \"confirmed\", \"tentative\" "
-             "(planned) or \"cancelled\"%s%s%s", n.json->valuestring,
-             suggestion ? " (did you mean '" : "", suggestion ? suggestion : "",
-             suggestion ? "'?)" : "");
+    report_at(l, value_offset(l, n), ALMANAC_E025, n.json->valuestring,
+              suggestion ? " (did you mean '" : "", suggestion ? suggestion : "",
+              suggestion ? "'?)" : "");
     return ALMANAC_STATUS_CONFIRMED;
 }
 
@@ -840,8 +821,8 @@ static void read_feeds(loader *l, node n, almanac_document *doc)
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_FEEDS) {
-        error_at(l, value_offset(l, n), "too many feeds (%zu, the limit is %d)", count,
-                 ALMANAC_MAX_FEEDS);
+        report_at(l, value_offset(l, n), ALMANAC_E026, count,
+                  ALMANAC_MAX_FEEDS);
         return;
     }
     doc->feeds = arena_array(l->arena, count, sizeof *doc->feeds);
@@ -869,8 +850,8 @@ static void read_events(loader *l, node n, almanac_document *doc)
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_EVENTS) {
-        error_at(l, value_offset(l, n), "too many events (%zu, the limit is %d); split the file",
-                 count, ALMANAC_MAX_EVENTS);
+        report_at(l, value_offset(l, n), ALMANAC_E027,
+                  count, ALMANAC_MAX_EVENTS);
         return;
     }
     doc->events = arena_array(l->arena, count, sizeof *doc->events);
@@ -917,8 +898,7 @@ static void read_document_member(loader *l, node m, int k, almanac_document *doc
 static void read_document(loader *l, node root, almanac_document *doc)
 {
     if (!cJSON_IsObject(root.json)) {
-        error_at(l, value_offset(l, root), "the file must hold one JSON object with \"calendar\" "
-                 "and \"events\", found %s", type_name(root.json));
+        report_at(l, value_offset(l, root), ALMANAC_E028, type_name(root.json));
         return;
     }
     key_set seen = {0};
@@ -983,13 +963,10 @@ static void report_bad_escape(loader *l, size_t at)
 {
     char next = at + 1 < l->length ? l->text[at + 1] : '\0';
     if (next == 'u')
-        error_at(l, at, "invalid \\u escape: it needs four hex digits, and a character "
-                 "above U+FFFF needs a pair of them (\\uD83D\\uDE00); a lone half of a "
-                 "pair is not a character");
+        report_at(l, at, ALMANAC_E029);
     else
-        error_at(l, at, "invalid escape '\\%c' in a string; write a backslash as \\\\ "
-                 "(JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)",
-                 next > 0x20 && next < 0x7F ? next : '?');
+        report_at(l, at, ALMANAC_E030,
+                  next > 0x20 && next < 0x7F ? next : '?');
 }
 
 static bool is_word_char(char c)
@@ -1026,13 +1003,12 @@ static bool report_bare_word(loader *l, size_t at)
     size_t before = previous_significant(l, start);
     char previous = before != SIZE_MAX ? l->text[before] : '\0';
     if (literal != NULL && previous != '{')
-        error_at(l, start, "'%s' is not a JSON value; did you mean %s? (JSON's literals are "
-                 "true, false and null, in lower case)", word, literal);
+        report_at(l, start, ALMANAC_E031, word, literal);
     else if (previous == '{' || (previous == ',' && next_significant_char(l, end) == ':'))
-        error_at(l, start, "keys must be strings in double quotes: write \"%s\"", word);
+        report_at(l, start, ALMANAC_E032, word);
     else
-        error_at(l, start, "'%s' is not a JSON value: write text in double quotes (\"%s\")",
-                 word, word);
+        report_at(l, start, ALMANAC_E033,
+                  word, word);
     return true;
 }
 
@@ -1059,7 +1035,7 @@ static void report_unexpected(loader *l, size_t at)
 {
     unsigned char c = (unsigned char)l->text[at];
     if (c > 0x20 && c < 0x7F) {
-        error_at(l, at, "JSON syntax error: unexpected '%c'", c);
+        report_at(l, at, ALMANAC_E034, c);
         return;
     }
     size_t bytes;
@@ -1068,13 +1044,11 @@ static void report_unexpected(loader *l, size_t at)
     if (cp >= 0xA0 && !unicode_is_invisible(cp) && !unicode_is_bidi_control(cp))
         snprintf(shown, sizeof shown, "'%.*s' ", (int)bytes, l->text + at);
     if (is_other_digit(cp))
-        error_at(l, at, "JSON syntax error: unexpected %s(U+%04X), a digit that JSON numbers "
-                 "do not take; write the number with the digits 0-9", shown, (unsigned)cp);
+        report_at(l, at, ALMANAC_E035, shown, (unsigned)cp);
     else if (cp == 0x201C || cp == 0x201D || cp == 0x00AB || cp == 0x00BB)
-        error_at(l, at, "JSON syntax error: unexpected %s(U+%04X), a typographic quote; JSON "
-                 "strings use the straight double quote \"", shown, (unsigned)cp);
+        report_at(l, at, ALMANAC_E036, shown, (unsigned)cp);
     else
-        error_at(l, at, "JSON syntax error: unexpected %s(U+%04X)", shown, (unsigned)cp);
+        report_at(l, at, ALMANAC_E037, shown, (unsigned)cp);
 }
 
 /* Explains where and why cJSON stopped. cJSON reports the failure at or
@@ -1092,7 +1066,7 @@ static void report_syntax_error(loader *l, size_t at)
     if (bracket != SIZE_MAX && (l->text[bracket] == '}' || l->text[bracket] == ']')) {
         size_t comma = previous_significant(l, bracket);
         if (comma != SIZE_MAX && l->text[comma] == ',') {
-            error_at(l, comma, "trailing comma before '%c'; remove it", l->text[bracket]);
+            report_at(l, comma, ALMANAC_E038, l->text[bracket]);
             return;
         }
     }
@@ -1100,12 +1074,12 @@ static void report_syntax_error(loader *l, size_t at)
     size_t open = json_open_at_end(l->text, l->length, &in_string);
     if (at + 1 >= end || at + 1 >= l->length) {
         if (in_string)
-            error_at(l, end, "the file ends inside a string: is it truncated?");
+            report_at(l, end, ALMANAC_E039);
         else if (open > 0)
-            error_at(l, end, "the file ends too early: %zu object%s or array%s not closed; "
-                     "is it truncated?", open, open == 1 ? "" : "s", open == 1 ? " is" : "s are");
+            report_at(l, end, ALMANAC_E040, open, open == 1 ? "" : "s",
+                      open == 1 ? " is" : "s are");
         else
-            error_at(l, end, "the file ends too early: a value is missing");
+            report_at(l, end, ALMANAC_E041);
         return;
     }
     if (is_space(l->text[at]) && previous_significant(l, at) != SIZE_MAX)
@@ -1125,27 +1099,23 @@ static void report_syntax_error(loader *l, size_t at)
     if (c == '\\' && inside_string(l, at))
         report_bad_escape(l, at);
     else if (previous == '"' && before + 1 == at && memchr(l->text + at, '"', end - at) == NULL)
-        error_at(l, before, "this string is not closed: add the missing '\"'");
+        report_at(l, before, ALMANAC_E042);
     else if (newline != NULL)
-        error_at(l, (size_t)(newline - l->text), "the string is not closed at the end of this "
-                 "line: add the missing '\"'");
+        report_at(l, (size_t)(newline - l->text), ALMANAC_E043);
     else if (previous == '"' && open_quote != SIZE_MAX &&
              ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
-        error_at(l, open_quote, "this string runs on into the text after it: is its closing "
-                 "'\"' missing?");
+        report_at(l, open_quote, ALMANAC_E044);
     else if (after_value && previous == '"' && before > 0 && l->text[before - 1] == ',' &&
              (c == '"' || c == '{' || c == '['))
-        error_at(l, before - 1, "this comma is inside the string: move it after the closing "
-                 "quote");
+        report_at(l, before - 1, ALMANAC_E045);
     else if ((c == '"' || c == '{' || c == '[' || (c >= '0' && c <= '9')) && after_value)
-        error_at(l, before + 1, "a comma is missing after this value");
+        report_at(l, before + 1, ALMANAC_E046);
     else if (c == '{' && previous == ',')
-        error_at(l, at, "a key in double quotes is expected here; is a '}' missing before "
-                 "the comma?");
+        report_at(l, at, ALMANAC_E047);
     else if (c == '\'' || previous == '\'')
-        error_at(l, c == '\'' ? at : before, "JSON strings use double quotes, not single quotes");
+        report_at(l, c == '\'' ? at : before, ALMANAC_E048);
     else if (c == '/')
-        error_at(l, at, "JSON does not allow comments");
+        report_at(l, at, ALMANAC_E049);
     else if (!report_bare_word(l, at))
         report_unexpected(l, at);
 }
@@ -1154,8 +1124,7 @@ static cJSON *parse_json(loader *l, size_t start)
 {
     size_t deep = json_find_too_deep(l->text + start, l->length - start, ALMANAC_MAX_DEPTH);
     if (deep != SIZE_MAX) {
-        error_at(l, start + deep, "objects and arrays nest deeper than %d levels; the events "
-                 "format needs at most 5", ALMANAC_MAX_DEPTH);
+        report_at(l, start + deep, ALMANAC_E050, ALMANAC_MAX_DEPTH);
         return NULL;
     }
     const char *end = NULL;
@@ -1172,13 +1141,12 @@ static cJSON *parse_json(loader *l, size_t start)
     if (after < l->length && cJSON_IsString(root) && l->text[after] == ':') {
         /* the document is a lone string followed by ':', as in "calendar": */
         const char *quote = memchr(l->text + start, '"', l->length - start);
-        error_at(l, quote != NULL ? (size_t)(quote - l->text) : start,
-                 "the file must hold one JSON object: is the opening '{' missing?");
+        report_at(l, quote != NULL ? (size_t)(quote - l->text) : start, ALMANAC_E051);
         cJSON_Delete(root);
         return NULL;
     }
     if (after < l->length) {
-        error_at(l, after, "unexpected text after the end of the JSON document");
+        report_at(l, after, ALMANAC_E052);
         cJSON_Delete(root);
         return NULL;
     }
@@ -1237,21 +1205,17 @@ static void report_bad_number(loader *l, const json_problem *p)
     const char *number = l->text + p->offset;
     switch ((json_number_problem)p->detail) {
     case JSON_NUMBER_LEADING_ZERO:
-        error_at(l, p->offset, "invalid number '%.*s': JSON numbers do not start with a 0 "
-                 "unless they are 0 or 0.something; remove the leading zeros", shown, number);
+        report_at(l, p->offset, ALMANAC_E053, shown, number);
         break;
     case JSON_NUMBER_BARE_POINT:
-        error_at(l, p->offset, "invalid number '%.*s': a decimal point needs a digit after "
-                 "it (write 1.0, or 1 without the point)", shown, number);
+        report_at(l, p->offset, ALMANAC_E054, shown, number);
         break;
     case JSON_NUMBER_BARE_EXPONENT:
-        error_at(l, p->offset, "invalid number '%.*s': the exponent after 'e' needs digits "
-                 "(1e5, 1e-5)", shown, number);
+        report_at(l, p->offset, ALMANAC_E055, shown, number);
         break;
     case JSON_NUMBER_NO_DIGITS:
     case JSON_NUMBER_TRAILING_TEXT:
-        error_at(l, p->offset, "invalid number '%.*s': a JSON number is digits with an "
-                 "optional '-', '.' and exponent, such as -12.5 or 1e3", shown, number);
+        report_at(l, p->offset, ALMANAC_E056, shown, number);
         break;
     }
 }
@@ -1267,18 +1231,15 @@ static void report_lexical_problems(loader *l)
         size_t old = pointer_push_path_to(l, p->offset, &entry);
         l->damaged[l->damaged_count++] = entry;
         if (p->kind == JSON_PROBLEM_NUL_ESCAPE)
-            error_at(l, p->offset, "\\u0000 is not allowed in strings: remove it (most "
-                     "programs take a NUL character for the end of the text)");
+            report_at(l, p->offset, ALMANAC_E057);
         else if (p->kind == JSON_PROBLEM_BAD_ESCAPE)
             report_bad_escape(l, p->offset);
         else if (p->kind == JSON_PROBLEM_BAD_NUMBER)
             report_bad_number(l, p);
         else if (p->kind == JSON_PROBLEM_CONTROL_OUTSIDE)
-            error_at(l, p->offset, "control character U+%04X between values; JSON allows only "
-                     "spaces, tabs and line breaks there: remove it", p->byte);
+            report_at(l, p->offset, ALMANAC_E058, p->byte);
         else
-            error_at(l, p->offset, "raw control character U+%04X inside a string; write it "
-                     "escaped (\\n for a newline, \\t for a tab)", p->byte);
+            report_at(l, p->offset, ALMANAC_E059, p->byte);
         pointer_pop(l, old);
     }
 }
@@ -1419,7 +1380,7 @@ static void move_diagnostics(almanac_diagnostics *from, almanac_diagnostics *to)
     size_t errors = 0, warnings = 0;
     for (size_t i = 0; i < from->count; i++) {
         const almanac_diagnostic *d = &from->items[i];
-        almanac_diagnostics_add(to, d->severity, d->offset, d->pointer, "%s", d->message);
+        almanac_diagnostics_copy(to, d);
         *(d->severity == ALMANAC_ERROR ? &errors : &warnings) += 1;
     }
     to->error_count += from->error_count - errors;
@@ -1470,20 +1431,19 @@ static bool refuse_bytes(loader *l, size_t start)
 {
     size_t bad = utf8_invalid_at(l->text, l->length);
     if (bad != SIZE_MAX) {
-        error_at(l, bad, "invalid UTF-8 byte; save the file as UTF-8");
+        report_at(l, bad, ALMANAC_E060);
         return true;
     }
     const char *nul = memchr(l->text, '\0', l->length);
     if (nul != NULL) {
-        error_at(l, (size_t)(nul - l->text), "NUL byte in the file; is it a text file?");
+        report_at(l, (size_t)(nul - l->text), ALMANAC_E061);
         return true;
     }
     size_t first = start;
     while (first < l->length && is_space(l->text[first]))
         first++;
     if (first == l->length) {
-        error_at(l, 0, "the file is empty; it must hold one JSON object "
-                 "with \"calendar\" and \"events\"");
+        report_at(l, 0, ALMANAC_E062);
         return true;
     }
     return false;
@@ -1498,7 +1458,7 @@ static almanac_document *load_whole(loader *l, size_t start)
     almanac_document *doc = calloc(1, sizeof *doc);
     if (doc == NULL || json_map_build(&l->map, l->text, l->length, start) != 0 ||
         (doc->arena = arena_new()) == NULL) {
-        error_at(l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
+        report_at(l, ALMANAC_NO_OFFSET, ALMANAC_E063);
         cJSON_Delete(root);
         json_map_free(&l->map);
         almanac_document_free(doc);
@@ -1509,7 +1469,7 @@ static almanac_document *load_whole(loader *l, size_t start)
     report_lexical_problems(l);
     read_document(l, (node){root, 0}, doc);
     if (l->out_of_memory)
-        error_at(l, ALMANAC_NO_OFFSET, "out of memory while reading the file");
+        report_at(l, ALMANAC_NO_OFFSET, ALMANAC_E063);
     cJSON_Delete(root);
     json_map_free(&l->map);
     free(l->pointer);
@@ -1535,19 +1495,17 @@ almanac_document *almanac_load_keeping(const char *text, size_t length, almanac_
 {
     loader l = {.text = text, .length = length, .diags = diags, .keep = keep};
     if (length > ALMANAC_MAX_FILE_BYTES) {
-        error_at(&l, ALMANAC_NO_OFFSET, "the file is too large (%zu bytes, the limit is %d)",
-                 length, ALMANAC_MAX_FILE_BYTES);
+        report_at(&l, ALMANAC_NO_OFFSET, ALMANAC_E064,
+                  length, ALMANAC_MAX_FILE_BYTES);
         return NULL;
     }
     size_t start = 0;
     if (length >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        error_at(&l, 0, "the file starts with a byte order mark (BOM); save it as UTF-8 "
-                 "without BOM");
+        report_at(&l, 0, ALMANAC_E065);
         start = 3;
     }
     if (length >= 2 && (memcmp(text, "\xFF\xFE", 2) == 0 || memcmp(text, "\xFE\xFF", 2) == 0)) {
-        error_at(&l, 0, "the file is UTF-16 (it starts with a UTF-16 byte order mark); "
-                 "save it as UTF-8");
+        report_at(&l, 0, ALMANAC_E066);
         return NULL;
     }
     /* The stream is closed before the whole-tree path runs: cJSON allows

@@ -64,10 +64,10 @@ typedef char *(*item_reader)(loader *l, node n, const char *what);
 
 #define BIT(k) (UINT32_C(1) << (k))
 
-#define error_at(l, offset, ...) \
-    almanac_diagnostics_add((l)->diags, ALMANAC_ERROR, (offset), pointer(l), __VA_ARGS__)
-#define warning_at(l, offset, ...) \
-    almanac_diagnostics_add((l)->diags, ALMANAC_WARNING, (offset), pointer(l), __VA_ARGS__)
+/* Reports a diagnostic of the catalogue at OFFSET and the current JSON
+ * Pointer: report_at(l, offset, ALMANAC_E012, arguments of its template). */
+#define report_at(l, offset, ...) \
+    almanac_diagnostics_report((l)->diags, (offset), pointer(l), __VA_ARGS__)
 
 
 size_t value_offset(const loader *l, node n);

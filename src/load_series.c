@@ -158,12 +158,12 @@ static bool add_by_value(loader *l, rule_parts *r, int by, int value, size_t at,
         return false;
     for (size_t i = 0; i < r->counts[by]; i++)
         if (r->values[by][i] == value) {
-            error_at(l, at, "%s is listed twice in \"%s\"; list each value once", shown,
-                     by_keys[by]);
+            report_at(l, at, ALMANAC_E067, shown,
+                      by_keys[by]);
             return false;
         }
     if (r->counts[by] == BY_VALUES_MAX) {
-        error_at(l, at, "too many values in \"%s\"", by_keys[by]);
+        report_at(l, at, ALMANAC_E068, by_keys[by]);
         return false;
     }
     r->values[by][r->counts[by]++] = value;
@@ -200,8 +200,7 @@ static bool parse_weekday(loader *l, const char *s, bool ical, size_t at, int *v
         if (weekday < 0) {
             char hint[64];
             suggest(hint, sizeof hint, day, weekday_names, 7);
-            error_at(l, at, "'%s' is not a weekday%s; write a day such as \"tuesday\", "
-                     "\"second tuesday\" or \"last friday\"", day, hint);
+            report_at(l, at, ALMANAC_E069, day, hint);
             return false;
         }
         if (space != NULL) {
@@ -211,22 +210,20 @@ static bool parse_weekday(loader *l, const char *s, bool ical, size_t at, int *v
             else if (!parse_ordinal(head, &ordinal)) {
                 char hint[64];
                 suggest(hint, sizeof hint, head, ordinal_words, ORDINAL_WORDS);
-                error_at(l, at, "'%s' is not an ordinal%s; use first to fifth, last, "
-                         "second-last, third-last, or a number such as 2, 2nd, -1 or 2nd-last",
-                         head, hint);
+                report_at(l, at, ALMANAC_E070,
+                          head, hint);
                 return false;
             }
         }
     }
     if (ordinal < -53 || ordinal > 53) {
-        error_at(l, at, "the ordinal %d in '%s' is out of range: a year has at most 53 of "
-                 "each weekday (use 1 to 53 or -1 to -53)", ordinal, s);
+        report_at(l, at, ALMANAC_E071, ordinal, s);
         return false;
     }
     *value = ordinal * 8 + weekday;
     return true;
 bad:
-    error_at(l, at, "'%.40s' is not a BYDAY value such as TU, 2TU or -1FR", s);
+    report_at(l, at, ALMANAC_E072, s);
     return false;
 }
 
@@ -236,11 +233,10 @@ static bool check_by_value(loader *l, rule_parts *r, int by, int value, size_t a
     bool zero_ok = by_min[by] >= 0;
     if (value < by_min[by] || value > by_max[by] || (!zero_ok && value == 0)) {
         if (zero_ok)
-            error_at(l, at, "%d is out of range for \"%s\": use %d to %d", value, by_keys[by],
-                     by_min[by], by_max[by]);
+            report_at(l, at, ALMANAC_E073, value, by_keys[by],
+                      by_min[by], by_max[by]);
         else
-            error_at(l, at, "%d is out of range for \"%s\": use 1 to %d, or -1 to %d to count "
-                     "from the end", value, by_keys[by], by_max[by], by_min[by]);
+            report_at(l, at, ALMANAC_E074, value, by_keys[by], by_max[by], by_min[by]);
         return false;
     }
     char shown[16];
@@ -278,8 +274,8 @@ static bool read_int_in(loader *l, node n, int min, int max, const char *what, i
     double d = n.json->valuedouble;
     /* the range first: a cast of 1e32 to an integer is undefined */
     if (!(d >= min && d <= max) || d != (double)(long)d) {
-        error_at(l, value_offset(l, n), "%s must be a whole number from %d to %d, not %g",
-                 what, min, max, d);
+        report_at(l, value_offset(l, n), ALMANAC_E075,
+                  what, min, max, d);
         return false;
     }
     *value = (int)d;
@@ -296,8 +292,8 @@ static void read_by_list(loader *l, node n, rule_parts *r, int by)
                      : "an array of numbers"))
         goto broken;
     if (cJSON_GetArraySize(n.json) == 0) {
-        error_at(l, value_offset(l, n), "the list is empty; leave \"%s\" out instead",
-                 by_keys[by]);
+        report_at(l, value_offset(l, n), ALMANAC_E076,
+                  by_keys[by]);
         goto broken;
     }
     size_t i = 0;
@@ -321,8 +317,8 @@ static void read_by_list(loader *l, node n, rule_parts *r, int by)
                         strncmp(month_names[m], item.json->valuestring,
                                 strlen(item.json->valuestring)) == 0)
                         snprintf(hint, sizeof hint, " (did you mean \"%s\"?)", month_names[m]);
-                error_at(l, at, "'%.40s' is not a month name%s; write \"november\" or 11",
-                         item.json->valuestring, hint);
+                report_at(l, at, ALMANAC_E077,
+                          item.json->valuestring, hint);
             } else {
                 ok = check_by_value(l, r, by, value + 1, at);
             }
@@ -330,8 +326,8 @@ static void read_by_list(loader *l, node n, rule_parts *r, int by)
                                by == BY_MONTH ? "a month number or name" : "a whole number")) {
             double d = item.json->valuedouble;
             if (!(d >= -10000 && d <= 10000) || d != (double)(long)d)
-                error_at(l, at, "%g is not a whole number in the range of \"%s\"", d,
-                         by_keys[by]);
+                report_at(l, at, ALMANAC_E078, d,
+                          by_keys[by]);
             else
                 ok = check_by_value(l, r, by, (int)d, at);
         }
@@ -352,7 +348,7 @@ static bool read_weekday_name(loader *l, node n, int *weekday)
     if (*weekday < 0) {
         char hint[64];
         suggest(hint, sizeof hint, n.json->valuestring, weekday_names, 7);
-        error_at(l, value_offset(l, n), "'%.40s' is not a weekday%s", n.json->valuestring, hint);
+        report_at(l, value_offset(l, n), ALMANAC_E079, n.json->valuestring, hint);
     }
     return *weekday >= 0;
 }
@@ -375,9 +371,8 @@ static void read_rule_object(loader *l, node n, rule_parts *r)
             if (r->freq < 0) {
                 char hint[64];
                 suggest(hint, sizeof hint, m.json->valuestring, freq_names, FREQ_COUNT);
-                error_at(l, value_offset(l, m), "unknown frequency '%.40s'%s; use yearly, "
-                         "monthly, weekly, daily, hourly, minutely or secondly",
-                         m.json->valuestring, hint);
+                report_at(l, value_offset(l, m), ALMANAC_E080,
+                          m.json->valuestring, hint);
                 ok = false;
             }
             break;
@@ -399,8 +394,7 @@ static void read_rule_object(loader *l, node n, rule_parts *r)
         pointer_pop(l, old);
     }
     if (!(seen.seen & BIT(RK_FREQUENCY)) && !(seen.suggested & BIT(RK_FREQUENCY)))
-        error_at(l, value_offset(l, n), "the rule is missing the required key 'frequency' "
-                 "(\"yearly\", \"monthly\", \"weekly\", \"daily\" ...)");
+        report_at(l, value_offset(l, n), ALMANAC_E081);
 }
 
 /* ---- the RRULE string form -------------------------------------------- */
@@ -436,8 +430,7 @@ static void read_rule_part(loader *l, rule_parts *r, int k, const char *value, s
     case RK_FREQUENCY:
         r->freq = find_name(value, freq_ical, FREQ_COUNT);
         if (r->freq < 0) {
-            error_at(l, at, "in '%s': unknown frequency; use YEARLY, MONTHLY, WEEKLY, DAILY, "
-                     "HOURLY, MINUTELY or SECONDLY", part);
+            report_at(l, at, ALMANAC_E082, part);
             r->broken = true;
         }
         return;
@@ -446,8 +439,8 @@ static void read_rule_part(loader *l, rule_parts *r, int k, const char *value, s
         int max = k == RK_INTERVAL ? 1000 : ALMANAC_REPEAT_COUNT_MAX;
         if (!parse_int(value, strlen(value), &v) || v < 1 || v > max || value[0] == '+' ||
             value[0] == '-') {
-            error_at(l, at, "in '%s': %s must be a whole number from 1 to %d", part,
-                     rrule_names[k], max);
+            report_at(l, at, ALMANAC_E083, part,
+                      rrule_names[k], max);
             r->broken = true;
         } else {
             *(k == RK_INTERVAL ? &r->interval : &r->count) = v;
@@ -458,12 +451,11 @@ static void read_rule_part(loader *l, rule_parts *r, int k, const char *value, s
         r->at_until = at;
         r->has_until = parse_until(value, &r->until);
         if (!r->has_until) {
-            error_at(l, at, "in '%s': UNTIL must be a date such as 20240630 or a UTC time such "
-                     "as 20240630T215959Z", part);
+            report_at(l, at, ALMANAC_E084, part);
             r->broken = true;
         } else if (r->until.year > ALMANAC_YEAR_FEED_MAX) {
-            error_at(l, at, "in '%s': the year is after %d, the last year almanac can write",
-                     part, ALMANAC_YEAR_FEED_MAX);
+            report_at(l, at, ALMANAC_E085,
+                      part, ALMANAC_YEAR_FEED_MAX);
             r->broken = r->has_until = false;
             r->broken = true;
         }
@@ -471,7 +463,7 @@ static void read_rule_part(loader *l, rule_parts *r, int k, const char *value, s
     case RK_WEEK_START:
         r->week_start = find_name(value, weekday_ical, 7);
         if (r->week_start < 0) {
-            error_at(l, at, "in '%s': WKST takes MO, TU, WE, TH, FR, SA or SU", part);
+            report_at(l, at, ALMANAC_E086, part);
             r->broken = true;
         }
         return;
@@ -483,7 +475,7 @@ static void read_rule_part(loader *l, rule_parts *r, int k, const char *value, s
         return;
     r->at_by[by] = at;
     if (*value == '\0') {
-        error_at(l, at, "in '%s': the list is empty", part);
+        report_at(l, at, ALMANAC_E087, part);
         r->broken = true;
         return;
     }
@@ -493,14 +485,14 @@ static void read_rule_part(loader *l, rule_parts *r, int k, const char *value, s
         char item[16];
         bool ok = false;
         if (n == 0 || n >= sizeof item) {
-            error_at(l, at, "in '%s': '%.*s' is not a value", part, (int)(n < 16 ? n : 16), p);
+            report_at(l, at, ALMANAC_E088, part, (int)(n < 16 ? n : 16), p);
         } else {
             memcpy(item, p, n);
             item[n] = '\0';
             if (by == BY_DAY) {
                 ok = parse_weekday(l, item, true, at, &v) && add_by_value(l, r, by, v, at, item);
             } else if (!parse_int(item, n, &v)) {
-                error_at(l, at, "in '%s': '%s' is not a number", part, item);
+                report_at(l, at, ALMANAC_E089, part, item);
             } else {
                 ok = check_by_value(l, r, by, v, at);
             }
@@ -534,8 +526,8 @@ static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
     uint32_t seen = 0;
     size_t length = strlen(s);
     if (length == 0 || length > 2000) {
-        error_at(l, at, "the rule is %s; write one such as \"FREQ=WEEKLY;BYDAY=TU\"",
-                 length == 0 ? "empty" : "too long");
+        report_at(l, at, ALMANAC_E090,
+                  length == 0 ? "empty" : "too long");
         r->broken = true;
         return;
     }
@@ -552,8 +544,7 @@ static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
         at = offset_in_string(l, value_offset(l, n), whole,
                               (size_t)(s - begin) + (size_t)(part - copy));
         if (eq == NULL) {
-            error_at(l, at, "'%.40s' is not a NAME=VALUE part of an RRULE such as "
-                     "\"FREQ=WEEKLY;BYDAY=TU\"", part);
+            report_at(l, at, ALMANAC_E091, part);
             r->broken = true;
             continue;
         }
@@ -566,12 +557,12 @@ static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
         if (k < 0) {
             char hint[64];
             suggest(hint, sizeof hint, part, rrule_names, RK_KEYS);
-            error_at(l, at, "unknown RRULE part '%s'%s", shown, hint);
+            report_at(l, at, ALMANAC_E092, shown, hint);
             r->broken = true;
             continue;
         }
         if (seen & BIT(k)) {
-            error_at(l, at, "%s is given twice in the rule; give each part once", part);
+            report_at(l, at, ALMANAC_E093, part);
             r->broken = true;
             continue;
         }
@@ -579,8 +570,7 @@ static void read_rule_string(loader *l, node n, const char *s, rule_parts *r)
         read_rule_part(l, r, k, eq + 1, at, shown);
     }
     if (!(seen & BIT(RK_FREQUENCY)))
-        error_at(l, value_offset(l, n), "the rule has no FREQ; start it with FREQ=DAILY, "
-                 "FREQ=WEEKLY ...");
+        report_at(l, value_offset(l, n), ALMANAC_E094);
 }
 
 /* ---- rule consistency and the RRULE value ------------------------------ */
@@ -592,18 +582,17 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
     const char *const *names = object_form ? by_keys : by_ical;
     bool ok = true;
     if (r->count > 0 && r->has_until) {
-        error_at(l, at, "the rule has both %s and %s; give one of them (%s, or %s for the last "
-                 "date)", object_form ? "count" : "COUNT", object_form ? "until" : "UNTIL",
-                 object_form ? "count for a number of occurrences" : "COUNT", object_form
-                 ? "until" : "UNTIL");
+        report_at(l, at, ALMANAC_E095, object_form ? "count" : "COUNT",
+                  object_form ? "until" : "UNTIL",
+                  object_form ? "count for a number of occurrences" : "COUNT", object_form
+                  ? "until" : "UNTIL");
         ok = false;
     }
     bool yearly_or_monthly = r->freq == FREQ_YEARLY || r->freq == FREQ_MONTHLY;
     for (size_t i = 0; r->freq == FREQ_MONTHLY && i < r->counts[BY_DAY]; i++) {
         int ordinal = day_ordinal(r->values[BY_DAY][i]);
         if (ordinal > 5 || ordinal < -5) {
-            error_at(l, r->at_by[BY_DAY], "a month has at most five of each weekday; in a "
-                     "monthly rule use first to fifth, last or -2 to -5");
+            report_at(l, r->at_by[BY_DAY], ALMANAC_E096);
             ok = false;
             break;
         }
@@ -611,9 +600,8 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
     for (size_t i = 0; i < r->counts[BY_DAY]; i++)
         if (day_ordinal(r->values[BY_DAY][i]) != 0 && (!yearly_or_monthly ||
                                               (r->freq == FREQ_YEARLY && r->counts[BY_WEEK]))) {
-            error_at(l, r->at_by[BY_DAY], "a day with an ordinal (\"second tuesday\") needs a "
-                     "monthly or yearly rule without %s; here it would mean nothing",
-                     names[BY_WEEK]);
+            report_at(l, r->at_by[BY_DAY], ALMANAC_E097,
+                      names[BY_WEEK]);
             ok = false;
             break;
         }
@@ -623,25 +611,22 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
      * every month to python-dateutil and the apps built on it. */
     if (r->freq == FREQ_YEARLY && r->counts[BY_MONTH_DAY] && !r->counts[BY_MONTH] &&
         !r->counts[BY_WEEK] && !r->counts[BY_YEAR_DAY]) {
-        error_at(l, r->at_by[BY_MONTH_DAY], "a yearly rule with %s but no %s means different "
-                 "days to different calendar apps; name the months (%s), or use a monthly rule "
-                 "for every month", names[BY_MONTH_DAY], names[BY_MONTH], object_form
-                 ? "\"months\": [1]" : "BYMONTH=1");
+        report_at(l, r->at_by[BY_MONTH_DAY], ALMANAC_E098, names[BY_MONTH_DAY], names[BY_MONTH],
+                  object_form
+                  ? "\"months\": [1]" : "BYMONTH=1");
         ok = false;
     }
     if (r->counts[BY_WEEK] && r->freq != FREQ_YEARLY) {
-        error_at(l, r->at_by[BY_WEEK], "%s goes only with a yearly rule", names[BY_WEEK]);
+        report_at(l, r->at_by[BY_WEEK], ALMANAC_E099, names[BY_WEEK]);
         ok = false;
     }
     if (r->counts[BY_YEAR_DAY] && (r->freq == FREQ_DAILY || r->freq == FREQ_WEEKLY ||
                                    r->freq == FREQ_MONTHLY)) {
-        error_at(l, r->at_by[BY_YEAR_DAY], "%s does not go with a %s rule (RFC 5545); use a "
-                 "yearly rule", names[BY_YEAR_DAY], freq_names[r->freq]);
+        report_at(l, r->at_by[BY_YEAR_DAY], ALMANAC_E100, names[BY_YEAR_DAY], freq_names[r->freq]);
         ok = false;
     }
     if (r->counts[BY_MONTH_DAY] && r->freq == FREQ_WEEKLY) {
-        error_at(l, r->at_by[BY_MONTH_DAY], "%s does not go with a weekly rule (RFC 5545); use "
-                 "a monthly rule", names[BY_MONTH_DAY]);
+        report_at(l, r->at_by[BY_MONTH_DAY], ALMANAC_E101, names[BY_MONTH_DAY]);
         ok = false;
     }
     if (r->counts[BY_POSITION]) {
@@ -649,9 +634,8 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
         for (int by = 0; by < BY_COUNT; by++)
             other |= by != BY_POSITION && r->counts[by] > 0;
         if (!other) {
-            error_at(l, r->at_by[BY_POSITION], "%s picks from the occurrences another by-list "
-                     "makes (such as %s); on its own it means nothing", names[BY_POSITION],
-                     names[BY_DAY]);
+            report_at(l, r->at_by[BY_POSITION], ALMANAC_E102, names[BY_POSITION],
+                      names[BY_DAY]);
             ok = false;
         }
     }
@@ -662,11 +646,9 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
         static const int day_lists[] = {BY_MONTH, BY_MONTH_DAY, BY_YEAR_DAY, BY_WEEK};
         for (size_t i = 0; i < sizeof day_lists / sizeof day_lists[0]; i++)
             if (r->counts[day_lists[i]]) {
-                error_at(l, r->at_by[day_lists[i]], "%s %s rule cannot also pick %s: almanac "
-                         "refuses it because it cannot bound the work of finding such days; "
-                         "write a daily rule with %s and %s instead",
-                         r->freq == FREQ_HOURLY ? "an" : "a", freq_names[r->freq],
-                         names[day_lists[i]], names[BY_HOUR], names[BY_MINUTE]);
+                report_at(l, r->at_by[day_lists[i]], ALMANAC_E103,
+                          r->freq == FREQ_HOURLY ? "an" : "a", freq_names[r->freq],
+                          names[day_lists[i]], names[BY_HOUR], names[BY_MINUTE]);
                 ok = false;
                 break;
             }
@@ -755,8 +737,8 @@ void read_event_dates(loader *l, node n, almanac_date_list *list, const char *wh
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_LIST_ITEMS) {
-        error_at(l, value_offset(l, n), "too many dates (%zu, the limit is %d)", count,
-                 ALMANAC_MAX_LIST_ITEMS);
+        report_at(l, value_offset(l, n), ALMANAC_E104, count,
+                  ALMANAC_MAX_LIST_ITEMS);
         return;
     }
     list->items = arena_array(l->arena, count ? count : 1, sizeof *list->items);
@@ -821,8 +803,7 @@ static bool read_override(loader *l, node n, almanac_override *o)
     }
     require_keys(l, n, override_keys, OV_KEYS, BIT(OV_OCCURRENCE), seen, "the override");
     if (has_occurrence && seen.seen == BIT(OV_OCCURRENCE))
-        warning_at(l, o->at, "the override changes nothing; give a new start, title, status "
-                   "... or remove it");
+        report_at(l, o->at, ALMANAC_W005);
     return ok && has_occurrence;
 }
 
@@ -832,8 +813,8 @@ void read_overrides(loader *l, node n, almanac_event *event)
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_LIST_ITEMS) {
-        error_at(l, value_offset(l, n), "too many overrides (%zu, the limit is %d)", count,
-                 ALMANAC_MAX_LIST_ITEMS);
+        report_at(l, value_offset(l, n), ALMANAC_E105, count,
+                  ALMANAC_MAX_LIST_ITEMS);
         return;
     }
     event->overrides = arena_array(l->arena, count ? count : 1, sizeof *event->overrides);
@@ -874,9 +855,8 @@ static bool read_alarm(loader *l, node n, almanac_alarm *a)
             char *text = read_text(l, m, TEXT_LINE, 40);
             long seconds = text != NULL ? parse_duration(text) : -1;
             if (text != NULL && seconds < 0)
-                error_at(l, value_offset(l, m), "'%s' is not a duration such as \"PT30M\", "
-                         "\"PT2H\", \"P1D\" or \"P1W\" (months and years have no fixed length)",
-                         text);
+                report_at(l, value_offset(l, m), ALMANAC_E106,
+                          text);
             ok &= seconds >= 0;
             a->kind = k == AL_BEFORE ? ALMANAC_ALARM_BEFORE : ALMANAC_ALARM_AFTER;
             a->seconds = seconds;
@@ -888,9 +868,7 @@ static bool read_alarm(loader *l, node n, almanac_alarm *a)
             if (!read_date(l, m, &a->at)) {
                 ok = false;
             } else if (a->at.precision != ALMANAC_PRECISION_UTC_TIME) {
-                error_at(l, value_offset(l, m), "an alarm's \"at\" is a UTC time such as "
-                         "\"2024-03-11T09:00:00Z\" (RFC 5545 takes no other); or use "
-                         "\"before\" with a duration");
+                report_at(l, value_offset(l, m), ALMANAC_E107);
                 ok = false;
             }
             break;
@@ -901,8 +879,8 @@ static bool read_alarm(loader *l, node n, almanac_alarm *a)
                 a->of_end = strcmp(m.json->valuestring, "end") == 0;
             } else {
                 if (cJSON_IsString(m.json))
-                    error_at(l, value_offset(l, m), "'%.40s' is not \"start\" or \"end\"",
-                             m.json->valuestring);
+                    report_at(l, value_offset(l, m), ALMANAC_E108,
+                              m.json->valuestring);
                 ok = false;
             }
             break;
@@ -916,15 +894,13 @@ static bool read_alarm(loader *l, node n, almanac_alarm *a)
     }
     uint32_t when = seen.seen & (BIT(AL_BEFORE) | BIT(AL_AFTER) | BIT(AL_AT));
     if (when == 0 && !(seen.suggested & (BIT(AL_BEFORE) | BIT(AL_AFTER) | BIT(AL_AT)))) {
-        error_at(l, a->offset, "the alarm says not when: give \"before\" (\"PT30M\"), "
-                 "\"after\" or \"at\" (a UTC time)");
+        report_at(l, a->offset, ALMANAC_E109);
         ok = false;
     } else if (when & (when - 1)) {
-        error_at(l, a->offset, "the alarm gives more than one of \"before\", \"after\" and "
-                 "\"at\"; give one");
+        report_at(l, a->offset, ALMANAC_E110);
         ok = false;
     } else if ((seen.seen & BIT(AL_OF)) && (when & BIT(AL_AT))) {
-        error_at(l, a->offset, "\"of\" goes with \"before\" or \"after\", not with \"at\"");
+        report_at(l, a->offset, ALMANAC_E111);
         ok = false;
     }
     return ok && when != 0;
@@ -937,8 +913,8 @@ void read_alarms(loader *l, node n, almanac_alarm_list *alarms)
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_ALARMS) {
-        error_at(l, value_offset(l, n), "too many alarms (%zu, the limit is %d)", count,
-                 ALMANAC_MAX_ALARMS);
+        report_at(l, value_offset(l, n), ALMANAC_E112, count,
+                  ALMANAC_MAX_ALARMS);
         return;
     }
     alarms->items = arena_array(l->arena, count ? count : 1, sizeof *alarms->items);
@@ -967,8 +943,7 @@ static char *read_email(loader *l, node n)
         return NULL;
     char why[160];
     if (!email_address_ok(s, why, sizeof why)) {
-        error_at(l, value_offset(l, n), "'%.80s' is not an email address: %s; write it as "
-                 "name@example.org", s, why);
+        report_at(l, value_offset(l, n), ALMANAC_E113, s, why);
         return NULL;
     }
     return s;
@@ -992,8 +967,8 @@ static bool read_choice(loader *l, node n, const char *const *names, int count,
         for (int i = 0; i < count; i++)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s\"%s\"",
                      i == 0 ? "" : i == count - 1 ? " or " : ", ", names[i]);
-        error_at(l, value_offset(l, n), "unknown %s '%.40s'%s; use %s", what,
-                 n.json->valuestring, hint, list);
+        report_at(l, value_offset(l, n), ALMANAC_E114, what,
+                  n.json->valuestring, hint, list);
     }
     return *choice >= 0;
 }
@@ -1058,8 +1033,8 @@ void read_attendees(loader *l, node n, almanac_event *event)
         return;
     size_t count = (size_t)cJSON_GetArraySize(n.json);
     if (count > ALMANAC_MAX_LIST_ITEMS) {
-        error_at(l, value_offset(l, n), "too many attendees (%zu, the limit is %d)", count,
-                 ALMANAC_MAX_LIST_ITEMS);
+        report_at(l, value_offset(l, n), ALMANAC_E115, count,
+                  ALMANAC_MAX_LIST_ITEMS);
         return;
     }
     event->attendees = arena_array(l->arena, count ? count : 1, sizeof *event->attendees);
@@ -1075,9 +1050,7 @@ void read_attendees(loader *l, node n, almanac_event *event)
         if (read_person(l, item, p, false)) {
             for (size_t j = 0; j < event->attendee_count; j++)
                 if (same_address(event->attendees[j].email, p->email)) {
-                    error_at(l, value_offset(l, item), "%s is listed twice among the "
-                             "attendees (addresses are compared without case); list each "
-                             "address once", p->email);
+                    report_at(l, value_offset(l, item), ALMANAC_E116, p->email);
                     p->email = NULL;
                     break;
                 }
@@ -1097,7 +1070,6 @@ char *read_color(loader *l, node n)
     for (const char *p = color; ok && *p; p++)
         ok = *p >= 'a' && *p <= 'z';
     if (color != NULL && !ok)
-        error_at(l, value_offset(l, n), "color '%s' is not a CSS colour name such as \"teal\" "
-                 "(RFC 7986 takes names, not #hex)", color);
+        report_at(l, value_offset(l, n), ALMANAC_E117, color);
     return ok ? color : NULL;
 }

@@ -206,7 +206,7 @@ static int run_check(const command_line *o)
         names[i] = cli_display_name(paths[i]);
         almanac_document *doc = load_events(paths[i], o, &lists[i], &status);
         if (!json && lists[i].count > 0)
-            almanac_diagnostics_print(&lists[i], stderr, names[i], ALMANAC_DIAG_TEXT, o->color);
+            almanac_diagnostics_print(&lists[i], stderr, names[i], o->diag_format, o->color);
         if (!json && doc != NULL)
             printf("%s: %zu event%s, %zu feed%s: valid\n", names[i], doc->event_count,
                    doc->event_count == 1 ? "" : "s", doc->feed_count,

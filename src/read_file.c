@@ -23,8 +23,7 @@ int almanac_read_file(const char *path, char **text, size_t *length,
     *text = NULL;
     *length = 0;
     if (file == NULL) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot open: %s", strerror(errno));
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E450, strerror(errno));
         return -1;
     }
     /* A regular file is read into a buffer of its size (one byte more, to
@@ -33,9 +32,8 @@ int almanac_read_file(const char *path, char **text, size_t *length,
     size_t capacity = 1 << 16, used = 0;
     bool regular = fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode);
     if (regular && st.st_size > ALMANAC_MAX_FILE_BYTES) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "the file is too large (%lld bytes, the limit is %d)",
-                                (long long)st.st_size, ALMANAC_MAX_FILE_BYTES);
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E451,
+                                   (long long)st.st_size, ALMANAC_MAX_FILE_BYTES);
         if (!is_stdin)
             fclose(file);
         return 1;
@@ -49,9 +47,8 @@ int almanac_read_file(const char *path, char **text, size_t *length,
             /* room for the limit, a byte past it to see it passed, a NUL */
             const size_t most = (size_t)ALMANAC_MAX_FILE_BYTES + 2;
             if (capacity >= most) {
-                almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                        "the file is too large (the limit is %d bytes)",
-                                        ALMANAC_MAX_FILE_BYTES);
+                almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E452,
+                                           ALMANAC_MAX_FILE_BYTES);
                 result = 1;
                 break;
             }
@@ -68,12 +65,10 @@ int almanac_read_file(const char *path, char **text, size_t *length,
             break;
     }
     if (buffer == NULL || (result == 0 && used + 1 >= capacity)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while reading the file");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E063);
         result = -1;
     } else if (result == 0 && ferror(file)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "read error: %s", strerror(errno));
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E453, strerror(errno));
         result = -1;
     }
     if (!is_stdin)

@@ -415,9 +415,7 @@ static void check_until(const almanac_event *e, const char *zone, almanac_diagno
     if (!timed_start && u->precision != ALMANAC_PRECISION_DAY) {
         fixed.precision = ALMANAC_PRECISION_DAY;
         almanac_date_format(&fixed, want);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->repeat.at_until, pointer,
-                                "until %s is a time, but the event is all-day: RFC 5545 "
-                                "takes a day here; write \"%s\"", shown, want);
+        almanac_diagnostics_report(diags, e->repeat.at_until, pointer, ALMANAC_E250, shown, want);
         return;
     }
     if (timed_start && u->precision != ALMANAC_PRECISION_UTC_TIME) {
@@ -428,20 +426,17 @@ static void check_until(const almanac_event *e, const char *zone, almanac_diagno
             fixed.second = 59;
             fixed.has_seconds = true;
         } else if (u->precision != ALMANAC_PRECISION_LOCAL_TIME) {
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, e->repeat.at_until, pointer,
-                                    "until %s is not a day or a time", shown);
+            almanac_diagnostics_report(diags, e->repeat.at_until, pointer, ALMANAC_E251, shown);
             return;
         }
         almanac_date utc = s->precision == ALMANAC_PRECISION_LOCAL_TIME
                            ? local_to_utc(&fixed, zone) : fixed;
         utc.precision = ALMANAC_PRECISION_UTC_TIME;
         almanac_date_format(&utc, want);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->repeat.at_until, pointer,
-                                "until %s is %s, but the event is timed: RFC 5545 takes a UTC "
-                                "time here; %s is \"%s\"", shown,
-                                u->precision == ALMANAC_PRECISION_DAY ? "a day" : "a local time",
-                                u->precision == ALMANAC_PRECISION_DAY
-                                ? "the end of that day in UTC" : "that time in UTC", want);
+        almanac_diagnostics_report(diags, e->repeat.at_until, pointer, ALMANAC_E252, shown,
+                                   u->precision == ALMANAC_PRECISION_DAY ? "a day" : "a local time",
+                                   u->precision == ALMANAC_PRECISION_DAY
+                                   ? "the end of that day in UTC" : "that time in UTC", want);
         return;
     }
     almanac_date start_utc = s->precision == ALMANAC_PRECISION_LOCAL_TIME
@@ -449,9 +444,7 @@ static void check_until(const almanac_event *e, const char *zone, almanac_diagno
     if (almanac_date_compare(u, &start_utc) < 0) {
         char start[ALMANAC_DATE_TEXT_MAX];
         almanac_date_format(s, start);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->repeat.at_until, pointer,
-                                "until %s is before the start %s; the rule would yield "
-                                "nothing", shown, start);
+        almanac_diagnostics_report(diags, e->repeat.at_until, pointer, ALMANAC_E253, shown, start);
     }
 }
 
@@ -468,12 +461,10 @@ static bool check_kinds(const almanac_event *e, const almanac_date_list *list, c
         pointer_of(pointer, sizeof pointer, e, rest);
         char shown[ALMANAC_DATE_TEXT_MAX];
         almanac_date_format(&list->items[i], shown);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, list->at[i], pointer,
-                                "%s is of %s precision but the start is of %s precision; write "
-                                "%s, as the start is written", shown,
-                                almanac_precision_name(list->items[i].precision),
-                                almanac_precision_name(e->start.precision),
-                                kind_words(&e->start));
+        almanac_diagnostics_report(diags, list->at[i], pointer, ALMANAC_E254, shown,
+                                   almanac_precision_name(list->items[i].precision),
+                                   almanac_precision_name(e->start.precision),
+                                   kind_words(&e->start));
         ok = false;
     }
     return ok;
@@ -489,35 +480,29 @@ static void check_overrides(const almanac_event *e, const char *zone, bool match
         snprintf(rest, sizeof rest, "overrides/%zu/occurrence", i);
         pointer_of(pointer, sizeof pointer, e, rest);
         if (!same_kind(&o->occurrence, &e->start)) {
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, o->at_occurrence, pointer,
-                                    "occurrence %s is of %s precision; an occurrence is "
-                                    "written as the start is: %s", shown,
-                                    almanac_precision_name(o->occurrence.precision),
-                                    kind_words(&e->start));
+            almanac_diagnostics_report(diags, o->at_occurrence, pointer, ALMANAC_E255, shown,
+                                       almanac_precision_name(o->occurrence.precision),
+                                       kind_words(&e->start));
             continue;
         }
         for (size_t j = 0; j < i; j++)
             if (almanac_date_compare(&e->overrides[j].occurrence, &o->occurrence) == 0)
-                almanac_diagnostics_add(diags, ALMANAC_ERROR, o->at_occurrence, pointer,
-                                        "occurrence %s is overridden twice (also overrides/%zu);"
-                                        " merge the two", shown, j);
+                almanac_diagnostics_report(diags, o->at_occurrence, pointer, ALMANAC_E256, shown,
+                                           j);
         if (matchable && !is_occurrence(e, zone, &o->occurrence, nearest, sizeof nearest))
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, o->at_occurrence, pointer,
-                                    "%s is not an occurrence of the series, so this override "
-                                    "would change nothing; %s", shown, nearest);
+            almanac_diagnostics_report(diags, o->at_occurrence, pointer, ALMANAC_E257, shown,
+                                       nearest);
         if (o->has_start && !same_kind(&o->start, &e->start)) {
             snprintf(rest, sizeof rest, "overrides/%zu/start", i);
             pointer_of(pointer, sizeof pointer, e, rest);
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, o->at_start, pointer,
-                                    "a moved occurrence is written as the start is: %s",
-                                    kind_words(&e->start));
+            almanac_diagnostics_report(diags, o->at_start, pointer, ALMANAC_E258,
+                                       kind_words(&e->start));
         }
         if (o->has_end && !same_kind(&o->end, &e->start)) {
             snprintf(rest, sizeof rest, "overrides/%zu/end", i);
             pointer_of(pointer, sizeof pointer, e, rest);
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, o->at, pointer,
-                                    "an occurrence's end is written as the start is: %s",
-                                    kind_words(&e->start));
+            almanac_diagnostics_report(diags, o->at, pointer, ALMANAC_E259,
+                                       kind_words(&e->start));
         }
     }
 }
@@ -557,28 +542,22 @@ void series_validate(const almanac_event *e, const char *zone, almanac_diagnosti
         const char *key = e->excluded_dates.count ? "excluded_dates" : "overrides";
         if (e->excluded_dates.count || e->override_count) {
             pointer_of(pointer, sizeof pointer, e, key);
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, e->at, pointer,
-                                    "the event has %s but does not repeat; add \"repeat\" or "
-                                    "\"extra_dates\", or remove them", key);
+            almanac_diagnostics_report(diags, e->at, pointer, ALMANAC_E260, key);
         }
         return;
     }
     almanac_precision p = e->start.precision;
     if (p == ALMANAC_PRECISION_YEAR || p == ALMANAC_PRECISION_MONTH) {
         pointer_of(pointer, sizeof pointer, e, e->has_repeat ? "repeat" : "extra_dates");
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->has_repeat ? e->repeat.at : e->at,
-                                pointer, "a repeating event needs a start day or time, but this "
-                                "one is known only to the %s; give the day it starts on, or "
-                                "remove the repetition", almanac_precision_name(p));
+        almanac_diagnostics_report(diags, e->has_repeat ? e->repeat.at : e->at,
+                                pointer, ALMANAC_E261, almanac_precision_name(p));
         return;
     }
     bool timed = almanac_date_is_timed(&e->start);
     if (e->has_repeat && !timed && (e->repeat.sub_daily || e->repeat.has_time_parts)) {
         pointer_of(pointer, sizeof pointer, e, "repeat");
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->repeat.at, pointer,
-                                "the event is all-day, but the rule repeats %s; give the start "
-                                "a time, or repeat by days", e->repeat.sub_daily
-                                ? "within a day" : "at hours, minutes or seconds");
+        almanac_diagnostics_report(diags, e->repeat.at, pointer, ALMANAC_E262, e->repeat.sub_daily
+                                   ? "within a day" : "at hours, minutes or seconds");
         return;
     }
     /* both lists are checked, whatever the first says */
@@ -596,19 +575,15 @@ void series_validate(const almanac_event *e, const char *zone, almanac_diagnosti
         pointer_of(pointer, sizeof pointer, e, "repeat");
         almanac_date_format(&e->start, shown);
         if (!f.any) {
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, e->repeat.at, pointer,
-                                    "the rule %s yields no occurrence from the start %s; check "
-                                    "its days and months", e->repeat.rule, shown);
+            almanac_diagnostics_report(diags, e->repeat.at, pointer, ALMANAC_E263, e->repeat.rule,
+                                       shown);
             return;
         }
         if (almanac_date_compare(&f.first, &e->start) != 0) {
             char first_text[ALMANAC_DATE_TEXT_MAX];
             almanac_date_format(&f.first, first_text);
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, e->at_start, pointer,
-                                    "the start %s is not an occurrence of the rule %s, whose "
-                                    "first is %s; RFC 5545 leaves such a series undefined and "
-                                    "calendar apps disagree on it: start on %s, or change the "
-                                    "rule", shown, e->repeat.rule, first_text, first_text);
+            almanac_diagnostics_report(diags, e->at_start, pointer, ALMANAC_E264, shown,
+                                       e->repeat.rule, first_text, first_text);
             return;
         }
     }
@@ -620,9 +595,8 @@ void series_validate(const almanac_event *e, const char *zone, almanac_diagnosti
         snprintf(rest, sizeof rest, "excluded_dates/%zu", i);
         pointer_of(pointer, sizeof pointer, e, rest);
         almanac_date_format(d, shown);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->excluded_dates.at[i], pointer,
-                                "%s is not an occurrence of the series, so excluding it "
-                                "changes nothing; %s", shown, nearest);
+        almanac_diagnostics_report(diags, e->excluded_dates.at[i], pointer, ALMANAC_E265, shown,
+                                   nearest);
     }
     check_overrides(e, zone, kinds_ok, diags);
 }

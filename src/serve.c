@@ -687,9 +687,7 @@ static struct addrinfo *resolve(const char *listen, almanac_diagnostics *diags)
     char host[ALMANAC_HOST_MAX], port[8];
     unsigned number;
     if (!almanac_listen_parse(listen, host, &number)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot listen on '%s': give ADDRESS:PORT, e.g. 127.0.0.1:8080, "
-                                "0.0.0.0:8080 or [::1]:8080", listen);
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E461, listen);
         return NULL;
     }
     snprintf(port, sizeof port, "%u", number);
@@ -697,8 +695,8 @@ static struct addrinfo *resolve(const char *listen, almanac_diagnostics *diags)
     struct addrinfo *found = NULL;
     int error = getaddrinfo(host, port, &hints, &found);
     if (error != 0) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot listen on '%s': %s", host, gai_strerror(error));
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E462, host,
+                                   gai_strerror(error));
         return NULL;
     }
     return found;
@@ -714,7 +712,7 @@ almanac_server *almanac_server_start(const almanac_server_options *options,
     almanac_server *server = calloc(1, sizeof *server);
     if (server == NULL) {
         freeaddrinfo(address);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E460);
         return NULL;
     }
     pthread_mutex_init(&server->lock, NULL);
@@ -748,9 +746,8 @@ almanac_server *almanac_server_start(const almanac_server_options *options,
     int saved = error != 0 ? error : errno;
     freeaddrinfo(address);
     if (server->daemon == NULL) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "cannot listen on %s: %s", listen,
-                                saved != 0 ? strerror(saved) : "the server did not start");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E463, listen,
+                                   saved != 0 ? strerror(saved) : "the server did not start");
         connection_guard_free(server->guard);
         pthread_mutex_destroy(&server->lock);
         free(server);
@@ -820,13 +817,13 @@ int almanac_server_publish(almanac_server *server, const almanac_document *doc,
         next->items = calloc(count, sizeof *next->items);
     int result = specs != NULL && next != NULL && next->items != NULL ? 0 : -1;
     if (result != 0)
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E460);
     snapshot *previous = result == 0 ? snapshot_acquire(server) : NULL;
     for (size_t i = 0; result == 0 && i < count; i++, next->count++) {
         if (resource_load(&next->items[i], &specs[i], dir, previous, now) != 0) {
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                    "cannot read %s/%s to serve it: %s", dir, specs[i].file,
-                                    strerror(errno));
+            almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E464, dir,
+                                       specs[i].file,
+                                       strerror(errno));
             result = -1;
         }
     }

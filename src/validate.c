@@ -51,15 +51,11 @@ static const char *closest_name(const located_name *names, size_t count, const c
     return best != NULL && is_plausible_typo(word, best_distance) ? best : NULL;
 }
 
-/* PROBLEM, then "did you mean 'SUGGESTION'?" or OTHERWISE without one. */
-static void report_missing(almanac_diagnostics *diags, almanac_severity severity, size_t at,
-                           const char *pointer, const char *problem, const char *suggestion,
-                           const char *otherwise)
-{
-    almanac_diagnostics_add(diags, severity, at, pointer, "%s%s%s%s", problem,
-                            suggestion ? "; did you mean '" : otherwise,
-                            suggestion ? suggestion : "", suggestion ? "'?" : "");
-}
+/* The end of a message about a name that is not there, as three %s
+ * arguments: "; did you mean 'SUGGESTION'?", or OTHERWISE without one. */
+#define DID_YOU_MEAN(suggestion, otherwise) \
+    (suggestion) ? "; did you mean '" : (otherwise), (suggestion) ? (suggestion) : "", \
+    (suggestion) ? "'?" : ""
 
 static void pointer_for(char *buffer, size_t size, const char *list, size_t index,
                         const char *key)
@@ -77,9 +73,8 @@ static void add_unique(name_set *set, const located_name *names, size_t count,
         if (previous == NULL)
             continue;
         pointer_for(pointer, sizeof pointer, list, names[i].owner, "id");
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, names[i].at, pointer,
-                                "duplicate %s '%s': /%s/%zu already has it; ids must be unique",
-                                what, names[i].name, list, previous->owner);
+        almanac_diagnostics_report(diags, names[i].at, pointer, ALMANAC_E200,
+                                   what, names[i].name, list, previous->owner);
     }
 }
 
@@ -97,14 +92,11 @@ static void check_related(const almanac_document *doc, const located_name *ids,
                 continue;
             snprintf(pointer, sizeof pointer, "/events/%zu/related/%zu", e->index, r);
             if (self) {
-                almanac_diagnostics_add(diags, ALMANAC_ERROR, e->related.at[r], pointer,
-                                        "an event cannot be related to itself");
+                almanac_diagnostics_report(diags, e->related.at[r], pointer, ALMANAC_E201);
             } else {
-                char problem[160];
-                snprintf(problem, sizeof problem, "related event '%.100s' does not exist", target);
-                report_missing(diags, ALMANAC_ERROR, e->related.at[r], pointer, problem,
-                               closest_name(ids, doc->event_count, target, &budget),
-                               "; check the id");
+                const char *suggestion = closest_name(ids, doc->event_count, target, &budget);
+                almanac_diagnostics_report(diags, e->related.at[r], pointer, ALMANAC_E210,
+                                           target, DID_YOU_MEAN(suggestion, "; check the id"));
             }
         }
     }
@@ -117,8 +109,7 @@ static void check_ids(const almanac_document *doc, almanac_diagnostics *diags)
     name_set set;
     if (ids == NULL || !name_set_init(&set, doc->event_count)) {
         free(ids);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while validating");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E202);
         return;
     }
     for (size_t i = 0; i < doc->event_count; i++)
@@ -145,20 +136,15 @@ static void check_dates(const almanac_event *e, almanac_diagnostics *diags)
     almanac_date_format(&e->start, start);
     almanac_date_format(&e->end, end);
     if (!same_precision) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->at_end, pointer,
-                                "end %s is of %s precision but start %s is of %s precision; "
-                                "write both the same way", end,
-                                almanac_precision_name(e->end.precision), start,
-                                almanac_precision_name(e->start.precision));
+        almanac_diagnostics_report(diags, e->at_end, pointer, ALMANAC_E203, end,
+                                   almanac_precision_name(e->end.precision), start,
+                                   almanac_precision_name(e->start.precision));
         return;
     }
     if (c < 0)
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->at_end, pointer,
-                                "end %s is before the start %s", end, start);
+        almanac_diagnostics_report(diags, e->at_end, pointer, ALMANAC_E204, end, start);
     else if (c == 0 && almanac_date_is_timed(&e->start))
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, e->at_end, pointer,
-                                "end %s is the same time as the start; leave end out for "
-                                "an event without duration", end);
+        almanac_diagnostics_report(diags, e->at_end, pointer, ALMANAC_E205, end);
 }
 
 /* Checks that timed events have a timezone, and that every named zone
@@ -179,17 +165,13 @@ static void check_timezones(const almanac_document *doc, almanac_diagnostics *di
             zones[count++] = (located_name){e->timezone, e->at_timezone, e->index};
             if (e->complete && e->start.precision != ALMANAC_PRECISION_LOCAL_TIME) {
                 pointer_for(pointer, sizeof pointer, "events", e->index, "timezone");
-                almanac_diagnostics_add(diags, ALMANAC_WARNING, e->at_timezone, pointer,
-                                        "timezone is ignored: the event's start is %s, not a "
-                                        "local time", e->start.precision == ALMANAC_PRECISION_UTC_TIME
-                                        ? "in UTC" : "a date");
+                almanac_diagnostics_report(diags, e->at_timezone, pointer, ALMANAC_W200, e->start.precision == ALMANAC_PRECISION_UTC_TIME
+                                           ? "in UTC" : "a date");
             }
         } else if (e->complete && e->start.precision == ALMANAC_PRECISION_LOCAL_TIME &&
                    doc->calendar.timezone == NULL) {
             pointer_for(pointer, sizeof pointer, "events", e->index, "start");
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, e->at_start, pointer,
-                                    "a local time needs a timezone: add \"timezone\" to the event "
-                                    "or the calendar, or end the time with Z for UTC");
+            almanac_diagnostics_report(diags, e->at_start, pointer, ALMANAC_E206);
         }
     }
     qsort(zones, count, sizeof *zones, by_name);
@@ -204,16 +186,14 @@ static void check_timezones(const almanac_document *doc, almanac_diagnostics *di
             pointer_for(pointer, sizeof pointer, "events", zones[i].owner, "timezone");
         char suggestion[240];
         if (tzdb_explain_refusal(zones[i].name, suggestion, sizeof suggestion)) {
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, zones[i].at, pointer,
-                                    "'%s' is not an IANA timezone name: %s", zones[i].name,
-                                    suggestion);
+            almanac_diagnostics_report(diags, zones[i].at, pointer, ALMANAC_E207, zones[i].name,
+                                       suggestion);
             continue;
         }
         bool close = tzdb_suggest(zones[i].name, suggestion, sizeof suggestion);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, zones[i].at, pointer,
-                                "unknown timezone '%s'%s%s%s", zones[i].name,
-                                close ? "; did you mean '" : "; use an IANA name such as 'Asia/Tashkent'",
-                                close ? suggestion : "", close ? "'?" : "");
+        almanac_diagnostics_report(diags, zones[i].at, pointer, ALMANAC_E208, zones[i].name,
+                                   close ? "; did you mean '" : "; use an IANA name such as 'Asia/Tashkent'",
+                                   close ? suggestion : "", close ? "'?" : "");
     }
     free(zones);
 }
@@ -253,11 +233,8 @@ static void check_local_time(const almanac_date *date, const char *zone,
     format_clock(change.at + change.offset_after, to, sizeof to);
     if (kind == TZDB_LOCAL_SKIPPED) {
         format_clock(local + change.offset_after - change.offset_before, shown, sizeof shown);
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, at, pointer,
-                                "%s does not exist in %s: its clocks go forward from %s to "
-                                "%s that day, and calendar apps will show %s (RFC 5545 "
-                                "3.3.5); write the time that is meant", written, zone, from,
-                                to, shown);
+        almanac_diagnostics_report(diags, at, pointer, ALMANAC_W201, written, zone, from,
+                                   to, shown);
         return;
     }
     char second[ALMANAC_DATE_TEXT_MAX];
@@ -266,11 +243,8 @@ static void check_local_time(const almanac_date *date, const char *zone,
     utc.has_seconds = date->has_seconds || utc.second != 0;
     almanac_date_format(&utc, second);
     format_offset(change.offset_before, offset, sizeof offset);
-    almanac_diagnostics_add(diags, ALMANAC_WARNING, at, pointer,
-                            "%s happens twice in %s: its clocks go back from %s to %s "
-                            "that day, and calendar apps take the first, at %s (RFC 5545 "
-                            "3.3.5); for the second, write it in UTC: %s", written, zone, from, to,
-                            offset, second);
+    almanac_diagnostics_report(diags, at, pointer, ALMANAC_W202, written, zone, from, to,
+                               offset, second);
 }
 
 static void check_local_times(const almanac_document *doc, almanac_diagnostics *diags)
@@ -370,10 +344,8 @@ static void check_unselected_tags(const almanac_document *doc, const located_nam
             k++;
         char pointer[64];
         snprintf(pointer, sizeof pointer, "/events/%zu/tags/%zu", e->index, k);
-        almanac_diagnostics_add(diags, ALMANAC_WARNING, tags[i].at, pointer,
-                                "no feed selects the tag '%.80s'; did you mean '%s', which "
-                                "feed '%s' selects?",
-                                tags[i].name, close, doc->feeds[feed_tag->owner].id);
+        almanac_diagnostics_report(diags, tags[i].at, pointer, ALMANAC_W203,
+                                   tags[i].name, close, doc->feeds[feed_tag->owner].id);
     }
     name_set_free(&set);
     free(selected);
@@ -390,8 +362,7 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
             name_set_free(&tag_set);
         free(tags);
         free(feed_ids);
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while validating");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E202);
         return;
     }
     char pointer[96];
@@ -401,19 +372,16 @@ static void check_feeds(const almanac_document *doc, almanac_diagnostics *diags)
         feed_ids[f] = (located_name){feed->id, feed->at_id, feed->index};
         if (strcmp(feed->id, "all") == 0) {
             pointer_for(pointer, sizeof pointer, "feeds", feed->index, "id");
-            almanac_diagnostics_add(diags, ALMANAC_ERROR, feed->at_id, pointer,
-                                    "feed id 'all' is reserved for the full calendar (all.ics); "
-                                    "choose another id");
+            almanac_diagnostics_report(diags, feed->at_id, pointer, ALMANAC_E209);
         }
         for (size_t k = 0; k < feed->tags.count; k++) {
             if (name_set_get(&tag_set, feed->tags.items[k]) != NULL)
                 continue;
             snprintf(pointer, sizeof pointer, "/feeds/%zu/tags/%zu", feed->index, k);
-            char problem[160];
-            snprintf(problem, sizeof problem, "no event has the tag '%.80s', so it selects "
-                     "nothing", feed->tags.items[k]);
-            report_missing(diags, ALMANAC_WARNING, feed->tags.at[k], pointer, problem,
-                           closest_name(tags, tag_count, feed->tags.items[k], &budget), "");
+            const char *suggestion = closest_name(tags, tag_count, feed->tags.items[k],
+                                                  &budget);
+            almanac_diagnostics_report(diags, feed->tags.at[k], pointer, ALMANAC_W204,
+                                       feed->tags.items[k], DID_YOU_MEAN(suggestion, ""));
         }
     }
     add_unique(&id_set, feed_ids, doc->feed_count, "feeds", "feed id", diags);

@@ -336,8 +336,7 @@ static bool merge_open(merge *m, const char *text, size_t length, size_t extra,
     m->added_feeds = cJSON_CreateArray();
     if (m->changed == NULL || m->added_events == NULL || m->added_feeds == NULL ||
         !events_id_index_init(&m->ids, &m->file, extra)) {
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while merging");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E401);
         return false;
     }
     return true;
@@ -417,7 +416,6 @@ char *almanac_events_merge(const char *text, size_t length, const almanac_docume
     char *result = merge_text(&m);
     merge_close(&m);
     if (result == NULL)
-        almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL,
-                                "out of memory while merging");
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E401);
     return result;
 }

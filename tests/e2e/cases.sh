@@ -127,12 +127,12 @@ done
 # a 50 MB string (generated, too big to commit) is refused, not swallowed
 $py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [{\"id\": \"a\", \"start\": \"2022\", \"title\": \"' + 'x' * (50 << 20) + '\"}]}')" > "$tmp/huge.json"
 "$bin" check "$tmp/huge.json" >/dev/null 2>"$tmp/huge.diag"
-if [ $? -eq 1 ] && grep -q "1:89: error: the text is too long (52428800 bytes" "$tmp/huge.diag"; then ok; else fail "50 MB string"; cat "$tmp/huge.diag"; fi
+if [ $? -eq 1 ] && grep -q "1:89: error\[E004\]: the text is too long (52428800 bytes" "$tmp/huge.diag"; then ok; else fail "50 MB string"; cat "$tmp/huge.diag"; fi
 
 # more events than the limit: refused before any is read
 $py -c "import sys; sys.stdout.write('{\"calendar\": {\"id\": \"c\", \"name\": \"C\"}, \"events\": [' + ','.join(['0'] * 2000001) + ']}')" > "$tmp/many.json"
 "$bin" check "$tmp/many.json" >/dev/null 2>"$tmp/many.diag"
-if [ $? -eq 1 ] && grep -q "error: too many events (2000001, the limit is 2000000)" "$tmp/many.diag"; then ok; else fail "2,000,001 events"; head -3 "$tmp/many.diag"; fi
+if [ $? -eq 1 ] && grep -q "error\[E027\]: too many events (2000001, the limit is 2000000)" "$tmp/many.diag"; then ok; else fail "2,000,001 events"; head -3 "$tmp/many.diag"; fi
 # a file over the 1 GiB limit, as a file and redirected to stdin (sparse, and
 # refused by its size before anything is read), and through a pipe
 truncate -s 1025M "$tmp/large.json"

@@ -47,8 +47,34 @@ for host in notexample.org example.org.uk example-org.net calendars.testing.io; 
 done
 expect_status 1 "strict turns warnings into errors" "$bin" check --strict tests/cases/good/spans.json
 expect_status 1 "json diagnostics" "$bin" check --format=json tests/cases/bad/ids.json
-check "json diagnostics are JSON on stdout, alone" "$py" -c "import json,sys,os; d=json.load(open('$tmp/cli.out')); assert len(d)==4 and d[0]['line']==3, d; assert os.path.getsize('$tmp/cli.err')==0"
+check "json diagnostics are JSON on stdout, alone" "$py" -c "import json,sys,os; d=json.load(open('$tmp/cli.out')); assert len(d)==4 and d[0]['line']==3 and [x['code'] for x in d]==['E008', 'E200', 'E210', 'E201'], d; assert os.path.getsize('$tmp/cli.err')==0"
 
+
+# --- --show-source: the line and a caret under the column ---------------------
+expect_status 1 "no source lines when stderr is no terminal" "$bin" check tests/cases/bad/bad-dates.json
+if grep -q '^ *[0-9]* | ' "$tmp/cli.err"; then fail "source lines without --show-source"; else ok; fi
+expect_status 1 "--show-source" "$bin" check --show-source tests/cases/bad/bad-dates.json
+check "the line follows its diagnostic" grep -A2 -F 'bad-dates.json:3:38: error[E011]' "$tmp/cli.err"
+check "the line is shown" grep -qx '    3 |   {"id": "a", "title": "A", "start": "2022-02-29"},' "$tmp/cli.err"
+check "the caret is under column 38" grep -qx '      | \{38\}^' "$tmp/cli.err"
+# hostile: an escape sequence, bytes that are not UTF-8, a tab, a CR, a
+# one-line file of 100 kB
+printf '{"calendar": {"id": "x", "name": "x"},\t"events": [{"id": "a", "title": "\033[31m\377\r", "start": "2022"}]}\n' > "$tmp/hostile.json"
+expect_status 1 "--show-source of a hostile line" "$bin" check --show-source "$tmp/hostile.json"
+if grep -q "$(printf '\033')" "$tmp/cli.err"; then fail "an escape reached the terminal"; else ok; fi
+check "it is shown escaped" grep -qF '"\x1b[31m\xff\x0d"' "$tmp/cli.err"
+check "the caret is under the byte that is not UTF-8" sh -c "
+    line=\$(grep -F '\\xff' '$tmp/cli.err' | head -1); caret=\$(grep -A1 -F '\\xff' '$tmp/cli.err' | sed -n 2p)
+    at=\${line%%\\\\xff*}; test \${#at} -eq \$(( \${#caret} - 1 ))"
+"$py" -c "print('{\"calendar\": {\"id\": \"x\", \"name\": \"' + 'a' * 100000 + '\"}, \"events\": [{\"id\": \"a\", \"title\": \"a\", \"start\": \"2022-13\"}]}')" > "$tmp/long.json"
+expect_status 1 "--show-source of a 100 kB line" "$bin" check --show-source "$tmp/long.json"
+if awk 'length > 200 { exit 1 }' "$tmp/cli.err"; then ok; else fail "a long line is not cut around the column"; fi
+check "a cut line says so" grep -q '^    1 | \.\.\..*"2022-13"' "$tmp/cli.err"
+# on a terminal (script(1) gives one) the lines are shown unasked
+if command -v script > /dev/null 2>&1; then
+    script -qec "'$bin' check tests/cases/bad/comment.json" /dev/null > "$tmp/tty.out" 2>&1
+    check "a terminal gets the source lines" grep -q '^    2 |  // the events' "$tmp/tty.out"
+fi
 
 # --- help: the tool's, and each command's -----------------------------------
 for command in $commands; do

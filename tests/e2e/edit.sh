@@ -50,7 +50,7 @@ i = json.load(open('$tmp/events.json'))['events'][-1]['id']
 assert re.fullmatch('[a-z0-9]+(-[a-z0-9]+)*', i) and i != 'event', i"
 cp "$tmp/events.json" "$tmp/before.json"
 expect_status 1 "add of an invalid event" "$bin" add "$tmp/events.json" --title X --start 2024-13-01
-check "says where" grep -q "error:" "$tmp/cli.err"
+check "says where" grep -q "error\[E[0-9]*\]:" "$tmp/cli.err"
 check "and leaves the file unchanged" cmp "$tmp/events.json" "$tmp/before.json"
 expect_status 1 "add with an unknown timezone" "$bin" add "$tmp/events.json" --title X --start 2024-01-01T10:00 --timezone Asia/Tashkend
 check "did you mean" grep -q "did you mean 'Asia/Tashkent'" "$tmp/cli.err"

@@ -41,7 +41,7 @@ for input in tests/import/*.ics; do
         echo previous > "$tmp/keep.json"
         (cd tests/import && "$bin" import --strict "$name.ics" -o "$tmp/keep.json" >/dev/null 2>&1)
         strict=$?
-        if grep -q ': warning: ' "$actual"; then
+        if grep -q ': warning\[W[0-9]*\]: ' "$actual"; then
             if [ $strict = 1 ] && [ "$(cat "$tmp/keep.json")" = previous ]; then ok
             else fail "$name: --strict exit $strict, or the file was replaced"; fi
         fi
@@ -57,7 +57,7 @@ started=$(date +%s%N)
 timeout 10 "$bin" import tests/import/vtimezone-runaway.ics -o "$tmp/runaway.json" 2>"$tmp/runaway.err"
 status=$?
 ms=$(( ($(date +%s%N) - started) / 1000000 ))
-if [ $status = 1 ] && [ $ms -lt 1000 ] && grep -q "vtimezone-runaway.ics:14:1: error: .*every second" "$tmp/runaway.err"
+if [ $status = 1 ] && [ $ms -lt 1000 ] && grep -q "vtimezone-runaway.ics:14:1: error\[E302\]: .*every second" "$tmp/runaway.err"
 then ok; else fail "vtimezone-runaway: exit $status after $ms ms (expected 1, a located error, within a second)"; fi
 
 # --- round trip: build -> import -> build gives the same feeds ------------
@@ -132,7 +132,7 @@ for input in tests/import/corpus/*.ics; do
     # every kind of data the format cannot hold is reported
     if [ $status = 0 ]; then
         for kind in $($py tests/e2e/ics_kinds.py "$input"); do
-            if grep -q "warning: .*($kind)" "$tmp/corpus.err"; then ok; else fail "$name: no warning for $kind"; fi
+            if grep -q "warning\[W[0-9]*\]: .*($kind)" "$tmp/corpus.err"; then ok; else fail "$name: no warning for $kind"; fi
         done
     fi
 done

@@ -25,6 +25,9 @@ expect() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', expected '$3'";
 # $serve_files set, it may open that many files (ulimit -n).
 serve_log="" serve_files=""
 start() {
+    # emptied here, not only by the redirection below: the server starts in
+    # the background, and the loop could read the last server's address
+    : > "$tmp/stdout"
     (if [ -n "$serve_files" ]; then ulimit -n "$serve_files" || exit 2; fi
      exec "$bin" serve "$@") > "$tmp/stdout" 2> "${serve_log:-$tmp/stderr}" &
     pid=$!
@@ -411,7 +414,7 @@ expect "--watch: old ETag now gets 200" "$(code -H "If-None-Match: $etag" "$base
 cp out/all.ics "$tmp/good.ics"
 printf '{ "calendar": { "id": "x", \n' > events.json   # an invalid edit, written in place
 for _ in $(seq 100); do grep -q 'not rebuilt' "$tmp/stderr" && break; sleep 0.1; done
-if grep -q '^events.json:[0-9]*:[0-9]*: error: ' "$tmp/stderr"; then ok; else fail "--watch: no diagnostic for the invalid edit"; tail -5 "$tmp/stderr"; fi
+if grep -q '^events.json:[0-9]*:[0-9]*: error\[E[0-9]*\]: ' "$tmp/stderr"; then ok; else fail "--watch: no diagnostic for the invalid edit"; tail -5 "$tmp/stderr"; fi
 if grep -q 'still serving the last good build' "$tmp/stderr"; then ok; else fail "--watch: invalid edit not reported"; fi
 curl -s -D "$tmp/h" -o "$tmp/body" "$base/all.ics"
 expect "--watch: the last good ETag stays" "$(header ETag "$tmp/h")" "$new_etag"

@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 DIAGNOSTIC = re.compile(r"^(?P<file>[^:]+):(?:(?P<line>\d+):(?P<col>\d+):)? "
-                        r"(?P<severity>error|warning): (?P<message>.+)$")
+                        r"(?P<severity>error|warning)\[(?P<code>[EW]\d{3})\]: (?P<message>.+)$")
 SUMMARY = re.compile(r"^\d+ errors?, \d+ warnings?$")
 REPLACEMENTS = '"{}[],:0aZ\\ -'
 ALONE = 10  # typos also checked alone, against their batch
@@ -102,7 +102,7 @@ def main():
             if not clean:
                 return [check_alone(t) for t in batch]
             return [subprocess.CompletedProcess(
-                        [], 1 if any(": error: " in x for x in lines[typo_path(t)]) else 0,
+                        [], 1 if any(": error[" in x for x in lines[typo_path(t)]) else 0,
                         "", "\n".join(lines[typo_path(t)]))
                     for t in batch]
 

@@ -69,7 +69,7 @@ while [ $n -le 500 ]; do
         echo "$call" >> "$tmp/injected"
     elif [ $status != 3 ]; then
         fail "N=$n ($call): exit $status, expected 3"; cat "$tmp/stderr"
-    elif ! grep -q "error: .*: [A-Z]" "$tmp/stderr"; then
+    elif ! grep -q "error\[E[0-9]*\]: .*: [A-Z]" "$tmp/stderr"; then
         fail "N=$n ($call): no error message with its cause"; cat "$tmp/stderr"
     elif ! diff -r "$tmp/before" "$tmp/out" >"$tmp/diff"; then
         fail "N=$n ($call): out/ changed"; head -5 "$tmp/diff"
