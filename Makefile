@@ -54,7 +54,7 @@ LIB_SRC  = src/arena.c src/atomic.c src/build.c src/date.c src/diag.c src/format
            src/render_markdown.c src/render_text.c src/series.c src/serve.c src/serve_loop.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
            src/timeline.c src/timeline_render.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_files.c src/import_ical.c \
            src/import_places.c src/import_scan.c src/import_tz.c src/import_zone.c src/write_events.c \
-           src/connection_guard.c \
+           src/connection_guard.c src/gzip_sibling.c \
            src/json_layout.c src/events_text.c src/events_edit.c src/transliterate.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
