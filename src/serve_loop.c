@@ -69,6 +69,17 @@ static almanac_document *reload(const almanac_serve_options *o)
     return doc;
 }
 
+/* The gzip forms of what the last publish serves without one (see
+ * almanac_server_compress); a failure is a warning: served as it is. */
+static void compress(const almanac_serve_options *o, almanac_server *server)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_server_compress(server, o->dir, &diags);
+    almanac_diagnostics_print(&diags, o->log, "almanac", ALMANAC_DIAG_TEXT, o->color);
+    almanac_diagnostics_free(&diags);
+}
+
 /* Loads, validates and builds the file again, then serves the result. An
  * invalid file or a failed build leaves the last good build served. */
 static void rebuild(const almanac_serve_options *o, almanac_server *server)
@@ -91,6 +102,7 @@ static void rebuild(const almanac_serve_options *o, almanac_server *server)
         almanac_server_publish(server, doc, o->dir, now, &diags) == 0) {
         if (o->summary != NULL)
             almanac_build_report_print(o->summary, &report, doc, "rebuilt", o->dir, o->name);
+        compress(o, server);
     } else {
         fprintf(o->log, "almanac: rebuilding %s failed; still serving the last good build\n",
                 o->path);
@@ -124,8 +136,10 @@ int almanac_serve(const almanac_document *doc, const almanac_serve_options *o,
     int status = 0;
     if (server == NULL || almanac_server_publish(server, doc, o->dir, now, diags) != 0)
         status = -1;
-    else
+    else {
         print_subscriptions(doc, o, almanac_server_port(server));
+        compress(o, server);
+    }
     for (bool serving = status == 0; serving;) {
         switch (almanac_watch_wait(watch)) {
         case ALMANAC_WATCH_CHANGED:
