@@ -116,8 +116,8 @@ static void serve_adjust(void *context, almanac_document *doc)
     apply_overrides(doc, context);
 }
 
-static int run_serve(const almanac_document *doc, const command_line *o,
-                     almanac_diagnostics *diags)
+/* Takes DOC (almanac_serve frees it once served). */
+static int run_serve(almanac_document *doc, const command_line *o, almanac_diagnostics *diags)
 {
     almanac_serve_options options = {
         .path = o->input, .name = cli_display_name(o->input), .dir = o->output_dir,
@@ -145,10 +145,8 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
         return run_ics(doc, o, diags);
     case CLI_TIMELINE:
         return run_timeline(doc, o);
-    case CLI_SERVE:
-        return run_serve(doc, o, diags);
     default:
-        break; /* the others read no single events file: see main() */
+        break; /* serve takes the document: main(); the others read none */
     }
     return EXIT_USAGE;
 }
@@ -388,7 +386,12 @@ int main(int argc, char **argv)
         apply_overrides(doc, &o);
         almanac_diagnostics diags;
         almanac_diagnostics_init(&diags);
-        status = run(doc, &o, &diags);
+        if (o.cmd == CLI_SERVE) {
+            status = run_serve(doc, &o, &diags); /* which takes the document */
+            doc = NULL;
+        } else {
+            status = run(doc, &o, &diags);
+        }
         almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, o.color);
         almanac_diagnostics_free(&diags);
         almanac_document_free(doc);

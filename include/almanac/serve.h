@@ -122,11 +122,13 @@ typedef struct {
  * and writes the addresses to subscribe to, then waits: a change of the
  * file (with OPTIONS->watch) or SIGHUP loads, builds and publishes it
  * again, leaving the last good build served when that fails; SIGINT or
- * SIGTERM stops. Blocks those signals in the calling thread first (see
- * almanac/watch.h). Returns 0 when stopped by a signal; -1 when the build,
- * the server or the watch failed (a diagnostic in DIAGS, or a line on
- * OPTIONS->log). */
-ALMANAC_API int almanac_serve(const almanac_document *document,
+ * SIGTERM stops. Takes DOCUMENT and frees it once its build is served
+ * (what is served is the files; a rebuild loads the file anew), so that
+ * the server holds no model while idle. Blocks those signals in the
+ * calling thread first (see almanac/watch.h). Returns 0 when stopped by a
+ * signal; -1 when the build, the server or the watch failed (a diagnostic
+ * in DIAGS, or a line on OPTIONS->log). */
+ALMANAC_API int almanac_serve(almanac_document *document,
                               const almanac_serve_options *options,
                               almanac_diagnostics *diags);
 
