@@ -294,8 +294,11 @@ bench: $(B)/almanac $(REF_BINS) | bench-deps
 	/usr/bin/python3 bench/run.py --n "$(N)" --results "$(BENCH_RESULTS)" $(BENCH_FLAGS)
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
-# Only the load test of the server with wrk.
+# The server alone: edit-to-new-ETag latency and memory at SERVE_N events
+# (bench/serve_edit.py, issue 21's targets), then the load test with wrk.
+SERVE_N ?= 100000
 bench-serve: $(B)/almanac | bench-deps
+	/usr/bin/python3 bench/serve_edit.py $(B)/almanac --n $(SERVE_N) --runs 3
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
 # Slow-client attacks on the server for STRESS_SECONDS each, with a fresh
