@@ -81,11 +81,12 @@ typedef struct {
     const char *type;       /* Content-Type */
     bool attachment;        /* a file to save (feeds), not a page to show */
     long max_age;           /* -1: no-cache (revalidate every time) */
-    int fd;                 /* the built file, owned by WHOLE (read with pread only) */
+    int fd;                 /* the built file, owned by WHOLE unless OWNS_FD (pread only) */
     uint64_t length;
     struct stat st;         /* which file it is: an unchanged one keeps its hash */
     uint64_t hash;          /* FNV-1a of its bytes (hash.h) */
-    int gzip_fd;            /* its gzip sibling, owned by WHOLE_GZIP; -1: none */
+    int gzip_fd;            /* its gzip sibling, owned by WHOLE_GZIP unless OWNS_FD; -1: none */
+    bool owns_fd, owns_gzip_fd; /* the 200 holds a copy of the bytes (a small file) */
     uint64_t gzip_length;
     bool gzip_refused;      /* gzip would not make these bytes smaller */
     struct MHD_Response *whole, *whole_gzip; /* 200s; WHOLE_GZIP NULL without gzip */
@@ -120,6 +121,10 @@ struct almanac_server {
 static void resource_free(resource *r)
 {
     free(r->path);
+    if (r->owns_fd)
+        close(r->fd);
+    if (r->owns_gzip_fd)
+        close(r->gzip_fd);
     struct MHD_Response *responses[4] = {r->whole, r->whole_gzip, r->same, r->same_gzip};
     for (size_t k = 0; k < 4; k++)
         if (responses[k] != NULL)
@@ -193,12 +198,37 @@ static void add_validators(struct MHD_Response *response, const resource *r, boo
         MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
 }
 
-/* A 200 with LENGTH bytes of FD (which it then owns), for R. */
-static struct MHD_Response *whole_response(const resource *r, int fd, uint64_t length, bool gzip)
+/* Files up to SMALL_FILE bytes are served from a copy in memory, up to
+ * SMALL_FILES_BUDGET bytes a snapshot: the head and the body of a small
+ * feed then go out in one write, as before files were sent from
+ * descriptors (wrk on a 21 KB feed: about a fifth more requests a second
+ * than sendfile after the head). */
+enum { SMALL_FILE = 64 * 1024, SMALL_FILES_BUDGET = 4 * 1024 * 1024 };
+
+/* A copy of the LENGTH bytes of FD in a response, or NULL. */
+static struct MHD_Response *copy_response(int fd, uint64_t length)
 {
-    struct MHD_Response *response = MHD_create_response_from_fd64(length, fd);
+    char *bytes = malloc(length > 0 ? (size_t)length : 1);
+    if (bytes == NULL || pread(fd, bytes, (size_t)length, 0) != (ssize_t)length) {
+        free(bytes);
+        return NULL;
+    }
+    return MHD_create_response_from_buffer((size_t)length, bytes, MHD_RESPMEM_MUST_FREE);
+}
+
+/* A 200 with LENGTH bytes of FD, for R: the response owns FD, unless it
+ * took a copy of a small file out of *BUDGET (then *COPIED is set and FD
+ * is still the caller's). */
+static struct MHD_Response *whole_response(const resource *r, int fd, uint64_t length, bool gzip,
+                                           size_t *budget, bool *copied)
+{
+    *copied = length <= SMALL_FILE && length <= *budget;
+    struct MHD_Response *response = *copied ? copy_response(fd, length)
+                                            : MHD_create_response_from_fd64(length, fd);
     if (response == NULL)
         return NULL;
+    if (*copied)
+        *budget -= (size_t)length;
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
     MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
     if (gzip)
@@ -226,22 +256,30 @@ static struct MHD_Response *same_response(const resource *r, bool gzip)
     return response;
 }
 
-/* Gives R its validators and responses: the 200s take FD and GZIP_FD (-1:
- * no gzip form), which are closed on failure. Returns 0 or -1. */
-static int resource_respond(resource *r, int fd, int gzip_fd)
+/* Gives R its validators and responses: R or the 200s take FD and GZIP_FD
+ * (-1: no gzip form), which are closed on failure. Small files are copied
+ * out of *BUDGET. Returns 0 or -1. */
+static int resource_respond(resource *r, int fd, int gzip_fd, size_t *budget)
 {
     snprintf(r->etag, sizeof r->etag, "\"%016llx\"", (unsigned long long)r->hash);
     snprintf(r->etag_gzip, sizeof r->etag_gzip, "\"%016llx-gz\"", (unsigned long long)r->hash);
     http_date(r->modified, r->last_modified, sizeof r->last_modified);
     r->fd = fd;
     r->gzip_fd = gzip_fd;
-    r->whole = whole_response(r, fd, r->length, false);
-    if (r->whole == NULL)
+    r->whole = whole_response(r, fd, r->length, false, budget, &r->owns_fd);
+    if (r->whole == NULL) { /* nothing took FD */
         close(fd);
+        r->owns_fd = false;
+        r->fd = -1;
+    }
     if (gzip_fd >= 0) {
-        r->whole_gzip = whole_response(r, gzip_fd, r->gzip_length, true);
-        if (r->whole_gzip == NULL)
+        r->whole_gzip = whole_response(r, gzip_fd, r->gzip_length, true, budget,
+                                       &r->owns_gzip_fd);
+        if (r->whole_gzip == NULL) {
             close(gzip_fd);
+            r->owns_gzip_fd = false;
+            r->gzip_fd = -1;
+        }
         r->same_gzip = same_response(r, true);
     }
     r->same = same_response(r, false);
@@ -925,7 +963,7 @@ static int snapshot_open(snapshot *next, const resource_spec *specs, size_t coun
     int *fds = malloc((count ? count : 1) * sizeof *fds);
     int *errors = calloc(count ? count : 1, sizeof *errors);
     size_t *which = malloc((count ? count : 1) * sizeof *which);
-    size_t unhashed = 0, opened = 0;
+    size_t unhashed = 0, opened = 0, budget = SMALL_FILES_BUDGET;
     int result = fds != NULL && errors != NULL && which != NULL ? 0 : -1;
     if (result != 0)
         almanac_diagnostics_add(diags, ALMANAC_ERROR, ALMANAC_NO_OFFSET, NULL, "out of memory");
@@ -950,7 +988,7 @@ static int snapshot_open(snapshot *next, const resource_spec *specs, size_t coun
             resource_modified(r, &specs[i], previous, now);
             int gzip_fd = gzip_sibling_open(dir, specs[i].file, r->hash, r->length,
                                             &r->gzip_length);
-            if (resource_respond(r, fds[i], gzip_fd) != 0) {
+            if (resource_respond(r, fds[i], gzip_fd, &budget) != 0) {
                 errors[i] = ENOMEM;
                 result = -1;
             }
@@ -1053,6 +1091,7 @@ static snapshot *snapshot_with_gzip(const snapshot *s, const char *dir, const in
         free(next);
         return NULL;
     }
+    size_t budget = SMALL_FILES_BUDGET;
     int result = 0;
     for (; result == 0 && next->count < s->count; next->count++) {
         const resource *old = &s->items[next->count];
@@ -1073,7 +1112,7 @@ static snapshot *snapshot_with_gzip(const snapshot *s, const char *dir, const in
             if (gzip_fd >= 0)
                 close(gzip_fd);
             result = -1;
-        } else if (resource_respond(r, fd, gzip_fd) != 0) {
+        } else if (resource_respond(r, fd, gzip_fd, &budget) != 0) {
             result = -1;
         }
     }
