@@ -54,7 +54,7 @@ LIB_SRC  = src/arena.c src/atomic.c src/build.c src/build_index.c src/date.c src
            src/render_markdown.c src/render_text.c src/series.c src/serve.c src/serve_loop.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
            src/timeline.c src/timeline_render.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_files.c src/import_ical.c \
            src/import_places.c src/import_scan.c src/import_tz.c src/import_zone.c src/write_events.c \
-           src/connection_guard.c \
+           src/connection_guard.c src/gzip_sibling.c \
            src/json_layout.c src/events_text.c src/events_edit.c src/transliterate.c
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 
@@ -294,8 +294,11 @@ bench: $(B)/almanac $(REF_BINS) | bench-deps
 	/usr/bin/python3 bench/run.py --n "$(N)" --results "$(BENCH_RESULTS)" $(BENCH_FLAGS)
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
-# Only the load test of the server with wrk.
+# The server alone: edit-to-new-ETag latency and memory at SERVE_N events
+# (bench/serve_edit.py, issue 21's targets), then the load test with wrk.
+SERVE_N ?= 100000
 bench-serve: $(B)/almanac | bench-deps
+	/usr/bin/python3 bench/serve_edit.py $(B)/almanac --n $(SERVE_N) --runs 3
 	@sh bench/serve.sh $(B)/almanac $(SECONDS)
 
 # Slow-client attacks on the server for STRESS_SECONDS each, with a fresh

@@ -23,6 +23,7 @@
 #include "atomic.h"
 #include "build_index.h"
 #include "formats.h"
+#include "gzip_sibling.h"
 #include "hash.h"
 #include "parallel.h"
 #include "text.h"
@@ -677,7 +678,13 @@ static bool is_year_page_name(const char *name)
  * the state. Only such names' temporary files are ever removed. */
 static bool is_output_name(const char *name, const void *context)
 {
-    (void)context;
+    size_t base;
+    if (gzip_sibling_name(name, &base)) { /* a gzip sibling's (gzip_sibling.h) */
+        char file[ALMANAC_FILE_NAME_MAX];
+        snprintf(file, sizeof file, "%.*s", (int)base, name);
+        return base < sizeof file && !gzip_sibling_name(file, &base) &&
+               is_output_name(file, context);
+    }
     for (size_t t = 0; t < timeline_format_count; t++)
         if (timeline_formats[t].built && strcmp(name, timeline_formats[t].file) == 0)
             return true;
@@ -853,6 +860,24 @@ static int commit_outputs(const char *dir, output *outputs, size_t count,
     return 0;
 }
 
+/* After a build: the gzip siblings of the files it no longer writes go,
+ * and those of the files it wrote unless the caller serves DIR and keeps
+ * them (almanac_build_options.gzip_siblings). They are a cache the server
+ * checks against each file, so one that cannot go is only a warning. */
+static void tidy_gzip_siblings(const char *dir, const output *outputs, size_t count,
+                               const almanac_stamps *stamps, bool keep,
+                               almanac_diagnostics *diags)
+{
+    for (size_t i = 0; i < count + stamps->stale_count; i++) {
+        const char *name = i < count ? outputs[i].name : stamps->stale_feeds[i - count];
+        if ((i < count && (keep || outputs[i].kind == OUTPUT_STATE)) ||
+            gzip_sibling_remove(dir, name) == 0)
+            continue;
+        almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_W452, dir, name,
+                                   GZIP_SIBLING_SUFFIX, name, strerror(errno));
+    }
+}
+
 /* The summary of a build that succeeded. */
 static void fill_report(const almanac_document *doc, const almanac_stamps *stamps,
                         const output *outputs, size_t count, almanac_build_report *report)
@@ -934,6 +959,8 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     if (result == 0)
         result = commit_outputs(dir, outputs, count, &stamps, steps, diags);
     if (result == 0) {
+        tidy_gzip_siblings(dir, outputs, count, &stamps,
+                           options != NULL && options->gzip_siblings, diags);
         fill_report(doc, &stamps, outputs, count, report);
         report->vevents_reused = run.layout.reused;
         report->vevents_rendered = run.layout.rendered;

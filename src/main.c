@@ -83,13 +83,13 @@ static int run_ics(const almanac_document *doc, const command_line *o, almanac_d
 
 /* almanac_build_reported() into -o DIR, with progress on a terminal. */
 static int build_into(const almanac_document *doc, const command_line *o, int64_t now,
-                      almanac_build_report *report, almanac_diagnostics *diags)
+                      bool served, almanac_build_report *report, almanac_diagnostics *diags)
 {
     progress_line progress;
-    almanac_build_options options = {.progress = progress_show_build, .context = &progress};
     bool terminal = progress_start(&progress, o->quiet);
-    int result = almanac_build_reported(doc, o->output_dir, now, terminal ? &options : NULL,
-                                        report, diags);
+    almanac_build_options options = {.progress = terminal ? progress_show_build : NULL,
+                                     .context = &progress, .gzip_siblings = served};
+    int result = almanac_build_reported(doc, o->output_dir, now, &options, report, diags);
     progress_end(&progress);
     return result;
 }
@@ -108,7 +108,7 @@ static void apply_overrides(almanac_document *doc, const command_line *o)
 static int serve_build(void *context, const almanac_document *doc, int64_t now,
                        almanac_build_report *report, almanac_diagnostics *diags)
 {
-    return build_into(doc, context, now, report, diags);
+    return build_into(doc, context, now, true, report, diags);
 }
 
 static void serve_adjust(void *context, almanac_document *doc)
@@ -116,8 +116,8 @@ static void serve_adjust(void *context, almanac_document *doc)
     apply_overrides(doc, context);
 }
 
-static int run_serve(const almanac_document *doc, const command_line *o,
-                     almanac_diagnostics *diags)
+/* Takes DOC (almanac_serve frees it once served). */
+static int run_serve(almanac_document *doc, const command_line *o, almanac_diagnostics *diags)
 {
     almanac_serve_options options = {
         .path = o->input, .name = cli_display_name(o->input), .dir = o->output_dir,
@@ -134,7 +134,7 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
     switch (o->cmd) {
     case CLI_BUILD: {
         almanac_build_report report;
-        if (build_into(doc, o, cli_build_time(), &report, diags) != 0)
+        if (build_into(doc, o, cli_build_time(), false, &report, diags) != 0)
             return EXIT_IO;
         if (!o->quiet)
             almanac_build_report_print(stderr, &report, doc, "built", o->output_dir,
@@ -145,10 +145,8 @@ static int run(const almanac_document *doc, const command_line *o, almanac_diagn
         return run_ics(doc, o, diags);
     case CLI_TIMELINE:
         return run_timeline(doc, o);
-    case CLI_SERVE:
-        return run_serve(doc, o, diags);
     default:
-        break; /* the others read no single events file: see main() */
+        break; /* serve takes the document: main(); the others read none */
     }
     return EXIT_USAGE;
 }
@@ -388,7 +386,12 @@ int main(int argc, char **argv)
         apply_overrides(doc, &o);
         almanac_diagnostics diags;
         almanac_diagnostics_init(&diags);
-        status = run(doc, &o, &diags);
+        if (o.cmd == CLI_SERVE) {
+            status = run_serve(doc, &o, &diags); /* which takes the document */
+            doc = NULL;
+        } else {
+            status = run(doc, &o, &diags);
+        }
         almanac_diagnostics_print(&diags, stderr, "almanac", ALMANAC_DIAG_TEXT, o.color);
         almanac_diagnostics_free(&diags);
         almanac_document_free(doc);

@@ -10,6 +10,9 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 #include "almanac/build.h"
 #include "almanac/load.h"
@@ -69,6 +72,17 @@ static almanac_document *reload(const almanac_serve_options *o)
     return doc;
 }
 
+/* The gzip forms of what the last publish serves without one (see
+ * almanac_server_compress); a failure is a warning: served as it is. */
+static void compress(const almanac_serve_options *o, almanac_server *server)
+{
+    almanac_diagnostics diags;
+    almanac_diagnostics_init(&diags);
+    almanac_server_compress(server, o->dir, &diags);
+    almanac_diagnostics_print(&diags, o->log, "almanac", ALMANAC_DIAG_TEXT, o->color);
+    almanac_diagnostics_free(&diags);
+}
+
 /* Loads, validates and builds the file again, then serves the result. An
  * invalid file or a failed build leaves the last good build served. */
 static void rebuild(const almanac_serve_options *o, almanac_server *server)
@@ -91,6 +105,7 @@ static void rebuild(const almanac_serve_options *o, almanac_server *server)
         almanac_server_publish(server, doc, o->dir, now, &diags) == 0) {
         if (o->summary != NULL)
             almanac_build_report_print(o->summary, &report, doc, "rebuilt", o->dir, o->name);
+        compress(o, server);
     } else {
         fprintf(o->log, "almanac: rebuilding %s failed; still serving the last good build\n",
                 o->path);
@@ -100,8 +115,11 @@ static void rebuild(const almanac_serve_options *o, almanac_server *server)
     almanac_document_free(doc);
 }
 
-int almanac_serve(const almanac_document *doc, const almanac_serve_options *o,
-                  almanac_diagnostics *diags)
+/* The first build, the signals blocked, the watch, the server and the
+ * first publish, into *WATCH and *SERVER (which the caller closes and
+ * stops, NULL or not). Returns 0 or -1. */
+static int start(const almanac_document *doc, const almanac_serve_options *o,
+                 almanac_diagnostics *diags, almanac_watch **watch, almanac_server **server)
 {
     int64_t now = o->now();
     almanac_build_report report;
@@ -115,21 +133,45 @@ int almanac_serve(const almanac_document *doc, const almanac_serve_options *o,
         fprintf(o->log, "almanac: cannot block signals: %s\n", strerror(errno));
         return -1;
     }
-    almanac_watch *watch = almanac_watch_open(o->watch ? o->path : NULL);
-    if (watch == NULL) {
+    *watch = almanac_watch_open(o->watch ? o->path : NULL);
+    if (*watch == NULL) {
         fprintf(o->log, "almanac: cannot watch %s: %s\n", o->path, strerror(errno));
         return -1;
     }
-    almanac_server *server = almanac_server_start(&o->server, diags);
-    int status = 0;
-    if (server == NULL || almanac_server_publish(server, doc, o->dir, now, diags) != 0)
-        status = -1;
-    else
-        print_subscriptions(doc, o, almanac_server_port(server));
+    *server = almanac_server_start(&o->server, diags);
+    if (*server == NULL || almanac_server_publish(*server, doc, o->dir, now, diags) != 0)
+        return -1;
+    print_subscriptions(doc, o, almanac_server_port(*server));
+    return 0;
+}
+
+/* Hands the memory of a model just freed back to the system: glibc keeps
+ * freed heap pages, and a server that loaded 100,000 events would go on
+ * holding the pages of a model it no longer has. */
+static void trim_memory(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+}
+
+int almanac_serve(almanac_document *doc, const almanac_serve_options *o,
+                  almanac_diagnostics *diags)
+{
+    almanac_watch *watch = NULL;
+    almanac_server *server = NULL;
+    int status = start(doc, o, diags, &watch, &server);
+    /* What is served is the files: the model is not needed again until a
+     * change loads the file anew, and a rebuild then holds one, not two. */
+    almanac_document_free(doc);
+    trim_memory();
+    if (status == 0)
+        compress(o, server);
     for (bool serving = status == 0; serving;) {
         switch (almanac_watch_wait(watch)) {
         case ALMANAC_WATCH_CHANGED:
             rebuild(o, server);
+            trim_memory();
             break;
         case ALMANAC_WATCH_FAILED:
             fprintf(o->log, "almanac: watching %s failed: %s\n", o->path, strerror(errno));

@@ -14,6 +14,7 @@
 #ifndef ALMANAC_BUILD_H
 #define ALMANAC_BUILD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -89,6 +90,14 @@ typedef struct {
      * TOTAL the feeds hold so far; NULL for none. */
     void (*progress)(void *context, size_t done, size_t total);
     void *context;
+    /* DIR is served: its gzip siblings (NAME.gz beside NAME, written by the
+     * server after it publishes a build, checked against NAME before use)
+     * are left for the server to keep or refresh. Without it a build
+     * removes almanac's siblings of what it writes, so that a directory
+     * published by another server never holds the gzip of older bytes.
+     * Either way the siblings of files no longer written go with them, and
+     * a NAME.gz that is not almanac's is never touched. */
+    bool gzip_siblings;
 } almanac_build_options;
 
 /* almanac_build() with OPTIONS (NULL: none), and what it did in *REPORT

@@ -411,10 +411,11 @@ typedef enum {
     "0.0.0.0:8080 or [::1]:8080"
 #define ALMANAC_E462 ALMANAC_CODE_E462, "cannot listen on '%s': %s"
 #define ALMANAC_E463 ALMANAC_CODE_E463, "cannot listen on %s: %s"
-#define ALMANAC_E464 ALMANAC_CODE_E464, "cannot read %s/%s to serve it: %s"
+#define ALMANAC_E464 ALMANAC_CODE_E464, "cannot open %s/%s to serve it: %s"
 #define ALMANAC_E465 ALMANAC_CODE_E465, \
     "the build state %s is a symbolic link; almanac replaces this file on every " \
     "build, so it must be a regular file: %s"
+#define ALMANAC_E466 ALMANAC_CODE_E466, "cannot open %s to serve it: %s"
 
 /* ==== Warnings: the input is used, but probably not as meant (errors with --strict) ==== */
 
@@ -616,6 +617,11 @@ typedef enum {
 #define ALMANAC_W451 ALMANAC_CODE_W451, \
     "%s:%zu: ignoring a damaged build-state record; the " \
     "events it described get a new SEQUENCE"
+#define ALMANAC_W452 ALMANAC_CODE_W452, "cannot remove %s/%s%s, the gzip form of an older %s: %s"
+#define ALMANAC_W453 ALMANAC_CODE_W453, \
+    "cannot write %s%s%s, the gzip form of %s: %s; served without gzip"
+#define ALMANAC_W454 ALMANAC_CODE_W454, \
+    "cannot write the gzip forms of the files in %s: %s; served without gzip"
 
 /* Every code, errors then warnings, in order: the enum and the run-time
  * table are made from this list. */
@@ -635,18 +641,19 @@ typedef enum {
     X(E254) X(E255) X(E256) X(E257) X(E258) X(E259) X(E260) X(E261) X(E262) X(E263) X(E264) \
     X(E265) X(E300) X(E301) X(E302) X(E400) X(E401) X(E402) X(E403) X(E404) X(E405) X(E406) \
     X(E407) X(E408) X(E409) X(E450) X(E451) X(E452) X(E453) X(E454) X(E455) X(E456) X(E457) \
-    X(E458) X(E459) X(E460) X(E461) X(E462) X(E463) X(E464) X(E465) X(W001) X(W002) X(W003) \
+    X(E458) X(E459) X(E460) X(E461) X(E462) X(E463) X(E464) X(E465) X(E466) X(W001) X(W002) X(W003) \
     X(W004) X(W005) X(W200) X(W201) X(W202) X(W203) X(W204) X(W300) X(W301) X(W302) X(W303) \
     X(W304) X(W305) X(W306) X(W307) X(W308) X(W309) X(W310) X(W311) X(W312) X(W313) X(W314) \
     X(W315) X(W316) X(W317) X(W320) X(W321) X(W322) X(W323) X(W324) X(W325) X(W326) X(W327) \
     X(W328) X(W329) X(W330) X(W331) X(W332) X(W333) X(W334) X(W335) X(W336) X(W337) X(W338) \
     X(W339) X(W340) X(W341) X(W342) X(W343) X(W344) X(W345) X(W346) X(W347) X(W348) X(W349) \
-    X(W350) X(W351) X(W352) X(W353) X(W354) X(W355) X(W356) X(W357) X(W358) X(W450) X(W451)
+    X(W350) X(W351) X(W352) X(W353) X(W354) X(W355) X(W356) X(W357) X(W358) X(W450) X(W451) \
+    X(W452) X(W453) X(W454)
 
 #define ALMANAC_CODE_ENUMERATOR_(id) ALMANAC_CODE_##id,
 typedef enum {
     ALMANAC_DIAGNOSTIC_CODES(ALMANAC_CODE_ENUMERATOR_)
-    ALMANAC_CODE_COUNT /* 242 */
+    ALMANAC_CODE_COUNT /* 246 */
 } almanac_diag_code;
 #undef ALMANAC_CODE_ENUMERATOR_
 

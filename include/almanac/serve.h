@@ -4,11 +4,14 @@
  * The server answers only for the files a build wrote, by name from a
  * table made at publish time: "/" and "/index.html", "/all.ics", one
  * "/<feed>.ics" per declared feed, "/timeline.txt" and "/timeline.md".
- * No part of a request ever reaches the filesystem: the table holds the
- * files' bytes, read once per publish, with their gzip form, strong ETag
- * and Last-Modified. A publish swaps the whole table at once, so a client
- * gets either the old build or the new one, never a mix; responses in
- * flight keep the table they started with alive until they finish.
+ * No part of a request ever reaches the filesystem: the table holds, per
+ * name, the built file open (and its gzip sibling, NAME.gz, when there is
+ * one that matches it), its size, strong ETag and Last-Modified, made
+ * once per publish; a 200 sends the file from its descriptor, so no
+ * output is held in memory. A publish opens every file of a finished
+ * build and then swaps the whole table at once, so a client gets either
+ * the old build or the new one, never a mix; a response in flight keeps
+ * its open file, and so the old bytes, until it finishes.
  *
  * Slow or many clients cannot hold it: a request head must arrive whole
  * within 10 s of the connection (or of the previous response), a client
@@ -73,6 +76,15 @@ ALMANAC_API almanac_server *almanac_server_start(const almanac_server_options *o
 ALMANAC_API int almanac_server_publish(almanac_server *server, const almanac_document *document,
                            const char *dir, int64_t now, almanac_diagnostics *diags);
 
+/* Writes the gzip sibling (DIR/NAME.gz, gzip_sibling.h) of every file
+ * served without one whose bytes gzip makes smaller, then serves the same
+ * build with them. A publish uses the siblings that match their files, so
+ * this compresses only what changed; it runs after the publish, so that an
+ * edit is served as soon as it is built, and gzip follows. Returns 0, or
+ * -1 after a warning (what could not be compressed is served as it is). */
+ALMANAC_API int almanac_server_compress(almanac_server *server, const char *dir,
+                                        almanac_diagnostics *diags);
+
 /* The port the server listens on (the one picked, for port 0). */
 ALMANAC_API unsigned almanac_server_port(const almanac_server *server);
 
@@ -110,11 +122,13 @@ typedef struct {
  * and writes the addresses to subscribe to, then waits: a change of the
  * file (with OPTIONS->watch) or SIGHUP loads, builds and publishes it
  * again, leaving the last good build served when that fails; SIGINT or
- * SIGTERM stops. Blocks those signals in the calling thread first (see
- * almanac/watch.h). Returns 0 when stopped by a signal; -1 when the build,
- * the server or the watch failed (a diagnostic in DIAGS, or a line on
- * OPTIONS->log). */
-ALMANAC_API int almanac_serve(const almanac_document *document,
+ * SIGTERM stops. Takes DOCUMENT and frees it once its build is served
+ * (what is served is the files; a rebuild loads the file anew), so that
+ * the server holds no model while idle. Blocks those signals in the
+ * calling thread first (see almanac/watch.h). Returns 0 when stopped by a
+ * signal; -1 when the build, the server or the watch failed (a diagnostic
+ * in DIAGS, or a line on OPTIONS->log). */
+ALMANAC_API int almanac_serve(almanac_document *document,
                               const almanac_serve_options *options,
                               almanac_diagnostics *diags);
 

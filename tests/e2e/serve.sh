@@ -58,7 +58,21 @@ mkdir -p "$tmp/site"
 cp events.json "$tmp/site/events.json"
 cp -r out "$tmp/site/out"   # the committed state: stamps as published
 cd "$tmp/site" || exit 2
+# A NAME.gz of somebody else's beside an output: never used, never touched.
+printf 'not almanac\n' | gzip -n > out/timeline.md.gz
+cp out/timeline.md.gz "$tmp/foreign.gz"
 start events.json -o out --listen 127.0.0.1:0 --watch
+# wait_gzip: the server writes the gzip siblings just after it publishes a
+# build, and then serves them: wait until all.ics is served as gzip.
+wait_gzip() {
+    for _ in $(seq 100); do
+        curl -s -D "$tmp/hg" -o /dev/null -H 'Accept-Encoding: gzip' "$base/all.ics"
+        [ "$(header Content-Encoding "$tmp/hg")" = gzip ] && return 0
+        sleep 0.1
+    done
+    fail "all.ics was not served as gzip within 10 s"
+}
+wait_gzip
 
 # --- every generated file, byte for byte, with its type ------------------
 for file in out/*.ics out/index.html out/timeline.txt out/timeline.md; do
@@ -133,6 +147,45 @@ curl -s -D "$tmp/h" -o /dev/null -H 'Accept-Encoding: gzip;q=0, identity' "$base
 expect "gzip;q=0 is refused" "$(header Content-Encoding "$tmp/h")" ""
 curl -s -D "$tmp/h" -o /dev/null -H 'Accept-Encoding: br, *' "$base/all.ics"
 expect "* accepts gzip" "$(header Content-Encoding "$tmp/h")" gzip
+
+# --- served from the files and their gzip siblings ------------------------
+# Every 200 is the file's bytes: as they are, or the sibling NAME.gz byte
+# for byte, which holds the same bytes gzipped and says so in its header.
+for file in out/*.ics out/index.html out/timeline.txt; do
+    name=$(basename "$file")
+    curl -s -D "$tmp/h" -o "$tmp/body.gz" -H 'Accept-Encoding: gzip' "$base/$name"
+    expect "/$name as gzip" "$(header Content-Encoding "$tmp/h")" gzip
+    if cmp -s "$tmp/body.gz" "$file.gz"; then ok; else fail "gzip of /$name is not $file.gz"; fi
+    if gzip -dc < "$tmp/body.gz" | cmp -s - "$file"; then ok; else fail "gunzipped /$name differs from $file"; fi
+    expect "Content-Length of gzip /$name" "$(header Content-Length "$tmp/h")" \
+        "$(wc -c < "$file.gz" | tr -d ' ')"
+done
+expect "a sibling says whose gzip it is" "$("$py" -c "
+b = open('out/all.ics.gz', 'rb').read()
+print(b[3] == 0x10 and b[10:b.index(0, 10)].decode().split()[0])")" almanac
+# somebody else's timeline.md.gz: not served, not replaced
+curl -s -D "$tmp/h" -o "$tmp/body" -H 'Accept-Encoding: gzip' "$base/timeline.md"
+expect "a foreign NAME.gz is not served" "$(header Content-Encoding "$tmp/h")" ""
+if cmp -s "$tmp/body" out/timeline.md; then ok; else fail "/timeline.md differs from the file"; fi
+if cmp -s out/timeline.md.gz "$tmp/foreign.gz"; then ok; else fail "serve replaced a foreign timeline.md.gz"; fi
+
+# ETags: a rebuild of the same bytes (SIGHUP) keeps every ETag and
+# Last-Modified; below, an edit changes the ETag of exactly the files whose
+# bytes change.
+# validators FILE: "name ETag Last-Modified" of every output, one a line.
+validators() {
+    for f in out/*.ics out/index.html out/timeline.txt out/timeline.md; do
+        curl -s -I -o "$tmp/hv" "$base/${f#out/}"
+        echo "${f#out/} $(header ETag "$tmp/hv") $(header Last-Modified "$tmp/hv")"
+    done > "$1"
+}
+validators "$tmp/v1"
+rm -rf "$tmp/before"; mkdir "$tmp/before"; cp out/*.ics out/index.html out/timeline.* "$tmp/before/"
+rebuilt=$(grep -c 'rebuilt' "$tmp/stderr")
+kill -HUP "$pid"
+for _ in $(seq 100); do [ "$(grep -c 'rebuilt' "$tmp/stderr")" -gt "$rebuilt" ] && break; sleep 0.1; done
+validators "$tmp/v2"
+if cmp -s "$tmp/v1" "$tmp/v2"; then ok; else fail "a rebuild of the same bytes changed validators"; diff "$tmp/v1" "$tmp/v2"; fi
 
 # --- methods and paths ------------------------------------------------------
 for method in POST PUT DELETE PATCH OPTIONS; do
@@ -410,6 +463,17 @@ done
 if [ "$new_etag" != "$etag" ]; then ok; else fail "--watch: the ETag did not change after an edit"; fi
 if grep -q 'SUMMARY:SCO Summit in Samarkand' "$tmp/body"; then ok; else fail "--watch: new title not served"; fi
 if cmp -s "$tmp/body" out/all.ics; then ok; else fail "--watch: served feed differs from out/all.ics"; fi
+validators "$tmp/v3"
+changed=0 kept=0
+while read -r name etag_before _; do
+    etag_after=$(sed -n "s/^$name \([^ ]*\) .*/\1/p" "$tmp/v3")
+    if cmp -s "$tmp/before/$name" "out/$name"; then same_bytes=yes; kept=$((kept + 1))
+    else same_bytes=no; changed=$((changed + 1)); fi
+    if [ "$etag_before" = "$etag_after" ]; then same_etag=yes; else same_etag=no; fi
+    expect "--watch: /$name keeps its ETag exactly when its bytes stay" "$same_etag" "$same_bytes"
+done < "$tmp/v1"
+if [ "$changed" -gt 0 ] && [ "$kept" -gt 0 ]; then ok
+else fail "--watch: the edit changed $changed files and kept $kept: not a test of both"; fi
 expect "--watch: old ETag now gets 200" "$(code -H "If-None-Match: $etag" "$base/all.ics")" 200
 cp out/all.ics "$tmp/good.ics"
 printf '{ "calendar": { "id": "x", \n' > events.json   # an invalid edit, written in place
@@ -427,6 +491,8 @@ if grep -q '^almanac: stopping' "$tmp/stderr"; then ok; else fail "no 'stopping'
 cp "$root/events.json" events.json
 start events.json -o out --listen 127.0.0.1:0 --watch
 expect "feed served" "$(code "$base/youth-and-tolerance.ics")" 200
+wait_gzip
+if [ -f out/youth-and-tolerance.ics.gz ]; then ok; else fail "no gzip sibling of youth-and-tolerance.ics"; fi
 "$py" -c "
 import json
 d=json.load(open('events.json'))
@@ -436,6 +502,8 @@ mv events.json.new events.json
 got=200
 for _ in $(seq 100); do got=$(code "$base/youth-and-tolerance.ics"); [ "$got" = 404 ] && break; sleep 0.1; done
 expect "a feed removed from the file is gone" "$got" 404
+if [ ! -e out/youth-and-tolerance.ics ] && [ ! -e out/youth-and-tolerance.ics.gz ]; then ok
+else fail "the removed feed or its gzip sibling is still in out/"; fi
 kill -INT "$pid"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 wait "$pid"; expect "exit status after SIGINT" $? 0
@@ -484,6 +552,37 @@ expect "--watch under steady traffic: edits served within 3 s" "$published" 5
 stop
 serve_log=""
 
+# --- a response in flight across a rebuild ---------------------------------
+# A client with a small receive buffer reads the first 64 KiB of a 12 MB
+# all.ics and waits; the file is edited and the rebuild replaces (and
+# unlinks) all.ics; the client then reads the rest: the whole of the old
+# build's bytes, none of the new.
+mkdir -p "$tmp/big"
+"$py" "$root/bench/gen_events.py" 10000 "$tmp/big/events.json" > /dev/null
+cd "$tmp/big" || exit 2
+start events.json -o out --listen 127.0.0.1:0 --watch
+cp out/all.ics "$tmp/old.ics"
+old_etag=$(curl -s -I "$base/all.ics" | sed -n 's/^ETag: //Ip' | tr -d '\r')
+"$py" "$root/tests/e2e/inflight_reader.py" "$base" /all.ics "$tmp/inflight" &
+reader=$!
+for _ in $(seq 100); do [ -e "$tmp/inflight.started" ] && break; sleep 0.1; done
+sed 's/"title": "[^"]*"/"title": "Edited while a client reads"/' events.json > events.json.new
+mv events.json.new events.json
+new_etag=$old_etag
+for _ in $(seq 600); do
+    new_etag=$(curl -s -I "$base/all.ics" | sed -n 's/^ETag: //Ip' | tr -d '\r')
+    [ "$new_etag" != "$old_etag" ] && break
+    sleep 0.1
+done
+if [ "$new_etag" != "$old_etag" ]; then ok; else fail "in flight: the edit was not published"; fi
+if cmp -s out/all.ics "$tmp/old.ics"; then fail "in flight: all.ics did not change"; else ok; fi
+touch "$tmp/inflight.go"
+wait "$reader"
+if cmp -s "$tmp/inflight" "$tmp/old.ics"; then ok
+else fail "in flight: the response is not the old all.ics ($(wc -c < "$tmp/inflight") of $(wc -c < "$tmp/old.ics") bytes)"; fi
+stop
+cd "$tmp/site" || exit 2
+
 # --- slow clients -----------------------------------------------------------
 # Attackers that send part of a request head and then a byte a second,
 # reconnecting whatever the server closes, while a fresh client on
@@ -520,6 +619,13 @@ expect "slow clients with 256 open files: exit status" $? 0
 grep '^FAIL' "$tmp/slow" | sed 's/^FAIL: /FAIL: serve: /'
 sed -n 's/^\(256 open files\): /  serve: \1: /p' "$tmp/slow"
 stop
+
+# --- a build without the server leaves no gzip of its own ----------------
+"$bin" build events.json -o out > /dev/null 2>&1
+expect "almanac build removes the gzip siblings" "$(ls out | grep -c '[.]gz$')" 1
+if cmp -s out/timeline.md.gz "$tmp/foreign.gz"; then ok; else fail "almanac build touched a foreign timeline.md.gz"; fi
+"$bin" build events.json -o "$tmp/fresh" > /dev/null 2>&1
+expect "almanac build writes no gzip siblings" "$(ls "$tmp/fresh" | grep -c '[.]gz$')" 0
 
 # --- start-up errors --------------------------------------------------------
 "$bin" serve events.json -o out --listen 127.0.0.1:0 > "$tmp/stdout" 2> "$tmp/stderr" &
