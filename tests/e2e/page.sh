@@ -94,6 +94,9 @@ fi
 serve() {
     rm -rf "$tmp/site" && mkdir -p "$tmp/site"
     cp "$1" "$tmp/site/events.json"
+    # emptied here, not by the redirection below, which the background
+    # shell may do after the loop has read the last server's address
+    : > "$tmp/serve.out"
     (cd "$tmp/site" && exec "$bin" serve events.json -o out --listen 127.0.0.1:0) \
         > "$tmp/serve.out" 2> "$tmp/serve.err" &
     pid=$!
