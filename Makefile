@@ -193,15 +193,12 @@ run: $(B)/almanac
 # Every suite runs; the exit status says if any failed. (The runner line does
 # not name $(MAKE): make -n would run it, suites and all.)
 TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
-# Suites at once: one more than TEST_JOBS, since page and serve spend half
-# their time waiting (on chromium, on clients) rather than on a core.
-SUITE_JOBS ?= $(shell echo $$(($(TEST_JOBS) + 1)))
 TEST_BINS  = $(B)/asan/almanac $(B)/almanac $(B)/tests/faultinject.so $(UNITS) $(REPLAYS)
 
 test:
 	@$(MAKE) --no-print-directory test-deps
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) test-build
-	@sh tests/run-suites.sh -j $(SUITE_JOBS) -B $(B)
+	@sh tests/run-suites.sh -j $(TEST_JOBS) -B $(B)
 
 test-build: $(TEST_BINS)
 
