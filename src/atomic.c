@@ -75,8 +75,9 @@ static int write_behind(struct atomic_writer *w)
     return 0;
 }
 
-/* Writes all SIZE bytes of DATA; false (errno) when it could not. */
-static bool write_all(struct atomic_writer *w, const char *data, size_t size)
+/* Writes SIZE bytes of DATA; returns how many were written, fewer (with
+ * errno set) when the file system failed. */
+static size_t write_some(struct atomic_writer *w, const char *data, size_t size)
 {
     size_t done = 0;
     while (done < size) {
@@ -86,19 +87,19 @@ static bool write_all(struct atomic_writer *w, const char *data, size_t size)
         if (n <= 0) {
             if (n == 0)
                 errno = EIO;
-            return false;
+            break;
         }
         done += (size_t)n;
         w->written += n;
     }
-    return true;
+    return done;
 }
 
 /* The content no longer equals the target's: the part held back goes
  * out (from the mapping, which still has it), and comparing stops. */
 static bool stop_comparing(struct atomic_writer *w)
 {
-    bool ok = write_all(w, w->old, w->same);
+    bool ok = write_some(w, w->old, w->same) == w->same;
     munmap((void *)w->old, w->old_size);
     w->old = NULL;
     return ok;
@@ -116,19 +117,7 @@ static ssize_t write_out(void *cookie, const char *data, size_t size)
         if (!stop_comparing(w))
             return 0;
     }
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = write(w->fd, data + done, size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            if (n == 0)
-                errno = EIO;
-            break;
-        }
-        done += (size_t)n;
-        w->written += n;
-    }
+    size_t done = write_some(w, data, size);
     if (done == size && write_behind(w) != 0)
         return 0;
     return (ssize_t)done;
