@@ -49,9 +49,9 @@ endif
 SANITIZE = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all \
            -static-libubsan
 
-LIB_SRC  = src/arena.c src/atomic.c src/build.c src/build_index.c src/date.c src/diag.c src/diag_codes.c src/formats.c src/json_map.c src/json_stream.c \
+LIB_SRC  = src/arena.c src/outfile.c src/build.c src/build_index.c src/date.c src/diag.c src/diag_codes.c src/formats.c src/json_map.c src/json_stream.c \
            src/load.c src/load_file.c src/load_series.c src/model.c src/name_set.c src/parallel.c src/read_file.c src/render_html.c src/render_ics.c src/render_json.c \
-           src/render_markdown.c src/render_text.c src/series.c src/serve.c src/serve_loop.c src/http_headers.c src/hash.c src/strbuf.c src/text.c \
+           src/render_markdown.c src/render_text.c src/series.c src/serve.c src/serve_loop.c src/http_headers.c src/hash.c src/textbuf.c src/text.c \
            src/timeline.c src/timeline_render.c src/tzdb.c src/validate.c src/watch.c src/import.c src/import_files.c src/import_ical.c \
            src/import_places.c src/import_scan.c src/import_tz.c src/import_zone.c src/write_events.c \
            src/connection_guard.c src/gzip_sibling.c \

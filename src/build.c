@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "almanac/version.h"
-#include "atomic.h"
+#include "outfile.h"
 #include "build_index.h"
 #include "formats.h"
 #include "gzip_sibling.h"
@@ -504,7 +504,7 @@ typedef struct {
     int year;        /* a timeline page's year (0: every year) */
     bool year_pages; /* a timeline page that is one of a page per year */
     char name[ALMANAC_FILE_NAME_MAX];
-    atomic_file file;
+    outfile file;
     int error; /* errno of a failed render (it may fail on a worker thread) */
 } output;
 
@@ -633,14 +633,14 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
                          almanac_diagnostics *diags)
 {
     for (size_t k = 0; k < count; k++) {
-        if (atomic_open(&o[k].file, dir, o[k].name) != 0) {
+        if (outfile_open(&o[k].file, dir, o[k].name) != 0) {
             io_error(diags, "cannot create a file in", dir);
             return -1;
         }
-        atomic_stream_single_writer(o[k].file.stream); /* this thread's alone */
+        outfile_stream_single_writer(o[k].file.stream); /* this thread's alone */
         /* an output whose bytes come out the same is not replaced: its
          * file, time and inode stay, and nothing is written or synced */
-        atomic_keep_if_same(&o[k].file);
+        outfile_keep_if_same(&o[k].file);
     }
     if (render_outputs(doc, stamps, run, o, count, now, options) != 0) {
         const output *failed = failed_output(o, count);
@@ -649,7 +649,7 @@ static int write_outputs(const almanac_document *doc, const almanac_stamps *stam
         return -1;
     }
     for (size_t k = 0; k < count; k++) {
-        if (atomic_close(&o[k].file) != 0) {
+        if (outfile_close(&o[k].file) != 0) {
             io_error(diags, "cannot write", o[k].file.path);
             return -1;
         }
@@ -813,10 +813,10 @@ static int check_targets(const char *dir, const output *outputs, size_t count,
 }
 
 /* Undoes the first COUNT steps, the last first. */
-static void roll_back(atomic_file *steps, size_t count, almanac_diagnostics *diags)
+static void roll_back(outfile *steps, size_t count, almanac_diagnostics *diags)
 {
     for (size_t i = count; i-- > 0;)
-        if (atomic_rollback(&steps[i]) != 0)
+        if (outfile_rollback(&steps[i]) != 0)
             io_error(diags, "cannot restore the previous", steps[i].path);
 }
 
@@ -826,13 +826,13 @@ static void roll_back(atomic_file *steps, size_t count, almanac_diagnostics *dia
  * removes them). STEPS has room for the outputs and the stale feeds; on
  * failure every step taken is undone. */
 static int commit_outputs(const char *dir, output *outputs, size_t count,
-                          const almanac_stamps *stamps, atomic_file *steps,
+                          const almanac_stamps *stamps, outfile *steps,
                           almanac_diagnostics *diags)
 {
     size_t taken = 0;
     for (size_t i = 0; i < count; i++) {
         for (size_t k = 0; outputs[i].kind == OUTPUT_STATE && k < stamps->stale_count; k++) {
-            if (atomic_remove(&steps[taken], dir, stamps->stale_feeds[k]) != 0) {
+            if (outfile_remove(&steps[taken], dir, stamps->stale_feeds[k]) != 0) {
                 io_error(diags, "cannot remove the file that is no longer written,",
                          stamps->stale_feeds[k]);
                 roll_back(steps, taken, diags);
@@ -844,17 +844,17 @@ static int commit_outputs(const char *dir, output *outputs, size_t count,
             continue; /* its temporary file goes with the unused ones */
         steps[taken] = outputs[i].file;
         memset(&outputs[i].file, 0, sizeof outputs[i].file);
-        if (atomic_commit(&steps[taken]) != 0) {
+        if (outfile_commit(&steps[taken]) != 0) {
             io_error(diags, "cannot replace", steps[taken].path);
             roll_back(steps, taken, diags);
             return -1;
         }
         taken++;
     }
-    if (atomic_sync_dir(dir) != 0) {
+    if (outfile_sync_dir(dir) != 0) {
         io_error(diags, "cannot sync the directory", dir);
         roll_back(steps, taken, diags);
-        atomic_sync_dir(dir);
+        outfile_sync_dir(dir);
         return -1;
     }
     return 0;
@@ -912,19 +912,19 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     }
     /* One build at a time per directory; then the temporary files of a
      * build that was killed are nobody's, and go. */
-    int lock = atomic_lock_dir(dir);
+    int lock = outfile_lock_dir(dir);
     if (lock < 0) {
         io_error(diags, "cannot open the output directory", dir);
         return -1;
     }
-    if (atomic_remove_leftovers(dir, is_output_name, NULL) < 0) {
+    if (outfile_remove_leftovers(dir, is_output_name, NULL) < 0) {
         io_error(diags, "cannot remove the temporary files of an interrupted build in", dir);
-        atomic_unlock_dir(lock);
+        outfile_unlock_dir(lock);
         return -1;
     }
     almanac_stamps stamps;
     if (almanac_stamps_compute(doc, dir, now, &stamps, diags) != 0) {
-        atomic_unlock_dir(lock);
+        outfile_unlock_dir(lock);
         return -1;
     }
     size_t count;
@@ -933,10 +933,10 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
         io_error(diags, "cannot list the output directory", dir);
         free(outputs);
         almanac_stamps_free(&stamps);
-        atomic_unlock_dir(lock);
+        outfile_unlock_dir(lock);
         return -1;
     }
-    atomic_file *steps = calloc(count + stamps.stale_count, sizeof *steps);
+    outfile *steps = calloc(count + stamps.stale_count, sizeof *steps);
     build_run run = {.layout = {.length = calloc(doc->event_count ? doc->event_count : 1,
                                                  sizeof *run.layout.length),
                                 .hash = calloc(doc->event_count ? doc->event_count : 1,
@@ -968,9 +968,9 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     /* The temporary files: unfinished outputs, or after a commit the old
      * content, which is no longer needed. */
     for (size_t i = 0; outputs != NULL && i < count; i++)
-        atomic_discard(&outputs[i].file);
+        outfile_discard(&outputs[i].file);
     for (size_t i = 0; steps != NULL && i < count + stamps.stale_count; i++)
-        atomic_discard(&steps[i]);
+        outfile_discard(&steps[i]);
     free(steps);
     free(outputs);
     build_reuse_close(&run.reuse);
@@ -978,7 +978,7 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     free(run.layout.length);
     free(run.layout.hash);
     almanac_stamps_free(&stamps);
-    atomic_unlock_dir(lock);
+    outfile_unlock_dir(lock);
     return result;
 }
 
@@ -1059,23 +1059,23 @@ static int replace_file(const char *dir, const char *name, const char *text,
 {
     /* The temporary files a killed run left behind hold whole copies of
      * the file; they are ours, by name, and go. */
-    if (atomic_remove_leftovers(dir, is_name, name) < 0)
+    if (outfile_remove_leftovers(dir, is_name, name) < 0)
         return -1;
-    atomic_file file = {0};
-    int result = atomic_open(&file, dir, name);
+    outfile file = {0};
+    int result = outfile_open(&file, dir, name);
     if (result == 0)
-        result = exists ? atomic_set_mode(&file, target->st_mode & 07777u, target)
-                        : atomic_set_mode(&file, 0666u & ~(unsigned)current_umask(), NULL);
+        result = exists ? outfile_set_mode(&file, target->st_mode & 07777u, target)
+                        : outfile_set_mode(&file, 0666u & ~(unsigned)current_umask(), NULL);
     if (result == 0 && fputs(text, file.stream) < 0)
         result = -1;
     if (result == 0)
-        result = atomic_close(&file);
+        result = outfile_close(&file);
     if (result == 0)
-        result = atomic_commit(&file);
+        result = outfile_commit(&file);
     if (result == 0)
-        result = atomic_sync_dir(dir);
+        result = outfile_sync_dir(dir);
     int saved = errno;
-    atomic_discard(&file);
+    outfile_discard(&file);
     errno = saved;
     return result;
 }
@@ -1096,12 +1096,12 @@ int almanac_write_file(const char *path, const char *text)
     }
     /* One writer at a time, so that removing leftovers never takes the
      * temporary file of another almanac writing the same file. */
-    int lock = atomic_lock_dir(dir);
+    int lock = outfile_lock_dir(dir);
     if (lock < 0)
         return -1;
     int result = replace_file(dir, name, text, &target, exists);
     int saved = errno;
-    atomic_unlock_dir(lock);
+    outfile_unlock_dir(lock);
     errno = saved;
     return result;
 }

@@ -253,9 +253,9 @@ void events_id_index_free(events_id_index *index)
 /* ---- editing ----------------------------------------------------------- */
 
 /* Takes OUT's text as the replacement of TEXT[START, END). */
-static void add_edit(events_text *file, size_t start, size_t end, strbuf *out)
+static void add_edit(events_text *file, size_t start, size_t end, textbuf *out)
 {
-    char *text = strbuf_take(out);
+    char *text = textbuf_take(out);
     if (text == NULL || file->failed) {
         free(text);
         file->failed = true;
@@ -332,36 +332,36 @@ static size_t written_member(const written_object *o, const char *key)
 
 /* The bytes that follow member I of O up to the next one's key. */
 static void append_member_separator(const events_text *file, const written_object *o, size_t i,
-                                    strbuf *out)
+                                    textbuf *out)
 {
-    strbuf_append(out, file->text + o->members[i].end,
+    textbuf_append(out, file->text + o->members[i].end,
                   o->members[i + 1].key - o->members[i].end);
 }
 
 /* Member I of O, now MEMBER: its bytes when its value is the same, else
  * its key as written and the value printed in the layout it had. */
 static void append_member(const events_text *file, const written_object *o, size_t i,
-                          const cJSON *member, const json_layout *layout, strbuf *out)
+                          const cJSON *member, const json_layout *layout, textbuf *out)
 {
     const member_place *place = &o->members[i];
     if (cJSON_Compare(place->item, member, true)) {
-        strbuf_append(out, file->text + place->key, place->end - place->key);
+        textbuf_append(out, file->text + place->key, place->end - place->key);
         return;
     }
-    strbuf_append(out, file->text + place->key, place->value - place->key);
+    textbuf_append(out, file->text + place->key, place->value - place->key);
     json_layout own = json_layout_read(file->text, file->length, place->value, place->end, layout);
     json_print(out, member, &own);
 }
 
 /* A member the object did not have, after its last one. */
 static void append_new_member(const events_text *file, const written_object *o,
-                              const cJSON *member, const json_layout *layout, strbuf *out)
+                              const cJSON *member, const json_layout *layout, textbuf *out)
 {
     if (o->count >= 2) {
         append_member_separator(file, o, o->count - 2, out);
     } else {
-        strbuf_puts(out, ",");
-        strbuf_append(out, file->text + o->start + 1, o->members[0].key - o->start - 1);
+        textbuf_puts(out, ",");
+        textbuf_append(out, file->text + o->start + 1, o->members[0].key - o->start - 1);
     }
     json_layout own = *layout;
     own.margin = json_line_indent(file->text, o->members[o->count - 1].key);
@@ -375,9 +375,9 @@ static void append_new_member(const events_text *file, const written_object *o,
  * members are not O's in O's order with new ones after (the merge never
  * makes that) or O has a duplicate key: the caller prints ITEM whole. */
 static bool splice_members(const events_text *file, const written_object *o, const cJSON *item,
-                           const json_layout *layout, strbuf *out)
+                           const json_layout *layout, textbuf *out)
 {
-    strbuf_append(out, file->text + o->start, o->members[0].key - o->start);
+    textbuf_append(out, file->text + o->start, o->members[0].key - o->start);
     size_t previous = SIZE_MAX;
     const cJSON *member = item->child;
     for (; member != NULL; member = member->next) {
@@ -399,7 +399,7 @@ static bool splice_members(const events_text *file, const written_object *o, con
         append_new_member(file, o, member, layout, out);
     }
     const member_place *last = &o->members[o->count - 1];
-    strbuf_append(out, file->text + last->end, o->end - last->end);
+    textbuf_append(out, file->text + last->end, o->end - last->end);
     return true;
 }
 
@@ -408,14 +408,14 @@ void events_text_replace(events_text *file, const events_text_array *array, size
 {
     size_t start = array->elements[index], end = value_end(file, start);
     json_layout layout = json_layout_read(file->text, file->length, start, end, &file->layout);
-    strbuf out = STRBUF_INIT;
+    textbuf out = STRBUF_INIT;
     written_object written = {0};
     bool spliced = cJSON_IsObject(item) && item->child != NULL &&
                    read_object(file, start, end, &written) &&
                    splice_members(file, &written, item, &layout, &out);
     written_object_free(&written);
     if (!spliced) {
-        strbuf_clear(&out);
+        textbuf_clear(&out);
         json_print(&out, item, &layout);
     }
     add_edit(file, start, end, &out);
@@ -424,49 +424,49 @@ void events_text_replace(events_text *file, const events_text_array *array, size
 /* What stands between two elements of ARRAY: the bytes between its last
  * two, or ',' and the space after '[' when it has one element. */
 static void append_separator(const events_text *file, const events_text_array *array,
-                             strbuf *out)
+                             textbuf *out)
 {
     size_t last = array->elements[array->count - 1];
     if (array->count >= 2) {
         size_t before = value_end(file, array->elements[array->count - 2]);
-        strbuf_append(out, file->text + before, last - before);
+        textbuf_append(out, file->text + before, last - before);
         return;
     }
-    strbuf_puts(out, ",");
-    strbuf_append(out, file->text + array->start + 1, last - array->start - 1);
+    textbuf_puts(out, ",");
+    textbuf_append(out, file->text + array->start + 1, last - array->start - 1);
 }
 
 /* ITEMS' children as the inside of a new array whose line is indented by
  * OUTER: one per line, a level deeper (or all on one line, in a file that
  * has one line). */
 static void print_new_elements(const events_text *file, text_slice outer, const cJSON *items,
-                               strbuf *out)
+                               textbuf *out)
 {
     json_layout layout = file->element_layout;
     bool lines = !file->layout.one_line;
-    strbuf margin = STRBUF_INIT;
-    strbuf_append(&margin, outer.data, outer.length);
-    strbuf_append(&margin, file->layout.indent.data, file->layout.indent.length);
-    layout.margin = (text_slice){strbuf_text(&margin), margin.length};
+    textbuf margin = STRBUF_INIT;
+    textbuf_append(&margin, outer.data, outer.length);
+    textbuf_append(&margin, file->layout.indent.data, file->layout.indent.length);
+    layout.margin = (text_slice){textbuf_text(&margin), margin.length};
     if (layout.margin.data == NULL) {
         out->failed = true;
-        strbuf_free(&margin);
+        textbuf_free(&margin);
         return;
     }
     for (const cJSON *item = items->child; item != NULL; item = item->next) {
         if (item != items->child)
-            strbuf_puts(out, lines || !layout.comma_space ? "," : ", ");
+            textbuf_puts(out, lines || !layout.comma_space ? "," : ", ");
         if (lines) {
-            strbuf_puts(out, file->layout.newline);
-            strbuf_append(out, layout.margin.data, layout.margin.length);
+            textbuf_puts(out, file->layout.newline);
+            textbuf_append(out, layout.margin.data, layout.margin.length);
         }
         json_print(out, item, &layout);
     }
     if (lines) {
-        strbuf_puts(out, file->layout.newline);
-        strbuf_append(out, outer.data, outer.length);
+        textbuf_puts(out, file->layout.newline);
+        textbuf_append(out, outer.data, outer.length);
     }
-    strbuf_free(&margin);
+    textbuf_free(&margin);
 }
 
 /* A new member NAME holding ITEMS, just before "events": its key starts
@@ -476,11 +476,11 @@ static void add_member(events_text *file, const char *name, const cJSON *items)
     size_t key = file->events.key, before = key;
     while (before > file->root_start && is_space(file->text[before - 1]))
         before--;
-    strbuf out = STRBUF_INIT;
-    strbuf_printf(&out, "\"%s\"%s[", name, file->layout.colon_space ? ": " : ":");
+    textbuf out = STRBUF_INIT;
+    textbuf_printf(&out, "\"%s\"%s[", name, file->layout.colon_space ? ": " : ":");
     print_new_elements(file, json_line_indent(file->text, key), items, &out);
-    strbuf_puts(&out, "],");
-    strbuf_append(&out, file->text + before, key - before);
+    textbuf_puts(&out, "],");
+    textbuf_append(&out, file->text + before, key - before);
     add_edit(file, key, key, &out);
 }
 
@@ -493,7 +493,7 @@ void events_text_append(events_text *file, const events_text_array *array, const
         add_member(file, name, items);
         return;
     }
-    strbuf out = STRBUF_INIT;
+    textbuf out = STRBUF_INIT;
     if (array->count == 0) {
         /* whatever spaces stood between the brackets give way */
         print_new_elements(file, json_line_indent(file->text, array->start), items, &out);
@@ -524,18 +524,18 @@ char *events_text_result(events_text *file)
         return NULL;
     if (file->edit_count > 1)
         qsort(file->edits, file->edit_count, sizeof *file->edits, compare_edits);
-    strbuf out = STRBUF_INIT;
+    textbuf out = STRBUF_INIT;
     size_t at = 0;
     for (size_t i = 0; i < file->edit_count; i++) {
         const text_edit *edit = &file->edits[i];
         if (edit->start < at) { /* edits that overlap: a bug of the caller */
-            strbuf_free(&out);
+            textbuf_free(&out);
             return NULL;
         }
-        strbuf_append(&out, file->text + at, edit->start - at);
-        strbuf_puts(&out, edit->text);
+        textbuf_append(&out, file->text + at, edit->start - at);
+        textbuf_puts(&out, edit->text);
         at = edit->end;
     }
-    strbuf_append(&out, file->text + at, file->length - at);
-    return strbuf_take(&out);
+    textbuf_append(&out, file->text + at, file->length - at);
+    return textbuf_take(&out);
 }

@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "atomic.h"
+#include "outfile.h"
 
 enum {
     CHUNK = 256 * 1024,
@@ -175,19 +175,19 @@ int gzip_sibling_write(const char *dir, const char *name, int source, uint64_t l
         return gzip_sibling_remove(dir, name);
     char sibling[512];
     snprintf(sibling, sizeof sibling, "%s%s", name, GZIP_SIBLING_SUFFIX);
-    atomic_file file;
-    if (atomic_open(&file, dir, sibling) != 0)
+    outfile file;
+    if (outfile_open(&file, dir, sibling) != 0)
         return -1;
-    atomic_stream_single_writer(file.stream);
+    outfile_stream_single_writer(file.stream);
     uint64_t size = deflate_into(file.stream, source, length, hash);
     int result = size > 0 ? 0 : -1;
-    if (result == 0 && atomic_close(&file) != 0)
+    if (result == 0 && outfile_close(&file) != 0)
         result = -1;
     bool smaller = size < length - length / 10;
     if (result == 0 && smaller)
-        result = atomic_commit(&file) == 0 ? 1 : -1;
+        result = outfile_commit(&file) == 0 ? 1 : -1;
     int saved = errno;
-    atomic_discard(&file);
+    outfile_discard(&file);
     if (result == 0 && !smaller && exists)
         result = gzip_sibling_remove(dir, name);
     errno = saved;

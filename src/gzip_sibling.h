@@ -12,7 +12,7 @@
  * touched. The bytes are deterministic for one zlib: no name, time 0.
  *
  * Siblings are a cache of the outputs, not outputs: written atomically
- * (atomic.h) so that a reader never sees a part of one, but not undone
+ * (outfile.h) so that a reader never sees a part of one, but not undone
  * when a build fails, and checked against their file before every use.
  */
 #ifndef ALMANAC_GZIP_SIBLING_H

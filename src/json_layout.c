@@ -97,22 +97,22 @@ json_layout json_layout_read(const char *text, size_t length, size_t start, size
 
 /* ---- printing ---------------------------------------------------------- */
 
-static void print_scalar(strbuf *out, const cJSON *item)
+static void print_scalar(textbuf *out, const cJSON *item)
 {
     char *text = cJSON_PrintUnformatted(item);
     if (text == NULL) {
         out->failed = true;
         return;
     }
-    strbuf_puts(out, text);
+    textbuf_puts(out, text);
     cJSON_free(text);
 }
 
-static void print_member_name(strbuf *out, const cJSON *member, const json_layout *layout)
+static void print_member_name(textbuf *out, const cJSON *member, const json_layout *layout)
 {
     cJSON key = {.type = cJSON_String, .valuestring = member->string};
     print_scalar(out, &key);
-    strbuf_puts(out, layout->colon_space ? ": " : ":");
+    textbuf_puts(out, layout->colon_space ? ": " : ":");
 }
 
 /* A list of plain values, which stays on one line in every layout. */
@@ -127,63 +127,63 @@ static bool is_flat(const cJSON *item)
 }
 
 /* ITEM on one line: ["a", "b"], { "a": 1 }. */
-static void print_inline(strbuf *out, const cJSON *item, const json_layout *layout)
+static void print_inline(textbuf *out, const cJSON *item, const json_layout *layout)
 {
     if (!cJSON_IsArray(item) && !cJSON_IsObject(item)) {
         print_scalar(out, item);
         return;
     }
     bool object = cJSON_IsObject(item);
-    strbuf_puts(out, object ? "{" : "[");
+    textbuf_puts(out, object ? "{" : "[");
     bool padded = object && layout->padded && item->child != NULL;
     if (padded)
-        strbuf_puts(out, " ");
+        textbuf_puts(out, " ");
     for (const cJSON *c = item->child; c != NULL; c = c->next) {
         if (object)
             print_member_name(out, c, layout);
         print_inline(out, c, layout);
         if (c->next != NULL)
-            strbuf_puts(out, layout->comma_space ? ", " : ",");
+            textbuf_puts(out, layout->comma_space ? ", " : ",");
     }
     if (padded)
-        strbuf_puts(out, " ");
-    strbuf_puts(out, object ? "}" : "]");
+        textbuf_puts(out, " ");
+    textbuf_puts(out, object ? "}" : "]");
 }
 
-static void print_line_break(strbuf *out, const json_layout *layout, size_t depth)
+static void print_line_break(textbuf *out, const json_layout *layout, size_t depth)
 {
-    strbuf_puts(out, layout->newline);
-    strbuf_append(out, layout->margin.data, layout->margin.length);
+    textbuf_puts(out, layout->newline);
+    textbuf_append(out, layout->margin.data, layout->margin.length);
     for (size_t i = 0; i < depth; i++)
-        strbuf_append(out, layout->indent.data, layout->indent.length);
+        textbuf_append(out, layout->indent.data, layout->indent.length);
 }
 
-static void print_value(strbuf *out, const cJSON *item, const json_layout *layout, size_t depth)
+static void print_value(textbuf *out, const cJSON *item, const json_layout *layout, size_t depth)
 {
     if (layout->one_line || is_flat(item) || item->child == NULL) {
         print_inline(out, item, layout);
         return;
     }
     bool object = cJSON_IsObject(item);
-    strbuf_puts(out, object ? "{" : "[");
+    textbuf_puts(out, object ? "{" : "[");
     for (const cJSON *c = item->child; c != NULL; c = c->next) {
         print_line_break(out, layout, depth + 1);
         if (object)
             print_member_name(out, c, layout);
         print_value(out, c, layout, depth + 1);
         if (c->next != NULL)
-            strbuf_puts(out, ",");
+            textbuf_puts(out, ",");
     }
     print_line_break(out, layout, depth);
-    strbuf_puts(out, object ? "}" : "]");
+    textbuf_puts(out, object ? "}" : "]");
 }
 
-void json_print(strbuf *out, const cJSON *item, const json_layout *layout)
+void json_print(textbuf *out, const cJSON *item, const json_layout *layout)
 {
     print_value(out, item, layout, 0);
 }
 
-void json_print_member(strbuf *out, const cJSON *member, const json_layout *layout)
+void json_print_member(textbuf *out, const cJSON *member, const json_layout *layout)
 {
     print_member_name(out, member, layout);
     print_value(out, member, layout, 0);
@@ -193,8 +193,8 @@ char *json_print_document(const cJSON *root, const char *newline)
 {
     json_layout layout = json_layout_canonical();
     layout.newline = newline;
-    strbuf out = STRBUF_INIT;
+    textbuf out = STRBUF_INIT;
     json_print(&out, root, &layout);
-    strbuf_puts(&out, newline);
-    return strbuf_take(&out);
+    textbuf_puts(&out, newline);
+    return textbuf_take(&out);
 }

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "strbuf.h"
+#include "textbuf.h"
 
 /* Bytes of a text, not NUL-terminated. */
 typedef struct {
@@ -58,10 +58,10 @@ text_slice json_line_indent(const char *text, size_t at);
 
 /* Appends ITEM to OUT in LAYOUT: its first character as the value's, its
  * inner lines indented from LAYOUT's margin; no newline after it. */
-void json_print(strbuf *out, const cJSON *item, const json_layout *layout);
+void json_print(textbuf *out, const cJSON *item, const json_layout *layout);
 
 /* Appends MEMBER (an object's child) as "key": value, in LAYOUT. */
-void json_print_member(strbuf *out, const cJSON *member, const json_layout *layout);
+void json_print_member(textbuf *out, const cJSON *member, const json_layout *layout);
 
 /* A whole file: ROOT in the canonical layout with NEWLINE ("\n" or
  * "\r\n") for its line ends, one after it. Malloc'ed, the caller frees;

@@ -328,7 +328,7 @@ bool read_date(loader *l, node n, almanac_date *date)
 
 /* Looks up member M's key in KEYS, reporting unknown and repeated keys.
  * Returns the key's index, or -1 when the member is to be skipped. */
-int member_key(loader *l, node m, const char *const *keys, int count, key_set *set)
+int key_of_member(loader *l, node m, const char *const *keys, int count, key_set *set)
 {
     const char *key = m.json->string;
     for (int n = 0; n < count; n++) {
@@ -477,7 +477,7 @@ static void read_partial_dates(loader *l, node n, almanac_calendar *calendar)
     key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        int k = member_key(l, m, keys, 2, &seen);
+        int k = key_of_member(l, m, keys, 2, &seen);
         bool ok;
         if (k >= 0) {
             almanac_partial_policy p = read_policy(l, m, &ok);
@@ -573,7 +573,7 @@ static void read_calendar(loader *l, node n, almanac_calendar *calendar)
     key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        int k = member_key(l, m, calendar_keys, CAL_KEYS, &seen);
+        int k = key_of_member(l, m, calendar_keys, CAL_KEYS, &seen);
         if (k >= 0)
             read_calendar_member(l, m, k, calendar);
         pointer_pop(l, old);
@@ -595,7 +595,7 @@ static void read_feed(loader *l, node n, almanac_feed *feed)
     key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        switch (member_key(l, m, feed_keys, FEED_KEYS, &seen)) {
+        switch (key_of_member(l, m, feed_keys, FEED_KEYS, &seen)) {
         case FEED_ID:
             feed->id = read_slug(l, m, "feed id");
             feed->at_id = value_offset(l, m);
@@ -653,7 +653,7 @@ bool read_location(loader *l, node n, almanac_location *location)
     key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        switch (member_key(l, m, location_keys, LOC_KEYS, &seen)) {
+        switch (key_of_member(l, m, location_keys, LOC_KEYS, &seen)) {
         case LOC_NAME:    location->name = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
         case LOC_COUNTRY: location->country = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
         case LOC_GEO:     read_geo(l, m, location); break;
@@ -675,7 +675,7 @@ static void read_source(loader *l, node n, almanac_source *source)
     key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        switch (member_key(l, m, source_keys, SRC_KEYS, &seen)) {
+        switch (key_of_member(l, m, source_keys, SRC_KEYS, &seen)) {
         case SRC_TITLE:     source->title = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_TITLE_BYTES); break;
         case SRC_PUBLISHER: source->publisher = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES); break;
         case SRC_DATE:
@@ -803,7 +803,7 @@ static bool read_event(loader *l, node n, almanac_event *event)
     bool usable = true;
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        int k = member_key(l, m, event_keys, EV_KEYS, &seen);
+        int k = key_of_member(l, m, event_keys, EV_KEYS, &seen);
         if (k >= 0 && !read_event_member(l, m, k, event))
             usable = false;
         pointer_pop(l, old);
@@ -904,7 +904,7 @@ static void read_document(loader *l, node root, almanac_document *doc)
     key_set seen = {0};
     for (node m = first_child(root); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        read_document_member(l, m, member_key(l, m, document_keys, DOC_KEYS, &seen), doc);
+        read_document_member(l, m, key_of_member(l, m, document_keys, DOC_KEYS, &seen), doc);
         pointer_pop(l, old);
     }
     require_keys(l, root, document_keys, DOC_KEYS, BIT(DOC_CALENDAR) | BIT(DOC_EVENTS), seen,
@@ -1335,7 +1335,7 @@ static bool stream_member(loader *l, json_stream *stream, json_stream_token *t, 
     node m = {value, 0};
     size_t old = pointer_push(l, value->string);
     report_lexical_problems(l);
-    int k = member_key(l, m, document_keys, DOC_KEYS, seen);
+    int k = key_of_member(l, m, document_keys, DOC_KEYS, seen);
     bool ok = true;
     if (events)
         ok = k == DOC_EVENTS && stream_events(l, stream, doc);

@@ -84,7 +84,7 @@ char *read_shown_text(loader *l, node n, text_kind kind, size_t max_bytes);
 char *read_slug(loader *l, node n, const char *what);
 char *read_url(loader *l, node n);
 bool read_date(loader *l, node n, almanac_date *date);
-int member_key(loader *l, node m, const char *const *keys, int count, key_set *set);
+int key_of_member(loader *l, node m, const char *const *keys, int count, key_set *set);
 void require_keys(loader *l, node object, const char *const *keys,
                          int count, uint32_t required, key_set set, const char *what);
 almanac_status read_status(loader *l, node n);

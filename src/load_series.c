@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "load_internal.h"
-#include "strbuf.h"
+#include "textbuf.h"
 #include "text.h"
 
 /* ---- rule parts -------------------------------------------------------- */
@@ -358,7 +358,7 @@ static void read_rule_object(loader *l, node n, rule_parts *r)
     key_set seen = {0};
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        int k = member_key(l, m, repeat_keys, RK_KEYS, &seen);
+        int k = key_of_member(l, m, repeat_keys, RK_KEYS, &seen);
         bool ok = true;
         switch (k) {
         case RK_FREQUENCY:
@@ -656,49 +656,49 @@ static bool rule_consistent(loader *l, const rule_parts *r, size_t at, bool obje
     return ok;
 }
 
-static void append_list(strbuf *b, int by, const int *values, size_t count)
+static void append_list(textbuf *b, int by, const int *values, size_t count)
 {
-    strbuf_printf(b, ";%s=", by_ical[by]);
+    textbuf_printf(b, ";%s=", by_ical[by]);
     for (size_t i = 0; i < count; i++) {
         if (by == BY_DAY) {
             int ordinal = day_ordinal(values[i]), weekday = day_weekday(values[i]);
             if (ordinal != 0)
-                strbuf_printf(b, "%s%d%s", i ? "," : "", ordinal, weekday_ical[weekday]);
+                textbuf_printf(b, "%s%d%s", i ? "," : "", ordinal, weekday_ical[weekday]);
             else
-                strbuf_printf(b, "%s%s", i ? "," : "", weekday_ical[weekday]);
+                textbuf_printf(b, "%s%s", i ? "," : "", weekday_ical[weekday]);
         } else {
-            strbuf_printf(b, "%s%d", i ? "," : "", values[i]);
+            textbuf_printf(b, "%s%d", i ? "," : "", values[i]);
         }
     }
 }
 
 static char *rule_text(loader *l, const rule_parts *r)
 {
-    strbuf b = STRBUF_INIT;
-    strbuf_printf(&b, "FREQ=%s", freq_ical[r->freq]);
+    textbuf b = STRBUF_INIT;
+    textbuf_printf(&b, "FREQ=%s", freq_ical[r->freq]);
     if (r->interval > 1)
-        strbuf_printf(&b, ";INTERVAL=%d", r->interval);
+        textbuf_printf(&b, ";INTERVAL=%d", r->interval);
     if (r->count > 0)
-        strbuf_printf(&b, ";COUNT=%d", r->count);
+        textbuf_printf(&b, ";COUNT=%d", r->count);
     if (r->has_until) {
         const almanac_date *u = &r->until;
         if (almanac_date_is_timed(u))
-            strbuf_printf(&b, ";UNTIL=%04d%02d%02dT%02d%02d%02d%s", u->year, u->month, u->day,
+            textbuf_printf(&b, ";UNTIL=%04d%02d%02dT%02d%02d%02d%s", u->year, u->month, u->day,
                           u->hour, u->minute, u->second,
                           u->precision == ALMANAC_PRECISION_UTC_TIME ? "Z" : "");
         else
-            strbuf_printf(&b, ";UNTIL=%04d%02d%02d", u->year, u->month, u->day);
+            textbuf_printf(&b, ";UNTIL=%04d%02d%02d", u->year, u->month, u->day);
     }
     for (int by = 0; by < BY_COUNT; by++)
         if (r->counts[by])
             append_list(&b, by, r->values[by], r->counts[by]);
     if (r->week_start >= 0)
-        strbuf_printf(&b, ";WKST=%s", weekday_ical[r->week_start]);
-    const char *built = strbuf_text(&b);
+        textbuf_printf(&b, ";WKST=%s", weekday_ical[r->week_start]);
+    const char *built = textbuf_text(&b);
     char *text = built != NULL ? arena_strndup(l->arena, built, b.length) : NULL;
     if (text == NULL)
         l->out_of_memory = true;
-    strbuf_free(&b);
+    textbuf_free(&b);
     return text;
 }
 
@@ -775,7 +775,7 @@ static bool read_override(loader *l, node n, almanac_override *o)
     bool ok = true, has_occurrence = false;
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        switch (member_key(l, m, override_keys, OV_KEYS, &seen)) {
+        switch (key_of_member(l, m, override_keys, OV_KEYS, &seen)) {
         case OV_OCCURRENCE:
             o->at_occurrence = value_offset(l, m);
             ok &= has_occurrence = read_date(l, m, &o->occurrence);
@@ -848,7 +848,7 @@ static bool read_alarm(loader *l, node n, almanac_alarm *a)
     bool ok = true;
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
-        int k = member_key(l, m, alarm_keys, AL_KEYS, &seen);
+        int k = key_of_member(l, m, alarm_keys, AL_KEYS, &seen);
         switch (k) {
         case AL_BEFORE:
         case AL_AFTER: {
@@ -988,7 +988,7 @@ static bool read_person(loader *l, node n, almanac_person *person, bool organize
     for (node m = first_child(n); m.json != NULL; m = next_sibling(l, m)) {
         size_t old = pointer_push(l, m.json->string);
         int choice;
-        switch (member_key(l, m, person_keys, count, &seen)) {
+        switch (key_of_member(l, m, person_keys, count, &seen)) {
         case PK_NAME:
             person->name = read_shown_text(l, m, TEXT_LINE, ALMANAC_MAX_SHORT_BYTES);
             break;

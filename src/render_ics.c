@@ -35,7 +35,7 @@
 #include "parallel.h"
 #include "series.h"
 #include "render_ics.h"
-#include "strbuf.h"
+#include "textbuf.h"
 
 /* ---- small helpers ---------------------------------------------------- */
 
@@ -132,81 +132,81 @@ static void add_dates(const almanac_document *doc, const almanac_event *e, icalc
 }
 
 /* "Youth Leaders Forum (planned for April 2023, exact date not known)". */
-static void append_summary(strbuf *b, const almanac_event *e)
+static void append_summary(textbuf *b, const almanac_event *e)
 {
     char when[ALMANAC_LABEL_MAX] = "";
     if (is_partial(e))
         almanac_timeline_partial_label(e, when);
     const char *status = e->status == ALMANAC_STATUS_TENTATIVE ? "planned"
                        : e->status == ALMANAC_STATUS_CANCELLED ? "cancelled" : NULL;
-    strbuf_puts(b, e->title);
+    textbuf_puts(b, e->title);
     if (status != NULL && when[0] != '\0')
-        strbuf_printf(b, " (%s %s, exact date not known)",
+        textbuf_printf(b, " (%s %s, exact date not known)",
                       e->status == ALMANAC_STATUS_TENTATIVE ? "planned for" : "cancelled,", when);
     else if (status != NULL)
-        strbuf_printf(b, " (%s)", status);
+        textbuf_printf(b, " (%s)", status);
     else if (when[0] != '\0')
-        strbuf_printf(b, " (%s, exact date not known)", when);
+        textbuf_printf(b, " (%s, exact date not known)", when);
 }
 
 char *almanac_ics_summary(const almanac_event *e)
 {
-    strbuf b = STRBUF_INIT;
+    textbuf b = STRBUF_INIT;
     append_summary(&b, e);
-    return strbuf_take(&b);
+    return textbuf_take(&b);
 }
 
-static void append_source(strbuf *b, const almanac_source *src)
+static void append_source(textbuf *b, const almanac_source *src)
 {
-    strbuf_puts(b, "\n- ");
-    strbuf_puts(b, src->title);
+    textbuf_puts(b, "\n- ");
+    textbuf_puts(b, src->title);
     if (src->publisher != NULL) {
-        strbuf_puts(b, ", ");
-        strbuf_puts(b, src->publisher);
+        textbuf_puts(b, ", ");
+        textbuf_puts(b, src->publisher);
     }
     if (src->has_date) {
         char date[ALMANAC_DATE_TEXT_MAX];
         almanac_date_format(&src->date, date);
-        strbuf_puts(b, ", ");
-        strbuf_puts(b, date);
+        textbuf_puts(b, ", ");
+        textbuf_puts(b, date);
     }
     if (src->url != NULL) {
-        strbuf_puts(b, ": ");
-        strbuf_puts(b, src->url);
+        textbuf_puts(b, ": ");
+        textbuf_puts(b, src->url);
     }
 }
 
 /* The description, then what a reader needs that has no property of its
  * own: the approximate date, participants and sources. */
-static void append_description(strbuf *b, const almanac_document *doc, const almanac_event *e)
+static void append_description(textbuf *b, const almanac_document *doc, const almanac_event *e)
 {
     const char *gap = "";
     if (e->description != NULL) {
-        strbuf_puts(b, e->description);
+        textbuf_puts(b, e->description);
         gap = "\n\n";
     }
     if (is_partial(e)) {
         char when[ALMANAC_LABEL_MAX];
         almanac_timeline_partial_label(e, when);
-        strbuf_printf(b, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
+        textbuf_printf(b, "%sDate: %s, exact date not known (this calendar shows it %s)", gap, when,
                       policy_for(doc, e) == ALMANAC_PARTIAL_FIRST_DAY ? "on its first day"
                       : e->start.precision == ALMANAC_PRECISION_MONTH ? "across the whole month"
                                                                       : "across the whole year");
         gap = "\n\n";
     }
     if (e->participants.count > 0) {
-        strbuf_puts(b, gap);
-        strbuf_puts(b, "Participants: ");
+        textbuf_puts(b, gap);
+        textbuf_puts(b, "Participants: ");
         for (size_t i = 0; i < e->participants.count; i++) {
             if (i > 0)
-                strbuf_puts(b, "; ");
-            strbuf_puts(b, e->participants.items[i]);
+                textbuf_puts(b, "; ");
+            textbuf_puts(b, e->participants.items[i]);
         }
         gap = "\n\n";
     }
     if (e->source_count > 0) {
-        strbuf_puts(b, gap);
-        strbuf_puts(b, "Sources:");
+        textbuf_puts(b, gap);
+        textbuf_puts(b, "Sources:");
         for (size_t i = 0; i < e->source_count; i++)
             append_source(b, &e->sources[i]);
     }
@@ -214,9 +214,9 @@ static void append_description(strbuf *b, const almanac_document *doc, const alm
 
 char *almanac_ics_description(const almanac_document *doc, const almanac_event *e)
 {
-    strbuf b = STRBUF_INIT;
+    textbuf b = STRBUF_INIT;
     append_description(&b, doc, e);
-    return strbuf_take(&b);
+    return textbuf_take(&b);
 }
 
 static icalproperty_status status_value(almanac_status status)
@@ -230,36 +230,36 @@ static icalproperty_status status_value(almanac_status status)
 }
 
 /* "<event id>@<calendar id>". */
-static void append_uid(strbuf *b, const almanac_document *doc, const char *event_id)
+static void append_uid(textbuf *b, const almanac_document *doc, const char *event_id)
 {
-    strbuf_puts(b, event_id);
-    strbuf_puts(b, "@");
-    strbuf_puts(b, doc->calendar.id);
+    textbuf_puts(b, event_id);
+    textbuf_puts(b, "@");
+    textbuf_puts(b, doc->calendar.id);
 }
 
 /* The texts build_event() derives from an event. The render loop keeps one
  * of these from event to event, so their memory is allocated once. */
 typedef struct {
-    strbuf uid, summary, description;
-    strbuf scratch; /* a RELATED-TO uid, the CATEGORIES list */
+    textbuf uid, summary, description;
+    textbuf scratch; /* a RELATED-TO uid, the CATEGORIES list */
 } event_texts;
 
 #define EVENT_TEXTS_INIT {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT}
 
 static void event_texts_free(event_texts *t)
 {
-    strbuf_free(&t->uid);
-    strbuf_free(&t->summary);
-    strbuf_free(&t->description);
-    strbuf_free(&t->scratch);
+    textbuf_free(&t->uid);
+    textbuf_free(&t->summary);
+    textbuf_free(&t->description);
+    textbuf_free(&t->scratch);
 }
 
 /* Fills T's uid, summary and description for E; false when out of memory. */
 static bool event_texts_fill(event_texts *t, const almanac_document *doc, const almanac_event *e)
 {
-    strbuf_clear(&t->uid);
-    strbuf_clear(&t->summary);
-    strbuf_clear(&t->description);
+    textbuf_clear(&t->uid);
+    textbuf_clear(&t->summary);
+    textbuf_clear(&t->description);
     append_uid(&t->uid, doc, e->id);
     append_summary(&t->summary, e);
     append_description(&t->description, doc, e);
@@ -284,29 +284,29 @@ static void add_location(const almanac_event *e, icalcomponent *c)
 
 /* Tags are slugs, so no tag holds the ',' or ';' that libical would leave
  * unescaped in CATEGORIES (LIBRARY-NOTES.md). */
-static void add_categories(const almanac_event *e, icalcomponent *c, strbuf *list)
+static void add_categories(const almanac_event *e, icalcomponent *c, textbuf *list)
 {
     if (e->tags.count == 0)
         return;
-    strbuf_clear(list);
+    textbuf_clear(list);
     for (size_t i = 0; i < e->tags.count; i++) {
         if (i > 0)
-            strbuf_puts(list, ",");
-        strbuf_puts(list, e->tags.items[i]);
+            textbuf_puts(list, ",");
+        textbuf_puts(list, e->tags.items[i]);
     }
-    if (strbuf_text(list) != NULL)
-        icalcomponent_add_property(c, icalproperty_new_categories(strbuf_text(list)));
+    if (textbuf_text(list) != NULL)
+        icalcomponent_add_property(c, icalproperty_new_categories(textbuf_text(list)));
 }
 
 static void add_related(const almanac_document *doc, const almanac_event *e, icalcomponent *c,
-                        strbuf *uid)
+                        textbuf *uid)
 {
     for (size_t i = 0; i < e->related.count; i++) {
-        strbuf_clear(uid);
+        textbuf_clear(uid);
         append_uid(uid, doc, e->related.items[i]);
-        if (strbuf_text(uid) == NULL)
+        if (textbuf_text(uid) == NULL)
             continue;
-        icalproperty *p = icalproperty_new_relatedto(strbuf_text(uid));
+        icalproperty *p = icalproperty_new_relatedto(textbuf_text(uid));
         /* Without RELTYPE, RFC 5545 reads RELATED-TO as PARENT. */
         icalproperty_add_parameter(p, icalparameter_new_reltype(ICAL_RELTYPE_SIBLING));
         icalcomponent_add_property(c, p);
@@ -435,21 +435,21 @@ static void add_alarms(const almanac_document *doc, const almanac_event *e, ical
 }
 
 static icalproperty *person_property(const almanac_person *person, bool organizer,
-                                     strbuf *scratch)
+                                     textbuf *scratch)
 {
-    strbuf_clear(scratch);
-    strbuf_puts(scratch, "mailto:");
-    strbuf_puts(scratch, person->email);
-    if (strbuf_text(scratch) == NULL)
+    textbuf_clear(scratch);
+    textbuf_puts(scratch, "mailto:");
+    textbuf_puts(scratch, person->email);
+    if (textbuf_text(scratch) == NULL)
         return NULL;
-    icalproperty *p = organizer ? icalproperty_new_organizer(strbuf_text(scratch))
-                                : icalproperty_new_attendee(strbuf_text(scratch));
+    icalproperty *p = organizer ? icalproperty_new_organizer(textbuf_text(scratch))
+                                : icalproperty_new_attendee(textbuf_text(scratch));
     if (person->name != NULL)
         icalproperty_add_parameter(p, icalparameter_new_cn(person->name));
     return p;
 }
 
-static void add_people(const almanac_event *e, icalcomponent *c, strbuf *scratch)
+static void add_people(const almanac_event *e, icalcomponent *c, textbuf *scratch)
 {
     static const icalparameter_role roles[] = {ICAL_ROLE_REQPARTICIPANT, ICAL_ROLE_CHAIR,
                                                ICAL_ROLE_OPTPARTICIPANT,
@@ -510,8 +510,8 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
     icalcomponent *c = icalcomponent_new(ICAL_VEVENT_COMPONENT);
     if (c == NULL)
         return NULL;
-    const char *description = strbuf_text(&texts->description);
-    icalcomponent_add_property(c, icalproperty_new_uid(strbuf_text(&texts->uid)));
+    const char *description = textbuf_text(&texts->description);
+    icalcomponent_add_property(c, icalproperty_new_uid(textbuf_text(&texts->uid)));
     if (stamp != NULL)
         icalcomponent_add_property(c, icalproperty_new_dtstamp(utc_from_unix(stamp->modified)));
     add_dates(doc, e, c);
@@ -521,7 +521,7 @@ static icalcomponent *build_event(const almanac_document *doc, const almanac_eve
         icalcomponent_add_property(c, id);
     }
     add_recurrence(doc, e, c);
-    icalcomponent_add_property(c, icalproperty_new_summary(strbuf_text(&texts->summary)));
+    icalcomponent_add_property(c, icalproperty_new_summary(textbuf_text(&texts->summary)));
     if (description[0] != '\0')
         icalcomponent_add_property(c, icalproperty_new_description(description));
     add_location(e, c);
@@ -649,9 +649,9 @@ int almanac_render_ics_event_hash(const almanac_document *doc, const almanac_eve
     if (result == 0) {
         char text[80];
         uint64_t h = hash_field(HASH_SEED, "format", ICS_FORMAT);
-        h = hash_field(h, "uid", strbuf_text(&texts.uid));
-        h = hash_field(h, "summary", strbuf_text(&texts.summary));
-        h = hash_field(h, "description", strbuf_text(&texts.description));
+        h = hash_field(h, "uid", textbuf_text(&texts.uid));
+        h = hash_field(h, "summary", textbuf_text(&texts.summary));
+        h = hash_field(h, "description", textbuf_text(&texts.description));
         h = hash_date(h, "start", &e->start);
         if (e->has_end)
             h = hash_date(h, "end", &e->end);
@@ -916,7 +916,7 @@ enum { EVENTS_PER_BATCH = 64 };
 
 /* One batch's VEVENTs, serialised one after another. */
 typedef struct {
-    strbuf text;
+    textbuf text;
     size_t index[EVENTS_PER_BATCH]; /* document index of each VEVENT */
     size_t end[EVENTS_PER_BATCH];   /* where its text ends */
     uint64_t hash[EVENTS_PER_BATCH]; /* hash_block() of its text, for a layout */
@@ -956,7 +956,7 @@ static pthread_mutex_t libical_lists = PTHREAD_MUTEX_INITIALIZER;
 /* Appends event E's VEVENTs (document index I) to TEXT, built with libical:
  * the series, then one for each overridden occurrence. */
 static int write_event_text(const event_writer *w, const almanac_event *e, size_t i,
-                            event_texts *texts, strbuf *text)
+                            event_texts *texts, textbuf *text)
 {
     almanac_event_stamp stamp = {0, w->options[0].default_modified};
     if (w->options[0].stamps != NULL)
@@ -969,7 +969,7 @@ static int write_event_text(const event_writer *w, const almanac_event *e, size_
         pthread_mutex_unlock(&libical_lists);
         char *serialised = c != NULL ? icalcomponent_as_ical_string_r(c) : NULL;
         if (serialised != NULL)
-            strbuf_puts(text, serialised);
+            textbuf_puts(text, serialised);
         free(serialised);
         if (c != NULL)
             icalcomponent_free(c);
@@ -981,12 +981,12 @@ static int write_event_text(const event_writer *w, const almanac_event *e, size_
 
 /* Appends to TEXT the earlier build's VEVENT text of event I when REUSE
  * has one that still hashes as recorded; false when it must be built. */
-static bool copy_reusable(const ics_reuse *reuse, size_t i, strbuf *text)
+static bool copy_reusable(const ics_reuse *reuse, size_t i, textbuf *text)
 {
     if (reuse == NULL || reuse->text[i] == NULL ||
         hash_block(reuse->text[i], reuse->length[i]) != reuse->hash[i])
         return false;
-    strbuf_append(text, reuse->text[i], reuse->length[i]);
+    textbuf_append(text, reuse->text[i], reuse->length[i]);
     return true;
 }
 
@@ -995,7 +995,7 @@ static int produce_batch(void *ctx, unsigned worker, size_t batch, size_t slot)
 {
     event_writer *w = ctx;
     event_batch *out = &w->slots[slot];
-    strbuf_clear(&out->text);
+    textbuf_clear(&out->text);
     out->count = 0;
     out->reused = 0;
     size_t first = batch * EVENTS_PER_BATCH;
@@ -1067,7 +1067,7 @@ static int write_events(event_writer *w)
     if (result == 0)
         result = parallel_ordered(batches, workers, produce_batch, consume_batch, w);
     for (size_t i = 0; w->slots != NULL && i < slot_count; i++)
-        strbuf_free(&w->slots[i].text);
+        textbuf_free(&w->slots[i].text);
     for (unsigned i = 0; w->texts != NULL && i < workers; i++)
         event_texts_free(&w->texts[i]);
     free(w->slots);

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "strbuf.h"
+#include "textbuf.h"
 #include "timeline_render.h"
 
 enum { DATE_COLUMN_MIN = 8, DATE_COLUMN_MAX = 26, INDENT = 2, GAP = 2 };
@@ -235,33 +235,33 @@ static void write_wrapped(const timeline *t, const char *raw, size_t start)
 static void write_details(const timeline *t, const almanac_document *doc,
                           const almanac_event *e)
 {
-    strbuf line = STRBUF_INIT;
+    textbuf line = STRBUF_INIT;
     const char *sep = "";
     char times[ALMANAC_LABEL_MAX];
     almanac_timeline_times(doc, e, times);
     if (times[0] != '\0') {
-        strbuf_puts(&line, times);
+        textbuf_puts(&line, times);
         sep = " · ";
     }
     if (e->has_location) {
-        strbuf_puts(&line, sep);
-        strbuf_puts(&line, e->location.name);
+        textbuf_puts(&line, sep);
+        textbuf_puts(&line, e->location.name);
         if (e->location.country != NULL) {
-            strbuf_puts(&line, ", ");
-            strbuf_puts(&line, e->location.country);
+            textbuf_puts(&line, ", ");
+            textbuf_puts(&line, e->location.country);
         }
         sep = " · ";
     }
     for (size_t i = 0; i < e->tags.count; i++) {
-        strbuf_puts(&line, i == 0 ? sep : ", ");
-        strbuf_puts(&line, e->tags.items[i]);
+        textbuf_puts(&line, i == 0 ? sep : ", ");
+        textbuf_puts(&line, e->tags.items[i]);
     }
-    const char *text = strbuf_text(&line);
+    const char *text = textbuf_text(&line);
     if (text != NULL && text[0] != '\0') {
         pad(t->out, INDENT + t->date_column);
         write_wrapped(t, text, INDENT + t->date_column);
     }
-    strbuf_free(&line);
+    textbuf_free(&line);
     /* a series' rule, then reminders and people, each a line of its own */
     char more[1024];
     almanac_timeline_series_label(e, more, sizeof more);

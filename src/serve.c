@@ -36,7 +36,7 @@
 #include "almanac/build.h"
 #include "almanac/date.h"
 #include "almanac/render.h"
-#include "atomic.h"
+#include "outfile.h"
 #include "connection_guard.h"
 #include "formats.h"
 #include "gzip_sibling.h"
@@ -1034,7 +1034,7 @@ int almanac_server_publish(almanac_server *server, const almanac_document *doc,
      * bytes whatever is renamed later, so requests answered from this
      * snapshot see this build and no other, file by file, until the next
      * switch, and a response in flight keeps its file to the end. */
-    int lock = result == 0 ? atomic_lock_dir(dir) : -1;
+    int lock = result == 0 ? outfile_lock_dir(dir) : -1;
     if (result == 0 && lock < 0) {
         almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E466, dir,
                                    strerror(errno));
@@ -1043,7 +1043,7 @@ int almanac_server_publish(almanac_server *server, const almanac_document *doc,
     snapshot *previous = result == 0 ? snapshot_acquire(server) : NULL;
     if (result == 0)
         result = snapshot_open(next, specs, count, dir, previous, now, diags);
-    atomic_unlock_dir(lock);
+    outfile_unlock_dir(lock);
     snapshot_release(server, previous);
     if (result == 0)
         snapshot_switch(server, next);
@@ -1137,7 +1137,7 @@ int almanac_server_compress(almanac_server *server, const char *dir,
     int result = 0;
     /* Under the directory's lock: a build removes the temporary files of
      * siblings as its own leftovers when it starts. */
-    int lock = missing > 0 && results != NULL ? atomic_lock_dir(dir) : -1;
+    int lock = missing > 0 && results != NULL ? outfile_lock_dir(dir) : -1;
     if (lock >= 0) {
         compress_job job = {dir, s->items, which, results};
         parallel_for(missing, 1, parallel_workers(), compress_range, &job);
@@ -1152,7 +1152,7 @@ int almanac_server_compress(almanac_server *server, const char *dir,
         }
         descriptors_for(server, 2 * s->count);
         snapshot *next = snapshot_with_gzip(s, dir, results);
-        atomic_unlock_dir(lock);
+        outfile_unlock_dir(lock);
         if (next != NULL)
             snapshot_switch(server, next);
         else

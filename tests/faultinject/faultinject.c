@@ -18,7 +18,7 @@
  * or an empty placeholder loses nothing, and a program may ignore it.
  *
  * almanac's outputs are streams whose writes call write() and whose
- * descriptor is closed with close() (atomic.c, fopencookie), so those come
+ * descriptor is closed with close() (outfile.c, fopencookie), so those come
  * here; stdio's own fdopen() streams would not, their calls stay inside
  * libc.
  *

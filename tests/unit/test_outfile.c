@@ -1,7 +1,7 @@
 /*
- * test_atomic.c - the atomic writer's stream: a large output arrives whole
+ * test_outfile.c - the atomic writer's stream: a large output arrives whole
  * and in order, and does not stay in the page cache while it is written or
- * after it is closed (write-behind, see atomic.c); discarding a zeroed
+ * after it is closed (write-behind, see outfile.c); discarding a zeroed
  * struct closes nothing. Run from the top of the tree; it writes 256 MiB
  * under build/tests/.
  */
@@ -20,7 +20,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "atomic.h"
+#include "outfile.h"
 
 #define MIB ((size_t)1024 * 1024)
 #define TOTAL (256 * MIB)
@@ -65,8 +65,8 @@ static void test_large_output_whole_and_not_cached(void **state)
     /* tmpfs has no disk to send pages to: they are the file. */
     bool cache_checked = fs.f_type != TMPFS_MAGIC_NUMBER;
 
-    atomic_file file;
-    assert_int_equal(atomic_open(&file, dir, "big.ics"), 0);
+    outfile file;
+    assert_int_equal(outfile_open(&file, dir, "big.ics"), 0);
     unsigned char *chunk = malloc(CHUNK);
     assert_non_null(chunk);
     for (size_t at = 0; at < TOTAL; at += CHUNK) {
@@ -83,13 +83,13 @@ static void test_large_output_whole_and_not_cached(void **state)
         print_message("cached while writing: %zu MiB of %zu\n", resident / MIB, TOTAL / MIB);
         assert_true(resident <= 100 * MIB);
     }
-    assert_int_equal(atomic_close(&file), 0);
+    assert_int_equal(outfile_close(&file), 0);
     if (cache_checked) {
         size_t resident = resident_bytes(file.temp_path, TOTAL);
         print_message("cached after closing: %zu MiB\n", resident / MIB);
         assert_true(resident <= 1 * MIB);
     }
-    assert_int_equal(atomic_commit(&file), 0);
+    assert_int_equal(outfile_commit(&file), 0);
 
     struct stat st;
     assert_int_equal(stat(file.path, &st), 0);
@@ -109,7 +109,7 @@ static void test_large_output_whole_and_not_cached(void **state)
     free(chunk);
 
     assert_int_equal(unlink(file.path), 0);
-    atomic_discard(&file);
+    outfile_discard(&file);
     assert_int_equal(rmdir(dir), 0);
 }
 
@@ -123,8 +123,8 @@ static void test_discard_zeroed_closes_nothing(void **state)
     if (fcntl(0, F_GETFD) < 0)
         opened = open("/dev/null", O_RDONLY); /* takes the lowest number, 0 */
     assert_true(fcntl(0, F_GETFD) >= 0);
-    atomic_file zeroed = {0};
-    atomic_discard(&zeroed);
+    outfile zeroed = {0};
+    outfile_discard(&zeroed);
     assert_true(fcntl(0, F_GETFD) >= 0);
     if (opened >= 0)
         close(opened);

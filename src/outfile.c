@@ -1,8 +1,8 @@
 /*
- * atomic.c - atomic replacement of files, with a way back (see atomic.h).
+ * outfile.c - atomic replacement of files, with a way back (see outfile.h).
  */
 #define _GNU_SOURCE /* renameat2, RENAME_EXCHANGE */
-#include "atomic.h"
+#include "outfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,8 +29,8 @@
 /* Write-behind piece: see write_behind(). */
 #define WRITE_BEHIND ((off_t)32 * 1024 * 1024)
 
-/* What the stream of an atomic_file writes through (fopencookie). */
-struct atomic_writer {
+/* What the stream of an outfile writes through (fopencookie). */
+struct outfile_writer {
     int fd;
     off_t written; /* bytes handed to the kernel */
     off_t started; /* [started, written): not yet sent to disk */
@@ -50,7 +50,7 @@ struct atomic_writer {
  * memory costs more per byte the more there is. A file system that cannot
  * do it (EINVAL, ESPIPE, ENOSYS) just does without; any other error is an
  * I/O error of the output, reported like a failed write. */
-static int write_behind(struct atomic_writer *w)
+static int write_behind(struct outfile_writer *w)
 {
     off_t piece = w->written - w->started;
     if (!w->behind || piece < WRITE_BEHIND)
@@ -77,7 +77,7 @@ static int write_behind(struct atomic_writer *w)
 
 /* Writes SIZE bytes of DATA; returns how many were written, fewer (with
  * errno set) when the file system failed. */
-static size_t write_some(struct atomic_writer *w, const char *data, size_t size)
+static size_t write_some(struct outfile_writer *w, const char *data, size_t size)
 {
     size_t done = 0;
     while (done < size) {
@@ -97,7 +97,7 @@ static size_t write_some(struct atomic_writer *w, const char *data, size_t size)
 
 /* The content no longer equals the target's: the part held back goes
  * out (from the mapping, which still has it), and comparing stops. */
-static bool stop_comparing(struct atomic_writer *w)
+static bool stop_comparing(struct outfile_writer *w)
 {
     bool ok = write_some(w, w->old, w->same) == w->same;
     munmap((void *)w->old, w->old_size);
@@ -108,7 +108,7 @@ static bool stop_comparing(struct atomic_writer *w)
 /* A short count tells stdio the stream failed; errno says why. */
 static ssize_t write_out(void *cookie, const char *data, size_t size)
 {
-    struct atomic_writer *w = cookie;
+    struct outfile_writer *w = cookie;
     if (w->old != NULL) {
         if (size <= w->old_size - w->same && memcmp(w->old + w->same, data, size) == 0) {
             w->same += size;
@@ -133,7 +133,7 @@ static char *join(const char *dir, const char *name, bool hidden)
     return path;
 }
 
-static int set_names(atomic_file *file, const char *dir, const char *name)
+static int set_names(outfile *file, const char *dir, const char *name)
 {
     memset(file, 0, sizeof *file);
     file->fd = -1;
@@ -142,7 +142,7 @@ static int set_names(atomic_file *file, const char *dir, const char *name)
     file->path = join(dir, name, false);
     file->temp_path = join(dir, name, true);
     if (file->path == NULL || file->temp_path == NULL) {
-        atomic_discard(file);
+        outfile_discard(file);
         errno = ENOMEM;
         return -1;
     }
@@ -150,26 +150,26 @@ static int set_names(atomic_file *file, const char *dir, const char *name)
 }
 
 /* mkstemp, keeping errno and leaving temp_path NULL on failure so that
- * atomic_discard() does not remove somebody else's file. */
-static int make_temp(atomic_file *file)
+ * outfile_discard() does not remove somebody else's file. */
+static int make_temp(outfile *file)
 {
     int fd = mkstemp(file->temp_path);
     if (fd < 0) {
         int saved = errno;
         free(file->temp_path);
         file->temp_path = NULL;
-        atomic_discard(file);
+        outfile_discard(file);
         errno = saved;
     }
     return fd;
 }
 
-static int open_stream(atomic_file *file)
+static int open_stream(outfile *file)
 {
-    struct atomic_writer *w = malloc(sizeof *w);
+    struct outfile_writer *w = malloc(sizeof *w);
     if (w == NULL)
         return -1;
-    *w = (struct atomic_writer){.fd = file->fd, .behind = true};
+    *w = (struct outfile_writer){.fd = file->fd, .behind = true};
     cookie_io_functions_t io = {.write = write_out};
     file->stream = fopencookie(w, "wb", io);
     if (file->stream == NULL) {
@@ -181,7 +181,7 @@ static int open_stream(atomic_file *file)
     return 0;
 }
 
-int atomic_open(atomic_file *file, const char *dir, const char *name)
+int outfile_open(outfile *file, const char *dir, const char *name)
 {
     if (set_names(file, dir, name) != 0)
         return -1;
@@ -189,20 +189,20 @@ int atomic_open(atomic_file *file, const char *dir, const char *name)
     if (fd < 0)
         return -1;
     file->fd = fd;
-    file->step = ATOMIC_NEW;
+    file->step = OUTFILE_NEW;
     /* mkstemp makes 0600; outputs are meant to be published. */
     if (fchmod(fd, 0644) != 0 || open_stream(file) != 0) {
         int saved = errno;
         close(fd);
         file->fd = -1;
-        atomic_discard(file);
+        outfile_discard(file);
         errno = saved;
         return -1;
     }
     return 0;
 }
 
-void atomic_stream_single_writer(FILE *out)
+void outfile_stream_single_writer(FILE *out)
 {
 #ifdef __GLIBC__
     __fsetlocking(out, FSETLOCKING_BYCALLER);
@@ -211,9 +211,9 @@ void atomic_stream_single_writer(FILE *out)
 #endif
 }
 
-void atomic_keep_if_same(atomic_file *file)
+void outfile_keep_if_same(outfile *file)
 {
-    struct atomic_writer *w = file->writer;
+    struct outfile_writer *w = file->writer;
     int fd = open(file->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (w == NULL || fd < 0)
         return;
@@ -230,7 +230,7 @@ void atomic_keep_if_same(atomic_file *file)
     close(fd);
 }
 
-int atomic_close(atomic_file *file)
+int outfile_close(outfile *file)
 {
     FILE *stream = file->stream;
     file->stream = NULL;
@@ -239,7 +239,7 @@ int atomic_close(atomic_file *file)
     int result = 0;
     if (fflush(stream) != 0 || ferror(stream))
         result = -1;
-    struct atomic_writer *w = file->writer;
+    struct outfile_writer *w = file->writer;
     if (result == 0 && w->old != NULL) {
         if (w->same == w->old_size) { /* the same bytes: nothing to write or sync */
             munmap((void *)w->old, w->old_size);
@@ -276,7 +276,7 @@ int atomic_close(atomic_file *file)
     return result;
 }
 
-int atomic_commit(atomic_file *file)
+int outfile_commit(outfile *file)
 {
     /* Exchanging would swap a directory (or a FIFO, a link ...) at the
      * target's name into the temporary name, and the build would "succeed"
@@ -287,7 +287,7 @@ int atomic_commit(atomic_file *file)
         return -1;
     }
     if (renameat2(AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE) == 0) {
-        file->step = ATOMIC_EXCHANGED;
+        file->step = OUTFILE_EXCHANGED;
         return 0;
     }
     /* ENOENT: no target yet (the temporary file is ours and exists).
@@ -299,11 +299,11 @@ int atomic_commit(atomic_file *file)
     bool replacing = lstat(file->path, &st) == 0;
     if (rename(file->temp_path, file->path) != 0)
         return -1;
-    file->step = replacing ? ATOMIC_REPLACED : ATOMIC_RENAMED;
+    file->step = replacing ? OUTFILE_REPLACED : OUTFILE_RENAMED;
     return 0;
 }
 
-int atomic_remove(atomic_file *file, const char *dir, const char *name)
+int outfile_remove(outfile *file, const char *dir, const char *name)
 {
     if (set_names(file, dir, name) != 0)
         return -1;
@@ -312,43 +312,43 @@ int atomic_remove(atomic_file *file, const char *dir, const char *name)
     if (fd < 0)
         return -1;
     close(fd);
-    file->step = ATOMIC_NEW;
+    file->step = OUTFILE_NEW;
     if (rename(file->path, file->temp_path) == 0) {
-        file->step = ATOMIC_REMOVED;
+        file->step = OUTFILE_REMOVED;
         return 0;
     }
     if (errno != ENOENT)
         return -1;
-    file->step = ATOMIC_NOTHING;
+    file->step = OUTFILE_NOTHING;
     return 0;
 }
 
-int atomic_rollback(atomic_file *file)
+int outfile_rollback(outfile *file)
 {
     int result = 0;
     switch (file->step) {
-    case ATOMIC_NEW:
-    case ATOMIC_NOTHING:
+    case OUTFILE_NEW:
+    case OUTFILE_NOTHING:
         return 0;
-    case ATOMIC_EXCHANGED:
+    case OUTFILE_EXCHANGED:
         result = renameat2(AT_FDCWD, file->temp_path, AT_FDCWD, file->path, RENAME_EXCHANGE);
         break;
-    case ATOMIC_RENAMED:
+    case OUTFILE_RENAMED:
         result = rename(file->path, file->temp_path);
         break;
-    case ATOMIC_REPLACED:
+    case OUTFILE_REPLACED:
         errno = ENOTSUP; /* the old content is gone */
         return -1;
-    case ATOMIC_REMOVED:
+    case OUTFILE_REMOVED:
         result = rename(file->temp_path, file->path);
         break;
     }
     if (result == 0)
-        file->step = ATOMIC_NEW;
+        file->step = OUTFILE_NEW;
     return result;
 }
 
-void atomic_discard(atomic_file *file)
+void outfile_discard(outfile *file)
 {
     int saved = errno;
     /* The descriptor is open exactly while the stream is: a zeroed
@@ -369,7 +369,7 @@ void atomic_discard(atomic_file *file)
     errno = saved;
 }
 
-int atomic_sync_dir(const char *dir)
+int outfile_sync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd < 0)
@@ -381,7 +381,7 @@ int atomic_sync_dir(const char *dir)
     return result;
 }
 
-int atomic_lock_dir(const char *dir)
+int outfile_lock_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -397,7 +397,7 @@ int atomic_lock_dir(const char *dir)
     return fd;
 }
 
-void atomic_unlock_dir(int fd)
+void outfile_unlock_dir(int fd)
 {
     if (fd >= 0)
         close(fd); /* releases the lock */
@@ -416,7 +416,7 @@ static bool temp_name_base(const char *name, char *base, size_t size)
     return true;
 }
 
-int atomic_set_mode(atomic_file *file, unsigned mode, const struct stat *owner)
+int outfile_set_mode(outfile *file, unsigned mode, const struct stat *owner)
 {
     if (file->stream == NULL) {
         errno = EBADF;
@@ -429,7 +429,7 @@ int atomic_set_mode(atomic_file *file, unsigned mode, const struct stat *owner)
     return fchmod(file->fd, (mode_t)mode);
 }
 
-int atomic_remove_leftovers(const char *dir, bool (*is_ours)(const char *name,
+int outfile_remove_leftovers(const char *dir, bool (*is_ours)(const char *name,
                                                             const void *context),
                             const void *context)
 {

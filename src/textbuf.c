@@ -1,5 +1,5 @@
-/* strbuf.c - a growable string (see strbuf.h). */
-#include "strbuf.h"
+/* textbuf.c - a growable string (see textbuf.h). */
+#include "textbuf.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 
 /* Room for LENGTH more bytes and the NUL; false (and B failed) if not. */
-static bool reserve(strbuf *b, size_t length)
+static bool reserve(textbuf *b, size_t length)
 {
     if (b->failed)
         return false;
@@ -31,7 +31,7 @@ static bool reserve(strbuf *b, size_t length)
     return true;
 }
 
-void strbuf_append(strbuf *b, const char *data, size_t length)
+void textbuf_append(textbuf *b, const char *data, size_t length)
 {
     if (!reserve(b, length))
         return;
@@ -40,12 +40,12 @@ void strbuf_append(strbuf *b, const char *data, size_t length)
     b->data[b->length] = '\0';
 }
 
-void strbuf_puts(strbuf *b, const char *text)
+void textbuf_puts(textbuf *b, const char *text)
 {
-    strbuf_append(b, text, strlen(text));
+    textbuf_append(b, text, strlen(text));
 }
 
-void strbuf_printf(strbuf *b, const char *format, ...)
+void textbuf_printf(textbuf *b, const char *format, ...)
 {
     if (!reserve(b, 0))
         return;
@@ -68,7 +68,7 @@ void strbuf_printf(strbuf *b, const char *format, ...)
     b->length += (size_t)n;
 }
 
-void strbuf_clear(strbuf *b)
+void textbuf_clear(textbuf *b)
 {
     b->length = 0;
     b->failed = false;
@@ -76,24 +76,24 @@ void strbuf_clear(strbuf *b)
         b->data[0] = '\0';
 }
 
-const char *strbuf_text(const strbuf *b)
+const char *textbuf_text(const textbuf *b)
 {
     if (b->failed)
         return NULL;
     return b->data != NULL ? b->data : "";
 }
 
-char *strbuf_take(strbuf *b)
+char *textbuf_take(textbuf *b)
 {
     char *text = b->failed ? NULL : b->data != NULL ? b->data : strdup("");
     if (text != b->data)
         free(b->data);
-    *b = (strbuf)STRBUF_INIT;
+    *b = (textbuf)STRBUF_INIT;
     return text;
 }
 
-void strbuf_free(strbuf *b)
+void textbuf_free(textbuf *b)
 {
     free(b->data);
-    *b = (strbuf)STRBUF_INIT;
+    *b = (textbuf)STRBUF_INIT;
 }
