@@ -49,7 +49,7 @@ grep -ho 'ALMANAC_\(CODE_\)\{0,1\}[EW][0-9][0-9][0-9]\b' src/*.c src/*.h |
 unused=$(comm -23 "$tmp/list.sorted" "$tmp/used" | tr '\n' ' ')
 if [ -z "$unused" ]; then ok; else fail "codes no source reports: $unused"; fi
 
-find tests/cases tests/import tests/timeline -name '*.diag' -exec cat {} + 2>/dev/null |
+find tests/cases tests/import tests/timeline -name '*.out_diag' -exec cat {} + 2>/dev/null |
     grep -o '\(error\|warning\)\[[EW][0-9]*\]' | sed 's/.*\[\(.*\)\]/\1/' | sort -u > "$tmp/golden"
 unknown=$(comm -13 "$tmp/list.sorted" "$tmp/golden" | tr '\n' ' ')
 if [ -z "$unknown" ]; then ok; else fail "goldens name codes not in the catalogue: $unknown"; fi

@@ -4,7 +4,7 @@
 # a JSON Schema validator agrees on which files are valid, the published data
 # cites its sources, generated input over the limits is refused, and colour
 # reaches terminals only. Run on the sanitized binary.
-# Set UPDATE_GOLDEN=1 to rewrite tests/cases/*/*.diag (review the diff!).
+# Set UPDATE_GOLDEN=1 to rewrite tests/cases/*/*.out_diag (review the diff!).
 #   tests/e2e/cases.sh BINARY
 set -u
 . "$(dirname "$0")/start.sh"
@@ -26,7 +26,7 @@ one_thread() {
     (cd "tests/cases/$1" && NO_COLOR=1 ALMANAC_THREADS=1 "$bin" check -- *.json \
         >/dev/null 2>"$tmp/$1.one-thread")
     status=$?
-    (cd "tests/cases/$1" && for f in *.json; do cat "${f%.json}.diag"; done) > "$tmp/$1.goldens"
+    (cd "tests/cases/$1" && for f in *.json; do cat "${f%.json}.out_diag"; done) > "$tmp/$1.goldens"
     if [ $status -ne "$2" ]; then fail "$1 in one process, one thread: exit $status, expected $2"
     elif ! diff -u "$tmp/$1.goldens" "$tmp/$1.one-thread"; then
         fail "$1 in one process, one thread: the diagnostics differ from the goldens"
@@ -36,7 +36,7 @@ one_thread() {
 # --- bad inputs: exact diagnostics, exit 1, nothing written ------------
 for input in tests/cases/bad/*.json; do
     name=$(basename "$input" .json)
-    golden=tests/cases/bad/$name.diag
+    golden=tests/cases/bad/$name.out_diag
     actual=$tmp/$name.diag
     (cd tests/cases/bad && NO_COLOR=1 "$bin" check "$name.json" >/dev/null 2>"$actual")
     status=$?
@@ -72,7 +72,7 @@ done
 # --- warnings: exact diagnostics, exit 0, and exit 1 with --strict ---------
 for input in tests/cases/warn/*.json; do
     name=$(basename "$input" .json)
-    golden=tests/cases/warn/$name.diag
+    golden=tests/cases/warn/$name.out_diag
     actual=$tmp/$name.diag
     (cd tests/cases/warn && NO_COLOR=1 "$bin" check "$name.json" >/dev/null 2>"$actual")
     status=$?

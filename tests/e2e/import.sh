@@ -1,7 +1,7 @@
 #!/bin/sh
 # End-to-end tests of `almanac import`:
 #   tests/e2e/import.sh BINARY
-# - broken input (tests/import/*.ics) gives exactly its .diag and .exit;
+# - broken input (tests/import/*.ics) gives exactly its .out_diag and .out_exit;
 #   with --strict every warning case fails and writes nothing;
 # - round trip: every valid file builds, its all.ics imports, and the
 #   import builds byte-identical feeds; the import passes `almanac check`;
@@ -9,7 +9,7 @@
 #   with as many events as python3-icalendar counts, and a warning for
 #   every kind of data it holds that the events format cannot;
 # - --merge: counts, the user's keys kept, a failed import changes nothing.
-# Set UPDATE_GOLDEN=1 to rewrite tests/import/*.diag (review the diff!).
+# Set UPDATE_GOLDEN=1 to rewrite tests/import/*.out_diag (review the diff!).
 set -u
 . "$(dirname "$0")/start.sh"
 py=/usr/bin/python3   # Debian's python, which has python3-icalendar
@@ -25,14 +25,14 @@ check() { # check WHAT COMMAND...: passes when COMMAND exits 0
 # --- broken input: exact diagnostics and exit status -----------------------
 for input in tests/import/*.ics; do
     name=$(basename "$input" .ics)
-    golden=tests/import/$name.diag
+    golden=tests/import/$name.out_diag
     actual=$tmp/$name.diag
     # a bound on every case: a hang is a failure, not a stuck suite
     (cd tests/import && NO_COLOR=1 timeout 120 "$bin" import "$name.ics" -o "$tmp/$name.json" 2>"$actual")
     status=$?
     [ $status = 124 ] && { fail "$name: still running after 120 s"; continue; }
-    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; echo $status > "tests/import/$name.exit"; fi
-    want=$(cat "tests/import/$name.exit")
+    if [ "${UPDATE_GOLDEN:-}" = 1 ]; then cp "$actual" "$golden"; echo $status > "tests/import/$name.out_exit"; fi
+    want=$(cat "tests/import/$name.out_exit")
     if [ "$status" != "$want" ]; then fail "$name: exit $status, expected $want"; cat "$actual"; continue; fi
     if ! diff -u "$golden" "$actual"; then fail "$name: diagnostics differ"; continue; fi
     if [ "$status" = 0 ]; then

@@ -33,7 +33,7 @@ echo "cases-import import $(echo tests/import/*.ics tests/import/corpus/*.ics) -
 # those that import, together: the writer's paths for each of them too
 importable=""
 for input in tests/import/*.ics; do
-    [ "$(cat "${input%.ics}.exit")" = 0 ] && importable="$importable $input"
+    [ "$(cat "${input%.ics}.out_exit")" = 0 ] && importable="$importable $input"
 done
 echo "importable-import import$importable -o $tmp/importable.json" >> "$tmp/runs"
 echo "all-import import out/all.ics out/afghanistan.ics" >> "$tmp/runs"
