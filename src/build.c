@@ -464,17 +464,25 @@ static int compare_event_ids(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-static int write_state(const almanac_document *doc, const almanac_stamps *stamps, FILE *out)
+/* The document's events sorted by id (malloc'ed; NULL when out of memory):
+ * the order of the records of the state and of the index. */
+static const almanac_event **events_by_id(const almanac_document *doc)
+{
+    const almanac_event **sorted = malloc((doc->event_count ? doc->event_count : 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return NULL;
+    for (size_t i = 0; i < doc->event_count; i++)
+        sorted[i] = &doc->events[i];
+    qsort(sorted, doc->event_count, sizeof *sorted, compare_event_ids);
+    return sorted;
+}
+
+static int write_state(const almanac_document *doc, const almanac_stamps *stamps,
+                       const almanac_event *const *sorted, FILE *out)
 {
     fputs("# almanac build state: per event and feed, a hash of its content, its SEQUENCE\n"
           "# and when it last changed (Unix seconds). Keep it with the feeds; see README.\n",
           out);
-    const almanac_event **sorted = malloc((doc->event_count ? doc->event_count : 1) * sizeof *sorted);
-    if (sorted == NULL)
-        return -1;
-    for (size_t i = 0; i < doc->event_count; i++)
-        sorted[i] = &doc->events[i];
-    qsort(sorted, doc->event_count, sizeof *sorted, compare_event_ids);
     for (size_t i = 0; i < doc->event_count; i++) {
         size_t k = (size_t)(sorted[i] - doc->events);
         if (stamps->event_hashes[k] == 0)
@@ -482,7 +490,6 @@ static int write_state(const almanac_document *doc, const almanac_stamps *stamps
         fprintf(out, "event\t%s\t%016" PRIx64 "\t%u\t%" PRId64 "\n", sorted[i]->id,
                 stamps->event_hashes[k], stamps->events[k].sequence, stamps->events[k].modified);
     }
-    free(sorted);
     /* The full calendar first, then the feeds in the order they are declared. */
     for (size_t i = 0; i <= doc->feed_count; i++) {
         size_t k = i == 0 ? doc->feed_count : i - 1;
@@ -514,7 +521,8 @@ typedef struct {
     ics_layout layout;       /* what this build's feeds hold */
     uint64_t calendar_size;  /* bytes of this build's all.ics */
     size_t *sorted;          /* the events in timeline order, sorted once for
-                                every timeline and page */
+                                every timeline and page and the index */
+    const almanac_event **by_id; /* the events by id: the state's and the index's order */
 } build_run;
 
 /* Feeds are written together, so that each VEVENT is built and serialised
@@ -535,9 +543,10 @@ static int render_one(const almanac_document *doc, const almanac_stamps *stamps,
         return o->format->render(doc, &options, out);
     }
     case OUTPUT_INDEX:
-        return build_index_write(out, doc, stamps, &run->layout, run->calendar_size);
+        return build_index_write(out, doc, stamps, &run->layout, run->calendar_size,
+                                 run->sorted, run->by_id);
     case OUTPUT_STATE:
-        return write_state(doc, stamps, out);
+        return write_state(doc, stamps, run->by_id, out);
     case OUTPUT_FEED:
         break; /* feeds are rendered together: render_outputs() */
     }
@@ -947,6 +956,8 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
         result = build_reuse_open(&run.reuse, dir, doc, &stamps);
     if (result == 0 && doc->event_count > 0 && (run.sorted = almanac_document_sorted(doc)) == NULL)
         result = -1;
+    if (result == 0 && (run.by_id = events_by_id(doc)) == NULL)
+        result = -1;
     if (result != 0)
         almanac_diagnostics_report(diags, ALMANAC_NO_OFFSET, NULL, ALMANAC_E460);
     if (result == 0)
@@ -975,6 +986,7 @@ int almanac_build_reported(const almanac_document *doc, const char *dir, int64_t
     free(outputs);
     build_reuse_close(&run.reuse);
     free(run.sorted);
+    free(run.by_id);
     free(run.layout.length);
     free(run.layout.hash);
     almanac_stamps_free(&stamps);

@@ -24,8 +24,8 @@
 #include "almanac/version.h"
 #include "hash.h"
 
-/* The layout of END:VCALENDAR, all that follows the last VEVENT. */
-static const char CLOSING[] = "END:VCALENDAR\r\n";
+/* The length of END:VCALENDAR and its CRLF, all that follows the last VEVENT. */
+#define CLOSING_LENGTH (sizeof "END:VCALENDAR\r\n" - 1)
 
 /* An index bigger than a record of the longest id per event is not ours. */
 enum { RECORD_MAX = ALMANAC_MAX_SLUG_BYTES + 3 * 16 + 2 * 20 + 8 };
@@ -235,28 +235,18 @@ void build_reuse_close(build_reuse *r)
     memset(r, 0, sizeof *r);
 }
 
-static int compare_event_ids(const void *a, const void *b)
-{
-    const almanac_event *x = *(const almanac_event *const *)a;
-    const almanac_event *y = *(const almanac_event *const *)b;
-    return strcmp(x->id, y->id);
-}
-
 int build_index_write(FILE *out, const almanac_document *doc, const almanac_stamps *stamps,
-                      const ics_layout *layout, uint64_t size)
+                      const ics_layout *layout, uint64_t size, const size_t *order,
+                      const almanac_event *const *by_id)
 {
-    size_t n = doc->event_count ? doc->event_count : 1;
-    size_t *order = almanac_document_sorted(doc);
-    uint64_t *offset = malloc(n * sizeof *offset);
-    const almanac_event **sorted = malloc(n * sizeof *sorted);
-    int result = (order != NULL || doc->event_count == 0) && offset != NULL && sorted != NULL
-                     ? 0 : -1;
+    uint64_t *offset = malloc((doc->event_count ? doc->event_count : 1) * sizeof *offset);
+    int result = offset != NULL ? 0 : -1;
     /* all.ics holds the events in feed order after its opening, then
      * END:VCALENDAR: the opening's length is what the rest leaves over */
     uint64_t total = 0;
     for (size_t i = 0; result == 0 && i < doc->event_count; i++)
         total += layout->length[i];
-    uint64_t at = size >= total + sizeof CLOSING - 1 ? size - total - (sizeof CLOSING - 1) : 0;
+    uint64_t at = size >= total + CLOSING_LENGTH ? size - total - CLOSING_LENGTH : 0;
     for (size_t k = 0; result == 0 && k < doc->event_count; k++) {
         offset[order[k]] = at;
         at += layout->length[order[k]];
@@ -267,20 +257,15 @@ int build_index_write(FILE *out, const almanac_document *doc, const almanac_stam
               out);
         fprintf(out, "index\t1\t%s\t%016" PRIx64 "\t%" PRIu64 "\n", ALMANAC_VERSION,
                 index_key(doc), size);
-        for (size_t i = 0; i < doc->event_count; i++)
-            sorted[i] = &doc->events[i];
-        qsort(sorted, doc->event_count, sizeof *sorted, compare_event_ids);
     }
     for (size_t k = 0; result == 0 && k < doc->event_count; k++) {
-        size_t i = (size_t)(sorted[k] - doc->events);
+        size_t i = (size_t)(by_id[k] - doc->events);
         if (layout->length[i] == 0 || stamps->event_hashes[i] == 0)
             continue;
-        fprintf(out, "%s\t%016" PRIx64 "\t%" PRIu64 "\t%zu\t%016" PRIx64 "\n", sorted[k]->id,
+        fprintf(out, "%s\t%016" PRIx64 "\t%" PRIu64 "\t%zu\t%016" PRIx64 "\n", by_id[k]->id,
                 event_key(stamps->event_hashes[i], stamps->events[i]), offset[i],
                 layout->length[i], layout->hash[i]);
     }
-    free(sorted);
     free(offset);
-    free(order);
     return result == 0 && !ferror(out) ? 0 : -1;
 }

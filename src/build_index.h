@@ -43,9 +43,11 @@ int build_reuse_open(build_reuse *r, const char *dir, const almanac_document *do
 void build_reuse_close(build_reuse *r);
 
 /* Writes the index of the all.ics that a render described in LAYOUT and
- * that is SIZE bytes long. Returns 0, or -1 on a write error or out of
- * memory. */
+ * that is SIZE bytes long; ORDER is the events in feed order (that of
+ * almanac_document_sorted()), BY_ID the events sorted by id, in which the
+ * records go. Returns 0, or -1 on a write error or out of memory. */
 int build_index_write(FILE *out, const almanac_document *document,
-                      const almanac_stamps *stamps, const ics_layout *layout, uint64_t size);
+                      const almanac_stamps *stamps, const ics_layout *layout, uint64_t size,
+                      const size_t *order, const almanac_event *const *by_id);
 
 #endif
